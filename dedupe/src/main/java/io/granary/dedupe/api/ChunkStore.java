@@ -1,0 +1,65 @@
+package io.granary.dedupe.api;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * A content-addressed store of immutable chunks, one per pool: equal content is stored once,
+ * compressed per chunk, in append-only pack files. Thread-safe.
+ *
+ * <p>Durability: a put is durable once a later {@link #sync()} returns; until then a crash may
+ * lose it but never leaves a chunk that reads back wrong.
+ */
+public interface ChunkStore extends Closeable {
+
+  /** Stores {@code data} with the store's default codec and returns its id. */
+  default ChunkId put(byte[] data) throws IOException {
+    return put(data, 0, data.length, null);
+  }
+
+  /**
+   * Stores {@code data[off, off+len)} and returns its id (SHA-256 of the bytes). Content
+   * already present costs no write; an all-zero chunk is recorded without its bytes.
+   *
+   * @param codec the compression policy, or {@code null} for the store's default
+   * @throws StoreFullException when the medium is full
+   */
+  ChunkId put(byte[] data, int off, int len, CodecSpec codec) throws IOException;
+
+  /**
+   * The chunk's bytes, verified against the record's checksum.
+   *
+   * @throws ChunkNotFoundException when the id is not stored
+   * @throws ChunkCorruptedException when the record is damaged
+   */
+  byte[] get(ChunkId id) throws IOException;
+
+  /** Whether the id is stored (without reading or verifying its bytes). */
+  boolean contains(ChunkId id) throws IOException;
+
+  /** Sizes and counts, including puts not yet synced. */
+  ChunkStoreStats stats() throws IOException;
+
+  /** Durability barrier: every put that returned before this call survives a crash. */
+  void sync() throws IOException;
+
+  /**
+   * Mark and sweep: keeps every chunk the walker marks and every chunk put while the
+   * collection runs, forgets the rest, then compacts packs whose live fraction fell below
+   * {@code options.compactBelow()}.
+   *
+   * <p>Contract for callers: every chunk put before this call that must survive has to be
+   * reachable through the walker.
+   */
+  GcReport collectGarbage(LiveChunkWalker walker, GcOptions options) throws IOException;
+
+  /**
+   * Re-reads and re-hashes every stored chunk. Damaged chunks are reported, not removed: reads
+   * of them fail cleanly and putting the same content again heals them.
+   */
+  ScrubReport scrub(ProgressListener progress) throws IOException;
+
+  /** Syncs and releases the files. Further calls fail with {@link StoreException.Kind#CLOSED}. */
+  @Override
+  void close() throws IOException;
+}

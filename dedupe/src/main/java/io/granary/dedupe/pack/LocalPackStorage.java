@@ -1,0 +1,161 @@
+package io.granary.dedupe.pack;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Packs as files {@code NNNNNNNN.pack} in one local directory. */
+public final class LocalPackStorage implements PackStorage {
+  private static final Pattern NAME = Pattern.compile("[0-9a-f]{8}\\.pack");
+
+  private final Path directory;
+
+  public LocalPackStorage(Path directory) throws IOException {
+    this.directory = Files.createDirectories(directory);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public Path path(int packId) {
+    return directory.resolve(String.format("%08x.pack", packId));
+  }
+
+  @Override
+  public List<Integer> list() throws IOException {
+    List<Integer> ids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (NAME.matcher(name).matches()) {
+          ids.add(Integer.parseUnsignedInt(name.substring(0, 8), 16));
+        }
+      }
+    }
+    ids.sort(Integer::compareUnsigned);
+    return Collections.unmodifiableList(ids);
+  }
+
+  @Override
+  public Appender create(int packId) throws IOException {
+    FileChannel ch = FileChannel.open(path(packId), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    return new FileAppender(ch);
+  }
+
+  @Override
+  public Reader openForRead(int packId) throws IOException {
+    FileChannel ch = FileChannel.open(path(packId), StandardOpenOption.READ);
+    return new FileReader(ch);
+  }
+
+  @Override
+  public long size(int packId) throws IOException {
+    return Files.size(path(packId));
+  }
+
+  @Override
+  public void truncate(int packId, long length) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(packId), StandardOpenOption.WRITE)) {
+      ch.truncate(length);
+      ch.force(true);
+    }
+  }
+
+  @Override
+  public void delete(int packId) throws IOException {
+    Files.deleteIfExists(path(packId));
+  }
+
+  @Override
+  public void syncDirectory() throws IOException {
+    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  private static final class FileAppender implements Appender {
+    private final FileChannel channel;
+    private long size;
+
+    FileAppender(FileChannel channel) throws IOException {
+      this.channel = channel;
+      this.size = channel.size();
+    }
+
+    @Override
+    public void append(ByteBuffer... buffers) throws IOException {
+      long total = 0;
+      for (ByteBuffer b : buffers) {
+        total += b.remaining();
+      }
+      long expectedEnd = size + total;
+      channel.position(size);
+      while (channel.position() < expectedEnd) {
+        channel.write(buffers);
+      }
+      size = expectedEnd;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void truncate(long length) throws IOException {
+      channel.truncate(length);
+      size = length;
+    }
+
+    @Override
+    public void force() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  private static final class FileReader implements Reader {
+    private final FileChannel channel;
+
+    FileReader(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      int total = 0;
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, position + total);
+        if (n < 0) {
+          break;
+        }
+        total += n;
+      }
+      return total;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}

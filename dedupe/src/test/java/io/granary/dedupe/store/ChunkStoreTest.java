@@ -1,0 +1,214 @@
+package io.granary.dedupe.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.ChunkNotFoundException;
+import io.granary.dedupe.api.ChunkStore;
+import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStoreStats;
+import io.granary.dedupe.api.ChunkStores;
+import io.granary.dedupe.api.Codec;
+import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.StoreException;
+import io.granary.dedupe.testing.TestData;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChunkStoreTest {
+  @TempDir Path dir;
+
+  private static final int[] SIZES = {1, 7, 4095, 4096, 4097, 65535, 65536, 65537, 1 << 20};
+
+  private static byte[] content(String kind, long seed, int len) {
+    switch (kind) {
+      case "random":
+        return TestData.random(seed, len);
+      case "compressible":
+        return TestData.compressible(seed, len);
+      default:
+        return new byte[len];
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "lz4", "zstd:1", "zstd:3", "zstd:9"})
+  void everyKindOfDataRoundTripsWithEveryCodecAcrossReopen(String codec) throws Exception {
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.parse(codec));
+    Map<ChunkId, byte[]> written = new LinkedHashMap<>();
+    try (ChunkStore store = ChunkStores.open(config)) {
+      long seed = 0;
+      for (String kind : new String[] {"random", "compressible", "zero"}) {
+        for (int size : SIZES) {
+          byte[] data = content(kind, ++seed, size);
+          ChunkId id = store.put(data);
+          assertEquals(ChunkId.of(MessageDigest.getInstance("SHA-256").digest(data)), id);
+          written.put(id, data);
+          assertArrayEquals(data, store.get(id), kind + " " + size + " before sync");
+        }
+      }
+      store.sync();
+    }
+    try (ChunkStore store = ChunkStores.open(config)) {
+      for (Map.Entry<ChunkId, byte[]> e : written.entrySet()) {
+        assertTrue(store.contains(e.getKey()));
+        assertArrayEquals(e.getValue(), store.get(e.getKey()));
+      }
+      ChunkStoreStats s = store.stats();
+      assertEquals(written.size(), s.chunks());
+      assertEquals(SIZES.length, s.chunksByCodec().get(Codec.ZERO));
+      if (!codec.equals("none")) {
+        long compressed = s.chunksByCodec().get(CodecSpec.parse(codec).codec());
+        assertTrue(compressed > 0, "some chunks were compressed: " + s);
+      }
+      assertTrue(store.scrub(io.granary.dedupe.api.ProgressListener.NONE).clean());
+    }
+  }
+
+  @Test
+  void zeroChunksAreNeverStoredButReadBack() throws Exception {
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      ChunkId id = store.put(new byte[1 << 20]);
+      assertArrayEquals(new byte[1 << 20], store.get(id));
+      ChunkStoreStats s = store.stats();
+      assertEquals(0, s.storedBytes());
+      assertEquals(1 << 20, s.uniqueBytes());
+      // a second length of zeros is a distinct chunk, still with no payload
+      ChunkId other = store.put(new byte[4096]);
+      assertFalse(other.equals(id));
+      assertEquals(0, store.stats().storedBytes());
+    }
+  }
+
+  @Test
+  void onePoolHoldsMixedCodecs() throws Exception {
+    List<ChunkId> ids = new ArrayList<>();
+    List<byte[]> data = new ArrayList<>();
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      String[] codecs = {"none", "lz4", "zstd:3", "zstd:12"};
+      for (int i = 0; i < codecs.length; i++) {
+        byte[] d = TestData.compressible(100 + i, 65536);
+        ids.add(store.put(d, 0, d.length, CodecSpec.parse(codecs[i])));
+        data.add(d);
+      }
+      ChunkStoreStats s = store.stats();
+      assertEquals(1, s.chunksByCodec().get(Codec.NONE));
+      assertEquals(1, s.chunksByCodec().get(Codec.LZ4));
+      assertEquals(2, s.chunksByCodec().get(Codec.ZSTD));
+    }
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      for (int i = 0; i < ids.size(); i++) {
+        assertArrayEquals(data.get(i), store.get(ids.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void duplicatesCostNothingAndCountAsIngested() throws Exception {
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      byte[] d = TestData.random(5, 65536);
+      ChunkId a = store.put(d);
+      long packBytes = store.stats().packBytes();
+      ChunkId b = store.put(d.clone());
+      assertEquals(a, b);
+      ChunkStoreStats s = store.stats();
+      assertEquals(1, s.chunks());
+      assertEquals(2 * 65536, s.ingestedBytes());
+      assertEquals(65536, s.uniqueBytes());
+      assertEquals(packBytes, s.packBytes());
+      assertEquals(2.0, s.dedupeRatio(), 1e-9);
+    }
+  }
+
+  @Test
+  void putOfASliceStoresOnlyTheSlice() throws Exception {
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      byte[] big = TestData.random(9, 10_000);
+      ChunkId id = store.put(big, 1000, 5000, null);
+      assertArrayEquals(java.util.Arrays.copyOfRange(big, 1000, 6000), store.get(id));
+    }
+  }
+
+  @Test
+  void missingIdsEmptyChunksClosedStoresAndASecondOpenAreDistinctErrors() throws Exception {
+    ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir));
+    ChunkId absent = ChunkId.parse("00".repeat(31) + "01");
+    ChunkNotFoundException missing = assertThrows(ChunkNotFoundException.class,
+        () -> store.get(absent));
+    assertEquals(StoreException.Kind.MISSING_CHUNK, missing.kind());
+    assertFalse(store.contains(absent));
+    assertThrows(IllegalArgumentException.class, () -> store.put(new byte[0]));
+    StoreException locked = assertThrows(StoreException.class,
+        () -> ChunkStores.open(ChunkStoreConfig.defaults(dir)));
+    assertEquals(StoreException.Kind.LOCKED, locked.kind());
+    store.close();
+    StoreException closed = assertThrows(StoreException.class, () -> store.put(new byte[1]));
+    assertEquals(StoreException.Kind.CLOSED, closed.kind());
+    store.close(); // idempotent
+  }
+
+  @Test
+  void packsRollOverAtTheirTargetSize() throws Exception {
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
+        .withPackTargetBytes(1 << 20);
+    List<ChunkId> ids = new ArrayList<>();
+    try (ChunkStore store = ChunkStores.open(config)) {
+      for (int i = 0; i < 40; i++) {
+        ids.add(store.put(TestData.random(i, 100_000)));
+      }
+      ChunkStoreStats s = store.stats();
+      assertTrue(s.packFiles() >= 4, "packs: " + s.packFiles());
+    }
+    try (ChunkStore store = ChunkStores.open(config)) {
+      for (int i = 0; i < 40; i++) {
+        assertArrayEquals(TestData.random(i, 100_000), store.get(ids.get(i)));
+      }
+    }
+  }
+
+  @Test
+  void concurrentPutsOfOverlappingContentStoreEachChunkOnce() throws Exception {
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      int threads = 4;
+      int perThread = 500;
+      List<Thread> ts = new ArrayList<>();
+      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < threads; t++) {
+        Thread th = new Thread(() -> {
+          try {
+            for (int i = 0; i < perThread; i++) {
+              store.put(TestData.random(i, 8192)); // every thread writes the same 500 chunks
+            }
+          } catch (Throwable e) {
+            errors.add(e);
+          }
+        });
+        ts.add(th);
+        th.start();
+      }
+      for (Thread th : ts) {
+        th.join();
+      }
+      assertTrue(errors.isEmpty(), errors.toString());
+      ChunkStoreStats s = store.stats();
+      assertEquals(perThread, s.chunks());
+      assertEquals((long) threads * perThread * 8192, s.ingestedBytes());
+      // every record in the packs is live: no duplicate was appended
+      long records = perThread * (8192L + io.granary.dedupe.pack.RecordHeader.SIZE);
+      assertEquals(records + s.packFiles() * io.granary.dedupe.pack.PackHeader.SIZE,
+          s.packBytes());
+    }
+  }
+}
