@@ -1,5 +1,7 @@
 package io.granary.dedupe.api;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -19,7 +21,9 @@ public record ChunkStoreStats(
     Map<Codec, Long> chunksByCodec) {
 
   public ChunkStoreStats {
-    chunksByCodec = Map.copyOf(chunksByCodec);
+    EnumMap<Codec, Long> copy = new EnumMap<>(Codec.class);
+    copy.putAll(chunksByCodec);
+    chunksByCodec = Collections.unmodifiableMap(copy);
   }
 
   public long diskBytes() {

@@ -1,0 +1,30 @@
+package io.granary.dedupe.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a main class of the test classpath in a separate JVM, to be killed for real. */
+public final class ChildJvm {
+  private ChildJvm() {}
+
+  public static Process start(Class<?> main, String... args) throws IOException {
+    String cp = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(cp);
+    cmd.add(main.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would, and wait until the process is gone. */
+  public static void kill9(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    p.waitFor();
+  }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Checks (and on Debian/Ubuntu installs) what Granary needs. Usage: scripts/deps.sh [build|test|run|bench]
+# Each purpose lists commands and the Debian package that provides them.
+set -euo pipefail
+
+purpose=${1:-test}
+declare -A pkg_of=(
+  [java]=openjdk-17-jdk-headless [javac]=openjdk-17-jdk-headless [mvn]=maven
+  [du]=coreutils [sha256sum]=coreutils [mount]=mount
+  [lz4]=lz4 [zstd]=zstd
+)
+case "$purpose" in
+  build) need=(java javac mvn) ;;
+  run) need=(java javac mvn) ;;
+  test) need=(java javac mvn du mount) ;;
+  bench) need=(java javac mvn du sha256sum lz4 zstd) ;;
+  *) echo "usage: $0 [build|test|run|bench]" >&2; exit 2 ;;
+esac
+
+missing_pkgs=()
+for cmd in "${need[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing_pkgs+=("${pkg_of[$cmd]}")
+done
+
+java_ok() {
+  local v
+  v=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  [[ -n $v && ${v%%.*} -ge 17 ]]
+}
+if command -v java >/dev/null 2>&1 && ! java_ok; then
+  missing_pkgs+=(openjdk-17-jdk-headless)
+  echo "deps: the default java is older than 17; Granary needs Java 17 or newer" >&2
+fi
+
+if ((${#missing_pkgs[@]} == 0)); then
+  exit 0
+fi
+mapfile -t missing_pkgs < <(printf '%s\n' "${missing_pkgs[@]}" | sort -u)
+echo "deps: missing for '$purpose': ${missing_pkgs[*]}" >&2
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "deps: this is not a Debian-like system (no apt-get); install these packages by hand: ${missing_pkgs[*]}" >&2
+  exit 1
+fi
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "deps: run as root, or install them with: sudo apt-get install ${missing_pkgs[*]}" >&2
+  exit 1
+fi
+echo "deps: installing ${missing_pkgs[*]} with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
