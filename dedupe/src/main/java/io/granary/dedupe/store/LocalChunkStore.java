@@ -8,7 +8,6 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
-import io.granary.dedupe.api.DamagedChunk;
 import io.granary.dedupe.api.GcOptions;
 import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.LiveChunkWalker;
@@ -16,98 +15,73 @@ import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.codec.ChunkCompressor;
-import io.granary.dedupe.codec.CorruptPayloadException;
 import io.granary.dedupe.gc.ChunkIdSet;
 import io.granary.dedupe.gc.CompactionTarget;
 import io.granary.dedupe.gc.PackCompactor;
 import io.granary.dedupe.gc.Sweeper;
 import io.granary.dedupe.index.ChunkIndex;
-import io.granary.dedupe.index.IndexBatch;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.index.LmdbChunkIndex;
 import io.granary.dedupe.index.PendingIndex;
-import io.granary.dedupe.index.PendingIndex.Pending;
 import io.granary.dedupe.index.StoreCounters;
 import io.granary.dedupe.pack.LocalPackStorage;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackMissingException;
-import io.granary.dedupe.pack.PackReaders;
 import io.granary.dedupe.pack.PackScanner;
 import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.PackWriter;
-import io.granary.dedupe.pack.RecordDamagedException;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.scrub.Scrubber;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 
 /**
- * The chunk store on a local directory: packs appended by one {@link PackWriter}, an LMDB
- * index, and an in-memory {@link PendingIndex} for records not yet committed.
+ * The chunk store on a local directory: a {@link ChunkWriter} appending to packs and committing
+ * to an LMDB index, a {@link ChunkReader} verifying what it reads, and the locks that let puts,
+ * reads, syncs and a garbage collection run at the same time.
  *
  * <p>Locks, outermost first: {@code lifecycle} (shared by every operation, exclusive for
  * close); {@code maintenance} (one collection, compaction or scrub at a time);
  * {@code gate} (shared by puts, exclusive for a sweep's delete batch and the start of a
- * collection); {@code commit} (one index commit at a time); {@code append} (the re-check,
- * the write and the pending entry of a new record happen as one step). Hashing and
- * compression run outside all but the first, so puts on several threads proceed in parallel.
+ * collection); {@code commit} (one index commit at a time); the writer's append lock.
+ * Hashing and compression run under the shared locks only, so puts on several threads
+ * proceed in parallel.
  *
  * <p>Deliberately not done: caching decoded chunks (the volume layer caches blocks) and
  * comparing bytes on a dedupe hit (SHA-256 collisions are not a practical risk).
  */
 public final class LocalChunkStore implements ChunkStore {
   private static final System.Logger LOG = System.getLogger(LocalChunkStore.class.getName());
-  private static final byte[] ZEROS = new byte[64 << 10];
   private static final byte[] EMPTY = new byte[0];
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has SHA-256", e);
-    }
-  });
 
   private final ChunkStoreConfig config;
   private final StoreDirectory directory;
   private final PackStorage storage;
   private final ChunkIndex index;
-  private final PendingIndex pending = new PendingIndex();
-  private final PackWriter writer;
-  private final PackReaders readers;
+  private final ChunkHasher hasher = new ChunkHasher();
   private final ChunkCompressor compressor = new ChunkCompressor();
+  private final ChunkWriter writer;
+  private final ChunkReader reader;
 
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final ReentrantLock maintenance = new ReentrantLock();
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final ReentrantLock commitLock = new ReentrantLock();
-  private final ReentrantLock appendLock = new ReentrantLock();
 
   private boolean closed;
-  /** Sequence number of the last append; guarded by {@code appendLock}. */
-  private long appendSeq;
   /** The live set while a collection runs, else {@code null}. */
   private volatile ChunkIdSet gcLive;
-  private final Set<ChunkId> damaged = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, ChunkId> zeroIds = new ConcurrentHashMap<>();
-  private final AtomicLong uncommittedIngested = new AtomicLong();
 
   private LocalChunkStore(ChunkStoreConfig config, StoreDirectory directory, PackStorage storage,
       ChunkIndex index, int nextPackId) {
@@ -115,9 +89,9 @@ public final class LocalChunkStore implements ChunkStore {
     this.directory = directory;
     this.storage = storage;
     this.index = index;
-    this.writer = new PackWriter(storage, directory.storeId(), config.packTargetBytes(),
-        nextPackId);
-    this.readers = new PackReaders(storage);
+    this.writer = new ChunkWriter(index, new PackWriter(storage, directory.storeId(),
+        config.packTargetBytes(), nextPackId));
+    this.reader = new ChunkReader(storage, compressor, hasher);
   }
 
   public static LocalChunkStore open(ChunkStoreConfig config) throws IOException {
@@ -163,8 +137,8 @@ public final class LocalChunkStore implements ChunkStore {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      boolean zero = isAllZero(data, off, len);
-      ChunkId id = zero ? zeroId(len) : sha256(data, off, len);
+      boolean zero = ChunkHasher.isAllZero(data, off, len);
+      ChunkId id = zero ? hasher.zeroId(len) : hasher.id(data, off, len);
       if (!findAndMarkLive(id)) {
         if (zero) {
           RecordHeader h = new RecordHeader(id, Codec.ZERO, 0, len, 0,
@@ -178,7 +152,7 @@ public final class LocalChunkStore implements ChunkStore {
           appendIfAbsent(id, h, ByteBuffer.wrap(c.bytes(), c.offset(), c.length()));
         }
       }
-      uncommittedIngested.addAndGet(len);
+      writer.countIngested(len);
       maybeCommit();
       return id;
     } finally {
@@ -190,7 +164,7 @@ public final class LocalChunkStore implements ChunkStore {
   private boolean findAndMarkLive(ChunkId id) throws IOException {
     gate.readLock().lock();
     try {
-      if (damaged.contains(id) || lookup(id) == null) {
+      if (reader.isDamaged(id) || writer.lookup(id) == null) {
         return false;
       }
       markLive(id);
@@ -204,29 +178,13 @@ public final class LocalChunkStore implements ChunkStore {
       throws IOException {
     gate.readLock().lock();
     try {
-      appendLock.lock();
-      try {
-        if (!damaged.contains(id) && lookup(id) != null) {
-          markLive(id); // another thread stored it first
-          return;
-        }
-        PackLocation loc = writer.append(header.encode(), payload);
-        Pending prev = pending.get(id);
-        boolean replaces = prev != null ? prev.replaces() : index.get(id) != null;
-        pending.put(new Pending(id, IndexEntry.of(loc, header), ++appendSeq, replaces));
-        damaged.remove(id);
-        markLive(id);
-      } finally {
-        appendLock.unlock();
+      if (writer.appendIfAbsent(id, header, payload, reader::isDamaged)) {
+        reader.clearDamage(id);
       }
+      markLive(id); // still under the shared gate: no sweep batch can run in between
     } finally {
       gate.readLock().unlock();
     }
-  }
-
-  private IndexEntry lookup(ChunkId id) throws IOException {
-    Pending p = pending.get(id);
-    return p != null ? p.entry() : index.get(id);
   }
 
   private void markLive(ChunkId id) {
@@ -237,9 +195,9 @@ public final class LocalChunkStore implements ChunkStore {
   }
 
   private void maybeCommit() throws IOException {
-    if (pending.size() >= config.commitEveryChunks() && commitLock.tryLock()) {
+    if (writer.pendingCount() >= config.commitEveryChunks() && commitLock.tryLock()) {
       try {
-        syncLocked();
+        writer.commit();
       } finally {
         commitLock.unlock();
       }
@@ -252,16 +210,16 @@ public final class LocalChunkStore implements ChunkStore {
     try {
       ensureOpen();
       for (int attempt = 0; ; attempt++) {
-        IndexEntry e = lookup(id);
+        IndexEntry e = writer.lookup(id);
         if (e == null) {
           throw new ChunkNotFoundException(id);
         }
         try {
-          return read(id, e, config.verifyHashOnRead());
+          return reader.read(id, e, config.verifyHashOnRead());
         } catch (PackMissingException m) {
           // Compaction may have moved the chunk, or the handle was closed: look it up again.
-          if (attempt >= 3 || (m.fileGone() && e.equals(lookup(id)))) {
-            throw damage(id, e, "its pack file is missing");
+          if (attempt >= 3 || (m.fileGone() && e.equals(writer.lookup(id)))) {
+            throw reader.damage(id, e, "its pack file is missing");
           }
         }
       }
@@ -270,46 +228,12 @@ public final class LocalChunkStore implements ChunkStore {
     }
   }
 
-  /** Reads and verifies one chunk; damage becomes a {@link ChunkCorruptedException}. */
-  private byte[] read(ChunkId id, IndexEntry e, boolean verifyHash) throws IOException {
-    if (e.codec() == Codec.ZERO) {
-      if (verifyHash && !zeroId(e.rawLength()).equals(id)) {
-        throw damage(id, e, "a zero record under a non-zero id");
-      }
-      return new byte[e.rawLength()];
-    }
-    PackReaders.VerifiedRecord r;
-    try {
-      r = readers.read(id, e.location(), e.storedLength());
-    } catch (RecordDamagedException d) {
-      throw damage(id, e, d.getMessage());
-    }
-    byte[] raw;
-    try {
-      raw = compressor.decompress(r.header().codec(), r.array(), RecordHeader.SIZE,
-          r.header().storedLength(), r.header().rawLength());
-    } catch (CorruptPayloadException c) {
-      throw damage(id, e, c.getMessage());
-    }
-    if (verifyHash && !sha256(raw, 0, raw.length).equals(id)) {
-      throw damage(id, e, "content does not hash to its id");
-    }
-    return raw;
-  }
-
-  private ChunkCorruptedException damage(ChunkId id, IndexEntry e, String reason) {
-    damaged.add(id);
-    DamagedChunk d = new DamagedChunk(id, e.location().packId(), e.location().offset(), reason);
-    LOG.log(Level.ERROR, d.describe());
-    return new ChunkCorruptedException(d);
-  }
-
   @Override
   public boolean contains(ChunkId id) throws IOException {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      return lookup(id) != null;
+      return writer.lookup(id) != null;
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -322,56 +246,13 @@ public final class LocalChunkStore implements ChunkStore {
       ensureOpen();
       commitLock.lock();
       try {
-        syncLocked();
+        writer.commit();
       } finally {
         commitLock.unlock();
       }
     } finally {
       lifecycle.readLock().unlock();
     }
-  }
-
-  /** fsyncs the active pack, then commits every entry appended before the fsync began. */
-  private void syncLocked() throws IOException {
-    long upTo;
-    PackStorage.Appender active;
-    IOException deferred;
-    appendLock.lock();
-    try {
-      upTo = appendSeq;
-      active = writer.activeAppender();
-      deferred = writer.takeDeferredFailure();
-    } finally {
-      appendLock.unlock();
-    }
-    if (deferred != null) {
-      throw new IOException("an earlier pack write was not made durable", deferred);
-    }
-    if (active != null) {
-      try {
-        active.force();
-      } catch (ClosedChannelException sealedMeanwhile) {
-        // Sealing fsynced it.
-      }
-    }
-    List<Pending> committed = pending.upTo(upTo);
-    IndexBatch batch = new IndexBatch();
-    Map<Integer, Long> ends = new HashMap<>();
-    for (Pending p : committed) {
-      batch.put(p.id(), p.entry());
-      PackLocation loc = p.entry().location();
-      ends.merge(loc.packId(), loc.offset() + p.entry().recordLength(), Math::max);
-    }
-    ends.forEach(batch::indexedUpTo);
-    long ingested = uncommittedIngested.getAndSet(0);
-    batch.addIngested(ingested);
-    try {
-      index.apply(batch);
-    } catch (IOException | RuntimeException e) {
-      uncommittedIngested.addAndGet(ingested);
-      throw e;
-    }
-    pending.removeCommitted(committed);
   }
 
   @Override
@@ -383,8 +264,7 @@ public final class LocalChunkStore implements ChunkStore {
       commitLock.lock();
       try {
         c = index.counters();
-        c.add(pending.uncommittedCounters());
-        c.addIngested(uncommittedIngested.get());
+        c.add(writer.uncommittedCounters());
       } finally {
         commitLock.unlock();
       }
@@ -413,7 +293,7 @@ public final class LocalChunkStore implements ChunkStore {
       try {
         long start = System.nanoTime();
         ChunkIdSet live = new ChunkIdSet(
-            (int) Math.min(index.counters().chunks() + pending.size(), 1 << 28));
+            (int) Math.min(index.counters().chunks() + writer.pendingCount(), 1 << 28));
         PackLocation boundary = beginCollection(live);
         long before;
         Sweeper.Result swept;
@@ -423,7 +303,7 @@ public final class LocalChunkStore implements ChunkStore {
           walker.walk(live::add);
           options.progress().progress("mark", live.size(), -1);
           swept = new Sweeper(index, gate.writeLock())
-              .sweep(live, boundary, options.progress(), damaged::remove);
+              .sweep(live, boundary, options.progress(), reader::clearDamage);
         } finally {
           gcLive = null;
         }
@@ -449,15 +329,10 @@ public final class LocalChunkStore implements ChunkStore {
    * and a dedupe hit lands in the live set.
    */
   private PackLocation beginCollection(ChunkIdSet live) throws IOException {
-    gate.writeLock().lock();
+    gate.writeLock().lock(); // no put is between its lookup and its append
     try {
-      appendLock.lock();
-      try {
-        gcLive = live;
-        return writer.end();
-      } finally {
-        appendLock.unlock();
-      }
+      gcLive = live;
+      return writer.end();
     } finally {
       gate.writeLock().unlock();
     }
@@ -468,22 +343,7 @@ public final class LocalChunkStore implements ChunkStore {
     @Override
     public boolean relocate(ChunkId id, PackLocation from, PackScanner.ScannedRecord record)
         throws IOException {
-      appendLock.lock();
-      try {
-        IndexEntry current = lookup(id);
-        if (current == null || !current.location().equals(from)) {
-          return false;
-        }
-        ByteBuffer bytes = record.bytes();
-        PackLocation to = writer.append(bytes.duplicate().limit(RecordHeader.SIZE),
-            bytes.duplicate().position(RecordHeader.SIZE));
-        Pending prev = pending.get(id);
-        pending.put(new Pending(id, IndexEntry.of(to, record.header()), ++appendSeq,
-            prev == null || prev.replaces()));
-        return true;
-      } finally {
-        appendLock.unlock();
-      }
+      return writer.relocate(id, from, record);
     }
 
     @Override
@@ -493,17 +353,12 @@ public final class LocalChunkStore implements ChunkStore {
 
     @Override
     public int activePackId() {
-      appendLock.lock();
-      try {
-        return writer.activePackId();
-      } finally {
-        appendLock.unlock();
-      }
+      return writer.activePackId();
     }
 
     @Override
     public void forgetPack(int packId) {
-      readers.evict(packId);
+      reader.evict(packId);
     }
   }
 
@@ -530,12 +385,12 @@ public final class LocalChunkStore implements ChunkStore {
 
   private String verify(ChunkId id, IndexEntry e) throws IOException {
     try {
-      read(id, e, true);
+      reader.read(id, e, true);
       return null;
     } catch (ChunkCorruptedException c) {
       return c.damage().reason();
     } catch (PackMissingException m) {
-      damaged.add(id);
+      reader.markDamaged(id);
       return "its pack file cannot be opened";
     }
   }
@@ -551,7 +406,7 @@ public final class LocalChunkStore implements ChunkStore {
       try {
         commitLock.lock();
         try {
-          syncLocked();
+          writer.commit();
         } finally {
           commitLock.unlock();
         }
@@ -560,7 +415,7 @@ public final class LocalChunkStore implements ChunkStore {
       }
       closed = true;
       failure = closeQuietly(writer, failure);
-      failure = closeQuietly(readers, failure);
+      failure = closeQuietly(reader, failure);
       failure = closeQuietly(index, failure);
       failure = closeQuietly(directory, failure);
       if (failure != null) {
@@ -588,32 +443,6 @@ public final class LocalChunkStore implements ChunkStore {
       throw new StoreException(StoreException.Kind.CLOSED,
           "chunk store " + config.directory() + " is closed");
     }
-  }
-
-  private ChunkId zeroId(int length) {
-    return zeroIds.computeIfAbsent(length, n -> {
-      MessageDigest md = SHA256.get();
-      for (int left = n; left > 0; left -= ZEROS.length) {
-        md.update(ZEROS, 0, Math.min(left, ZEROS.length));
-      }
-      return ChunkId.of(md.digest());
-    });
-  }
-
-  private static ChunkId sha256(byte[] data, int off, int len) {
-    MessageDigest md = SHA256.get();
-    md.update(data, off, len);
-    return ChunkId.of(md.digest());
-  }
-
-  static boolean isAllZero(byte[] data, int off, int len) {
-    for (int i = off, end = off + len; i < end; i += ZEROS.length) {
-      int n = Math.min(ZEROS.length, end - i);
-      if (java.util.Arrays.mismatch(data, i, i + n, ZEROS, 0, n) >= 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -1,0 +1,53 @@
+package io.granary.dedupe.store;
+
+import io.granary.dedupe.api.ChunkId;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Computes chunk ids: SHA-256 with the JDK's digest (SHA-NI intrinsic), and recognises all-zero
+ * chunks, whose ids are cached per length. Thread-safe.
+ */
+final class ChunkHasher {
+  private static final byte[] ZEROS = new byte[64 << 10];
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-256", e);
+    }
+  });
+
+  private final Map<Integer, ChunkId> zeroIds = new ConcurrentHashMap<>();
+
+  ChunkId id(byte[] data, int off, int len) {
+    MessageDigest md = SHA256.get();
+    md.update(data, off, len);
+    return ChunkId.of(md.digest());
+  }
+
+  /** The id of {@code length} zero bytes. */
+  ChunkId zeroId(int length) {
+    return zeroIds.computeIfAbsent(length, n -> {
+      MessageDigest md = SHA256.get();
+      for (int left = n; left > 0; left -= ZEROS.length) {
+        md.update(ZEROS, 0, Math.min(left, ZEROS.length));
+      }
+      return ChunkId.of(md.digest());
+    });
+  }
+
+  /** Whether every byte is zero; a vectorized compare against a zero block. */
+  static boolean isAllZero(byte[] data, int off, int len) {
+    for (int i = off, end = off + len; i < end; i += ZEROS.length) {
+      int n = Math.min(ZEROS.length, end - i);
+      if (Arrays.mismatch(data, i, i + n, ZEROS, 0, n) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

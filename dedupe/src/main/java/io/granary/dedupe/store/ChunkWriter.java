@@ -1,0 +1,190 @@
+package io.granary.dedupe.store;
+
+import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.index.ChunkIndex;
+import io.granary.dedupe.index.IndexBatch;
+import io.granary.dedupe.index.IndexEntry;
+import io.granary.dedupe.index.PendingIndex;
+import io.granary.dedupe.index.PendingIndex.Pending;
+import io.granary.dedupe.index.StoreCounters;
+import io.granary.dedupe.pack.PackLocation;
+import io.granary.dedupe.pack.PackScanner;
+import io.granary.dedupe.pack.PackStorage;
+import io.granary.dedupe.pack.PackWriter;
+import io.granary.dedupe.pack.RecordHeader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * The write side of the store: appends records, keeps their entries pending, and commits them
+ * to the index after an fsync ({@code docs/format.md} §2.2–2.4).
+ *
+ * <p>The append lock makes the re-check, the write and the pending entry one step, so no
+ * content is appended twice and every appended record is pending by the time the lock is
+ * released. Appends carry a sequence number; a commit covers exactly the appends that happened
+ * before its fsync began. Commits themselves are serialized by the caller.
+ */
+final class ChunkWriter implements Closeable {
+  private final ChunkIndex index;
+  private final PackWriter packs;
+  private final PendingIndex pending = new PendingIndex();
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final AtomicLong uncommittedIngested = new AtomicLong();
+  /** Sequence number of the last append; guarded by {@code appendLock}. */
+  private long seq;
+
+  ChunkWriter(ChunkIndex index, PackWriter packs) {
+    this.index = index;
+    this.packs = packs;
+  }
+
+  /** The entry for {@code id}: an uncommitted one first, then the index's. */
+  IndexEntry lookup(ChunkId id) throws IOException {
+    Pending p = pending.get(id);
+    return p != null ? p.entry() : index.get(id);
+  }
+
+  /**
+   * Appends the record unless a copy that is not {@code damaged} already exists.
+   *
+   * @return whether it appended
+   */
+  boolean appendIfAbsent(ChunkId id, RecordHeader header, ByteBuffer payload,
+      Predicate<ChunkId> damaged) throws IOException {
+    appendLock.lock();
+    try {
+      if (!damaged.test(id) && lookup(id) != null) {
+        return false; // another thread stored it first
+      }
+      append(id, header.encode(), payload, header);
+      return true;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Copies a record found at {@code from} to the active pack, if the index still points there. */
+  boolean relocate(ChunkId id, PackLocation from, PackScanner.ScannedRecord record)
+      throws IOException {
+    appendLock.lock();
+    try {
+      IndexEntry current = lookup(id);
+      if (current == null || !current.location().equals(from)) {
+        return false;
+      }
+      ByteBuffer bytes = record.bytes();
+      append(id, bytes.duplicate().limit(RecordHeader.SIZE),
+          bytes.duplicate().position(RecordHeader.SIZE), record.header());
+      return true;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private void append(ChunkId id, ByteBuffer header, ByteBuffer payload, RecordHeader h)
+      throws IOException {
+    PackLocation loc = packs.append(header, payload);
+    Pending prev = pending.get(id);
+    boolean replaces = prev != null ? prev.replaces() : index.get(id) != null;
+    pending.put(new Pending(id, IndexEntry.of(loc, h), ++seq, replaces));
+  }
+
+  /** Counts bytes put (duplicates included) until the next commit records them. */
+  void countIngested(long bytes) {
+    uncommittedIngested.addAndGet(bytes);
+  }
+
+  int pendingCount() {
+    return pending.size();
+  }
+
+  /** What the uncommitted appends and ingested bytes add to the index's counters. */
+  StoreCounters uncommittedCounters() {
+    StoreCounters c = pending.uncommittedCounters();
+    c.addIngested(uncommittedIngested.get());
+    return c;
+  }
+
+  /** Where the next record will start (a collection's boundary). */
+  PackLocation end() throws IOException {
+    appendLock.lock();
+    try {
+      return packs.end();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  int activePackId() {
+    appendLock.lock();
+    try {
+      return packs.activePackId();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /**
+   * fsyncs the active pack, then commits every entry appended before the fsync began, with the
+   * packs' new indexed-up-to offsets. The caller serializes commits.
+   */
+  void commit() throws IOException {
+    long upTo;
+    PackStorage.Appender active;
+    IOException deferred;
+    appendLock.lock();
+    try {
+      upTo = seq;
+      active = packs.activeAppender();
+      deferred = packs.takeDeferredFailure();
+    } finally {
+      appendLock.unlock();
+    }
+    if (deferred != null) {
+      throw new IOException("an earlier pack write was not made durable", deferred);
+    }
+    if (active != null) {
+      try {
+        active.force();
+      } catch (ClosedChannelException sealedMeanwhile) {
+        // Sealing fsynced it.
+      }
+    }
+    List<Pending> committed = pending.upTo(upTo);
+    IndexBatch batch = new IndexBatch();
+    Map<Integer, Long> ends = new HashMap<>();
+    for (Pending p : committed) {
+      batch.put(p.id(), p.entry());
+      PackLocation loc = p.entry().location();
+      ends.merge(loc.packId(), loc.offset() + p.entry().recordLength(), Math::max);
+    }
+    ends.forEach(batch::indexedUpTo);
+    long ingested = uncommittedIngested.getAndSet(0);
+    batch.addIngested(ingested);
+    try {
+      index.apply(batch);
+    } catch (IOException | RuntimeException e) {
+      uncommittedIngested.addAndGet(ingested);
+      throw e;
+    }
+    pending.removeCommitted(committed);
+  }
+
+  @Override
+  public void close() throws IOException {
+    appendLock.lock();
+    try {
+      packs.close();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+}
