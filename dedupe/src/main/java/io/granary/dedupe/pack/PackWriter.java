@@ -3,6 +3,8 @@ package io.granary.dedupe.pack;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends records to the active pack and starts a new pack when it reaches the target size.
@@ -10,8 +12,9 @@ import java.nio.ByteBuffer;
  * thread fsync without holding the append lock.
  *
  * <p>Invariants ({@code docs/format.md} §2): a record is written whole or the pack is cut back;
- * a new pack's header is durable, directory entry included, before its first record; a sealed
- * pack is fsynced when sealed; a writer never appends to a pack it did not create.
+ * a new pack's header is durable, directory entry included, before its first record; a writer
+ * never appends to a pack it did not create. A sealed pack is handed to the next commit, which
+ * fsyncs it outside the append lock, so appends never wait for a seal's fsync.
  */
 public final class PackWriter implements Closeable {
   private final PackStorage storage;
@@ -20,7 +23,7 @@ public final class PackWriter implements Closeable {
   private int nextPackId;
   private PackStorage.Appender active;
   private int activeId;
-  private IOException deferredFailure;
+  private final List<PackStorage.Appender> sealedUnsynced = new ArrayList<>();
 
   public PackWriter(PackStorage storage, long storeId, long targetBytes, int nextPackId) {
     this.storage = storage;
@@ -55,9 +58,41 @@ public final class PackWriter implements Closeable {
         active.size());
   }
 
-  /** The active pack's appender (to fsync it), or {@code null} before the first append. */
-  public PackStorage.Appender activeAppender() {
-    return active;
+  /**
+   * Every pack written since the last call whose data may not be durable yet: the packs sealed
+   * meanwhile (the caller fsyncs and closes them) and the active pack (the caller fsyncs it).
+   */
+  public Unsynced takeUnsynced() {
+    List<PackStorage.Appender> sealed = new ArrayList<>(sealedUnsynced);
+    sealedUnsynced.clear();
+    return new Unsynced(sealed, active);
+  }
+
+  /** Packs to fsync: {@code sealed} are then closed, {@code active} (may be null) stays open. */
+  public record Unsynced(List<PackStorage.Appender> sealed, PackStorage.Appender active) {
+    /** fsyncs them all; sealed packs are closed even when an fsync fails. */
+    public void force() throws IOException {
+      IOException failure = null;
+      for (PackStorage.Appender a : sealed) {
+        try {
+          a.force();
+        } catch (IOException e) {
+          failure = e;
+        } finally {
+          a.close();
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (active != null) {
+        try {
+          active.force();
+        } catch (java.nio.channels.ClosedChannelException closedMeanwhile) {
+          // The writer closed it (a failed append), after forcing it or recording why not.
+        }
+      }
+    }
   }
 
   /** The active pack's number, or -1 before the first append. */
@@ -75,14 +110,9 @@ public final class PackWriter implements Closeable {
     }
   }
 
-  private void seal() throws IOException {
-    PackStorage.Appender a = active;
+  private void seal() {
+    sealedUnsynced.add(active);
     active = null;
-    try {
-      a.force();
-    } finally {
-      a.close();
-    }
   }
 
   private void startPack() throws IOException {
@@ -106,39 +136,24 @@ public final class PackWriter implements Closeable {
   }
 
   /**
-   * After a failed append: cut the half record off, or give up on the pack if even that fails
-   * (the next open cuts the torn tail; new records go to a new pack). A pack given up on may
-   * not be durable; the failure is kept for the next {@link #takeDeferredFailure()}.
+   * After a failed append: cut the half record off, or, if even that fails, seal the pack as it
+   * is. The next commit fsyncs it (a failure then reaches the caller of sync); the next open
+   * cuts its torn tail; new records go to a new pack.
    */
   private void abandonTail(long start) {
     try {
       active.truncate(start);
     } catch (IOException e) {
-      try {
-        active.force();
-      } catch (IOException f) {
-        deferredFailure = f;
-      }
-      try {
-        active.close();
-      } catch (IOException ignored) {
-        // already failing
-      }
-      active = null;
+      seal();
     }
   }
 
-  /** A failure to make an abandoned pack durable, reported once at the next sync. */
-  public IOException takeDeferredFailure() {
-    IOException f = deferredFailure;
-    deferredFailure = null;
-    return f;
-  }
-
+  /** fsyncs and closes every pack still open. */
   @Override
   public void close() throws IOException {
     if (active != null) {
       seal();
     }
+    takeUnsynced().force();
   }
 }

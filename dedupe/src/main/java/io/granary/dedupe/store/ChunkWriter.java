@@ -9,13 +9,11 @@ import io.granary.dedupe.index.PendingIndex.Pending;
 import io.granary.dedupe.index.StoreCounters;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackScanner;
-import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.PackWriter;
 import io.granary.dedupe.pack.RecordHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ import java.util.function.Predicate;
 
 /**
  * The write side of the store: appends records, keeps their entries pending, and commits them
- * to the index after an fsync ({@code docs/format.md} §2.2–2.4).
+ * to the index after fsyncing every pack they lie in ({@code docs/format.md} §2.2–2.4).
  *
  * <p>The append lock makes the re-check, the write and the pending entry one step, so no
  * content is appended twice and every appended record is pending by the time the lock is
@@ -40,6 +38,12 @@ final class ChunkWriter implements Closeable {
   private final AtomicLong uncommittedIngested = new AtomicLong();
   /** Sequence number of the last append; guarded by {@code appendLock}. */
   private long seq;
+  /**
+   * A failed fsync: the kernel may have dropped those pages, and a retried fsync would report
+   * success regardless. From then on nothing is acknowledged as durable until the store is
+   * reopened and recovery has rescanned the packs.
+   */
+  private volatile IOException syncFailure;
 
   ChunkWriter(ChunkIndex index, PackWriter packs) {
     this.index = index;
@@ -61,6 +65,7 @@ final class ChunkWriter implements Closeable {
       Predicate<ChunkId> damaged) throws IOException {
     appendLock.lock();
     try {
+      checkNoSyncFailure();
       if (!damaged.test(id) && lookup(id) != null) {
         return false; // another thread stored it first
       }
@@ -138,25 +143,20 @@ final class ChunkWriter implements Closeable {
    */
   void commit() throws IOException {
     long upTo;
-    PackStorage.Appender active;
-    IOException deferred;
+    PackWriter.Unsynced unsynced;
     appendLock.lock();
     try {
       upTo = seq;
-      active = packs.activeAppender();
-      deferred = packs.takeDeferredFailure();
+      unsynced = packs.takeUnsynced();
     } finally {
       appendLock.unlock();
     }
-    if (deferred != null) {
-      throw new IOException("an earlier pack write was not made durable", deferred);
-    }
-    if (active != null) {
-      try {
-        active.force();
-      } catch (ClosedChannelException sealedMeanwhile) {
-        // Sealing fsynced it.
-      }
+    checkNoSyncFailure();
+    try {
+      unsynced.force();
+    } catch (IOException e) {
+      syncFailure = e;
+      throw e;
     }
     List<Pending> committed = pending.upTo(upTo);
     IndexBatch batch = new IndexBatch();
@@ -176,6 +176,14 @@ final class ChunkWriter implements Closeable {
       throw e;
     }
     pending.removeCommitted(committed);
+  }
+
+  private void checkNoSyncFailure() throws IOException {
+    IOException f = syncFailure;
+    if (f != null) {
+      throw new IOException("a pack fsync failed earlier (" + f.getMessage()
+          + "); writes stay refused until the store is reopened", f);
+    }
   }
 
   @Override

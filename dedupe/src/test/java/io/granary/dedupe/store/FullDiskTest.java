@@ -3,6 +3,7 @@ package io.granary.dedupe.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -71,6 +72,33 @@ class FullDiskTest {
       for (int i = 0; i < 20; i++) {
         assertArrayEquals(TestData.random(i, 10_000), store.get(id(TestData.random(i, 10_000))));
       }
+      assertTrue(store.scrub(ProgressListener.NONE).clean());
+    }
+  }
+
+  @Test
+  void aFailedFsyncIsNeverAcknowledgedAndReopeningRecovers() throws Exception {
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
+    FaultyPackStorage[] medium = new FaultyPackStorage[1];
+    try (ChunkStore store = LocalChunkStore.open(config,
+        s -> medium[0] = new FaultyPackStorage(s), false)) {
+      store.put(TestData.random(1, 5000));
+      store.sync();
+      store.put(TestData.random(2, 5000));
+      medium[0].failFsync(true);
+      assertThrows(java.io.IOException.class, store::sync);
+      medium[0].failFsync(false);
+      // The kernel may have dropped the pages: a later sync must not claim success.
+      assertThrows(java.io.IOException.class, store::sync);
+      assertThrows(java.io.IOException.class, () -> store.put(TestData.random(3, 5000)));
+      assertArrayEquals(TestData.random(1, 5000), store.get(id(TestData.random(1, 5000))));
+    } catch (java.io.IOException closeFails) {
+      // close syncs too, and must report the same failure
+    }
+    try (ChunkStore store = ChunkStores.open(config)) {
+      assertArrayEquals(TestData.random(1, 5000), store.get(id(TestData.random(1, 5000))));
+      store.put(TestData.random(3, 5000));
+      store.sync();
       assertTrue(store.scrub(ProgressListener.NONE).clean());
     }
   }

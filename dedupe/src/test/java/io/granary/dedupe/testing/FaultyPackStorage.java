@@ -15,6 +15,7 @@ public final class FaultyPackStorage implements PackStorage {
   private final PackStorage inner;
   private final AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean readErrors;
+  private volatile boolean fsyncErrors;
 
   public FaultyPackStorage(PackStorage inner) {
     this.inner = inner;
@@ -32,6 +33,11 @@ public final class FaultyPackStorage implements PackStorage {
 
   public void failReads(boolean fail) {
     readErrors = fail;
+  }
+
+  /** Makes every fsync of a pack fail with EIO, as a dying disk does. */
+  public void failFsync(boolean fail) {
+    fsyncErrors = fail;
   }
 
   private static IOException noSpace() {
@@ -87,6 +93,9 @@ public final class FaultyPackStorage implements PackStorage {
 
       @Override
       public void force() throws IOException {
+        if (fsyncErrors) {
+          throw new IOException("Input/output error");
+        }
         a.force();
       }
 
