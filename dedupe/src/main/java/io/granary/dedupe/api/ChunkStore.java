@@ -37,6 +37,9 @@ public interface ChunkStore extends Closeable {
   /** Whether the id is stored (without reading or verifying its bytes). */
   boolean contains(ChunkId id) throws IOException;
 
+  /** The catalog tables kept beside the index, for the layers above. */
+  Catalog catalog();
+
   /** Sizes and counts, including puts not yet synced. */
   ChunkStoreStats stats() throws IOException;
 

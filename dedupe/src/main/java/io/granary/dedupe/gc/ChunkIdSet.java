@@ -3,8 +3,9 @@ package io.granary.dedupe.gc;
 import io.granary.dedupe.api.ChunkId;
 
 /**
- * A set of chunk ids keyed on their first 128 bits, in two flat arrays (about 21 bytes per id
- * at the maximum load of 3/4), so marking tens of millions of chunks fits in memory. Two ids
+ * A set of chunk ids keyed on their first 128 bits, in flat arrays (17 bytes per slot at a
+ * load between 3/8 and 3/4: 23 to 45 bytes per id), so marking tens of millions of chunks
+ * fits in memory. Two ids
  * that share 128 bits of SHA-256 are treated as one: that needs about 2^64 chunks. Thread-safe.
  */
 public final class ChunkIdSet {

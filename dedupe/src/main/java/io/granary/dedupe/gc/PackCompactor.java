@@ -37,6 +37,7 @@ public final class PackCompactor {
   public record Result(int packsCompacted, long bytesReclaimed) {}
 
   public Result compact(double compactBelow, ProgressListener progress) throws IOException {
+    target.sync(); // the pack table's live counts must include every append so far
     Map<Integer, PackState> chosen = choose(compactBelow);
     if (chosen.isEmpty()) {
       return new Result(0, 0);

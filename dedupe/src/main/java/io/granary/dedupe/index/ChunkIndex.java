@@ -1,5 +1,6 @@
 package io.granary.dedupe.index;
 
+import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.ChunkId;
 import java.io.Closeable;
 import java.io.IOException;
@@ -25,6 +26,9 @@ public interface ChunkIndex extends Closeable {
 
   /** The counters as of the last applied batch. */
   StoreCounters counters();
+
+  /** The catalog tables kept in the same key-value environment. */
+  Catalog catalog();
 
   /** Bytes the index occupies on disk. */
   long sizeOnDisk() throws IOException;

@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.granary.dedupe.api.Catalog;
+import io.granary.dedupe.api.CatalogBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
   private final Dbi<byte[]> chunks;
   private final Dbi<byte[]> packs;
   private final Dbi<byte[]> meta;
+  private final Dbi<byte[]> catalog;
   private volatile StoreCounters counters;
 
   private LmdbChunkIndex(Path directory, Env<byte[]> env) throws StoreException {
@@ -53,6 +57,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
     this.chunks = env.openDbi("chunks", DbiFlags.MDB_CREATE);
     this.packs = env.openDbi("packs", DbiFlags.MDB_CREATE);
     this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
+    this.catalog = env.openDbi("catalog", DbiFlags.MDB_CREATE);
     try (Txn<byte[]> txn = env.txnWrite()) {
       byte[] format = meta.get(txn, FORMAT_KEY);
       if (format == null) {
@@ -74,7 +79,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
     try {
       env = Env.create(ByteArrayProxy.PROXY_BA)
           .setMapSize(MAP_SIZE)
-          .setMaxDbs(3)
+          .setMaxDbs(4)
           .setMaxReaders(1024)
           // Read transactions are not tied to threads: lookups come from any thread.
           .open(directory.toFile(), EnvFlags.MDB_NOTLS);
@@ -205,6 +210,74 @@ public final class LmdbChunkIndex implements ChunkIndex {
       throw wrap("scan", e);
     }
     return out;
+  }
+
+  /** The catalog tables, in the {@code catalog} database of the same environment. */
+  @Override
+  public Catalog catalog() {
+    return new LmdbCatalog();
+  }
+
+  /** Table rows as keys {@code table 0x00 key} in one LMDB database. */
+  private final class LmdbCatalog implements Catalog {
+    @Override
+    public byte[] get(String table, byte[] key) throws IOException {
+      try (Txn<byte[]> txn = env.txnRead()) {
+        return catalog.get(txn, rowKey(table, key));
+      } catch (LmdbException e) {
+        throw wrap("catalog read", e);
+      }
+    }
+
+    @Override
+    public List<Entry> list(String table) throws IOException {
+      byte[] prefix = rowKey(table, new byte[0]);
+      List<Entry> out = new ArrayList<>();
+      try (Txn<byte[]> txn = env.txnRead();
+          CursorIterable<byte[]> it = catalog.iterate(txn, KeyRange.atLeast(prefix))) {
+        for (CursorIterable.KeyVal<byte[]> kv : it) {
+          byte[] k = kv.key();
+          if (k.length < prefix.length
+              || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+            break;
+          }
+          out.add(new Entry(Arrays.copyOfRange(k, prefix.length, k.length), kv.val()));
+        }
+      } catch (LmdbException e) {
+        throw wrap("catalog scan", e);
+      }
+      return out;
+    }
+
+    @Override
+    public void apply(CatalogBatch batch) throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      try (Txn<byte[]> txn = env.txnWrite()) {
+        for (CatalogBatch.Change c : batch.changes()) {
+          if (c.value() == null) {
+            catalog.delete(txn, rowKey(c.table(), c.key()));
+          } else {
+            catalog.put(txn, rowKey(c.table(), c.key()), c.value());
+          }
+        }
+        txn.commit();
+      } catch (LmdbException e) {
+        throw wrap("catalog update", e);
+      }
+    }
+
+    private byte[] rowKey(String table, byte[] key) {
+      byte[] t = table.getBytes(StandardCharsets.UTF_8);
+      if (t.length == 0 || table.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("bad catalog table name '" + table + "'");
+      }
+      byte[] k = new byte[t.length + 1 + key.length];
+      System.arraycopy(t, 0, k, 0, t.length);
+      System.arraycopy(key, 0, k, t.length + 1, key.length);
+      return k;
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.granary.dedupe.store;
 
+import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.ChunkCorruptedException;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
@@ -253,6 +254,11 @@ public final class LocalChunkStore implements ChunkStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  @Override
+  public Catalog catalog() {
+    return index.catalog();
   }
 
   @Override
