@@ -1,0 +1,14 @@
+package io.granary.snapshots.api;
+
+/** A name that breaks the naming rule (DESIGN.md): 1 to 128 of A-Z a-z 0-9 . _ -, not starting with . or -. */
+public final class InvalidNameException extends VolumeException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidNameException(String message) {
+    super(Kind.INVALID, message);
+  }
+
+  public InvalidNameException(String message, Throwable cause) {
+    super(Kind.INVALID, message, cause);
+  }
+}

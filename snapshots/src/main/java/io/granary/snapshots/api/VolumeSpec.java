@@ -1,0 +1,29 @@
+package io.granary.snapshots.api;
+
+/**
+ * What a new volume is made of: its size in bytes, its block size (a power of two from 4 KiB to
+ * 1 MiB), the codec of its chunks ({@code none}, {@code lz4}, {@code zstd:LEVEL}) and the name of
+ * its profile (stored, interpreted by the appliance).
+ */
+public record VolumeSpec(long size, int blockSize, String codec, String profile) {
+  public static final int MIN_BLOCK_SIZE = 4 << 10;
+  public static final int MAX_BLOCK_SIZE = 1 << 20;
+  /** Chosen by benchmark: see BENCHMARKS.md, "Volumes". */
+  public static final int DEFAULT_BLOCK_SIZE = 64 << 10;
+
+  public VolumeSpec {
+    if (size < 0) {
+      throw new IllegalArgumentException("a volume size cannot be negative");
+    }
+    if (Integer.bitCount(blockSize) != 1 || blockSize < MIN_BLOCK_SIZE
+        || blockSize > MAX_BLOCK_SIZE) {
+      throw new IllegalArgumentException("block size must be a power of two from 4 KiB to 1 MiB, not "
+          + blockSize);
+    }
+  }
+
+  /** A volume of {@code size} bytes with the default block size, lz4 and the default profile. */
+  public static VolumeSpec ofSize(long size) {
+    return new VolumeSpec(size, DEFAULT_BLOCK_SIZE, "lz4", "default");
+  }
+}

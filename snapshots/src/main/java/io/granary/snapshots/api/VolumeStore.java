@@ -1,0 +1,67 @@
+package io.granary.snapshots.api;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The volumes of one pool, with their snapshots and clones, over the pool's chunk store.
+ * Volumes open lazily; thousands per pool are normal. Thread-safe.
+ */
+public interface VolumeStore extends Closeable {
+
+  VolumeInfo create(String name, VolumeSpec spec) throws IOException;
+
+  /** A read-write handle on the volume; close it when done. */
+  Volume open(String name) throws IOException;
+
+  /** A read-only handle on a snapshot; close it when done. */
+  Volume openSnapshot(String volume, String snapshot) throws IOException;
+
+  List<VolumeInfo> list() throws IOException;
+
+  VolumeInfo info(String name) throws IOException;
+
+  /** Renames a volume; its snapshots follow it. Refused while the volume is open. */
+  void rename(String name, String newName) throws IOException;
+
+  /**
+   * Deletes a volume. Refused while it is open, and while it has snapshots unless
+   * {@code withSnapshots}. Clones made from its snapshots stay intact.
+   */
+  void delete(String name, boolean withSnapshots) throws IOException;
+
+  /** How many handles are open on the volume or its snapshots. */
+  int openHandles(String name) throws IOException;
+
+  /** Records the volume's current state under {@code snapshot}: O(1) in the volume's size. */
+  SnapshotInfo snapshot(String volume, String snapshot) throws IOException;
+
+  List<SnapshotInfo> snapshots(String volume) throws IOException;
+
+  void deleteSnapshot(String volume, String snapshot) throws IOException;
+
+  /** Sets the volume back to a snapshot; writes made after it are discarded. */
+  void rollback(String volume, String snapshot) throws IOException;
+
+  /** A new writable volume whose initial state is the snapshot. */
+  VolumeInfo clone(String volume, String snapshot, String newName) throws IOException;
+
+  /** The byte ranges that differ between two states of volumes, in offset order. */
+  List<Extent> diff(StateRef from, StateRef to) throws IOException;
+
+  VolumeStats stats(String name) throws IOException;
+
+  /** Writes every volume's buffered changes into the chunk store and commits them. */
+  void flushAll() throws IOException;
+
+  /**
+   * Frees the chunks no volume, snapshot or buffered write references any more, and compacts
+   * packs. Runs while volumes are in use.
+   */
+  SpaceReport collectGarbage() throws IOException;
+
+  /** Flushes every volume and closes the store; open handles become unusable. */
+  @Override
+  void close() throws IOException;
+}
