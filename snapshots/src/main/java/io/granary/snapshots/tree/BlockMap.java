@@ -87,26 +87,35 @@ public final class BlockMap {
 
   /** Turns every block from {@code firstBlock} on into a hole (for a shrink). */
   public ChunkId truncate(ChunkId root, int depth, long firstBlock) throws IOException {
-    return truncateNode(root, depth - 1, 0, firstBlock);
+    return zeroRange(root, depth, firstBlock, Long.MAX_VALUE);
   }
 
-  private ChunkId truncateNode(ChunkId node, int level, long base, long firstBlock)
+  /**
+   * Turns blocks {@code [from, to)} into holes. Subtrees wholly inside the range become holes
+   * without being read, so zeroing a whole disk costs a few pages.
+   */
+  public ChunkId zeroRange(ChunkId root, int depth, long from, long to) throws IOException {
+    return from >= to ? root : zeroNode(root, depth - 1, 0, from, to);
+  }
+
+  private ChunkId zeroNode(ChunkId node, int level, long base, long from, long to)
       throws IOException {
-    if (node == null) {
-      return null;
-    }
-    long span = TreeShape.span(level);
-    if (firstBlock <= base) {
-      return null;
-    }
-    if (firstBlock >= base + span * MapPage.FANOUT) {
+    long childSpan = TreeShape.span(level);
+    long end = base + childSpan * MapPage.FANOUT;
+    if (node == null || to <= base || from >= end) {
       return node;
     }
+    if (from <= base && end <= to) {
+      return null;
+    }
     MapPage page = pages.load(node);
-    int slot = (int) ((firstBlock - base) / span);
-    MapPage.Builder b = page.truncatedAt(slot + 1).toBuilder();
-    b.set(slot, level == 0 ? null
-        : truncateNode(page.get(slot), level - 1, base + slot * span, firstBlock));
+    MapPage.Builder b = page.toBuilder();
+    int first = (int) ((Math.max(from, base) - base) / childSpan);
+    int last = (int) ((Math.min(to, end) - 1 - base) / childSpan);
+    for (int slot = first; slot <= last; slot++) {
+      b.set(slot, level == 0 ? null
+          : zeroNode(page.get(slot), level - 1, base + slot * childSpan, from, to));
+    }
     MapPage built = b.build();
     return built.isAllHoles() ? null : pages.store(built);
   }

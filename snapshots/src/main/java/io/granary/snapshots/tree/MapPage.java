@@ -2,7 +2,6 @@ package io.granary.snapshots.tree;
 
 import io.granary.dedupe.api.ChunkId;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * One node of a block map ({@code docs/format.md} §4.2): a level and up to {@link #FANOUT}
@@ -67,13 +66,6 @@ public final class MapPage {
     public MapPage build() {
       return new MapPage(level, entries.clone());
     }
-  }
-
-  /** A copy with every slot from {@code fromSlot} on set to a hole. */
-  public MapPage truncatedAt(int fromSlot) {
-    ChunkId[] copy = entries.clone();
-    Arrays.fill(copy, fromSlot, FANOUT, null);
-    return new MapPage(level, copy);
   }
 
   public boolean isAllHoles() {

@@ -79,7 +79,12 @@ class BlockMapTest {
     ChunkId root = null;
     for (int step = 0; step < 200; step++) {
       int op = r.nextInt(10);
-      if (op < 6) {
+      if (op == 9) {
+        long from = (long) (r.nextDouble() * blocks);
+        long to = Math.min(blocks, from + (r.nextBoolean() ? r.nextInt(3) : r.nextInt(100_000)));
+        root = map.zeroRange(root, depth, from, to);
+        model.keySet().removeIf(k -> k >= from && k < to);
+      } else if (op < 6) {
         TreeMap<Long, ChunkId> changes = new TreeMap<>();
         int n = 1 + r.nextInt(40);
         long at = (long) (r.nextDouble() * blocks);

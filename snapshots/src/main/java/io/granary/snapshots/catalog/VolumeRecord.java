@@ -1,0 +1,53 @@
+package io.granary.snapshots.catalog;
+
+import io.granary.dedupe.api.ChunkId;
+import java.nio.ByteBuffer;
+
+/**
+ * A row of the {@code volumes} table ({@code docs/format.md} §4.1): a volume's identity, its
+ * committed state (root, size, the journal sequence the root covers) and its settings.
+ * {@code root} is {@code null} for an all-hole volume; {@code origin} is empty unless a clone.
+ */
+public record VolumeRecord(String name, long id, long size, int blockSize, ChunkId root,
+    long coveredSeq, long bytesWritten, long createdMillis, long modifiedMillis, String codec,
+    String profile, String origin) {
+
+  private static final int VERSION = 1;
+
+  public VolumeRecord withState(ChunkId newRoot, long newSize, long newCoveredSeq,
+      long newBytesWritten, long now) {
+    return new VolumeRecord(name, id, newSize, blockSize, newRoot, newCoveredSeq,
+        newBytesWritten, createdMillis, now, codec, profile, origin);
+  }
+
+  public VolumeRecord withName(String newName) {
+    return new VolumeRecord(newName, id, size, blockSize, root, coveredSeq, bytesWritten,
+        createdMillis, modifiedMillis, codec, profile, origin);
+  }
+
+  byte[] encode() {
+    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 32 + 8 + 8 + 8 + 8
+        + RowFields.stringSize(codec) + RowFields.stringSize(profile) + RowFields.stringSize(origin));
+    b.put((byte) VERSION).putLong(id).putLong(size).putInt(blockSize);
+    RowFields.putId(b, root);
+    b.putLong(coveredSeq).putLong(bytesWritten).putLong(createdMillis).putLong(modifiedMillis);
+    RowFields.putString(b, codec);
+    RowFields.putString(b, profile);
+    RowFields.putString(b, origin);
+    return b.array();
+  }
+
+  static VolumeRecord decode(String name, byte[] value) {
+    ByteBuffer b = ByteBuffer.wrap(value);
+    int version = b.get();
+    if (version != VERSION) {
+      throw new IllegalStateException("volume row version " + version + " is not supported");
+    }
+    long id = b.getLong();
+    long size = b.getLong();
+    int blockSize = b.getInt();
+    ChunkId root = RowFields.getId(b);
+    return new VolumeRecord(name, id, size, blockSize, root, b.getLong(), b.getLong(),
+        b.getLong(), b.getLong(), RowFields.getString(b), RowFields.getString(b), RowFields.getString(b));
+  }
+}

@@ -1,0 +1,367 @@
+package io.granary.snapshots.journal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * A volume's write-ahead journal ({@code docs/format.md} §4.3, §4.4): a directory of segments,
+ * each named by its first sequence number. Writes are appended to the newest segment;
+ * {@link #cut()} starts a new one when a flush begins; {@link #release} deletes the segments a
+ * committed root covers; {@link #sync} makes every record up to a sequence durable, with one
+ * fsync serving every caller that waits for it (group commit).
+ *
+ * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it.
+ */
+public final class Journal implements Closeable {
+  private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+  private static final byte[] MAGIC = "GRNYJRNL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int SEGMENT_HEADER = 32;
+
+  private final Path dir;
+  private final long volumeId;
+  /** Segments no longer appended to, oldest first. Guarded by {@code this}. */
+  private final List<Segment> sealed = new ArrayList<>();
+  /** The segment taking appends, or {@code null} until the next append. */
+  private Segment active;
+  private long lastSeq;
+  private long bytes;
+  private final Object syncLock = new Object();
+  /** Highest sequence known durable; guarded by {@code syncLock}. */
+  private long syncedSeq;
+  private boolean syncing;
+  private IOException syncFailure;
+
+  /** One segment file; {@code channel} is null once it needs no more writes or fsyncs. */
+  private static final class Segment {
+    final Path path;
+    FileChannel channel;
+    long lastSeq;
+    long size;
+
+    Segment(Path path, FileChannel channel, long lastSeq, long size) {
+      this.path = path;
+      this.channel = channel;
+      this.lastSeq = lastSeq;
+      this.size = size;
+    }
+  }
+
+  private Journal(Path dir, long volumeId, long lastSeq) {
+    this.dir = dir;
+    this.volumeId = volumeId;
+    this.lastSeq = lastSeq;
+    this.syncedSeq = lastSeq;
+  }
+
+  /**
+   * Opens the journal in {@code dir}, replaying to {@code replay}, in order, every record with a
+   * sequence above {@code coveredSeq}. A torn record ends its segment and is cut off. Segments
+   * wholly covered are deleted; the others stay until a flush covers them.
+   */
+  public static Journal open(Path dir, long volumeId, long coveredSeq,
+      Consumer<JournalEntry> replay) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.wal")) {
+      ds.forEach(files::add);
+    }
+    files.sort(null); // fixed-width hex names sort by sequence
+    long last = coveredSeq;
+    long previous = 0;
+    List<Segment> kept = new ArrayList<>();
+    for (Path f : files) {
+      long segLast = replaySegment(f, volumeId, coveredSeq, previous, replay);
+      if (segLast <= coveredSeq) {
+        Files.delete(f);
+      } else {
+        kept.add(new Segment(f, null, segLast, Files.size(f)));
+      }
+      previous = Math.max(previous, segLast);
+      last = Math.max(last, segLast);
+    }
+    Journal j = new Journal(dir, volumeId, last);
+    for (Segment s : kept) {
+      try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.WRITE)) {
+        ch.force(false); // what a crashed process left in the page cache is now replayed state
+      }
+      j.sealed.add(s);
+      j.bytes += s.size;
+    }
+    return j;
+  }
+
+  /**
+   * Replays one segment; returns its last valid sequence (0 if none), cutting a torn tail.
+   * Records must continue the sequence after {@code prevLast}.
+   */
+  private static long replaySegment(Path f, long volumeId, long coveredSeq, long prevLast,
+      Consumer<JournalEntry> replay) throws IOException {
+    long last = 0;
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER);
+      if (read(ch, head, 0) < SEGMENT_HEADER || !headerValid(head.flip(), volumeId)) {
+        LOG.log(Level.WARNING, "journal segment {0} has no valid header; ignored", f);
+        return 0;
+      }
+      long pos = SEGMENT_HEADER;
+      ByteBuffer rh = ByteBuffer.allocate(JournalRecord.HEADER_SIZE);
+      while (pos < size) {
+        rh.clear();
+        JournalRecord r = read(ch, rh, pos) == JournalRecord.HEADER_SIZE
+            ? JournalRecord.decodeHeader(rh.flip()) : null;
+        byte[] payload = null;
+        if (r != null && (r.seq() <= Math.max(last, prevLast)
+            || pos + JournalRecord.HEADER_SIZE + r.payloadLength() > size)) {
+          r = null;
+        }
+        if (r != null && r.type() == JournalRecord.Type.WRITE) {
+          payload = new byte[r.length()];
+          read(ch, ByteBuffer.wrap(payload), pos + JournalRecord.HEADER_SIZE);
+          if (JournalRecord.crc(payload, 0, payload.length) != r.payloadCrc()) {
+            r = null;
+          }
+        }
+        if (r == null) {
+          LOG.log(Level.WARNING, "journal segment {0}: cut a torn record at offset {1}", f, pos);
+          ch.truncate(pos);
+          ch.force(true);
+          break;
+        }
+        if (r.seq() > coveredSeq) {
+          replay.accept(new JournalEntry(r.seq(), r.offset(), r.length(), payload));
+        }
+        last = r.seq();
+        pos += JournalRecord.HEADER_SIZE + r.payloadLength();
+      }
+    }
+    return last;
+  }
+
+  private static int read(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
+    int total = 0;
+    while (dst.hasRemaining()) {
+      int n = ch.read(dst, pos + total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  private static boolean headerValid(ByteBuffer b, long volumeId) {
+    byte[] magic = new byte[8];
+    b.get(magic);
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, 24);
+    return java.util.Arrays.equals(magic, MAGIC) && b.getShort(8) == 1
+        && b.getLong(16) == volumeId && b.getInt(24) == (int) crc.getValue();
+  }
+
+  private ByteBuffer segmentHeader() {
+    ByteBuffer b = ByteBuffer.allocate(SEGMENT_HEADER);
+    b.put(MAGIC).putShort((short) 1).putShort((short) 0).putInt(0).putLong(volumeId);
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, 24);
+    b.putInt((int) crc.getValue()).putInt(0);
+    return b.flip();
+  }
+
+  /** Appends a write; returns its sequence number. Not durable until {@link #sync}. */
+  public synchronized long appendWrite(long offset, byte[] data, int off, int len)
+      throws IOException {
+    JournalRecord r = new JournalRecord(JournalRecord.Type.WRITE, lastSeq + 1, offset, len,
+        JournalRecord.crc(data, off, len));
+    return append(r, ByteBuffer.wrap(data, off, len));
+  }
+
+  /** Appends a zeroed range; returns its sequence number. */
+  public synchronized long appendZero(long offset, int len) throws IOException {
+    JournalRecord r = new JournalRecord(JournalRecord.Type.ZERO, lastSeq + 1, offset, len, 0);
+    return append(r, ByteBuffer.allocate(0));
+  }
+
+  private long append(JournalRecord r, ByteBuffer payload) throws IOException {
+    if (active == null) {
+      active = newSegment(r.seq());
+    }
+    Segment s = active;
+    ByteBuffer header = r.encodeHeader();
+    long end = s.size + header.remaining() + payload.remaining();
+    try {
+      s.channel.position(s.size);
+      ByteBuffer[] bufs = {header, payload};
+      while (s.channel.position() < end) {
+        s.channel.write(bufs);
+      }
+    } catch (IOException e) {
+      try {
+        s.channel.truncate(s.size);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed); // replay cuts the torn record
+      }
+      throw e;
+    }
+    bytes += end - s.size;
+    s.size = end;
+    s.lastSeq = r.seq();
+    lastSeq = r.seq();
+    return lastSeq;
+  }
+
+  private Segment newSegment(long firstSeq) throws IOException {
+    Path path = dir.resolve(String.format("%016x.wal", firstSeq));
+    Files.deleteIfExists(path); // an empty segment left by a crash right after its creation
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    try {
+      ByteBuffer h = segmentHeader();
+      while (h.hasRemaining()) {
+        ch.write(h);
+      }
+      ch.force(true);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true); // the segment's name must be durable before a record in it is acknowledged
+      }
+    } catch (IOException e) {
+      ch.close();
+      Files.deleteIfExists(path);
+      throw e;
+    }
+    bytes += SEGMENT_HEADER;
+    return new Segment(path, ch, firstSeq - 1, SEGMENT_HEADER);
+  }
+
+  /**
+   * Ends the current segment: later appends go to a new one. Returns the last sequence number
+   * written so far, which the flush that follows will cover.
+   */
+  public synchronized long cut() {
+    if (active != null) {
+      sealed.add(active);
+      active = null;
+    }
+    return lastSeq;
+  }
+
+  /** Deletes every sealed segment whose records are all covered by a committed root. */
+  public void release(long coveredSeq) throws IOException {
+    List<Segment> gone = new ArrayList<>();
+    synchronized (this) {
+      while (!sealed.isEmpty() && sealed.get(0).lastSeq <= coveredSeq) {
+        Segment s = sealed.remove(0);
+        bytes -= s.size;
+        gone.add(s);
+      }
+    }
+    for (Segment s : gone) {
+      if (s.channel != null) {
+        s.channel.close();
+      }
+      Files.deleteIfExists(s.path);
+    }
+  }
+
+  /**
+   * Makes every record up to {@code seq} durable. Concurrent callers share fsyncs: a caller
+   * whose record an fsync in progress already covers waits for it instead of starting another.
+   * After a failed fsync no later sync succeeds: the pages may be gone.
+   */
+  public void sync(long seq) throws IOException {
+    synchronized (syncLock) {
+      while (true) {
+        if (syncFailure != null) {
+          throw new IOException("an earlier journal fsync failed", syncFailure);
+        }
+        if (syncedSeq >= seq) {
+          return;
+        }
+        if (!syncing) {
+          break;
+        }
+        try {
+          syncLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted waiting for a journal sync");
+        }
+      }
+      syncing = true;
+    }
+    long target;
+    List<Segment> toForce = new ArrayList<>();
+    synchronized (this) {
+      target = lastSeq;
+      for (Segment s : sealed) {
+        if (s.channel != null) {
+          toForce.add(s);
+        }
+      }
+      if (active != null) {
+        toForce.add(active);
+      }
+    }
+    IOException failure = null;
+    for (Segment s : toForce) {
+      try {
+        s.channel.force(false);
+      } catch (java.nio.channels.ClosedChannelException released) {
+        // a flush covered and released it meanwhile: its records are in a durable root
+      } catch (IOException e) {
+        failure = e;
+        break;
+      }
+    }
+    synchronized (syncLock) {
+      syncing = false;
+      if (failure != null) {
+        syncFailure = failure;
+      } else {
+        syncedSeq = Math.max(syncedSeq, target);
+      }
+      syncLock.notifyAll();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  public synchronized long lastSeq() {
+    return lastSeq;
+  }
+
+  /** Bytes in all segments, for the flusher's trigger. */
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Deletes every segment (after a rollback committed a root that covers everything). */
+  public void discardAll() throws IOException {
+    cut();
+    release(Long.MAX_VALUE);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    cut();
+    for (Segment s : sealed) {
+      if (s.channel != null) {
+        s.channel.close();
+        s.channel = null;
+      }
+    }
+  }
+}

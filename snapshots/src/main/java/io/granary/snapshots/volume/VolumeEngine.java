@@ -1,0 +1,667 @@
+package io.granary.snapshots.volume;
+
+import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.ChunkNotFoundException;
+import io.granary.dedupe.api.CodecSpec;
+import io.granary.snapshots.api.Extent;
+import io.granary.snapshots.api.OutOfRangeException;
+import io.granary.snapshots.api.VolumeException;
+import io.granary.snapshots.api.VolumeFullException;
+import io.granary.snapshots.catalog.VolumeRecord;
+import io.granary.snapshots.journal.Journal;
+import io.granary.snapshots.journal.JournalEntry;
+import io.granary.snapshots.journal.JournalRecord;
+import io.granary.snapshots.overlay.DirtyBlock;
+import io.granary.snapshots.overlay.Overlay;
+import io.granary.snapshots.tree.TreeShape;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open volume, shared by every handle on it.
+ *
+ * <p>State: the committed tree (root, depth, size) and two overlays, swapped together as one
+ * immutable {@link State}: {@code active} takes writes, {@code flushing} is frozen while a
+ * flush turns it into chunks. Reads look at active, then flushing, then the tree.
+ *
+ * <p>Locks: {@code writeLock} orders journal appends with overlay changes (so replay equals
+ * memory) and guards the swaps of {@link State}; {@code maintenance} serializes flushes,
+ * resizes, rollbacks and close. Reads take no lock.
+ *
+ * <p>Not done here: flush scheduling (the store's flusher decides when) and naming.
+ */
+final class VolumeEngine {
+  private static final System.Logger LOG = System.getLogger(VolumeEngine.class.getName());
+
+  /** The committed tree and the overlays over it. */
+  private record State(ChunkId root, int depth, long size, Overlay active, Overlay flushing) {}
+
+  private final VolumeContext ctx;
+  private final long id;
+  private final int blockSize;
+  private final CodecSpec codec;
+  private final Journal journal;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock maintenance = new ReentrantLock();
+  private final AtomicLong bytesWritten;
+  private final AtomicInteger handles = new AtomicInteger();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private volatile State state;
+  private volatile VolumeRecord record;
+  /** The journal sequence the frozen overlay runs up to, while a flush of it is pending. */
+  private long flushingCutSeq;
+  private volatile IOException lastFlushFailure;
+  private volatile long lastFlushNanos = System.nanoTime();
+  private volatile boolean closed;
+
+  private VolumeEngine(VolumeContext ctx, VolumeRecord record, Journal journal) {
+    this.ctx = ctx;
+    this.id = record.id();
+    this.blockSize = record.blockSize();
+    this.codec = CodecSpec.parse(record.codec());
+    this.journal = journal;
+    this.record = record;
+    this.bytesWritten = new AtomicLong(record.bytesWritten());
+  }
+
+  /** Opens a volume: its committed tree plus the replay of its journal. */
+  static VolumeEngine open(VolumeContext ctx, VolumeRecord record, Path journalDir)
+      throws IOException {
+    Overlay replayed = new Overlay(record.blockSize());
+    long[] replayedBytes = {0};
+    Journal journal = Journal.open(journalDir, record.id(), record.coveredSeq(), e -> {
+      replay(replayed, record.size(), record.blockSize(), e);
+      replayedBytes[0] += e.length();
+    });
+    VolumeEngine v = new VolumeEngine(ctx, record, journal);
+    v.state = new State(record.root(), TreeShape.depth(TreeShape.blocks(record.size(),
+        record.blockSize())), record.size(), replayed, null);
+    v.bytesWritten.addAndGet(replayedBytes[0]);
+    ctx.budget.force(replayed.memoryBytes());
+    if (!replayed.isEmpty()) {
+      LOG.log(Level.INFO, "volume {0}: replayed {1} journal bytes into {2} dirty blocks",
+          record.name(), replayedBytes[0], replayed.dirtyBlocks());
+    }
+    return v;
+  }
+
+  /** Applies a replayed record, clipped to the committed size. */
+  private static void replay(Overlay overlay, long size, int blockSize, JournalEntry e)
+      throws RuntimeException {
+    if (e.offset() >= size) {
+      return;
+    }
+    long len = Math.min(e.length(), size - e.offset());
+    try {
+      BlockSpan.split(e.offset(), len, blockSize, s -> {
+        if (e.isZero()) {
+          overlay.zero(s.block(), s.offsetInBlock(), s.length());
+        } else {
+          overlay.write(s.block(), s.offsetInBlock(), e.data(), (int) s.bufferOffset(),
+              s.length());
+        }
+      });
+    } catch (IOException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  long id() {
+    return id;
+  }
+
+  int blockSize() {
+    return blockSize;
+  }
+
+  long size() {
+    return state.size;
+  }
+
+  VolumeRecord record() {
+    return record;
+  }
+
+  /**
+   * Renames: commits the row under its new name while no flush runs, so no flush can commit
+   * the old name again.
+   */
+  void rename(String newName) throws IOException {
+    maintenance.lock();
+    try {
+      VolumeRecord renamed = record.withName(newName);
+      ctx.catalog.change().deleteVolume(record.name()).put(renamed).commit();
+      record = renamed;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  // ---- handles
+
+  void retain() {
+    handles.incrementAndGet();
+  }
+
+  void release() {
+    handles.decrementAndGet();
+  }
+
+  int handles() {
+    return handles.get();
+  }
+
+  // ---- reads
+
+  void read(long offset, byte[] dst, int off, int len) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      State s = state;
+      checkRange(offset, len, s.size);
+      try {
+        BlockSpan.split(offset, len, blockSize, span -> readSpan(s, span, dst, off));
+        return;
+      } catch (ChunkNotFoundException e) {
+        // A flush committed a new root and a collection freed the old one under this read.
+        if (attempt > 0) {
+          throw StoreErrors.translate(e, "read of volume " + record.name());
+        }
+      } catch (IOException e) {
+        throw StoreErrors.translate(e, "read of volume " + record.name());
+      }
+    }
+  }
+
+  private void readSpan(State s, BlockSpan span, byte[] dst, int off) throws IOException {
+    int at = off + (int) span.bufferOffset();
+    DirtyBlock d = s.active.dirty(span.block());
+    if (d != null && d.isFull()) {
+      d.copyOut(span.offsetInBlock(), dst, at, span.length());
+      return;
+    }
+    if (d == null && s.active.presence(span.block()) == Overlay.Presence.ZERO) {
+      Arrays.fill(dst, at, at + span.length(), (byte) 0);
+      return;
+    }
+    if (d == null && (s.flushing == null
+        || s.flushing.presence(span.block()) == Overlay.Presence.ABSENT)) {
+      ChunkId id = ctx.map.lookup(s.root, s.depth, span.block());
+      if (id == null) {
+        Arrays.fill(dst, at, at + span.length(), (byte) 0);
+      } else {
+        System.arraycopy(ctx.block(id), span.offsetInBlock(), dst, at, span.length());
+      }
+      return;
+    }
+    byte[] content = content(s, span.block());
+    System.arraycopy(content, span.offsetInBlock(), dst, at, span.length());
+  }
+
+  /** A block's current bytes, a private copy: the tree, then flushing, then active. */
+  private byte[] content(State s, long block) throws IOException {
+    ChunkId id = ctx.map.lookup(s.root, s.depth, block);
+    byte[] c = id == null ? new byte[blockSize] : ctx.block(id).clone();
+    for (Overlay layer : s.flushing == null ? List.of(s.active)
+        : List.of(s.flushing, s.active)) {
+      switch (layer.presence(block)) {
+        case ZERO -> Arrays.fill(c, (byte) 0);
+        case DIRTY -> {
+          DirtyBlock d = layer.dirty(block);
+          if (d != null) {
+            d.applyTo(c);
+          }
+        }
+        default -> { }
+      }
+    }
+    return c;
+  }
+
+  List<Extent> blockStatus(long offset, long length) throws IOException {
+    State s = state;
+    checkRange(offset, length, s.size);
+    long first = offset / blockSize;
+    long end = TreeShape.blocks(offset + length, blockSize);
+    AllocationMap alloc = new AllocationMap();
+    try {
+      ctx.map.walk(s.root, s.depth, first, end, (f, c, chunk) -> alloc.put(f, f + c, chunk != null));
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "block status of volume " + record.name());
+    }
+    for (Overlay layer : s.flushing == null ? List.of(s.active)
+        : List.of(s.flushing, s.active)) {
+      for (long[] run : layer.zeroRuns()) {
+        alloc.put(Math.max(run[0], first), Math.min(run[1], end), false);
+      }
+      for (Map.Entry<Long, DirtyBlock> e : layer.sortedBlocks().subMap(first, end).entrySet()) {
+        alloc.put(e.getKey(), e.getKey() + 1, !e.getValue().isZeroFull());
+      }
+    }
+    return alloc.extents(blockSize, offset, offset + length);
+  }
+
+  // ---- writes
+
+  void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException {
+    checkOpen();
+    checkRange(offset, len, state.size);
+    long seq = 0;
+    for (long done = 0; done < len; ) {
+      int n = (int) Math.min(len - done, JournalRecord.MAX_LENGTH);
+      seq = writeRecord(offset + done, src, off + (int) done, n);
+      done += n;
+    }
+    bytesWritten.addAndGet(len);
+    if (fua && seq > 0) {
+      syncJournal(seq);
+    }
+  }
+
+  private long writeRecord(long offset, byte[] src, int off, int len) throws IOException {
+    long touched = TreeShape.blocks(offset + len, blockSize) - offset / blockSize;
+    long reserved = touched * blockSize;
+    ctx.budget.acquire(reserved, this::underPressure);
+    int created = 0;
+    try {
+      writeLock.lock();
+      try {
+        State s = state;
+        checkRange(offset, len, s.size);
+        long seq = journal.appendWrite(offset, src, off, len);
+        int[] fresh = {0};
+        BlockSpan.split(offset, len, blockSize, span -> {
+          if (s.active.write(span.block(), span.offsetInBlock(), src,
+              off + (int) span.bufferOffset(), span.length())) {
+            fresh[0]++;
+          }
+        });
+        created = fresh[0];
+        return seq;
+      } finally {
+        writeLock.unlock();
+      }
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "write to volume " + record.name());
+    } finally {
+      ctx.budget.release(reserved - (long) created * blockSize);
+      requestFlushIfLarge();
+    }
+  }
+
+  /** Zeroes a range (trim and write-zeroes): whole blocks become holes, edges are zeroed. */
+  void zero(long offset, long length, boolean fua) throws IOException {
+    checkOpen();
+    checkRange(offset, length, state.size);
+    if (length == 0) {
+      return;
+    }
+    long reserved = 2L * blockSize; // at most a partial head and a partial tail get dirty
+    ctx.budget.acquire(reserved, this::underPressure);
+    long seq;
+    int created = 0;
+    int dropped = 0;
+    try {
+      writeLock.lock();
+      try {
+        State s = state;
+        checkRange(offset, length, s.size);
+        seq = 0;
+        for (long done = 0; done < length; ) {
+          int n = (int) Math.min(length - done, JournalRecord.MAX_LENGTH);
+          seq = journal.appendZero(offset + done, n);
+          done += n;
+        }
+        long firstWhole = TreeShape.blocks(offset, blockSize);
+        long endWhole = (offset + length) / blockSize;
+        if (firstWhole < endWhole) {
+          dropped = s.active.zeroBlocks(firstWhole, endWhole);
+        }
+        int[] fresh = {0};
+        BlockSpan.split(offset, length, blockSize, span -> {
+          if (span.block() < firstWhole || span.block() >= endWhole) {
+            if (s.active.zero(span.block(), span.offsetInBlock(), span.length())) {
+              fresh[0]++;
+            }
+          }
+        });
+        created = fresh[0];
+      } finally {
+        writeLock.unlock();
+      }
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "zeroing of volume " + record.name());
+    } finally {
+      ctx.budget.release(reserved - (long) created * blockSize + (long) dropped * blockSize);
+    }
+    if (fua) {
+      syncJournal(seq);
+    }
+  }
+
+  /** Makes every acknowledged write durable: an fsync of the journal. */
+  void flush() throws IOException {
+    checkOpen();
+    syncJournal(journal.lastSeq());
+  }
+
+  private void syncJournal(long seq) throws IOException {
+    try {
+      journal.sync(seq);
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "flush of volume " + record.name());
+    }
+  }
+
+  private void underPressure() throws IOException {
+    IOException f = lastFlushFailure;
+    if (f instanceof VolumeFullException) {
+      throw new VolumeFullException("volume " + record.name()
+          + ": the pool is full and buffered writes cannot be flushed", f);
+    }
+    requestFlush();
+  }
+
+  // ---- flushing
+
+  /** Bytes of dirty blocks held in memory. */
+  long dirtyBytes() {
+    State s = state;
+    return s.active.memoryBytes() + (s.flushing == null ? 0 : s.flushing.memoryBytes());
+  }
+
+  boolean hasDirtyData() {
+    State s = state;
+    return !s.active.isEmpty() || s.flushing != null;
+  }
+
+  long nanosSinceFlush() {
+    return System.nanoTime() - lastFlushNanos;
+  }
+
+  long journalBytes() {
+    return journal.bytes();
+  }
+
+  private void requestFlushIfLarge() {
+    if (state.active.memoryBytes() >= ctx.config.volumeFlushBytes()) {
+      requestFlush();
+    }
+  }
+
+  /** Queues a background flush unless one is queued already. */
+  void requestFlush() {
+    if (!closed && flushQueued.compareAndSet(false, true)) {
+      ctx.flushWorkers.execute(() -> {
+        flushQueued.set(false);
+        try {
+          flushToTree();
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "background flush of volume {0} failed: {1}", record.name(),
+              e.getMessage());
+        }
+      });
+    }
+  }
+
+  /** Turns every dirty block into chunks and commits the new root. */
+  void flushToTree() throws IOException {
+    maintenance.lock();
+    try {
+      if (!closed) {
+        flushLocked();
+      }
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /** A flush ({@code docs/format.md} §4.4); the caller holds {@code maintenance}. */
+  private void flushLocked() throws IOException {
+    State s;
+    Overlay frozen;
+    writeLock.lock();
+    try {
+      s = state;
+      if (s.flushing != null) {
+        frozen = s.flushing; // an earlier attempt failed: retry the same blocks first
+      } else if (!s.active.isEmpty()) {
+        frozen = s.active;
+        flushingCutSeq = journal.cut();
+        s = new State(s.root, s.depth, s.size, new Overlay(blockSize), frozen);
+        state = s;
+      } else {
+        lastFlushNanos = System.nanoTime();
+        return;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    ChunkId root;
+    VolumeRecord committed;
+    ctx.flushGate.readLock().lock();
+    try {
+      root = buildTree(s, frozen);
+      ctx.store.sync();
+      committed = record.withState(root, s.size, flushingCutSeq, bytesWritten.get(),
+          ctx.config.clock().millis());
+      ctx.catalog.change().put(committed).commit();
+      lastFlushFailure = null;
+    } catch (IOException e) {
+      lastFlushFailure = StoreErrors.translate(e, "flush of volume " + record.name());
+      throw lastFlushFailure;
+    } finally {
+      ctx.flushGate.readLock().unlock();
+    }
+    writeLock.lock();
+    try {
+      State now = state;
+      state = new State(root, now.depth, now.size, now.active, null);
+      record = committed;
+    } finally {
+      writeLock.unlock();
+    }
+    lastFlushNanos = System.nanoTime();
+    ctx.budget.release(frozen.memoryBytes());
+    journal.release(committed.coveredSeq());
+  }
+
+  /** Applies a frozen overlay to the committed tree: zero runs first, then dirty blocks. */
+  private ChunkId buildTree(State s, Overlay frozen) throws IOException {
+    long blocks = TreeShape.blocks(s.size, blockSize);
+    ChunkId root = s.root;
+    for (long[] run : frozen.zeroRuns()) {
+      root = ctx.map.zeroRange(root, s.depth, run[0], Math.min(run[1], blocks));
+    }
+    TreeMap<Long, ChunkId> changes = new TreeMap<>();
+    for (DirtyBlock d : frozen.sortedBlocks().values()) {
+      if (d.index() >= blocks) {
+        continue;
+      }
+      if (d.isZeroFull()) {
+        changes.put(d.index(), null);
+        continue;
+      }
+      byte[] content;
+      if (d.isFull()) {
+        content = d.content();
+      } else {
+        // A partial block lies outside the overlay's zero runs (a block inside one starts
+        // from zeroes and is full): its base is the committed tree.
+        ChunkId base = ctx.map.lookup(s.root, s.depth, d.index());
+        content = base == null ? new byte[blockSize] : ctx.block(base).clone();
+        d.applyTo(content);
+      }
+      ChunkId chunk = isZero(content) ? null : ctx.store.put(content, 0, content.length, codec);
+      if (chunk != null) {
+        ctx.cacheBlock(chunk, content);
+      }
+      changes.put(d.index(), chunk);
+    }
+    return ctx.map.update(root, s.depth, changes);
+  }
+
+  private static boolean isZero(byte[] b) {
+    for (int i = 0; i < b.length; i += 4096) {
+      int n = Math.min(4096, b.length - i);
+      if (Arrays.mismatch(b, i, i + n, ZEROS, 0, n) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final byte[] ZEROS = new byte[4096];
+
+  // ---- whole-volume changes
+
+  /** Flushes, then returns the committed root and size (for a snapshot). */
+  VolumeRecord flushAndGetRecord() throws IOException {
+    maintenance.lock();
+    try {
+      checkOpen();
+      flushLocked();
+      return record;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  void resize(long newSize) throws IOException {
+    if (newSize < 0) {
+      throw new OutOfRangeException("a volume size cannot be negative");
+    }
+    maintenance.lock();
+    try {
+      checkOpen();
+      writeLock.lock(); // no write may land between the flush and the new size
+      try {
+        flushLocked();
+        State s = state;
+        long oldBlocks = TreeShape.blocks(s.size, blockSize);
+        long newBlocks = TreeShape.blocks(newSize, blockSize);
+        ChunkId root = s.root;
+        if (newSize < s.size) {
+          root = ctx.map.truncate(root, s.depth, newBlocks);
+          int tail = (int) (newSize % blockSize);
+          if (tail != 0) {
+            root = zeroTail(root, s.depth, newBlocks - 1, tail);
+          }
+        }
+        int depth = TreeShape.depth(Math.max(newBlocks, 1));
+        root = ctx.map.changeDepth(root, s.depth, depth);
+        ctx.store.sync();
+        VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
+            bytesWritten.get(), ctx.config.clock().millis());
+        ctx.catalog.change().put(committed).commit();
+        record = committed;
+        state = new State(root, depth, newSize, s.active, null);
+        LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
+            record.name(), s.size, newSize, oldBlocks, newBlocks);
+      } catch (IOException e) {
+        throw StoreErrors.translate(e, "resize of volume " + record.name());
+      } finally {
+        writeLock.unlock();
+      }
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /** Zeroes the bytes of {@code block} from {@code keep} on, so a later grow reads zeroes. */
+  private ChunkId zeroTail(ChunkId root, int depth, long block, int keep) throws IOException {
+    ChunkId id = ctx.map.lookup(root, depth, block);
+    if (id == null) {
+      return root;
+    }
+    byte[] content = ctx.block(id).clone();
+    Arrays.fill(content, keep, blockSize, (byte) 0);
+    ChunkId replaced = isZero(content) ? null : ctx.store.put(content, 0, blockSize, codec);
+    TreeMap<Long, ChunkId> change = new TreeMap<>();
+    change.put(block, replaced);
+    return ctx.map.update(root, depth, change);
+  }
+
+  /** Sets the volume to {@code target}'s state, discarding every write made since. */
+  void rollback(ChunkId root, long size) throws IOException {
+    maintenance.lock();
+    try {
+      checkOpen();
+      writeLock.lock();
+      try {
+        State s = state;
+        long cut = journal.cut();
+        VolumeRecord committed = record.withState(root, size, cut, bytesWritten.get(),
+            ctx.config.clock().millis());
+        ctx.catalog.change().put(committed).commit();
+        record = committed;
+        long freed = s.active.memoryBytes() + (s.flushing == null ? 0 : s.flushing.memoryBytes());
+        state = new State(root, TreeShape.depth(Math.max(TreeShape.blocks(size, blockSize), 1)),
+            size, new Overlay(blockSize), null);
+        ctx.budget.release(freed);
+        journal.release(cut);
+      } finally {
+        writeLock.unlock();
+      }
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /** Flushes and releases the journal; further use fails. */
+  void close() throws IOException {
+    maintenance.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      try {
+        flushLocked();
+      } finally {
+        closed = true;
+        journal.close();
+      }
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /** Drops the engine without flushing (its volume is being deleted). */
+  void discard() throws IOException {
+    maintenance.lock();
+    try {
+      closed = true;
+      State s = state;
+      ctx.budget.release(s.active.memoryBytes()
+          + (s.flushing == null ? 0 : s.flushing.memoryBytes()));
+      journal.close();
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  long bytesWritten() {
+    return bytesWritten.get();
+  }
+
+  private void checkOpen() throws VolumeException {
+    if (closed) {
+      throw new VolumeException(VolumeException.Kind.CLOSED, "volume " + record.name()
+          + " is closed");
+    }
+  }
+
+  static void checkRange(long offset, long length, long size) throws OutOfRangeException {
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw new OutOfRangeException("range " + offset + "+" + length
+          + " is outside the volume's " + size + " bytes");
+    }
+  }
+}
