@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The sweep phase of garbage collection: forgets every indexed chunk that is neither marked
- * live nor newer than the collection.
+ * The sweep phase of garbage collection: forgets every indexed chunk that the walker did not
+ * mark, that no put touched during the collection, and that is older than the collection.
  *
  * <p>Safety against concurrent puts: records appended after the collection began lie at or
- * beyond {@code boundary} and are never candidates; a put that finds an existing chunk marks
- * it in the live set while holding the store's shared gate, and the sweep re-checks the live
- * set and deletes while holding the gate exclusively, so no put can revive a chunk between
- * the check and the delete. Deletes are conditional on the entry's location, so a chunk
+ * beyond {@code boundary} and are never candidates; a put that finds an existing chunk adds it
+ * to {@code touched} while holding the store's shared gate, and the sweep re-checks that set
+ * and deletes while holding the gate exclusively, so no put can revive a chunk between the
+ * check and the delete. The two sets stay apart: a chunk a put touched is kept, but its
+ * children still have to be marked by the walker, which prunes only on its own marks. Deletes are conditional on the entry's location, so a chunk
  * re-put or moved meanwhile is left alone.
  */
 public final class Sweeper {
@@ -35,8 +36,9 @@ public final class Sweeper {
   /** Counts of what a sweep forgot. */
   public record Result(long scanned, long swept, long storedBytesSwept) {}
 
-  public Result sweep(ChunkIdSet live, PackLocation boundary, ProgressListener progress,
-      java.util.function.Consumer<ChunkId> onForget) throws IOException {
+  public Result sweep(ChunkIdSet marked, ChunkIdSet touched, PackLocation boundary,
+      ProgressListener progress, java.util.function.Consumer<ChunkId> onForget)
+      throws IOException {
     long total = index.counters().chunks();
     long scanned = 0;
     long swept = 0;
@@ -51,12 +53,13 @@ public final class Sweeper {
       scanned += page.size();
       List<ChunkIndex.IndexedChunk> candidates = new ArrayList<>();
       for (ChunkIndex.IndexedChunk c : page) {
-        if (c.entry().location().compareTo(boundary) < 0 && !live.contains(c.id())) {
+        if (c.entry().location().compareTo(boundary) < 0 && !marked.contains(c.id())
+            && !touched.contains(c.id())) {
           candidates.add(c);
         }
       }
       if (!candidates.isEmpty()) {
-        IndexBatch.Result r = deleteUnlessRevived(candidates, live, onForget);
+        IndexBatch.Result r = deleteUnlessRevived(candidates, touched, onForget);
         swept += r.deleted();
         bytes += r.deletedStoredBytes();
       }
@@ -66,12 +69,12 @@ public final class Sweeper {
   }
 
   private IndexBatch.Result deleteUnlessRevived(List<ChunkIndex.IndexedChunk> candidates,
-      ChunkIdSet live, java.util.function.Consumer<ChunkId> onForget) throws IOException {
+      ChunkIdSet touched, java.util.function.Consumer<ChunkId> onForget) throws IOException {
     exclusiveGate.lock();
     try {
       IndexBatch batch = new IndexBatch();
       for (ChunkIndex.IndexedChunk c : candidates) {
-        if (!live.contains(c.id())) {
+        if (!touched.contains(c.id())) {
           batch.deleteIf(c.id(), c.entry().location());
           onForget.accept(c.id());
         }

@@ -81,8 +81,8 @@ public final class LocalChunkStore implements ChunkStore {
   private final ReentrantLock commitLock = new ReentrantLock();
 
   private boolean closed;
-  /** The live set while a collection runs, else {@code null}. */
-  private volatile ChunkIdSet gcLive;
+  /** Chunks that puts found or wrote while a collection runs, else {@code null}. */
+  private volatile ChunkIdSet gcTouched;
 
   private LocalChunkStore(ChunkStoreConfig config, StoreDirectory directory, PackStorage storage,
       ChunkIndex index, int nextPackId) {
@@ -140,7 +140,7 @@ public final class LocalChunkStore implements ChunkStore {
       ensureOpen();
       boolean zero = ChunkHasher.isAllZero(data, off, len);
       ChunkId id = zero ? hasher.zeroId(len) : hasher.id(data, off, len);
-      if (!findAndMarkLive(id)) {
+      if (!findAndMarkTouched(id)) {
         if (zero) {
           RecordHeader h = new RecordHeader(id, Codec.ZERO, 0, len, 0,
               RecordHeader.payloadCrc(EMPTY, 0, 0));
@@ -161,14 +161,14 @@ public final class LocalChunkStore implements ChunkStore {
     }
   }
 
-  /** If the chunk is stored and sound, keeps it alive for a running collection. */
-  private boolean findAndMarkLive(ChunkId id) throws IOException {
+  /** If the chunk is stored and sound, keeps it for a running collection. */
+  private boolean findAndMarkTouched(ChunkId id) throws IOException {
     gate.readLock().lock();
     try {
       if (reader.isDamaged(id) || writer.lookup(id) == null) {
         return false;
       }
-      markLive(id);
+      markTouched(id);
       return true;
     } finally {
       gate.readLock().unlock();
@@ -182,16 +182,16 @@ public final class LocalChunkStore implements ChunkStore {
       if (writer.appendIfAbsent(id, header, payload, reader::isDamaged)) {
         reader.clearDamage(id);
       }
-      markLive(id); // still under the shared gate: no sweep batch can run in between
+      markTouched(id); // still under the shared gate: no sweep batch can run in between
     } finally {
       gate.readLock().unlock();
     }
   }
 
-  private void markLive(ChunkId id) {
-    ChunkIdSet live = gcLive;
-    if (live != null) {
-      live.add(id);
+  private void markTouched(ChunkId id) {
+    ChunkIdSet touched = gcTouched;
+    if (touched != null) {
+      touched.add(id);
     }
   }
 
@@ -298,26 +298,27 @@ public final class LocalChunkStore implements ChunkStore {
       maintenance.lock();
       try {
         long start = System.nanoTime();
-        ChunkIdSet live = new ChunkIdSet(
+        ChunkIdSet marked = new ChunkIdSet(
             (int) Math.min(index.counters().chunks() + writer.pendingCount(), 1 << 28));
-        PackLocation boundary = beginCollection(live);
+        ChunkIdSet touched = new ChunkIdSet();
+        PackLocation boundary = beginCollection(touched);
         long before;
         Sweeper.Result swept;
         try {
           sync();
           before = index.counters().chunks();
-          walker.walk(live::add);
-          options.progress().progress("mark", live.size(), -1);
+          walker.walk(marked::add);
+          options.progress().progress("mark", marked.size(), -1);
           swept = new Sweeper(index, gate.writeLock())
-              .sweep(live, boundary, options.progress(), reader::clearDamage);
+              .sweep(marked, touched, boundary, options.progress(), reader::clearDamage);
         } finally {
-          gcLive = null;
+          gcTouched = null;
         }
         PackCompactor.Result compacted = options.compactBelow() > 0
             ? new PackCompactor(storage, index, new Compaction())
                 .compact(options.compactBelow(), options.progress())
             : new PackCompactor.Result(0, 0);
-        GcReport report = new GcReport(before, live.size(), swept.swept(),
+        GcReport report = new GcReport(before, marked.size(), swept.swept(),
             swept.storedBytesSwept(), compacted.packsCompacted(), compacted.bytesReclaimed(),
             Duration.ofNanos(System.nanoTime() - start));
         LOG.log(Level.INFO, "gc of {0}: {1}", config.directory(), report);
@@ -332,12 +333,12 @@ public final class LocalChunkStore implements ChunkStore {
 
   /**
    * From here on every put is protected: a new record lies at or past the returned boundary,
-   * and a dedupe hit lands in the live set.
+   * and a dedupe hit lands in {@code touched}.
    */
-  private PackLocation beginCollection(ChunkIdSet live) throws IOException {
+  private PackLocation beginCollection(ChunkIdSet touched) throws IOException {
     gate.writeLock().lock(); // no put is between its lookup and its append
     try {
-      gcLive = live;
+      gcTouched = touched;
       return writer.end();
     } finally {
       gate.writeLock().unlock();

@@ -459,18 +459,17 @@ public final class DefaultVolumeStore implements VolumeStore {
         ctx.flushGate.writeLock().unlock();
         released[0] = true;
         for (VolumeRecord v : ctx.catalog.volumes()) {
-          ctx.map.mark(committedHead(v), TreeShape.depth(TreeShape.blocks(v.size(),
-              v.blockSize())), marker);
+          markTree(v.root(), v.size(), v.blockSize(), marker);
           VolumeEngine e = engines.get(v.id());
-          if (e != null && e.record().root() != null) {
-            // an engine's root may be newer than the row read above; mark both
-            ctx.map.mark(e.record().root(), TreeShape.depth(TreeShape.blocks(
-                e.record().size(), v.blockSize())), marker);
+          if (e != null) {
+            // An engine may have committed a newer row since the list was read: mark it too,
+            // each root with the size of its own row.
+            VolumeRecord current = e.record();
+            markTree(current.root(), current.size(), current.blockSize(), marker);
           }
         }
         for (SnapshotRecord s : ctx.catalog.snapshots(-1)) {
-          ctx.map.mark(s.root(), TreeShape.depth(TreeShape.blocks(s.size(), s.blockSize())),
-              marker);
+          markTree(s.root(), s.size(), s.blockSize(), marker);
         }
       }, GcOptions.DEFAULT);
       return new SpaceReport(r.chunksBefore(), r.chunksMarked(), r.chunksSwept(),
@@ -480,6 +479,11 @@ public final class DefaultVolumeStore implements VolumeStore {
         ctx.flushGate.writeLock().unlock();
       }
     }
+  }
+
+  private void markTree(ChunkId root, long size, int blockSize,
+      io.granary.dedupe.api.ChunkMarker marker) throws IOException {
+    ctx.map.mark(root, TreeShape.depth(TreeShape.blocks(size, blockSize)), marker);
   }
 
   @Override
@@ -510,6 +514,7 @@ public final class DefaultVolumeStore implements VolumeStore {
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
+    ctx.close();
     if (failure != null) {
       throw failure;
     }

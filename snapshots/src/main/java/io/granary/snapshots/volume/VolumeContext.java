@@ -26,6 +26,14 @@ final class VolumeContext {
   /** Shared by a flush from its first put to its catalog commit; exclusive to start a GC. */
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();
   private final LruCache<ChunkId, byte[]> blocks;
+  /** Hashing and compression of flushed blocks; as many threads as cores. */
+  private final java.util.concurrent.ForkJoinPool cpu = new java.util.concurrent.ForkJoinPool(
+      Runtime.getRuntime().availableProcessors(), pool -> {
+        var t = java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName("granary-flush-work-" + t.getPoolIndex());
+        t.setDaemon(true);
+        return t;
+      }, null, false);
 
   VolumeContext(VolumeStoreConfig config, ChunkStore store, ExecutorService flushWorkers) {
     this.config = config;
@@ -37,6 +45,42 @@ final class VolumeContext {
     this.blocks = new LruCache<>(config.blockCacheBytes(), b -> b.length);
   }
 
+  /** The work of one step of a flush, on one item. */
+  @FunctionalInterface
+  interface Work<T> {
+    T apply(int index) throws IOException;
+  }
+
+  /** Runs {@code work} for items 0..n-1 on every core; the first failure is thrown. */
+  ChunkId[] inParallel(int n, Work<ChunkId> work) throws IOException {
+    ChunkId[] out = new ChunkId[n];
+    if (n < 8) {
+      for (int i = 0; i < n; i++) {
+        out[i] = work.apply(i);
+      }
+      return out;
+    }
+    try {
+      cpu.submit(() -> java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+        try {
+          out[i] = work.apply(i);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      })).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof java.io.UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("flush work failed", c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted during a flush");
+    }
+    return out;
+  }
+
   /** A stored block's bytes, shared with the cache: callers must not change them. */
   byte[] block(ChunkId id) throws IOException {
     byte[] b = blocks.get(id);
@@ -45,6 +89,11 @@ final class VolumeContext {
       blocks.put(id, b);
     }
     return b;
+  }
+
+  /** Stops the flush work threads. */
+  void close() {
+    cpu.shutdown();
   }
 
   /** Remembers a block just written, so reading it back costs no decompression. */

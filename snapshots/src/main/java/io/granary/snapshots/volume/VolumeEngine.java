@@ -480,32 +480,38 @@ final class VolumeEngine {
     for (long[] run : frozen.zeroRuns()) {
       root = ctx.map.zeroRange(root, s.depth, run[0], Math.min(run[1], blocks));
     }
+    List<DirtyBlock> dirty = new java.util.ArrayList<>(frozen.sortedBlocks().values());
+    dirty.removeIf(d -> d.index() >= blocks);
+    // Hashing and compressing the blocks is the flush's bulk: spread it over the cores.
+    ChunkId[] ids = ctx.inParallel(dirty.size(), i -> blockChunk(s, dirty.get(i)));
     TreeMap<Long, ChunkId> changes = new TreeMap<>();
-    for (DirtyBlock d : frozen.sortedBlocks().values()) {
-      if (d.index() >= blocks) {
-        continue;
-      }
-      if (d.isZeroFull()) {
-        changes.put(d.index(), null);
-        continue;
-      }
-      byte[] content;
-      if (d.isFull()) {
-        content = d.content();
-      } else {
-        // A partial block lies outside the overlay's zero runs (a block inside one starts
-        // from zeroes and is full): its base is the committed tree.
-        ChunkId base = ctx.map.lookup(s.root, s.depth, d.index());
-        content = base == null ? new byte[blockSize] : ctx.block(base).clone();
-        d.applyTo(content);
-      }
-      ChunkId chunk = isZero(content) ? null : ctx.store.put(content, 0, content.length, codec);
-      if (chunk != null) {
-        ctx.cacheBlock(chunk, content);
-      }
-      changes.put(d.index(), chunk);
+    for (int i = 0; i < ids.length; i++) {
+      changes.put(dirty.get(i).index(), ids[i]);
     }
     return ctx.map.update(root, s.depth, changes);
+  }
+
+  /** The chunk of a dirty block's new content, or {@code null} when it is all zeroes. */
+  private ChunkId blockChunk(State s, DirtyBlock d) throws IOException {
+    if (d.isZeroFull()) {
+      return null;
+    }
+    byte[] content;
+    if (d.isFull()) {
+      content = d.content();
+    } else {
+      // A partial block lies outside the overlay's zero runs (a block inside one starts from
+      // zeroes and is full): its base is the committed tree.
+      ChunkId base = ctx.map.lookup(s.root, s.depth, d.index());
+      content = base == null ? new byte[blockSize] : ctx.block(base).clone();
+      d.applyTo(content);
+    }
+    if (isZero(content)) {
+      return null;
+    }
+    ChunkId chunk = ctx.store.put(content, 0, content.length, codec);
+    ctx.cacheBlock(chunk, content);
+    return chunk;
   }
 
   private static boolean isZero(byte[] b) {
@@ -544,27 +550,12 @@ final class VolumeEngine {
       writeLock.lock(); // no write may land between the flush and the new size
       try {
         flushLocked();
-        State s = state;
-        long oldBlocks = TreeShape.blocks(s.size, blockSize);
-        long newBlocks = TreeShape.blocks(newSize, blockSize);
-        ChunkId root = s.root;
-        if (newSize < s.size) {
-          root = ctx.map.truncate(root, s.depth, newBlocks);
-          int tail = (int) (newSize % blockSize);
-          if (tail != 0) {
-            root = zeroTail(root, s.depth, newBlocks - 1, tail);
-          }
+        ctx.flushGate.readLock().lock(); // the new pages must be committed before a GC marks
+        try {
+          resizeFlushed(newSize);
+        } finally {
+          ctx.flushGate.readLock().unlock();
         }
-        int depth = TreeShape.depth(Math.max(newBlocks, 1));
-        root = ctx.map.changeDepth(root, s.depth, depth);
-        ctx.store.sync();
-        VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
-            bytesWritten.get(), ctx.config.clock().millis());
-        ctx.catalog.change().put(committed).commit();
-        record = committed;
-        state = new State(root, depth, newSize, s.active, null);
-        LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
-            record.name(), s.size, newSize, oldBlocks, newBlocks);
       } catch (IOException e) {
         throw StoreErrors.translate(e, "resize of volume " + record.name());
       } finally {
@@ -573,6 +564,31 @@ final class VolumeEngine {
     } finally {
       maintenance.unlock();
     }
+  }
+
+  /** The resize itself, with nothing dirty; the caller holds every lock. */
+  private void resizeFlushed(long newSize) throws IOException {
+    State s = state;
+    long oldBlocks = TreeShape.blocks(s.size, blockSize);
+    long newBlocks = TreeShape.blocks(newSize, blockSize);
+    ChunkId root = s.root;
+    if (newSize < s.size) {
+      root = ctx.map.truncate(root, s.depth, newBlocks);
+      int tail = (int) (newSize % blockSize);
+      if (tail != 0) {
+        root = zeroTail(root, s.depth, newBlocks - 1, tail);
+      }
+    }
+    int depth = TreeShape.depth(Math.max(newBlocks, 1));
+    root = ctx.map.changeDepth(root, s.depth, depth);
+    ctx.store.sync();
+    VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
+        bytesWritten.get(), ctx.config.clock().millis());
+    ctx.catalog.change().put(committed).commit();
+    record = committed;
+    state = new State(root, depth, newSize, s.active, null);
+    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
+        record.name(), s.size, newSize, oldBlocks, newBlocks);
   }
 
   /** Zeroes the bytes of {@code block} from {@code keep} on, so a later grow reads zeroes. */
