@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mvn -B -q -DskipTests package
-mvn -B -q -pl dedupe dependency:build-classpath -Dmdep.includeScope=test \
+# One build: every module's jar, and each module's test classpath for its benchmark.
+mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath >/dev/null
-work=${BENCH_DIR:-dedupe/target/bench}
+work=${BENCH_DIR:-target/bench}
 mkdir -p "$work"
 
 machine() {
@@ -20,9 +20,15 @@ machine() {
 }
 
 header=$(machine)
-cp="dedupe/target/classes:dedupe/target/test-classes:$(cat dedupe/target/bench.classpath)"
-java -Xmx4g -cp "$cp" io.granary.dedupe.bench.ChunkStoreBench --dir "$work" \
-  --report "$work/chunk-store.md" "$@"
+# bench MODULE CLASS REPORT [options]: runs one module's benchmark in a JVM of its own.
+bench() {
+  local module=$1 class=$2 report=$3
+  shift 3
+  local cp="$module/target/classes:$module/target/test-classes:$(cat "$module/target/bench.classpath")"
+  java -Xmx4g -cp "$cp" "$class" --dir "$work" --report "$work/$report" "$@"
+}
+bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
+bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
 
 {
   echo "# Benchmarks"
@@ -37,5 +43,7 @@ java -Xmx4g -cp "$cp" io.granary.dedupe.bench.ChunkStoreBench --dir "$work" \
   echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   cat "$work/chunk-store.md"
+  echo
+  cat "$work/volumes.md"
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -53,7 +53,7 @@ public final class ChunkStoreBench {
         case "--size-mib" -> sizeMib = Long.parseLong(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--report" -> report = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        default -> { } // options of the other benchmarks
       }
     }
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
