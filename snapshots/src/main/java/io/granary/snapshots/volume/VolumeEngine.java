@@ -11,7 +11,6 @@ import io.granary.snapshots.catalog.VolumeRecord;
 import io.granary.snapshots.journal.Journal;
 import io.granary.snapshots.journal.JournalEntry;
 import io.granary.snapshots.journal.JournalRecord;
-import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,9 +40,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class VolumeEngine {
   private static final System.Logger LOG = System.getLogger(VolumeEngine.class.getName());
 
-  /** The committed tree and the overlays over it. */
-  private record State(ChunkId root, int depth, long size, Overlay active, Overlay flushing) {}
-
   private final VolumeContext ctx;
   private final long id;
   private final int blockSize;
@@ -55,7 +50,8 @@ final class VolumeEngine {
   private final AtomicLong bytesWritten;
   private final AtomicInteger handles = new AtomicInteger();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
-  private volatile State state;
+  private final VolumeReads reads;
+  private volatile VolumeState state;
   private volatile VolumeRecord record;
   /** The journal sequence the frozen overlay runs up to, while a flush of it is pending. */
   private long flushingCutSeq;
@@ -71,6 +67,7 @@ final class VolumeEngine {
     this.journal = journal;
     this.record = record;
     this.bytesWritten = new AtomicLong(record.bytesWritten());
+    this.reads = new VolumeReads(ctx, record.blockSize());
   }
 
   /** Opens a volume: its committed tree plus the replay of its journal. */
@@ -83,7 +80,7 @@ final class VolumeEngine {
       replayedBytes[0] += e.length();
     });
     VolumeEngine v = new VolumeEngine(ctx, record, journal);
-    v.state = new State(record.root(), TreeShape.depth(TreeShape.blocks(record.size(),
+    v.state = new VolumeState(record.root(), TreeShape.depth(TreeShape.blocks(record.size(),
         record.blockSize())), record.size(), replayed, null);
     v.bytesWritten.addAndGet(replayedBytes[0]);
     ctx.budget.force(replayed.memoryBytes());
@@ -124,7 +121,7 @@ final class VolumeEngine {
   }
 
   long size() {
-    return state.size;
+    return state.size();
   }
 
   VolumeRecord record() {
@@ -164,10 +161,10 @@ final class VolumeEngine {
 
   void read(long offset, byte[] dst, int off, int len) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      State s = state;
-      checkRange(offset, len, s.size);
+      VolumeState s = state;
+      checkRange(offset, len, s.size());
       try {
-        BlockSpan.split(offset, len, blockSize, span -> readSpan(s, span, dst, off));
+        BlockSpan.split(offset, len, blockSize, span -> reads.readSpan(s, span, dst, off));
         return;
       } catch (ChunkNotFoundException e) {
         // A flush committed a new root and a collection freed the old one under this read.
@@ -180,79 +177,21 @@ final class VolumeEngine {
     }
   }
 
-  private void readSpan(State s, BlockSpan span, byte[] dst, int off) throws IOException {
-    int at = off + (int) span.bufferOffset();
-    DirtyBlock d = s.active.dirty(span.block());
-    if (d != null && d.isFull()) {
-      d.copyOut(span.offsetInBlock(), dst, at, span.length());
-      return;
-    }
-    if (d == null && s.active.presence(span.block()) == Overlay.Presence.ZERO) {
-      Arrays.fill(dst, at, at + span.length(), (byte) 0);
-      return;
-    }
-    if (d == null && (s.flushing == null
-        || s.flushing.presence(span.block()) == Overlay.Presence.ABSENT)) {
-      ChunkId id = ctx.map.lookup(s.root, s.depth, span.block());
-      if (id == null) {
-        Arrays.fill(dst, at, at + span.length(), (byte) 0);
-      } else {
-        System.arraycopy(ctx.block(id), span.offsetInBlock(), dst, at, span.length());
-      }
-      return;
-    }
-    byte[] content = content(s, span.block());
-    System.arraycopy(content, span.offsetInBlock(), dst, at, span.length());
-  }
-
-  /** A block's current bytes, a private copy: the tree, then flushing, then active. */
-  private byte[] content(State s, long block) throws IOException {
-    ChunkId id = ctx.map.lookup(s.root, s.depth, block);
-    byte[] c = id == null ? new byte[blockSize] : ctx.block(id).clone();
-    for (Overlay layer : s.flushing == null ? List.of(s.active)
-        : List.of(s.flushing, s.active)) {
-      switch (layer.presence(block)) {
-        case ZERO -> Arrays.fill(c, (byte) 0);
-        case DIRTY -> {
-          DirtyBlock d = layer.dirty(block);
-          if (d != null) {
-            d.applyTo(c);
-          }
-        }
-        default -> { }
-      }
-    }
-    return c;
-  }
-
   List<Extent> blockStatus(long offset, long length) throws IOException {
-    State s = state;
-    checkRange(offset, length, s.size);
-    long first = offset / blockSize;
-    long end = TreeShape.blocks(offset + length, blockSize);
-    AllocationMap alloc = new AllocationMap();
+    VolumeState s = state;
+    checkRange(offset, length, s.size());
     try {
-      ctx.map.walk(s.root, s.depth, first, end, (f, c, chunk) -> alloc.put(f, f + c, chunk != null));
+      return reads.blockStatus(s, offset, length);
     } catch (IOException e) {
       throw StoreErrors.translate(e, "block status of volume " + record.name());
     }
-    for (Overlay layer : s.flushing == null ? List.of(s.active)
-        : List.of(s.flushing, s.active)) {
-      for (long[] run : layer.zeroRuns()) {
-        alloc.put(Math.max(run[0], first), Math.min(run[1], end), false);
-      }
-      for (Map.Entry<Long, DirtyBlock> e : layer.sortedBlocks().subMap(first, end).entrySet()) {
-        alloc.put(e.getKey(), e.getKey() + 1, !e.getValue().isZeroFull());
-      }
-    }
-    return alloc.extents(blockSize, offset, offset + length);
   }
 
   // ---- writes
 
   void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException {
     checkOpen();
-    checkRange(offset, len, state.size);
+    checkRange(offset, len, state.size());
     long seq = 0;
     for (long done = 0; done < len; ) {
       int n = (int) Math.min(len - done, JournalRecord.MAX_LENGTH);
@@ -273,12 +212,12 @@ final class VolumeEngine {
     try {
       writeLock.lock();
       try {
-        State s = state;
-        checkRange(offset, len, s.size);
+        VolumeState s = state;
+        checkRange(offset, len, s.size());
         long seq = journal.appendWrite(offset, src, off, len);
         int[] fresh = {0};
         BlockSpan.split(offset, len, blockSize, span -> {
-          if (s.active.write(span.block(), span.offsetInBlock(), src,
+          if (s.active().write(span.block(), span.offsetInBlock(), src,
               off + (int) span.bufferOffset(), span.length())) {
             fresh[0]++;
           }
@@ -299,7 +238,7 @@ final class VolumeEngine {
   /** Zeroes a range (trim and write-zeroes): whole blocks become holes, edges are zeroed. */
   void zero(long offset, long length, boolean fua) throws IOException {
     checkOpen();
-    checkRange(offset, length, state.size);
+    checkRange(offset, length, state.size());
     if (length == 0) {
       return;
     }
@@ -311,8 +250,8 @@ final class VolumeEngine {
     try {
       writeLock.lock();
       try {
-        State s = state;
-        checkRange(offset, length, s.size);
+        VolumeState s = state;
+        checkRange(offset, length, s.size());
         seq = 0;
         for (long done = 0; done < length; ) {
           int n = (int) Math.min(length - done, JournalRecord.MAX_LENGTH);
@@ -322,12 +261,12 @@ final class VolumeEngine {
         long firstWhole = TreeShape.blocks(offset, blockSize);
         long endWhole = (offset + length) / blockSize;
         if (firstWhole < endWhole) {
-          dropped = s.active.zeroBlocks(firstWhole, endWhole);
+          dropped = s.active().zeroBlocks(firstWhole, endWhole);
         }
         int[] fresh = {0};
         BlockSpan.split(offset, length, blockSize, span -> {
           if (span.block() < firstWhole || span.block() >= endWhole) {
-            if (s.active.zero(span.block(), span.offsetInBlock(), span.length())) {
+            if (s.active().zero(span.block(), span.offsetInBlock(), span.length())) {
               fresh[0]++;
             }
           }
@@ -373,13 +312,13 @@ final class VolumeEngine {
 
   /** Bytes of dirty blocks held in memory. */
   long dirtyBytes() {
-    State s = state;
-    return s.active.memoryBytes() + (s.flushing == null ? 0 : s.flushing.memoryBytes());
+    VolumeState s = state;
+    return s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes());
   }
 
   boolean hasDirtyData() {
-    State s = state;
-    return !s.active.isEmpty() || s.flushing != null;
+    VolumeState s = state;
+    return !s.active().isEmpty() || s.flushing() != null;
   }
 
   long nanosSinceFlush() {
@@ -391,7 +330,7 @@ final class VolumeEngine {
   }
 
   private void requestFlushIfLarge() {
-    if (state.active.memoryBytes() >= ctx.config.volumeFlushBytes()) {
+    if (state.active().memoryBytes() >= ctx.config.volumeFlushBytes()) {
       requestFlush();
     }
   }
@@ -425,17 +364,17 @@ final class VolumeEngine {
 
   /** A flush ({@code docs/format.md} §4.4); the caller holds {@code maintenance}. */
   private void flushLocked() throws IOException {
-    State s;
+    VolumeState s;
     Overlay frozen;
     writeLock.lock();
     try {
       s = state;
-      if (s.flushing != null) {
-        frozen = s.flushing; // an earlier attempt failed: retry the same blocks first
-      } else if (!s.active.isEmpty()) {
-        frozen = s.active;
+      if (s.flushing() != null) {
+        frozen = s.flushing(); // an earlier attempt failed: retry the same blocks first
+      } else if (!s.active().isEmpty()) {
+        frozen = s.active();
         flushingCutSeq = journal.cut();
-        s = new State(s.root, s.depth, s.size, new Overlay(blockSize), frozen);
+        s = new VolumeState(s.root(), s.depth(), s.size(), new Overlay(blockSize), frozen);
         state = s;
       } else {
         lastFlushNanos = System.nanoTime();
@@ -448,9 +387,9 @@ final class VolumeEngine {
     VolumeRecord committed;
     ctx.flushGate.readLock().lock();
     try {
-      root = buildTree(s, frozen);
+      root = new TreeFlush(ctx, blockSize, codec).build(s, frozen);
       ctx.store.sync();
-      committed = record.withState(root, s.size, flushingCutSeq, bytesWritten.get(),
+      committed = record.withState(root, s.size(), flushingCutSeq, bytesWritten.get(),
           ctx.config.clock().millis());
       ctx.catalog.change().put(committed).commit();
       lastFlushFailure = null;
@@ -462,8 +401,8 @@ final class VolumeEngine {
     }
     writeLock.lock();
     try {
-      State now = state;
-      state = new State(root, now.depth, now.size, now.active, null);
+      VolumeState now = state;
+      state = new VolumeState(root, now.depth(), now.size(), now.active(), null);
       record = committed;
     } finally {
       writeLock.unlock();
@@ -472,59 +411,6 @@ final class VolumeEngine {
     ctx.budget.release(frozen.memoryBytes());
     journal.release(committed.coveredSeq());
   }
-
-  /** Applies a frozen overlay to the committed tree: zero runs first, then dirty blocks. */
-  private ChunkId buildTree(State s, Overlay frozen) throws IOException {
-    long blocks = TreeShape.blocks(s.size, blockSize);
-    ChunkId root = s.root;
-    for (long[] run : frozen.zeroRuns()) {
-      root = ctx.map.zeroRange(root, s.depth, run[0], Math.min(run[1], blocks));
-    }
-    List<DirtyBlock> dirty = new java.util.ArrayList<>(frozen.sortedBlocks().values());
-    dirty.removeIf(d -> d.index() >= blocks);
-    // Hashing and compressing the blocks is the flush's bulk: spread it over the cores.
-    ChunkId[] ids = ctx.inParallel(dirty.size(), i -> blockChunk(s, dirty.get(i)));
-    TreeMap<Long, ChunkId> changes = new TreeMap<>();
-    for (int i = 0; i < ids.length; i++) {
-      changes.put(dirty.get(i).index(), ids[i]);
-    }
-    return ctx.map.update(root, s.depth, changes);
-  }
-
-  /** The chunk of a dirty block's new content, or {@code null} when it is all zeroes. */
-  private ChunkId blockChunk(State s, DirtyBlock d) throws IOException {
-    if (d.isZeroFull()) {
-      return null;
-    }
-    byte[] content;
-    if (d.isFull()) {
-      content = d.content();
-    } else {
-      // A partial block lies outside the overlay's zero runs (a block inside one starts from
-      // zeroes and is full): its base is the committed tree.
-      ChunkId base = ctx.map.lookup(s.root, s.depth, d.index());
-      content = base == null ? new byte[blockSize] : ctx.block(base).clone();
-      d.applyTo(content);
-    }
-    if (isZero(content)) {
-      return null;
-    }
-    ChunkId chunk = ctx.store.put(content, 0, content.length, codec);
-    ctx.cacheBlock(chunk, content);
-    return chunk;
-  }
-
-  private static boolean isZero(byte[] b) {
-    for (int i = 0; i < b.length; i += 4096) {
-      int n = Math.min(4096, b.length - i);
-      if (Arrays.mismatch(b, i, i + n, ZEROS, 0, n) >= 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final byte[] ZEROS = new byte[4096];
 
   // ---- whole-volume changes
 
@@ -568,27 +454,27 @@ final class VolumeEngine {
 
   /** The resize itself, with nothing dirty; the caller holds every lock. */
   private void resizeFlushed(long newSize) throws IOException {
-    State s = state;
-    long oldBlocks = TreeShape.blocks(s.size, blockSize);
+    VolumeState s = state;
+    long oldBlocks = TreeShape.blocks(s.size(), blockSize);
     long newBlocks = TreeShape.blocks(newSize, blockSize);
-    ChunkId root = s.root;
-    if (newSize < s.size) {
-      root = ctx.map.truncate(root, s.depth, newBlocks);
+    ChunkId root = s.root();
+    if (newSize < s.size()) {
+      root = ctx.map.truncate(root, s.depth(), newBlocks);
       int tail = (int) (newSize % blockSize);
       if (tail != 0) {
-        root = zeroTail(root, s.depth, newBlocks - 1, tail);
+        root = zeroTail(root, s.depth(), newBlocks - 1, tail);
       }
     }
     int depth = TreeShape.depth(Math.max(newBlocks, 1));
-    root = ctx.map.changeDepth(root, s.depth, depth);
+    root = ctx.map.changeDepth(root, s.depth(), depth);
     ctx.store.sync();
     VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
         bytesWritten.get(), ctx.config.clock().millis());
     ctx.catalog.change().put(committed).commit();
     record = committed;
-    state = new State(root, depth, newSize, s.active, null);
+    state = new VolumeState(root, depth, newSize, s.active(), null);
     LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
-        record.name(), s.size, newSize, oldBlocks, newBlocks);
+        record.name(), s.size(), newSize, oldBlocks, newBlocks);
   }
 
   /** Zeroes the bytes of {@code block} from {@code keep} on, so a later grow reads zeroes. */
@@ -599,7 +485,8 @@ final class VolumeEngine {
     }
     byte[] content = ctx.block(id).clone();
     Arrays.fill(content, keep, blockSize, (byte) 0);
-    ChunkId replaced = isZero(content) ? null : ctx.store.put(content, 0, blockSize, codec);
+    ChunkId replaced = TreeFlush.isZero(content) ? null
+        : ctx.store.put(content, 0, blockSize, codec);
     TreeMap<Long, ChunkId> change = new TreeMap<>();
     change.put(block, replaced);
     return ctx.map.update(root, depth, change);
@@ -612,14 +499,14 @@ final class VolumeEngine {
       checkOpen();
       writeLock.lock();
       try {
-        State s = state;
+        VolumeState s = state;
         long cut = journal.cut();
         VolumeRecord committed = record.withState(root, size, cut, bytesWritten.get(),
             ctx.config.clock().millis());
         ctx.catalog.change().put(committed).commit();
         record = committed;
-        long freed = s.active.memoryBytes() + (s.flushing == null ? 0 : s.flushing.memoryBytes());
-        state = new State(root, TreeShape.depth(Math.max(TreeShape.blocks(size, blockSize), 1)),
+        long freed = s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes());
+        state = new VolumeState(root, TreeShape.depth(Math.max(TreeShape.blocks(size, blockSize), 1)),
             size, new Overlay(blockSize), null);
         ctx.budget.release(freed);
         journal.release(cut);
@@ -654,9 +541,9 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       closed = true;
-      State s = state;
-      ctx.budget.release(s.active.memoryBytes()
-          + (s.flushing == null ? 0 : s.flushing.memoryBytes()));
+      VolumeState s = state;
+      ctx.budget.release(s.active().memoryBytes()
+          + (s.flushing() == null ? 0 : s.flushing().memoryBytes()));
       journal.close();
     } finally {
       maintenance.unlock();

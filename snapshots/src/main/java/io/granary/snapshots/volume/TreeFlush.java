@@ -1,0 +1,80 @@
+package io.granary.snapshots.volume;
+
+import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.CodecSpec;
+import io.granary.snapshots.overlay.DirtyBlock;
+import io.granary.snapshots.overlay.Overlay;
+import io.granary.snapshots.tree.TreeShape;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Step 2 of a flush ({@code docs/format.md} §4.4): turns a frozen overlay into chunks and a new
+ * tree over the committed one. It puts chunks and pages but commits nothing.
+ */
+final class TreeFlush {
+  private final VolumeContext ctx;
+  private final int blockSize;
+  private final CodecSpec codec;
+
+  TreeFlush(VolumeContext ctx, int blockSize, CodecSpec codec) {
+    this.ctx = ctx;
+    this.blockSize = blockSize;
+    this.codec = codec;
+  }
+
+  /** Applies a frozen overlay to the committed tree: zero runs first, then dirty blocks. */
+  ChunkId build(VolumeState s, Overlay frozen) throws IOException {
+    long blocks = TreeShape.blocks(s.size(), blockSize);
+    ChunkId root = s.root();
+    for (long[] run : frozen.zeroRuns()) {
+      root = ctx.map.zeroRange(root, s.depth(), run[0], Math.min(run[1], blocks));
+    }
+    List<DirtyBlock> dirty = new java.util.ArrayList<>(frozen.sortedBlocks().values());
+    dirty.removeIf(d -> d.index() >= blocks);
+    // Hashing and compressing the blocks is the flush's bulk: spread it over the cores.
+    ChunkId[] ids = ctx.inParallel(dirty.size(), i -> blockChunk(s, dirty.get(i)));
+    TreeMap<Long, ChunkId> changes = new TreeMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      changes.put(dirty.get(i).index(), ids[i]);
+    }
+    return ctx.map.update(root, s.depth(), changes);
+  }
+
+  /** The chunk of a dirty block's new content, or {@code null} when it is all zeroes. */
+  private ChunkId blockChunk(VolumeState s, DirtyBlock d) throws IOException {
+    if (d.isZeroFull()) {
+      return null;
+    }
+    byte[] content;
+    if (d.isFull()) {
+      content = d.content();
+    } else {
+      // A partial block lies outside the overlay's zero runs (a block inside one starts from
+      // zeroes and is full): its base is the committed tree.
+      ChunkId base = ctx.map.lookup(s.root(), s.depth(), d.index());
+      content = base == null ? new byte[blockSize] : ctx.block(base).clone();
+      d.applyTo(content);
+    }
+    if (isZero(content)) {
+      return null;
+    }
+    ChunkId chunk = ctx.store.put(content, 0, content.length, codec);
+    ctx.cacheBlock(chunk, content);
+    return chunk;
+  }
+
+  static boolean isZero(byte[] b) {
+    for (int i = 0; i < b.length; i += 4096) {
+      int n = Math.min(4096, b.length - i);
+      if (Arrays.mismatch(b, i, i + n, ZEROS, 0, n) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final byte[] ZEROS = new byte[4096];
+}
