@@ -102,7 +102,7 @@ public final class VolumeBench {
     out.append("## Volumes (`snapshots/`)\n\n");
     out.append(String.format(Locale.ROOT, "Straight on the volume API, in this JVM; median of %d "
         + "runs; the raw file is a preallocated file on the same disk written and read with "
-        + "FileChannel (page cache, no fsync). Default volume settings: 64 KiB blocks, lz4.%n%n",
+        + "FileChannel (page cache, no fsync). Default volume settings: 16 KiB blocks, lz4.%n%n",
         reps));
     io();
     snapshotTime();
