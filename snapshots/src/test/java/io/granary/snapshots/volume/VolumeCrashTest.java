@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.testing.ChildJvm;
 import io.granary.snapshots.api.Volume;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -46,9 +47,7 @@ class VolumeCrashTest {
   }
 
   private int runAndKill(int round, Random random) throws Exception {
-    Process child = new ProcessBuilder(java(), "-Xmx512m", "-cp", classpath(),
-        CrashWriter.class.getName(), dir.toString(), String.valueOf(round))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process child = ChildJvm.start(CrashWriter.class, dir.toString(), String.valueOf(round));
     AtomicInteger flushed = new AtomicInteger(-1);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -70,8 +69,7 @@ class VolumeCrashTest {
     assertTrue(flushed.get() >= 0, "round " + round + ": the writer never flushed");
     Thread.sleep(100 + random.nextInt(1500));
     int k = flushed.get();
-    child.destroyForcibly();
-    child.waitFor();
+    ChildJvm.kill9(child);
     reader.join();
     return k;
   }
@@ -130,13 +128,5 @@ class VolumeCrashTest {
     byte[] expect = new byte[CrashOps.SECTOR];
     CrashOps.fillSector(expect, 0, round, n, sector);
     return Arrays.equals(expect, got);
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String classpath() {
-    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 }

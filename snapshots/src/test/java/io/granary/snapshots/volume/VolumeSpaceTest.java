@@ -3,12 +3,12 @@ package io.granary.snapshots.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.testing.DiskUsage;
 import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStats;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class VolumeSpaceTest {
         pool.volumes.flushAll();
       }
       pool.volumes.collectGarbage();
-      long both = du(dir);
+      long both = DiskUsage.of(dir);
       assertTrue(both > 128L * MIB, "head and snapshot are both stored: " + both);
 
       VolumeStats stats = pool.volumes.stats("vm");
@@ -41,13 +41,13 @@ class VolumeSpaceTest {
 
       pool.volumes.deleteSnapshot("vm", "before");
       SpaceReport r = pool.volumes.collectGarbage();
-      long one = du(dir);
+      long one = DiskUsage.of(dir);
       assertTrue(r.chunksFreed() >= 1024, r.toString());
       assertTrue(one < both - 60L * MIB, "the snapshot's 64 MiB came back: " + both + " -> " + one);
 
       pool.volumes.delete("vm", false);
       pool.volumes.collectGarbage();
-      long none = du(dir);
+      long none = DiskUsage.of(dir);
       assertTrue(none < 4L * MIB, "an empty pool is small again: " + none);
     }
   }
@@ -62,7 +62,7 @@ class VolumeSpaceTest {
       pool.volumes.snapshot("golden", "img");
       pool.volumes.flushAll();
       pool.volumes.collectGarbage();
-      long before = du(dir);
+      long before = DiskUsage.of(dir);
       for (int i = 0; i < 10; i++) {
         pool.volumes.clone("golden", "img", "vm" + i);
       }
@@ -73,7 +73,7 @@ class VolumeSpaceTest {
         c.write(65536, one, 0, one.length, false);
       }
       pool.volumes.flushAll();
-      long after = du(dir);
+      long after = DiskUsage.of(dir);
       assertTrue(after < before + 2L * MIB, "ten clones cost almost nothing: " + before + " -> "
           + after);
       VolumeStats s = pool.volumes.stats("vm0");
@@ -89,12 +89,5 @@ class VolumeSpaceTest {
       r.nextBytes(buf);
       v.write(off, buf, 0, buf.length, false);
     }
-  }
-
-  private static long du(Path dir) throws Exception {
-    Process p = new ProcessBuilder("du", "-s", "--block-size=1", dir.toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    p.waitFor();
-    return Long.parseLong(out.split("\\s+")[0]);
   }
 }
