@@ -4,7 +4,6 @@
 SHELL := /bin/bash
 MVN := mvn -B
 VERSION := $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-APPLIANCE_CP := appliance/target/granary-appliance-$(VERSION).jar:appliance/target/lib/*
 
 .PHONY: all build test run bench package clean deps
 
@@ -25,11 +24,11 @@ test: deps
 	$(MVN) verify
 	@scripts/check-test-reports.sh
 
-## run: the demonstration of the chunk store under ./var (the daemon replaces it later)
+## run: granaryd in the foreground with embedded defaults (data under ./var); Ctrl-C stops it
 run:
 	@scripts/deps.sh run
 	@[[ -f appliance/target/granary-appliance-$(VERSION).jar ]] || $(MAKE) --no-print-directory build
-	java -cp '$(APPLIANCE_CP)' io.granary.appliance.demo.StoreDemo --data var/demo-store
+	bin/granaryd
 
 ## bench: Granary side by side with its peers; prints the table kept in BENCHMARKS.md
 bench:

@@ -1,0 +1,18 @@
+package io.granary.appliance.api;
+
+import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.task.Tasks;
+
+/** Every route of {@code docs/api.md}, in one router. */
+public final class AdminRoutes {
+  private AdminRoutes() {}
+
+  public static Router build(ApplianceConfig config, Pools pools, Tasks tasks, String version) {
+    Router r = new Router();
+    new PoolRoutes(pools, tasks, config.data()).register(r);
+    new VolumeRoutes(pools, tasks).register(r);
+    new MiscRoutes(pools, tasks, config, version).register(r);
+    return r;
+  }
+}

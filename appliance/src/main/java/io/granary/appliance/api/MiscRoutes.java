@@ -1,0 +1,115 @@
+package io.granary.appliance.api;
+
+import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.problem.Problem;
+import io.granary.appliance.problem.ProblemException;
+import io.granary.appliance.task.Task;
+import io.granary.appliance.task.Tasks;
+import io.granary.snapshots.api.Names;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Status, profiles and tasks. */
+final class MiscRoutes {
+  private final Pools pools;
+  private final Tasks tasks;
+  private final ApplianceConfig config;
+  private final String version;
+
+  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, String version) {
+    this.pools = pools;
+    this.tasks = tasks;
+    this.config = config;
+    this.version = version;
+  }
+
+  void register(Router r) {
+    r.add("GET", "/api/v1/status", this::status)
+        .add("GET", "/api/v1/profiles", q -> {
+          List<Views.ProfileView> out = new ArrayList<>();
+          pools.profiles().forEach((k, v) -> out.add(new Views.ProfileView(k, v)));
+          return Reply.ok(out);
+        })
+        .add("POST", "/api/v1/profiles", this::createProfile)
+        .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(new Views.ProfileView(
+            q.param("profile"), pools.profile(q.param("profile")))))
+        .add("PATCH", "/api/v1/profiles/{profile}", q -> Reply.ok(new Views.ProfileView(
+            q.param("profile"), pools.updateProfile(q.param("profile"), settings(q)))))
+        .add("DELETE", "/api/v1/profiles/{profile}", q -> {
+          pools.deleteProfile(q.param("profile"), q.flag("dryRun"));
+          return q.flag("dryRun") ? Reply.ok(Map.of("profile", q.param("profile")))
+              : Reply.noContent();
+        })
+        .add("GET", "/api/v1/tasks", q -> {
+          List<Task.Snapshot> out = new ArrayList<>();
+          tasks.list().forEach(t -> out.add(t.snapshot()));
+          return Reply.ok(out);
+        })
+        .add("GET", "/api/v1/tasks/{task}", this::task);
+  }
+
+  private Reply status(ApiRequest q) throws Exception {
+    int volumes = 0;
+    for (Pool p : pools.list()) {
+      volumes += p.volumes().list().size();
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("version", version);
+    s.put("dataDirectory", config.data().toString());
+    // The NBD server and the FUSE namespace arrive with their own issues: configured, not served.
+    Map<String, Object> nbd = new LinkedHashMap<>();
+    nbd.put("listen", config.nbdListen());
+    nbd.put("serving", false);
+    Map<String, Object> mount = new LinkedHashMap<>();
+    mount.put("path", config.mount() == null ? null : config.mount().toString());
+    mount.put("mounted", false);
+    s.put("nbd", nbd);
+    s.put("mount", mount);
+    s.put("pools", pools.list().size());
+    s.put("volumes", volumes);
+    s.put("tasksRunning", tasks.running());
+    return Reply.ok(s);
+  }
+
+  private Reply createProfile(ApiRequest q) throws Exception {
+    String name = Names.check("profile", q.text("name"));
+    Map<String, Object> settings = settings(q);
+    pools.createProfile(name, settings);
+    return Reply.created(new Views.ProfileView(name, pools.profile(name)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> settings(ApiRequest q) throws ProblemException {
+    if (!q.has("settings")) {
+      return Map.of();
+    }
+    if (!q.body().get("settings").isObject()) {
+      throw new ProblemException(Problem.INVALID, "\"settings\" must be an object");
+    }
+    return Json.MAPPER.convertValue(q.body().get("settings"), Map.class);
+  }
+
+  private Reply task(ApiRequest q) throws Exception {
+    Task t = tasks.get(q.param("task"));
+    if (t == null) {
+      throw new ProblemException(Problem.NOT_FOUND, "task " + q.param("task") + " does not exist");
+    }
+    String wait = q.query().get("wait");
+    if (wait == null) {
+      return Reply.ok(t.snapshot());
+    }
+    long seen;
+    double seconds;
+    try {
+      seconds = Math.min(30, Double.parseDouble(wait));
+      seen = Long.parseLong(q.query().getOrDefault("version", "-1"));
+    } catch (NumberFormatException e) {
+      throw new ProblemException(Problem.INVALID, "wait and version must be numbers");
+    }
+    return Reply.ok(t.await(seen, (long) (seconds * 1000)));
+  }
+}

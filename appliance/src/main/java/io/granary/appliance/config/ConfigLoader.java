@@ -1,0 +1,167 @@
+package io.granary.appliance.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the configuration: embedded defaults, then the TOML file if one is given, then the
+ * command-line overrides. Unknown keys are errors (a typo must not silently keep a default).
+ * The file format is documented in {@code docs/configuration.md}.
+ */
+public final class ConfigLoader {
+  /** Command-line values that win over the file; null fields are not given. */
+  public record Overrides(Path data, String nbdListen, String mount) {}
+
+  private static final Set<String> TOP = Set.of("data", "nbd", "fuse", "admin", "volumes", "pools");
+
+  private ConfigLoader() {}
+
+  public static ApplianceConfig load(Path file, Overrides overrides, Path defaultData)
+      throws IOException {
+    JsonNode root = file == null ? null : read(file);
+    check(root, TOP, "");
+    Path data = overrides.data() != null ? overrides.data()
+        : root != null && root.has("data") ? Path.of(root.get("data").asText()) : defaultData;
+    data = data.toAbsolutePath().normalize();
+
+    JsonNode nbd = section(root, "nbd", Set.of("listen", "socket"));
+    String nbdListen = overrides.nbdListen() != null ? overrides.nbdListen()
+        : text(nbd, "listen", "127.0.0.1:10809");
+    if ("none".equals(nbdListen)) {
+      nbdListen = null;
+    } else {
+      checkHostPort("nbd.listen", nbdListen);
+    }
+    String nbdSocket = text(nbd, "socket", null);
+
+    JsonNode fuse = section(root, "fuse", Set.of("mount"));
+    String mount = overrides.mount() != null ? overrides.mount() : text(fuse, "mount", "mnt");
+
+    JsonNode admin = section(root, "admin", Set.of("socket", "group", "tcp", "tls-keystore",
+        "tls-keystore-password", "token-file"));
+    ApplianceConfig.AdminTcp tcp = null;
+    if (admin != null && admin.has("tcp")) {
+      String listen = admin.get("tcp").asText();
+      checkHostPort("admin.tcp", listen);
+      if (!admin.has("tls-keystore") || !admin.has("token-file")) {
+        throw new IllegalArgumentException(
+            "admin.tcp needs tls-keystore and token-file: the TCP admin API is TLS with a token only");
+      }
+      tcp = new ApplianceConfig.AdminTcp(listen, data.resolve(admin.get("tls-keystore").asText()),
+          text(admin, "tls-keystore-password", ""), data.resolve(admin.get("token-file").asText()));
+    }
+
+    JsonNode vol = section(root, "volumes", Set.of("dirty-limit", "volume-flush",
+        "flush-interval", "block-cache", "page-cache"));
+    ApplianceConfig.Volumes volumes = new ApplianceConfig.Volumes(
+        size(vol, "dirty-limit", "512M"), size(vol, "volume-flush", "64M"),
+        duration(vol, "flush-interval", "5s"), size(vol, "block-cache", "128M"),
+        size(vol, "page-cache", "64M"));
+
+    Map<String, ApplianceConfig.PoolDeclaration> pools = new LinkedHashMap<>();
+    JsonNode poolsNode = root == null ? null : root.get("pools");
+    if (poolsNode != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = poolsNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        check(e.getValue(), Set.of("path", "profile"), "pools." + e.getKey() + ".");
+        pools.put(e.getKey(), new ApplianceConfig.PoolDeclaration(
+            data.resolve(text(e.getValue(), "path", "pools/" + e.getKey())),
+            text(e.getValue(), "profile", "default")));
+      }
+    }
+    return new ApplianceConfig(data, nbdListen, nbdSocket == null ? null : data.resolve(nbdSocket),
+        "none".equals(mount) ? null : data.resolve(mount),
+        data.resolve(text(admin, "socket", "admin.sock")), text(admin, "group", null), tcp,
+        volumes, pools);
+  }
+
+  private static JsonNode read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("configuration file " + file + " does not exist");
+    }
+    try {
+      return new TomlMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("configuration file " + file + " is not valid TOML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static JsonNode section(JsonNode root, String name, Set<String> keys) {
+    JsonNode n = root == null ? null : root.get(name);
+    if (n != null && !n.isObject()) {
+      throw new IllegalArgumentException("[" + name + "] must be a table");
+    }
+    check(n, keys, name + ".");
+    return n;
+  }
+
+  private static void check(JsonNode n, Set<String> keys, String prefix) {
+    if (n == null) {
+      return;
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!keys.contains(k)) {
+        throw new IllegalArgumentException("unknown configuration key " + prefix + k);
+      }
+    }
+  }
+
+  private static String text(JsonNode n, String key, String fallback) {
+    return n != null && n.has(key) ? n.get(key).asText() : fallback;
+  }
+
+  private static long size(JsonNode n, String key, String fallback) {
+    String v = text(n, key, fallback);
+    try {
+      return Sizes.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("volumes." + key + ": " + e.getMessage());
+    }
+  }
+
+  private static Duration duration(JsonNode n, String key, String fallback) {
+    String v = text(n, key, fallback).trim();
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the message
+    }
+    throw new IllegalArgumentException("volumes." + key + ": '" + v
+        + "' is not a duration (examples: 500ms, 5s, 2m)");
+  }
+
+  /** Checks {@code HOST:PORT} (IPv6 hosts in brackets). */
+  public static void checkHostPort(String what, String value) {
+    int colon = value.lastIndexOf(':');
+    boolean ok = colon > 0;
+    if (ok) {
+      try {
+        int port = Integer.parseInt(value.substring(colon + 1));
+        ok = port >= 0 && port <= 65535;
+      } catch (NumberFormatException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(what + ": '" + value + "' is not HOST:PORT");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.granary.appliance.daemon;
+
+import io.granary.appliance.api.AdminRoutes;
+import io.granary.appliance.api.AdminServer;
+import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.task.Tasks;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+
+/**
+ * A running granaryd: the lock on its data directory, the pools, the tasks and the admin API.
+ * Starts in that order and stops in the reverse one, so a clean stop has flushed every volume
+ * before the lock is released.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
+  private final DaemonLock lock;
+  private final Pools pools;
+  private final Tasks tasks;
+  private final AdminServer admin;
+
+  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, AdminServer admin) {
+    this.lock = lock;
+    this.pools = pools;
+    this.tasks = tasks;
+    this.admin = admin;
+  }
+
+  public static Daemon start(ApplianceConfig config, String version) throws Exception {
+    if (!Files.exists(config.data())) {
+      Files.createDirectories(config.data(), PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString(config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
+    }
+    DaemonLock lock = DaemonLock.acquire(config.data());
+    Pools pools = null;
+    Tasks tasks = null;
+    try {
+      Clock clock = Clock.systemUTC();
+      pools = Pools.open(config, clock);
+      tasks = new Tasks(clock, 2);
+      AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks,
+          version));
+      // The place of the NBD server and the FUSE namespace; each arrives with its own issue.
+      LOG.log(Level.INFO, "NBD ({0}) and FUSE ({1}) are configured; this build does not serve them yet",
+          config.nbdListen() == null ? "off" : config.nbdListen(),
+          config.mount() == null ? "off" : config.mount());
+      return new Daemon(lock, pools, tasks, admin);
+    } catch (Exception e) {
+      if (tasks != null) {
+        tasks.close();
+      }
+      if (pools != null) {
+        pools.close();
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Stops accepting, lets tasks finish, flushes and closes every pool, releases the lock. */
+  @Override
+  public void close() throws Exception {
+    LOG.log(Level.INFO, "stopping: flushing every volume");
+    try {
+      admin.close();
+      tasks.close();
+      pools.close();
+      LOG.log(Level.INFO, "stopped cleanly");
+    } finally {
+      lock.close();
+    }
+  }
+
+  public AdminServer admin() {
+    return admin;
+  }
+
+  /** For tests and tools: the pools this daemon runs. */
+  public Pools pools() throws IOException {
+    return pools;
+  }
+}
