@@ -56,9 +56,11 @@ public final class AdminServer implements AutoCloseable {
     server.setHandler(new ApiHandler(router, new PeerAccess(config.adminGroup()), token));
     server.start();
     restrict(socket, config.adminGroup());
+    AdminServer admin = new AdminServer(server, socket);
     LOG.log(Level.INFO, "admin API on {0}{1}", socket, config.adminTcp() == null ? ""
-        : " and https://" + config.adminTcp().listen());
-    return new AdminServer(server, socket);
+        : " and https://" + config.adminTcp().listen().replaceAll(":[0-9]+$", "") + ":"
+            + admin.tlsPort());
+    return admin;
   }
 
   private static ServerConnector tlsConnector(Server server, ApplianceConfig.AdminTcp tcp) {

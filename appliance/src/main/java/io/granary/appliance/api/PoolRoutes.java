@@ -9,6 +9,7 @@ import io.granary.appliance.task.Tasks;
 import io.granary.appliance.transfer.RawImages;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.snapshots.api.Names;
+import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import java.nio.file.Path;
@@ -105,7 +106,12 @@ final class PoolRoutes {
       throw new ProblemException(Problem.INVALID, "gc has no dry run: it only frees what nothing "
           + "references");
     }
-    Task t = tasks.start("gc", pool.name(), "chunks", progress -> pool.volumes().collectGarbage());
+    Task t = tasks.start("gc", pool.name(), "chunks", progress -> {
+      SpaceReport r = pool.volumes().collectGarbage();
+      return Map.of("chunksBefore", r.chunksBefore(), "chunksLive", r.chunksLive(),
+          "chunksFreed", r.chunksFreed(), "packsCompacted", r.packsCompacted(),
+          "bytesReclaimed", r.bytesReclaimed(), "seconds", r.elapsed().toMillis() / 1000.0);
+    });
     return Reply.accepted(t);
   }
 }

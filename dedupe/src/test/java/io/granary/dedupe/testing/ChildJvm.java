@@ -10,6 +10,17 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static Process start(Class<?> main, String... args) throws IOException {
+    return new ProcessBuilder(command(main, args))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** Starts {@code main} with stdout and stderr appended to {@code log}. */
+  public static Process startLogged(Class<?> main, Path log, String... args) throws IOException {
+    return new ProcessBuilder(command(main, args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static List<String> command(Class<?> main, String... args) {
     String cp = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>();
@@ -19,7 +30,7 @@ public final class ChildJvm {
     cmd.add(cp);
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return cmd;
   }
 
   /** SIGKILL, as a crash or the OOM killer would, and wait until the process is gone. */

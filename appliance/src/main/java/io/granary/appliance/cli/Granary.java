@@ -1,0 +1,82 @@
+package io.granary.appliance.cli;
+
+import io.granary.appliance.cli.pool.PoolCreate;
+import io.granary.appliance.cli.pool.PoolDelete;
+import io.granary.appliance.cli.pool.PoolList;
+import io.granary.appliance.cli.pool.PoolShow;
+import io.granary.appliance.cli.profile.ProfileCreate;
+import io.granary.appliance.cli.profile.ProfileDelete;
+import io.granary.appliance.cli.profile.ProfileList;
+import io.granary.appliance.cli.profile.ProfileSet;
+import io.granary.appliance.cli.profile.ProfileShow;
+import io.granary.appliance.cli.snapshot.SnapshotCreate;
+import io.granary.appliance.cli.snapshot.SnapshotDelete;
+import io.granary.appliance.cli.snapshot.SnapshotList;
+import io.granary.appliance.cli.snapshot.SnapshotRollback;
+import io.granary.appliance.cli.store.Gc;
+import io.granary.appliance.cli.store.Scrub;
+import io.granary.appliance.cli.store.Stats;
+import io.granary.appliance.cli.volume.VolumeClone;
+import io.granary.appliance.cli.volume.VolumeCreate;
+import io.granary.appliance.cli.volume.VolumeDelete;
+import io.granary.appliance.cli.volume.VolumeList;
+import io.granary.appliance.cli.volume.VolumeRename;
+import io.granary.appliance.cli.volume.VolumeResize;
+import io.granary.appliance.cli.volume.VolumeShow;
+import io.granary.appliance.daemon.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code granary}: the admin CLI, noun then verb as zfs and rbd. Exit codes: 0 success, 1 the
+ * operation failed (message on stderr), 2 bad usage.
+ */
+@Command(name = "granary", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Administer Granary: pools, volumes, snapshots, profiles.",
+    subcommands = {Granary.Pool.class, Granary.Volume.class, Granary.Snapshot.class,
+        Granary.Profile.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
+        ExportCommand.class, VersionCommand.class, CompletionCommand.class})
+public final class Granary {
+  /** {@code granary pool ...}. */
+  @Command(name = "pool", description = "Capacity pools.", mixinStandardHelpOptions = true,
+      subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolDelete.class})
+  static final class Pool {}
+
+  /** {@code granary volume ...}. */
+  @Command(name = "volume", description = "Volumes.", mixinStandardHelpOptions = true,
+      subcommands = {VolumeCreate.class, VolumeList.class, VolumeShow.class, VolumeResize.class,
+          VolumeRename.class, VolumeDelete.class, VolumeClone.class})
+  static final class Volume {}
+
+  /** {@code granary snapshot ...}. */
+  @Command(name = "snapshot", description = "Snapshots.", mixinStandardHelpOptions = true,
+      subcommands = {SnapshotCreate.class, SnapshotList.class, SnapshotDelete.class,
+          SnapshotRollback.class})
+  static final class Snapshot {}
+
+  /** {@code granary profile ...}. */
+  @Command(name = "profile", description = "Profiles (per-volume policy).",
+      mixinStandardHelpOptions = true, subcommands = {ProfileCreate.class, ProfileList.class,
+          ProfileShow.class, ProfileSet.class, ProfileDelete.class})
+  static final class Profile {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree, with usage errors reported in one line and exit code 2. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Granary());
+    cli.setParameterExceptionHandler((e, a) -> {
+      System.err.println("granary: " + e.getMessage());
+      System.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help' for more information.");
+      return 2;
+    });
+    cli.setExecutionExceptionHandler((e, c, p) -> {
+      System.err.println("granary: " + e.getMessage());
+      return 1;
+    });
+    return cli;
+  }
+}

@@ -1,0 +1,11 @@
+package io.granary.appliance.cli;
+
+import picocli.CommandLine.ITypeConverter;
+
+/** Reads {@code --size 10G} and friends (K, M, G, T are powers of 1024). */
+public final class SizeConverter implements ITypeConverter<Long> {
+  @Override
+  public Long convert(String value) {
+    return io.granary.appliance.config.Sizes.parse(value);
+  }
+}

@@ -1,0 +1,33 @@
+package io.granary.appliance.cli.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.granary.appliance.cli.ApiClient;
+import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code granary profile show NAME}. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Show a profile's settings.")
+public final class ProfileShow extends ApiCommand {
+  @Parameters(paramLabel = "NAME")
+  String name;
+
+  @Override
+  protected String action() {
+    return "show profile " + name;
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    JsonNode p = api.get("/api/v1/profiles/" + name);
+    if (output.json) {
+      printJson(p);
+      return;
+    }
+    Table t = new Table("SETTING", "VALUE");
+    p.get("settings").fields().forEachRemaining(e -> t.row(e.getKey(), e.getValue().asText()));
+    t.print(out, output.scripted);
+  }
+}

@@ -1,0 +1,36 @@
+package io.granary.appliance.cli.snapshot;
+
+import io.granary.appliance.cli.ApiClient;
+import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.ObjectName;
+import io.granary.appliance.cli.TaskFollower;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code granary snapshot rollback POOL/NAME@SNAP}: writes made since are discarded. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+    description = "Set a volume back to a snapshot, discarding later writes.")
+public final class SnapshotRollback extends ApiCommand {
+  @Parameters(paramLabel = "POOL/NAME@SNAP")
+  String name;
+
+  @Option(names = "--no-progress", description = "Draw no progress bar.")
+  boolean quiet;
+
+  @Override
+  protected String action() {
+    return "roll back to " + ObjectName.parse(name, true, true);
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    ObjectName n = ObjectName.parse(name, true, true);
+    var task = api.post(n.volumePath() + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
+    var done = new TaskFollower(api, quiet).follow(task);
+    if (output.json) {
+      printJson(done);
+    }
+  }
+}

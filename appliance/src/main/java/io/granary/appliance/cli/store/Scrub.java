@@ -1,0 +1,33 @@
+package io.granary.appliance.cli.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+
+/** {@code granary scrub [POOL]}: re-reads and re-hashes every chunk; exit 1 on damage. */
+@Command(name = "scrub", mixinStandardHelpOptions = true,
+    description = "Verify every stored chunk of a pool; report damage.")
+public final class Scrub extends PoolTaskCommand {
+  private boolean damaged;
+
+  @Override
+  String verb() {
+    return "scrub";
+  }
+
+  @Override
+  void report(JsonNode r) {
+    out.println(r.get("chunksChecked").asLong() + " chunks (" + output.size(r.get("bytesChecked")
+        .asLong()) + " bytes) re-read and re-hashed, " + r.get("damaged").size() + " damaged");
+    for (JsonNode d : r.get("damaged")) {
+      out.println("damaged: chunk " + d.get("chunk").asText() + " in pack " + d.get("pack").asText()
+          + " at offset " + d.get("offset").asLong() + ": " + d.get("reason").asText());
+    }
+    damaged = r.get("damaged").size() > 0;
+  }
+
+  @Override
+  public Integer call() {
+    int rc = super.call();
+    return rc == 0 && damaged ? 1 : rc;
+  }
+}

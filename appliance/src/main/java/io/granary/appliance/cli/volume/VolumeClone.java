@@ -1,0 +1,40 @@
+package io.granary.appliance.cli.volume;
+
+import io.granary.appliance.cli.ApiClient;
+import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.ObjectName;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code granary volume clone POOL/NAME@SNAP POOL/NEW}: a writable volume from a snapshot. */
+@Command(name = "clone", mixinStandardHelpOptions = true,
+    description = "Make a new writable volume from a snapshot (in the same pool).")
+public final class VolumeClone extends ApiCommand {
+  @Parameters(index = "0", paramLabel = "POOL/NAME@SNAP")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "POOL/NEW")
+  String target;
+
+  @Override
+  protected String action() {
+    ObjectName s = ObjectName.parse(source, true, true);
+    ObjectName t = ObjectName.parse(target, false, false);
+    if (!s.pool().equals(t.pool())) {
+      throw new IllegalArgumentException("a clone lives in its snapshot's pool (" + s.pool() + ")");
+    }
+    return "clone " + s + " to " + t;
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    ObjectName s = ObjectName.parse(source, true, true);
+    ObjectName t = ObjectName.parse(target, false, false);
+    var v = api.post(s.volumePath() + "/snapshots/" + s.snapshot() + "/clone",
+        Map.of("name", t.volume()));
+    if (output.json) {
+      printJson(v);
+    }
+  }
+}

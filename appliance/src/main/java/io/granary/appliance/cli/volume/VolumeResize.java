@@ -1,0 +1,35 @@
+package io.granary.appliance.cli.volume;
+
+import io.granary.appliance.cli.ApiClient;
+import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.ObjectName;
+import io.granary.appliance.cli.SizeConverter;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code granary volume resize POOL/NAME --size SIZE}. */
+@Command(name = "resize", mixinStandardHelpOptions = true,
+    description = "Grow or shrink a volume (shrinking discards the tail).")
+public final class VolumeResize extends ApiCommand {
+  @Parameters(paramLabel = "POOL/NAME")
+  String name;
+
+  @Option(names = {"-s", "--size"}, required = true, paramLabel = "SIZE",
+      converter = SizeConverter.class, description = "The new size, e.g. 20G.")
+  long size;
+
+  @Override
+  protected String action() {
+    return "resize volume " + ObjectName.parse(name, false, false);
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    var v = api.patch(ObjectName.parse(name, false, false).volumePath(), Map.of("size", size));
+    if (output.json) {
+      printJson(v);
+    }
+  }
+}

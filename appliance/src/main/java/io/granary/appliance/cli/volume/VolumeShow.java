@@ -1,0 +1,52 @@
+package io.granary.appliance.cli.volume;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.granary.appliance.cli.ApiClient;
+import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.ObjectName;
+import io.granary.appliance.cli.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code granary volume show POOL/NAME}: its properties and space figures. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Show a volume's properties and space use.")
+public final class VolumeShow extends ApiCommand {
+  @Parameters(paramLabel = "POOL/NAME")
+  String name;
+
+  @Override
+  protected String action() {
+    return "show volume " + ObjectName.parse(name, false, false);
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    ObjectName n = ObjectName.parse(name, false, false);
+    JsonNode v = api.get(n.volumePath());
+    JsonNode s = api.get(n.volumePath() + "/stats");
+    if (output.json) {
+      var both = ApiCommand.PRETTY.createObjectNode();
+      both.set("volume", v);
+      both.set("stats", s);
+      printJson(both);
+      return;
+    }
+    Table t = new Table("PROPERTY", "VALUE");
+    t.row("name", n.pool() + "/" + v.get("name").asText())
+        .row("size", output.size(v.get("size").asLong()))
+        .row("blockSize", output.size(v.get("blockSize").asLong()))
+        .row("codec", v.get("codec").asText())
+        .row("profile", v.get("profile").asText())
+        .row("origin", v.get("origin").isNull() ? null : v.get("origin").asText())
+        .row("snapshots", v.get("snapshots").asInt())
+        .row("openHandles", v.get("openHandles").asInt())
+        .row("created", v.get("created").asText())
+        .row("modified", v.get("modified").asText())
+        .row("written", output.size(s.get("bytesWritten").asLong()))
+        .row("allocated", output.size(s.get("allocatedBytes").asLong()))
+        .row("unique", output.size(s.get("uniqueBytes").asLong()))
+        .row("shared", output.size(s.get("sharedBytes").asLong()));
+    t.print(out, output.scripted);
+  }
+}

@@ -1,0 +1,93 @@
+package io.granary.appliance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who may call the admin API: the socket is root's alone; TCP is TLS with a bearer token. */
+class AdminAccessIT {
+  @TempDir Path tmp;
+
+  @Test
+  void theSocketIsPrivateAndTcpNeedsTlsAndTheToken() throws Exception {
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data);
+    Path keystore = data.resolve("admin.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
+        "keytool").toString(), "-genkeypair", "-keystore", keystore.toString(), "-storetype",
+        "PKCS12", "-storepass", "secret123", "-alias", "granary", "-keyalg", "RSA", "-keysize",
+        "2048", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2")
+        .inheritIO().start();
+    assertEquals(0, keytool.waitFor());
+    String token = "0123456789abcdef-test-token";
+    Files.writeString(data.resolve("admin.token"), token + "\n");
+    Path config = tmp.resolve("granary.conf");
+    Files.writeString(config, """
+        [admin]
+        tcp = "127.0.0.1:0"
+        tls-keystore = "admin.p12"
+        tls-keystore-password = "secret123"
+        token-file = "admin.token"
+        """);
+    try (DaemonProcess d = new DaemonProcess(data).start("--config", config.toString())) {
+      assertEquals("rw-------", PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data.resolve("admin.sock"))));
+      Matcher m = Pattern.compile("https://127\\.0\\.0\\.1:([0-9]+)").matcher(Files.readString(d.log));
+      assertTrue(m.find(), Files.readString(d.log));
+      URI status = URI.create("https://127.0.0.1:" + m.group(1) + "/api/v1/status");
+      HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).build();
+      assertEquals(403, http.send(HttpRequest.newBuilder(status).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "no token");
+      assertEquals(403, http.send(HttpRequest.newBuilder(status)
+          .header("Authorization", "Bearer wrong-token-wrong-token").build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "a wrong token");
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(status)
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode());
+      assertTrue(ok.body().contains("\"pools\":1"), ok.body());
+      HttpClient plain = HttpClient.newHttpClient();
+      boolean refused;
+      try {
+        plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+            + "/api/v1/status")).build(), HttpResponse.BodyHandlers.ofString());
+        refused = false;
+      } catch (java.io.IOException e) {
+        refused = true;
+      }
+      assertTrue(refused, "plain HTTP is not served on the TLS port");
+    }
+  }
+
+  private static SSLContext trustAll() throws Exception {
+    TrustManager tm = new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {tm}, null);
+    return ctx;
+  }
+}
