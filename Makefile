@@ -39,7 +39,8 @@ bench:
 package: build
 	@mkdir -p dist
 	tar -czf dist/granary-$(VERSION).tar.gz --transform 's,^,granary-$(VERSION)/,' \
-	  README.md docs -C appliance/target granary-appliance-$(VERSION).jar lib
+	  README.md docs bin packaging/src/etc/granary.conf \
+	  -C appliance/target granary-appliance-$(VERSION).jar lib man granary_completion
 	@echo "built dist/granary-$(VERSION).tar.gz"
 
 clean:

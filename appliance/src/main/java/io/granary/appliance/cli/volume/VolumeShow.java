@@ -38,7 +38,7 @@ public final class VolumeShow extends ApiCommand {
         .row("blockSize", output.size(v.get("blockSize").asLong()))
         .row("codec", v.get("codec").asText())
         .row("profile", v.get("profile").asText())
-        .row("origin", v.get("origin").isNull() ? null : v.get("origin").asText())
+        .row("origin", v.get("origin").isNull() ? null : n.pool() + "/" + v.get("origin").asText())
         .row("snapshots", v.get("snapshots").asInt())
         .row("openHandles", v.get("openHandles").asInt())
         .row("created", v.get("created").asText())
