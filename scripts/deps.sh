@@ -7,12 +7,12 @@ purpose=${1:-test}
 declare -A pkg_of=(
   [java]=openjdk-17-jdk-headless [javac]=openjdk-17-jdk-headless [mvn]=maven
   [du]=coreutils [sha256sum]=coreutils [mount]=mount
-  [lz4]=lz4 [zstd]=zstd
+  [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
   run) need=(java javac mvn) ;;
-  test) need=(java javac mvn du mount) ;;
+  test) need=(java javac mvn du mount curl setpriv) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd) ;;
   *) echo "usage: $0 [build|test|run|bench]" >&2; exit 2 ;;
 esac

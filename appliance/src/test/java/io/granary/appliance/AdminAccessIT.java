@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import io.granary.dedupe.testing.Requirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +72,40 @@ class AdminAccessIT {
       }
       assertTrue(refused, "plain HTTP is not served on the TLS port");
     }
+  }
+
+  /**
+   * The kernel says who calls: with an admin group the socket is 0660, and a caller that
+   * reaches it through a supplementary group but is neither root nor a listed member is refused
+   * on its SO_PEERCRED identity; a caller whose group is the admin group is let in.
+   */
+  @Test
+  void peerCredentialsDecideWhoMayUseTheSocket() throws Exception {
+    Requirements.require(Requirements.isRoot(), "root (to call as other users with setpriv)");
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data);
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path config = tmp.resolve("granary.conf");
+    Files.writeString(config, "[admin]\ngroup = \"users\"\n");
+    try (DaemonProcess d = new DaemonProcess(data).start("--config", config.toString())) {
+      Path socket = data.resolve("admin.sock");
+      assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+      assertEquals("users", Files.readAttributes(socket,
+          java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+      assertEquals("403", curlAs(socket, "--regid=65534", "--groups=100"), "nobody, via a "
+          + "supplementary group only");
+      assertEquals("200", curlAs(socket, "--regid=100", "--clear-groups"), "nobody in group users");
+    }
+  }
+
+  private static String curlAs(Path socket, String group, String groups) throws Exception {
+    Process p = new ProcessBuilder("setpriv", "--reuid=65534", group, groups, "curl", "-s",
+        "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket.toString(),
+        "http://granaryd/api/v1/status").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    p.waitFor();
+    return out;
   }
 
   private static SSLContext trustAll() throws Exception {
