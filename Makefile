@@ -37,6 +37,8 @@ bench:
 
 ## package: a tarball of the runtime (deb and rpm arrive with the packaging issue)
 package: build
+	@scripts/deps.sh package
+	asciidoctor -b manpage -D appliance/target/man appliance/target/man/*.adoc
 	@mkdir -p dist
 	tar -czf dist/granary-$(VERSION).tar.gz --transform 's,^,granary-$(VERSION)/,' \
 	  README.md docs bin packaging/src/etc/granary.conf \

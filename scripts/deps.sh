@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks (and on Debian/Ubuntu installs) what Granary needs. Usage: scripts/deps.sh [build|test|run|bench]
+# Checks (and on Debian/Ubuntu installs) what Granary needs.
+# Usage: scripts/deps.sh [build|test|run|bench|package]
 # Each purpose lists commands and the Debian package that provides them.
 set -euo pipefail
 
@@ -7,14 +8,15 @@ purpose=${1:-test}
 declare -A pkg_of=(
   [java]=openjdk-17-jdk-headless [javac]=openjdk-17-jdk-headless [mvn]=maven
   [du]=coreutils [sha256sum]=coreutils [mount]=mount
-  [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux
+  [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux [asciidoctor]=asciidoctor
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
   run) need=(java javac mvn) ;;
   test) need=(java javac mvn du mount curl setpriv) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd) ;;
-  *) echo "usage: $0 [build|test|run|bench]" >&2; exit 2 ;;
+  package) need=(java javac mvn asciidoctor) ;;
+  *) echo "usage: $0 [build|test|run|bench|package]" >&2; exit 2 ;;
 esac
 
 missing_pkgs=()

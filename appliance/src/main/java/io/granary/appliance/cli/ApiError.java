@@ -7,7 +7,7 @@ public final class ApiError extends Exception {
   private static final long serialVersionUID = 1L;
   private final Problem problem;
 
-  ApiError(Problem problem, String detail) {
+  public ApiError(Problem problem, String detail) {
     super(detail);
     this.problem = problem;
   }

@@ -19,6 +19,9 @@ public final class SnapshotRollback extends ApiCommand {
   @Option(names = "--no-progress", description = "Draw no progress bar.")
   boolean quiet;
 
+  @Option(names = {"-n", "--dry-run"}, description = "Check only; change nothing.")
+  boolean dryRun;
+
   @Override
   protected String action() {
     return "roll back to " + ObjectName.parse(name, true, true);
@@ -27,6 +30,20 @@ public final class SnapshotRollback extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     ObjectName n = ObjectName.parse(name, true, true);
+    if (dryRun) {
+      api.get(n.volumePath()); // the volume exists
+      boolean found = false;
+      for (var s : api.get(n.volumePath() + "/snapshots")) {
+        found |= s.get("name").asText().equals(n.snapshot());
+      }
+      if (!found) {
+        throw new io.granary.appliance.cli.ApiError(io.granary.appliance.problem.Problem.NOT_FOUND,
+            "snapshot " + n.volume() + "@" + n.snapshot() + " does not exist");
+      }
+      out.println("would roll back " + n.pool() + "/" + n.volume() + " to " + n.snapshot()
+          + ", discarding the writes made since");
+      return;
+    }
     var task = api.post(n.volumePath() + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
     var done = new TaskFollower(api, quiet).follow(task);
     if (output.json) {
