@@ -1,0 +1,25 @@
+package io.granary.nbd.api;
+
+import io.granary.snapshots.api.Volume;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The exports behind the listener, looked up at every request so that a volume created while
+ * the server runs is reachable at once. Implemented by the appliance over its pools.
+ */
+public interface ExportCatalog {
+
+  /** Every export, volumes and their snapshots. */
+  List<ExportInfo> list() throws IOException;
+
+  /** The export of that name, without opening it; empty if there is none. */
+  Optional<ExportInfo> describe(String name) throws IOException;
+
+  /**
+   * Opens the export for I/O. Every handle on one volume shares its volume object, which is
+   * what makes multi-conn safe.
+   */
+  Volume open(String name) throws IOException;
+}

@@ -1,0 +1,70 @@
+package io.granary.nbd.api;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the NBD listener runs: TCP addresses (port 0 picks a free one), an optional Unix socket,
+ * TLS, access rules, the threads that do volume I/O, the bound on one connection's in-flight
+ * request bytes, and how long a handshake may stay idle.
+ */
+public record NbdServerConfig(
+    List<InetSocketAddress> listen,
+    Path unixSocket,
+    TlsSettings tls,
+    List<AccessRule> access,
+    int ioThreads,
+    long maxInFlightBytes,
+    Duration handshakeTimeout) {
+
+  public static final int DEFAULT_PORT = 10809;
+
+  public NbdServerConfig {
+    listen = List.copyOf(listen);
+    access = List.copyOf(access);
+    if (listen.isEmpty() && unixSocket == null) {
+      throw new IllegalArgumentException("the NBD server needs a TCP address or a Unix socket");
+    }
+    if (ioThreads < 1 || maxInFlightBytes < (32 << 20)) {
+      throw new IllegalArgumentException(
+          "io threads must be at least 1 and in-flight bytes at least 32 MiB (one request)");
+    }
+  }
+
+  /** One TCP listener, no TLS, no rules, defaults for the rest. */
+  public static NbdServerConfig tcp(InetSocketAddress address) {
+    return new NbdServerConfig(List.of(address), null, TlsSettings.OFF, List.of(),
+        defaultIoThreads(), 128L << 20, Duration.ofSeconds(30));
+  }
+
+  public NbdServerConfig withUnixSocket(Path socket) {
+    return new NbdServerConfig(listen, socket, tls, access, ioThreads, maxInFlightBytes, handshakeTimeout);
+  }
+
+  public NbdServerConfig withTls(TlsSettings settings) {
+    return new NbdServerConfig(listen, unixSocket, settings, access, ioThreads, maxInFlightBytes, handshakeTimeout);
+  }
+
+  public NbdServerConfig withAccess(List<AccessRule> rules) {
+    return new NbdServerConfig(listen, unixSocket, tls, rules, ioThreads, maxInFlightBytes, handshakeTimeout);
+  }
+
+  public NbdServerConfig withHandshakeTimeout(Duration timeout) {
+    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes, timeout);
+  }
+
+  public NbdServerConfig withIoThreads(int threads) {
+    return new NbdServerConfig(listen, unixSocket, tls, access, threads, maxInFlightBytes, handshakeTimeout);
+  }
+
+  public NbdServerConfig withMaxInFlightBytes(long bytes) {
+    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, bytes, handshakeTimeout);
+  }
+
+  /** Volume I/O blocks on fsync and on the dirty budget, so more threads than cores. */
+  public static int defaultIoThreads() {
+    return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+  }
+}

@@ -1,0 +1,37 @@
+package io.granary.nbd.session;
+
+import io.granary.nbd.api.ExportInfo;
+import io.granary.snapshots.api.Volume;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * What the transport does after one option: send {@code replies}, then continue, start TLS,
+ * enter transmission with an opened export, or close.
+ */
+public record OptionOutcome(List<ByteBuffer> replies, Next next, Transmission transmission) {
+
+  /** The step after the replies are sent. */
+  public enum Next {
+    CONTINUE,
+    START_TLS,
+    TRANSMIT,
+    CLOSE
+  }
+
+  /** An opened export and the terms agreed for it. */
+  public record Transmission(ExportInfo export, Volume volume, boolean structuredReplies,
+      boolean blockStatus) {}
+
+  static OptionOutcome reply(ByteBuffer... replies) {
+    return new OptionOutcome(List.of(replies), Next.CONTINUE, null);
+  }
+
+  static OptionOutcome replies(List<ByteBuffer> replies) {
+    return new OptionOutcome(List.copyOf(replies), Next.CONTINUE, null);
+  }
+
+  static OptionOutcome close(ByteBuffer... replies) {
+    return new OptionOutcome(List.of(replies), Next.CLOSE, null);
+  }
+}

@@ -1,0 +1,272 @@
+package io.granary.nbd.transport;
+
+import io.granary.nbd.api.ExportCatalog;
+import io.granary.nbd.api.TlsMode;
+import io.granary.nbd.protocol.Greeting;
+import io.granary.nbd.protocol.HandshakeFlags;
+import io.granary.nbd.protocol.NbdCommand;
+import io.granary.nbd.protocol.NbdRequest;
+import io.granary.nbd.protocol.ProtocolViolation;
+import io.granary.nbd.session.AccessPolicy;
+import io.granary.nbd.session.ClientIdentity;
+import io.granary.nbd.session.HandshakeSession;
+import io.granary.nbd.session.OptionOutcome;
+import io.granary.nbd.session.TransmissionSession;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * One client connection: feeds decoded frames to the handshake, then the transmission session,
+ * and moves their replies to the socket. Requests run on the shared I/O executor so that an
+ * idle connection costs no thread; the event loop only decodes, dispatches and writes.
+ * Everything but {@link #completed} runs on the channel's event loop.
+ */
+final class NbdConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
+  /** Counted per request besides its data, so floods of tiny requests are bounded too. */
+  private static final long REQUEST_OVERHEAD = 4096;
+
+  private final ExportCatalog catalog;
+  private final AccessPolicy access;
+  private final TlsMode tlsMode;
+  private final SslContext sslContext;
+  private final Executor io;
+  private final long maxInFlightBytes;
+  private final Duration handshakeTimeout;
+  private final NbdFrameDecoder decoder;
+
+  private ChannelHandlerContext ctx;
+  private ClientIdentity client;
+  private HandshakeSession handshake;
+  private TransmissionSession transmission;
+  private ScheduledFuture<?> handshakeTimer;
+  private long inFlightBytes;
+  private int inFlightRequests;
+  private boolean disconnecting;
+  private boolean closed;
+
+  NbdConnection(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode, SslContext sslContext,
+      Executor io, long maxInFlightBytes, Duration handshakeTimeout, NbdFrameDecoder decoder) {
+    this.catalog = catalog;
+    this.access = access;
+    this.tlsMode = tlsMode;
+    this.sslContext = sslContext;
+    this.io = io;
+    this.maxInFlightBytes = maxInFlightBytes;
+    this.handshakeTimeout = handshakeTimeout;
+    this.decoder = decoder;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.client = new ClientIdentity(ctx.channel().remoteAddress(), null);
+    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
+        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(Greeting.encode()));
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof Frame.ClientFlags f) {
+        onClientFlags(f.flags());
+      } else if (msg instanceof Frame.Option o) {
+        onOption(o);
+      } else if (msg instanceof Frame.Request r) {
+        onRequest(r);
+      }
+    } catch (ProtocolViolation e) {
+      LOG.warning("closing connection from " + client + ": " + e.getMessage());
+      ctx.close();
+    }
+  }
+
+  private void onClientFlags(int flags) throws ProtocolViolation {
+    HandshakeFlags.checkClientFlags(flags);
+    handshake = new HandshakeSession(catalog, access, tlsMode, client, flags);
+    decoder.phase(NbdFrameDecoder.Phase.OPTIONS);
+  }
+
+  private void onOption(Frame.Option option) {
+    if (handshake == null) {
+      return;
+    }
+    OptionOutcome outcome = handshake.handle(option.code(), option.data());
+    switch (outcome.next()) {
+      case CONTINUE -> send(outcome.replies());
+      case CLOSE -> {
+        decoder.phase(NbdFrameDecoder.Phase.IGNORE);
+        sendThenClose(outcome.replies());
+      }
+      case START_TLS -> startTls(outcome);
+      case TRANSMIT -> enterTransmission(outcome);
+    }
+  }
+
+  private void startTls(OptionOutcome outcome) {
+    SslHandler tls = sslContext.newHandler(ctx.alloc());
+    // startTls: the ACK that precedes the TLS handshake must itself go out in the clear.
+    SslHandler handler = new SslHandler(tls.engine(), true);
+    ctx.pipeline().addFirst("tls", handler);
+    send(outcome.replies());
+    handler.handshakeFuture().addListener(f -> {
+      if (!f.isSuccess()) {
+        LOG.info("TLS handshake with " + client + " failed: " + f.cause().getMessage());
+        ctx.close();
+        return;
+      }
+      handshake.tlsEstablished(peerSubject(handler));
+      client = handshake.client();
+    });
+  }
+
+  private static String peerSubject(SslHandler handler) {
+    try {
+      var certs = handler.engine().getSession().getPeerCertificates();
+      if (certs.length > 0 && certs[0] instanceof X509Certificate x509) {
+        return x509.getSubjectX500Principal().getName();
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // No client certificate: only rules without subjects can admit this client.
+    }
+    return null;
+  }
+
+  private void enterTransmission(OptionOutcome outcome) {
+    handshakeTimer.cancel(false);
+    transmission = new TransmissionSession(outcome.transmission(), client.toString());
+    handshake = null;
+    decoder.phase(NbdFrameDecoder.Phase.TRANSMISSION);
+    send(outcome.replies());
+    LOG.fine(() -> client + " opened " + transmission.export().name());
+  }
+
+  private void onRequest(Frame.Request frame) {
+    NbdRequest request = frame.request();
+    if (transmission == null || disconnecting) {
+      return;
+    }
+    if (request.type() == NbdCommand.DISC.code()) {
+      // No reply to DISC, but requests already received are finished first.
+      disconnecting = true;
+      decoder.phase(NbdFrameDecoder.Phase.IGNORE);
+      ctx.channel().config().setAutoRead(false);
+      closeWhenIdle();
+      return;
+    }
+    long cost = REQUEST_OVERHEAD + dataBytes(request);
+    inFlightBytes += cost;
+    inFlightRequests++;
+    if (inFlightBytes > maxInFlightBytes) {
+      ctx.channel().config().setAutoRead(false);
+    }
+    TransmissionSession session = transmission;
+    try {
+      io.execute(() -> session.serve(request, frame.payload(), parts -> reply(parts, cost)));
+    } catch (RejectedExecutionException e) {
+      // The server is shutting down.
+      completed(cost);
+      ctx.close();
+    }
+  }
+
+  private static long dataBytes(NbdRequest request) {
+    return request.type() == NbdCommand.READ.code() || request.hasPayload()
+        ? Math.min(request.length(), 32L << 20) : 0;
+  }
+
+  /** Called on an I/O thread: the reply is written whole, then the budget is returned. */
+  private void reply(ByteBuffer[] parts, long cost) {
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(parts))
+        .addListener(f -> ctx.executor().execute(() -> completed(cost)));
+  }
+
+  private void completed(long cost) {
+    inFlightBytes -= cost;
+    inFlightRequests--;
+    if (disconnecting) {
+      closeWhenIdle();
+    } else if (inFlightBytes <= maxInFlightBytes / 2 && !closed) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    if (closed && inFlightRequests == 0) {
+      releaseVolume();
+    }
+  }
+
+  private void closeWhenIdle() {
+    if (inFlightRequests == 0) {
+      ctx.close();
+    }
+  }
+
+  private void send(java.util.List<ByteBuffer> replies) {
+    if (!replies.isEmpty()) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(replies.toArray(ByteBuffer[]::new)));
+    }
+  }
+
+  private void sendThenClose(java.util.List<ByteBuffer> replies) {
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(replies.toArray(ByteBuffer[]::new)))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void handshakeTimedOut() {
+    if (transmission == null && ctx.channel().isActive()) {
+      LOG.info("closing connection from " + client + ": no export chosen within "
+          + handshakeTimeout.toSeconds() + " s");
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    if (inFlightRequests == 0) {
+      releaseVolume();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseVolume() {
+    if (transmission != null) {
+      TransmissionSession t = transmission;
+      transmission = null;
+      t.close();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable root = cause instanceof DecoderException && cause.getCause() != null
+        ? cause.getCause() : cause;
+    if (root instanceof ProtocolViolation) {
+      LOG.warning("closing connection from " + client + ": " + root.getMessage());
+    } else if (root instanceof java.io.IOException) {
+      LOG.fine(() -> "connection from " + client + " ended: " + root.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "closing connection from " + client, root);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,136 @@
+package io.granary.nbd.testing;
+
+import io.granary.dedupe.api.ChunkStore;
+import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStores;
+import io.granary.nbd.api.ExportCatalog;
+import io.granary.nbd.api.ExportInfo;
+import io.granary.nbd.api.NbdServer;
+import io.granary.nbd.api.NbdServerConfig;
+import io.granary.nbd.api.NbdServers;
+import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.api.VolumeInfo;
+import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.api.VolumeStore;
+import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.api.VolumeStores;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One pool named {@code test} in a temporary directory, exported the way the appliance does:
+ * {@code test/VOLUME} and {@code test/VOLUME@SNAP}. Starts NBD servers over it for tests.
+ */
+public final class TestExports implements ExportCatalog, AutoCloseable {
+  public static final String POOL = "test";
+
+  private final ChunkStore chunks;
+  private final VolumeStore volumes;
+  private final List<NbdServer> servers = new ArrayList<>();
+
+  public TestExports(Path dir) throws IOException {
+    chunks = ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store")));
+    volumes = VolumeStores.open(chunks, VolumeStoreConfig.defaults(dir.resolve("journal")));
+  }
+
+  public VolumeStore volumes() {
+    return volumes;
+  }
+
+  /** Creates {@code test/NAME}. */
+  public String create(String name, long size) throws IOException {
+    volumes.create(name, VolumeSpec.ofSize(size));
+    return POOL + "/" + name;
+  }
+
+  /** A server on a free loopback port with {@code config}'s other settings. */
+  public NbdServer serve(NbdServerConfig config) throws IOException {
+    NbdServer s = NbdServers.start(config, this);
+    servers.add(s);
+    return s;
+  }
+
+  public NbdServer serve() throws IOException {
+    return serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  /** {@code nbd://127.0.0.1:PORT/EXPORT} for the first TCP address of {@code server}. */
+  public static String uri(NbdServer server, String export) {
+    return "nbd://127.0.0.1:" + port(server) + "/" + export;
+  }
+
+  public static int port(NbdServer server) {
+    return ((InetSocketAddress) server.addresses().get(0)).getPort();
+  }
+
+  @Override
+  public List<ExportInfo> list() throws IOException {
+    List<ExportInfo> out = new ArrayList<>();
+    for (VolumeInfo v : volumes.list()) {
+      out.add(info(v, null));
+      for (SnapshotInfo s : volumes.snapshots(v.name())) {
+        out.add(info(v, s));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ExportInfo> describe(String name) throws IOException {
+    String local = local(name);
+    if (local == null) {
+      return Optional.empty();
+    }
+    int at = local.indexOf('@');
+    try {
+      VolumeInfo v = volumes.info(at < 0 ? local : local.substring(0, at));
+      if (at < 0) {
+        return Optional.of(info(v, null));
+      }
+      String snap = local.substring(at + 1);
+      return volumes.snapshots(v.name()).stream().filter(s -> s.name().equals(snap)).findFirst()
+          .map(s -> info(v, s));
+    } catch (NoSuchVolumeException e) {
+      return Optional.empty();
+    } catch (io.granary.snapshots.api.InvalidNameException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Volume open(String name) throws IOException {
+    String local = local(name);
+    if (local == null) {
+      throw new NoSuchVolumeException(name);
+    }
+    int at = local.indexOf('@');
+    return at < 0 ? volumes.open(local) : volumes.openSnapshot(local.substring(0, at), local.substring(at + 1));
+  }
+
+  private static String local(String name) {
+    return name.startsWith(POOL + "/") ? name.substring(POOL.length() + 1) : null;
+  }
+
+  private static ExportInfo info(VolumeInfo v, SnapshotInfo s) {
+    if (s == null) {
+      return new ExportInfo(POOL + "/" + v.name(), "volume " + v.name(), v.size(), v.blockSize(), false);
+    }
+    return new ExportInfo(POOL + "/" + v.name() + "@" + s.name(), "snapshot " + s.name() + " of " + v.name(),
+        s.size(), v.blockSize(), true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (NbdServer s : servers) {
+      s.close();
+    }
+    volumes.close();
+    chunks.close();
+  }
+}
