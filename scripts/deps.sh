@@ -9,12 +9,14 @@ declare -A pkg_of=(
   [java]=openjdk-17-jdk-headless [javac]=openjdk-17-jdk-headless [mvn]=maven
   [du]=coreutils [sha256sum]=coreutils [mount]=mount
   [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux [asciidoctor]=asciidoctor
+  [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
+  [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [fio]=fio [nbdkit]=nbdkit [openssl]=openssl
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
   run) need=(java javac mvn) ;;
-  test) need=(java javac mvn du mount curl setpriv) ;;
-  bench) need=(java javac mvn du sha256sum lz4 zstd) ;;
+  test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl) ;;
+  bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
   package) need=(java javac mvn asciidoctor) ;;
   *) echo "usage: $0 [build|test|run|bench|package]" >&2; exit 2 ;;
 esac
