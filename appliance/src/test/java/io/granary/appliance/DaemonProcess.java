@@ -22,13 +22,17 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon and waits until its admin socket answers. */
   DaemonProcess start(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--mount", "none",
-        "--nbd-listen", "none"));
+    List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--mount", "none"));
+    if (!List.of(extra).contains("--nbd-listen")) {
+      args.addAll(List.of("--nbd-listen", "none"));
+    }
     args.addAll(List.of(extra));
+    // The log is appended to across restarts: only what this start wrote counts.
+    long from = Files.exists(log) ? Files.size(log) : 0;
     process = ChildJvm.startLogged(Granaryd.class, log, args.toArray(String[]::new));
     Path socket = data.resolve("admin.sock");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(socket) || !Files.readString(log).contains(" ready: ")) {
+    while (!Files.exists(socket) || !Files.readString(log).substring((int) from).contains(" ready: ")) {
       if (!process.isAlive()) {
         throw new IOException("granaryd exited with " + process.exitValue() + ":\n"
             + Files.readString(log));
@@ -49,6 +53,11 @@ final class DaemonProcess implements AutoCloseable {
       throw new IOException("granaryd did not stop within a minute");
     }
     return process.exitValue();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush; what was acknowledged durable must survive. */
+  void kill9() throws Exception {
+    ChildJvm.kill9(process);
   }
 
   @Override

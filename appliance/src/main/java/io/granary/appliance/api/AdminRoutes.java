@@ -1,6 +1,7 @@
 package io.granary.appliance.api;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.nbd.api.NbdServer;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.task.Tasks;
 
@@ -8,11 +9,12 @@ import io.granary.appliance.task.Tasks;
 public final class AdminRoutes {
   private AdminRoutes() {}
 
-  public static Router build(ApplianceConfig config, Pools pools, Tasks tasks, String version) {
+  public static Router build(ApplianceConfig config, Pools pools, Tasks tasks, NbdServer nbd,
+      String version) {
     Router r = new Router();
     new PoolRoutes(pools, tasks, config.data()).register(r);
     new VolumeRoutes(pools, tasks).register(r);
-    new MiscRoutes(pools, tasks, config, version).register(r);
+    new MiscRoutes(pools, tasks, config, nbd, version).register(r);
     return r;
   }
 }

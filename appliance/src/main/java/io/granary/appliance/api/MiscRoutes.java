@@ -7,6 +7,7 @@ import io.granary.appliance.problem.Problem;
 import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
+import io.granary.nbd.api.NbdServer;
 import io.granary.snapshots.api.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,10 +19,12 @@ final class MiscRoutes {
   private final Pools pools;
   private final Tasks tasks;
   private final ApplianceConfig config;
+  private final NbdServer nbd;
   private final String version;
 
-  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, String version) {
+  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, NbdServer nbd, String version) {
     this.pools = pools;
+    this.nbd = nbd;
     this.tasks = tasks;
     this.config = config;
     this.version = version;
@@ -60,19 +63,28 @@ final class MiscRoutes {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("version", version);
     s.put("dataDirectory", config.data().toString());
-    // The NBD server and the FUSE namespace arrive with their own issues: configured, not served.
-    Map<String, Object> nbd = new LinkedHashMap<>();
-    nbd.put("listen", config.nbdListen());
-    nbd.put("serving", false);
+    // The FUSE namespace arrives with its own issue: configured, not served yet.
     Map<String, Object> mount = new LinkedHashMap<>();
     mount.put("path", config.mount() == null ? null : config.mount().toString());
     mount.put("mounted", false);
-    s.put("nbd", nbd);
+    s.put("nbd", nbdStatus());
     s.put("mount", mount);
     s.put("pools", pools.list().size());
     s.put("volumes", volumes);
     s.put("tasksRunning", tasks.running());
     return Reply.ok(s);
+  }
+
+  private Map<String, Object> nbdStatus() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    ApplianceConfig.Nbd c = config.nbd();
+    m.put("listen", c == null ? null : c.listen());
+    m.put("socket", c == null || c.socket() == null ? null : c.socket().toString());
+    m.put("tls", c == null ? null : c.tls().mode().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("serving", nbd != null);
+    m.put("addresses", nbd == null ? List.of() : nbd.addresses().stream().map(Object::toString).toList());
+    m.put("connections", nbd == null ? 0 : nbd.connections());
+    return m;
   }
 
   private Reply createProfile(ApiRequest q) throws Exception {

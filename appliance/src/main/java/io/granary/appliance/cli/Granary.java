@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
 @Command(name = "granary", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
     subcommands = {Granary.Pool.class, Granary.Volume.class, Granary.Snapshot.class,
-        Granary.Profile.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
+        Granary.Profile.class, StatusCommand.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
         ExportCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Granary {
   /** {@code granary pool ...}. */

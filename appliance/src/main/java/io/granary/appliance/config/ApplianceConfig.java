@@ -1,7 +1,10 @@
 package io.granary.appliance.config;
 
+import io.granary.nbd.api.AccessRule;
+import io.granary.nbd.api.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,20 +12,26 @@ import java.util.Map;
  * and the pools declared in the configuration (pools created later through the API are kept in
  * the data directory). Relative paths are resolved against {@code data}.
  *
- * @param nbdListen {@code HOST:PORT}, or {@code null} for no TCP listener
+ * @param nbd the NBD listener, or {@code null} for none
  * @param mount the FUSE mount point, or {@code null} for none
  * @param adminTcp the optional TCP admin listener, or {@code null}
  */
 public record ApplianceConfig(
     Path data,
-    String nbdListen,
-    Path nbdSocket,
+    Nbd nbd,
     Path mount,
     Path adminSocket,
     String adminGroup,
     AdminTcp adminTcp,
     Volumes volumes,
     Map<String, PoolDeclaration> pools) {
+
+  /**
+   * The NBD listener: a TCP {@code HOST:PORT} and/or a Unix socket, TLS, access rules, and the
+   * I/O threads, per-connection in-flight bound and handshake timeout.
+   */
+  public record Nbd(String listen, Path socket, TlsSettings tls, List<AccessRule> access,
+      int ioThreads, long maxInFlight, Duration handshakeTimeout) {}
 
   /** The TCP admin listener: TLS from a PKCS#12 key store, and a bearer token. */
   public record AdminTcp(String listen, Path keyStore, String keyStorePassword, Path tokenFile) {}

@@ -32,15 +32,8 @@ public final class ConfigLoader {
         : root != null && root.has("data") ? Path.of(root.get("data").asText()) : defaultData;
     data = data.toAbsolutePath().normalize();
 
-    JsonNode nbd = section(root, "nbd", Set.of("listen", "socket"));
-    String nbdListen = overrides.nbdListen() != null ? overrides.nbdListen()
-        : text(nbd, "listen", "127.0.0.1:10809");
-    if ("none".equals(nbdListen)) {
-      nbdListen = null;
-    } else {
-      checkHostPort("nbd.listen", nbdListen);
-    }
-    String nbdSocket = text(nbd, "socket", null);
+    ApplianceConfig.Nbd nbd = NbdSection.load(section(root, "nbd", NbdSection.KEYS),
+        overrides.nbdListen(), data);
 
     JsonNode fuse = section(root, "fuse", Set.of("mount"));
     String mount = overrides.mount() != null ? overrides.mount() : text(fuse, "mount", "mnt");
@@ -63,7 +56,7 @@ public final class ConfigLoader {
         "flush-interval", "block-cache", "page-cache"));
     ApplianceConfig.Volumes volumes = new ApplianceConfig.Volumes(
         size(vol, "dirty-limit", "512M"), size(vol, "volume-flush", "64M"),
-        duration(vol, "flush-interval", "5s"), size(vol, "block-cache", "128M"),
+        duration(vol, "volumes.", "flush-interval", "5s"), size(vol, "block-cache", "128M"),
         size(vol, "page-cache", "64M"));
 
     Map<String, ApplianceConfig.PoolDeclaration> pools = new LinkedHashMap<>();
@@ -77,7 +70,7 @@ public final class ConfigLoader {
             text(e.getValue(), "profile", "default")));
       }
     }
-    return new ApplianceConfig(data, nbdListen, nbdSocket == null ? null : data.resolve(nbdSocket),
+    return new ApplianceConfig(data, nbd,
         "none".equals(mount) ? null : data.resolve(mount),
         data.resolve(text(admin, "socket", "admin.sock")), text(admin, "group", null), tcp,
         volumes, pools);
@@ -104,7 +97,7 @@ public final class ConfigLoader {
     return n;
   }
 
-  private static void check(JsonNode n, Set<String> keys, String prefix) {
+  static void check(JsonNode n, Set<String> keys, String prefix) {
     if (n == null) {
       return;
     }
@@ -116,20 +109,24 @@ public final class ConfigLoader {
     }
   }
 
-  private static String text(JsonNode n, String key, String fallback) {
+  static String text(JsonNode n, String key, String fallback) {
     return n != null && n.has(key) ? n.get(key).asText() : fallback;
   }
 
   private static long size(JsonNode n, String key, String fallback) {
+    return size(n, "volumes.", key, fallback);
+  }
+
+  static long size(JsonNode n, String section, String key, String fallback) {
     String v = text(n, key, fallback);
     try {
       return Sizes.parse(v);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("volumes." + key + ": " + e.getMessage());
+      throw new IllegalArgumentException(section + key + ": " + e.getMessage());
     }
   }
 
-  private static Duration duration(JsonNode n, String key, String fallback) {
+  static Duration duration(JsonNode n, String section, String key, String fallback) {
     String v = text(n, key, fallback).trim();
     try {
       if (v.endsWith("ms")) {
@@ -144,7 +141,7 @@ public final class ConfigLoader {
     } catch (NumberFormatException ignored) {
       // fall through to the message
     }
-    throw new IllegalArgumentException("volumes." + key + ": '" + v
+    throw new IllegalArgumentException(section + key + ": '" + v
         + "' is not a duration (examples: 500ms, 5s, 2m)");
   }
 

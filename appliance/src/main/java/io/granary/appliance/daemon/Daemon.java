@@ -3,8 +3,10 @@ package io.granary.appliance.daemon;
 import io.granary.appliance.api.AdminRoutes;
 import io.granary.appliance.api.AdminServer;
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.export.NbdFrontEnd;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.task.Tasks;
+import io.granary.nbd.api.NbdServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -12,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 
 /**
- * A running granaryd: the lock on its data directory, the pools, the tasks and the admin API.
+ * A running granaryd: the lock on its data directory, the pools, the tasks, the NBD listener
+ * and the admin API.
  * Starts in that order and stops in the reverse one, so a clean stop has flushed every volume
  * before the lock is released.
  */
@@ -22,12 +25,14 @@ public final class Daemon implements AutoCloseable {
   private final DaemonLock lock;
   private final Pools pools;
   private final Tasks tasks;
+  private final NbdServer nbd;
   private final AdminServer admin;
 
-  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, AdminServer admin) {
+  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, AdminServer admin) {
     this.lock = lock;
     this.pools = pools;
     this.tasks = tasks;
+    this.nbd = nbd;
     this.admin = admin;
   }
 
@@ -39,18 +44,24 @@ public final class Daemon implements AutoCloseable {
     DaemonLock lock = DaemonLock.acquire(config.data());
     Pools pools = null;
     Tasks tasks = null;
+    NbdServer nbd = null;
     try {
       Clock clock = Clock.systemUTC();
       pools = Pools.open(config, clock);
       tasks = new Tasks(clock, 2);
-      AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks,
+      nbd = NbdFrontEnd.start(config.nbd(), pools);
+      AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
           version));
-      // The place of the NBD server and the FUSE namespace; each arrives with its own issue.
-      LOG.log(Level.INFO, "NBD ({0}) and FUSE ({1}) are configured; this build does not serve them yet",
-          config.nbdListen() == null ? "off" : config.nbdListen(),
+      LOG.log(Level.INFO, "NBD: {0}", nbd == null ? "off" : "serving every volume on "
+          + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
+      // The place of the FUSE namespace; it arrives with its own issue.
+      LOG.log(Level.INFO, "FUSE ({0}) is configured; this build does not serve it yet",
           config.mount() == null ? "off" : config.mount());
-      return new Daemon(lock, pools, tasks, admin);
+      return new Daemon(lock, pools, tasks, nbd, admin);
     } catch (Exception e) {
+      if (nbd != null) {
+        nbd.close();
+      }
       if (tasks != null) {
         tasks.close();
       }
@@ -68,6 +79,10 @@ public final class Daemon implements AutoCloseable {
     LOG.log(Level.INFO, "stopping: flushing every volume");
     try {
       admin.close();
+      if (nbd != null) {
+        // Ends every NBD connection and waits for its requests before the pools close.
+        nbd.close();
+      }
       tasks.close();
       pools.close();
       LOG.log(Level.INFO, "stopped cleanly");

@@ -1,0 +1,45 @@
+package io.granary.appliance.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+
+/** {@code granary status}: what the daemon serves, where, and how busy it is. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "The daemon's version, data directory, NBD listener and mount, and counts.")
+public final class StatusCommand extends ApiCommand {
+
+  @Override
+  protected String action() {
+    return "show status";
+  }
+
+  @Override
+  protected void run(ApiClient api) throws Exception {
+    JsonNode s = api.get("/api/v1/status");
+    if (output.json) {
+      printJson(s);
+      return;
+    }
+    JsonNode nbd = s.get("nbd");
+    JsonNode mount = s.get("mount");
+    Table t = new Table("PROPERTY", "VALUE");
+    t.row("version", s.get("version").asText());
+    t.row("data", s.get("dataDirectory").asText());
+    t.row("nbd", nbd.get("serving").asBoolean()
+        ? addresses(nbd) + " (TLS " + nbd.get("tls").asText() + ", " + nbd.get("connections").asInt() + " connections)"
+        : "off");
+    t.row("mount", mount.get("mounted").asBoolean() ? mount.get("path").asText() : "not mounted");
+    t.row("pools", s.get("pools").asInt());
+    t.row("volumes", s.get("volumes").asInt());
+    t.row("tasks running", s.get("tasksRunning").asInt());
+    t.print(out, output.scripted);
+  }
+
+  private static String addresses(JsonNode nbd) {
+    StringBuilder b = new StringBuilder();
+    for (JsonNode a : nbd.get("addresses")) {
+      b.append(b.length() == 0 ? "" : ", ").append(a.asText());
+    }
+    return b.toString();
+  }
+}

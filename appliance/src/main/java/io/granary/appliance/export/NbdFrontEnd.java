@@ -1,0 +1,40 @@
+package io.granary.appliance.export;
+
+import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.pool.Pools;
+import io.granary.nbd.api.NbdServer;
+import io.granary.nbd.api.NbdServerConfig;
+import io.granary.nbd.api.NbdServers;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the NBD listener the configuration asks for, over every pool. */
+public final class NbdFrontEnd {
+  private NbdFrontEnd() {}
+
+  /** The running server, or {@code null} when NBD is off. */
+  public static NbdServer start(ApplianceConfig.Nbd nbd, Pools pools) throws IOException {
+    if (nbd == null) {
+      return null;
+    }
+    List<InetSocketAddress> tcp = new ArrayList<>();
+    if (nbd.listen() != null) {
+      tcp.add(address(nbd.listen()));
+    }
+    NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
+        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout());
+    return NbdServers.start(config, new PoolExports(pools));
+  }
+
+  /** {@code HOST:PORT}, with IPv6 hosts in brackets. */
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+}
