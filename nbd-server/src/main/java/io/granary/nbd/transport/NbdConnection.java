@@ -76,10 +76,18 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.client = new ClientIdentity(ctx.channel().remoteAddress(), null);
-    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
-        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    armHandshakeTimer();
+    QuickAck.request(ctx.channel());
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Greeting.encode()));
     ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (transmission == null) {
+      QuickAck.request(ctx.channel());
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -104,10 +112,20 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     decoder.phase(NbdFrameDecoder.Phase.OPTIONS);
   }
 
+  /** The handshake may take long (a listing of thousands of exports) but never sit idle. */
+  private void armHandshakeTimer() {
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
+        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   private void onOption(Frame.Option option) {
     if (handshake == null) {
       return;
     }
+    armHandshakeTimer();
     OptionOutcome outcome = handshake.handle(option.code(), option.data());
     switch (outcome.next()) {
       case CONTINUE -> send(outcome.replies());
@@ -230,8 +248,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
   private void handshakeTimedOut() {
     if (transmission == null && ctx.channel().isActive()) {
-      LOG.info("closing connection from " + client + ": no export chosen within "
-          + handshakeTimeout.toSeconds() + " s");
+      LOG.info("closing connection from " + client + ": handshake idle for "
+          + handshakeTimeout.toMillis() + " ms");
       ctx.close();
     }
   }
