@@ -29,6 +29,7 @@ bench() {
 }
 bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
 bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
+scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
 
 {
   echo "# Benchmarks"
@@ -45,5 +46,7 @@ bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
   cat "$work/chunk-store.md"
   echo
   cat "$work/volumes.md"
+  echo
+  cat "$work/nbd.md"
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

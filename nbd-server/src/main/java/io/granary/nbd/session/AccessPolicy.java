@@ -4,6 +4,7 @@ import io.granary.nbd.api.AccessRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The configured access rules, compiled: decides whether a client may see and open an export.
@@ -17,7 +18,7 @@ public final class AccessPolicy {
   public AccessPolicy(List<AccessRule> rules) {
     List<CompiledRule> compiled = new ArrayList<>();
     for (AccessRule r : rules) {
-      compiled.add(new CompiledRule(glob(r.exports()), unixAllowed(r), networks(r), r));
+      compiled.add(new CompiledRule(glob(r.exports()), unixAllowed(r), networks(r), subjects(r), r));
     }
     this.rules = List.copyOf(compiled);
   }
@@ -37,11 +38,24 @@ public final class AccessPolicy {
 
   /** Whether any rule asks for a certificate subject: then clients are asked for one. */
   public boolean usesSubjects() {
-    return rules.stream().anyMatch(r -> !r.rule.subjects().isEmpty());
+    return rules.stream().anyMatch(r -> !r.subjects.isEmpty());
   }
 
   private static boolean unixAllowed(AccessRule r) {
     return r.networks().isEmpty() || r.networks().contains(UNIX);
+  }
+
+  /** In the JDK's RFC 2253 form, so spacing and case of attribute names do not matter. */
+  private static List<String> subjects(AccessRule r) {
+    return r.subjects().stream().map(AccessPolicy::canonicalSubject).toList();
+  }
+
+  static String canonicalSubject(String subject) {
+    try {
+      return new X500Principal(subject).getName(X500Principal.RFC2253);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a certificate subject: " + subject);
+    }
   }
 
   private static List<Cidr> networks(AccessRule r) {
@@ -67,7 +81,8 @@ public final class AccessPolicy {
     return Pattern.compile(re.toString());
   }
 
-  private record CompiledRule(Pattern exports, boolean unix, List<Cidr> networks, AccessRule rule) {
+  private record CompiledRule(Pattern exports, boolean unix, List<Cidr> networks,
+      List<String> subjects, AccessRule rule) {
     boolean admits(ClientIdentity client) {
       return addressAdmitted(client) && subjectAdmitted(client);
     }
@@ -84,9 +99,9 @@ public final class AccessPolicy {
     }
 
     private boolean subjectAdmitted(ClientIdentity client) {
-      return rule.subjects().isEmpty()
+      return subjects.isEmpty()
           || (client.certificateSubject() != null
-              && rule.subjects().contains(client.certificateSubject()));
+              && subjects.contains(canonicalSubject(client.certificateSubject())));
     }
   }
 }
