@@ -36,11 +36,6 @@ public final class AccessPolicy {
     return !named;
   }
 
-  /** Whether any rule asks for a certificate subject: then clients are asked for one. */
-  public boolean usesSubjects() {
-    return rules.stream().anyMatch(r -> !r.subjects.isEmpty());
-  }
-
   private static boolean unixAllowed(AccessRule r) {
     return r.networks().isEmpty() || r.networks().contains(UNIX);
   }
