@@ -138,6 +138,34 @@ class ConnectionLifecycleTest {
     }
   }
 
+  @Test
+  void aClientSendingOneByteAtATimeIsServed() throws Exception {
+    ByteArrayOutputStream handshakeAndWrite = new ByteArrayOutputStream();
+    handshakeAndWrite.writeBytes(ByteBuffer.allocate(4).putInt(3).array());
+    handshakeAndWrite.writeBytes(NbdWire.option(7, NbdWire.exportRequest(VOL)));
+    byte[] data = TestData.random(5, 1000);
+    handshakeAndWrite.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, 1, 777, data.length, data));
+    try (RawNbdClient c = RawNbdClient.connect(port)) {
+      sendByteByByte(c, handshakeAndWrite.toByteArray());
+      int type;
+      do {
+        type = c.readOptionReply().type();
+      } while (type == 3);
+      assertEquals(1, type, "GO is acknowledged");
+      assertEquals(new RawNbdClient.SimpleReply(0, 1), c.readSimple());
+      // Replies may come out of order: the read goes out only once the write is answered.
+      sendByteByByte(c, NbdWire.request(0, RawNbdClient.READ, 2, 777, data.length, null));
+      assertEquals(new RawNbdClient.SimpleReply(0, 2), c.readSimple());
+      assertArrayEquals(data, c.readBytes(data.length));
+    }
+  }
+
+  private static void sendByteByByte(RawNbdClient c, byte[] bytes) throws Exception {
+    for (byte b : bytes) {
+      c.send(new byte[] {b});
+    }
+  }
+
   /** {@value #PIPELINED} WRITE requests of distinct blocks, cookies from {@code firstCookie}. */
   private static byte[] writes(long firstCookie) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
