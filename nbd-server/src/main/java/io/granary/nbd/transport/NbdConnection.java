@@ -231,7 +231,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private void handshakeTimedOut() {
     if (transmission == null && ctx.channel().isActive()) {
       LOG.info("closing connection from " + client + ": no export chosen within "
-          + handshakeTimeout.toSeconds() + " s");
+          + handshakeTimeout.toMillis() + " ms");
       ctx.close();
     }
   }
