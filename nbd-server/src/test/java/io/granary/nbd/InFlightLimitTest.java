@@ -31,8 +31,8 @@ class InFlightLimitTest {
   void twiceTheBudgetPipelinedIsAllAnswered() throws Exception {
     try (TestExports exports = new TestExports(dir)) {
       exports.create("vol", WRITES * SIZE);
-      int port = TestExports.port(exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-          .withMaxInFlightBytes(32L * MIB)));
+      int port = TestExports.port(exports.serve(
+          NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withMaxInFlightBytes(32L * MIB)));
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < WRITES; i++) {
@@ -48,7 +48,8 @@ class InFlightLimitTest {
         }
         assertEquals(WRITES, cookies.size());
         for (int i = 0; i < WRITES; i += 7) {
-          assertArrayEquals(TestData.random(i, SIZE), c.read(100 + i, (long) i * SIZE, SIZE), "write " + i);
+          assertArrayEquals(TestData.random(i, SIZE), c.read(100 + i, (long) i * SIZE, SIZE),
+              "write " + i);
         }
       }
     }

@@ -103,8 +103,9 @@ class HandshakeSessionTest {
   @Test
   void unknownExportsAreErrUnknown() throws Exception {
     for (String name : List.of("test/nope", "test/a@nope", "other/a", "", "test/")) {
-      assertOnly(OptionReplyType.ERR_UNKNOWN, INFO, session(exports).handle(INFO, data(exportRequest(name))));
-      assertOnly(OptionReplyType.ERR_UNKNOWN, GO, session(exports).handle(GO, data(exportRequest(name))));
+      byte[] request = exportRequest(name);
+      assertOnly(OptionReplyType.ERR_UNKNOWN, INFO, session(exports).handle(INFO, data(request)));
+      assertOnly(OptionReplyType.ERR_UNKNOWN, GO, session(exports).handle(GO, data(request)));
     }
   }
 
@@ -114,7 +115,8 @@ class HandshakeSessionTest {
         session(exports).handle(INFO, data(exportRequest("test/secret"))));
     assertOnly(OptionReplyType.ERR_POLICY, GO,
         session(exports).handle(GO, data(exportRequest("test/secret"))));
-    OptionOutcome go = session(exports, TlsMode.OFF, INSIDER).handle(GO, data(exportRequest("test/secret")));
+    OptionOutcome go = session(exports, TlsMode.OFF, INSIDER)
+        .handle(GO, data(exportRequest("test/secret")));
     release(go);
     assertEquals(OptionOutcome.Next.TRANSMIT, go.next());
   }

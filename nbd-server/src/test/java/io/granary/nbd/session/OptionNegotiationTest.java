@@ -76,7 +76,8 @@ class OptionNegotiationTest {
   void listTreatsNoQueryAndTheBareNamespaceAsWildcards() {
     for (String[] queries : new String[][] {{}, {"base:"}, {"base:allocation"}, {"qemu:x", "base:"}}) {
       OptionOutcome o = structured().handle(LIST_META, data(metaContextRequest("test/a", queries)));
-      assertEquals(List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK), types(o), List.of(queries).toString());
+      assertEquals(List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK), types(o),
+          List.of(queries).toString());
       assertArrayEquals(context(0), replies(o).get(0).data(), "id 0 in a LIST");
     }
     OptionOutcome unknown = structured().handle(LIST_META,

@@ -85,8 +85,8 @@ class TransmissionSessionTest {
     }
     assertEquals(MIB, next, "the chunks cover the read exactly");
     assertArrayEquals(expected, got);
-    assertTrue(types.contains(ChunkType.OFFSET_HOLE.code()) && types.contains(ChunkType.OFFSET_DATA.code()),
-        "holes and data: " + types);
+    assertTrue(types.contains(ChunkType.OFFSET_HOLE.code())
+        && types.contains(ChunkType.OFFSET_DATA.code()), "holes and data: " + types);
   }
 
   @Test
