@@ -11,8 +11,10 @@ record Cidr(byte[] network, int prefix) {
     String s = text.trim();
     int slash = s.indexOf('/');
     String host = slash < 0 ? s : s.substring(0, slash);
-    if (!host.matches("[0-9a-fA-F:.]+")) {
-      // Refuse names: a rule must not depend on DNS.
+    if (!isIpv4Literal(host) && !(host.contains(":") && host.matches("[0-9a-fA-F:.]+"))) {
+      // Refuse names: a rule must not depend on DNS. InetAddress.getByName parses only what
+      // has a colon as a literal for sure: it reads "10.1" as 10.0.0.1 and resolves
+      // "dead.beef" or "1.2.3.256" by DNS, so IPv4 must be four decimal octets.
       throw new IllegalArgumentException("not an IP address range: " + text);
     }
     byte[] addr;
@@ -33,6 +35,19 @@ record Cidr(byte[] network, int prefix) {
       }
     }
     return new Cidr(addr, prefix);
+  }
+
+  private static boolean isIpv4Literal(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   boolean contains(InetAddress address) {

@@ -35,8 +35,14 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   private final List<NbdServer> servers = new ArrayList<>();
 
   public TestExports(Path dir) throws IOException {
-    chunks = ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store")));
-    volumes = VolumeStores.open(chunks, VolumeStoreConfig.defaults(dir.resolve("journal")));
+    this(ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
+        VolumeStoreConfig.defaults(dir.resolve("journal")));
+  }
+
+  /** Over a chunk store the caller opened (on a faulty medium, say); closes it when closed. */
+  public TestExports(ChunkStore chunks, VolumeStoreConfig config) throws IOException {
+    this.chunks = chunks;
+    this.volumes = VolumeStores.open(chunks, config);
   }
 
   public VolumeStore volumes() {

@@ -1,0 +1,53 @@
+package io.granary.nbd.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.granary.nbd.protocol.NbdCommand;
+import io.granary.nbd.protocol.NbdError;
+import io.granary.snapshots.api.VolumeException;
+import io.granary.snapshots.api.VolumeException.Kind;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one table from volume failures to NBD errors, for every kind and every command. */
+class NbdErrorsTest {
+  private static final Map<Kind, NbdError> FOR_READS = new EnumMap<>(Map.of(
+      Kind.NOT_FOUND, NbdError.ESHUTDOWN, Kind.EXISTS, NbdError.EIO, Kind.INVALID, NbdError.EINVAL,
+      Kind.OUT_OF_RANGE, NbdError.EINVAL, Kind.READ_ONLY, NbdError.EIO, Kind.NO_SPACE, NbdError.ENOSPC,
+      Kind.CORRUPT, NbdError.EIO, Kind.BUSY, NbdError.EIO, Kind.CLOSED, NbdError.ESHUTDOWN,
+      Kind.IO, NbdError.EIO));
+
+  @Test
+  void everyKindForEveryCommand() {
+    assertEquals(Kind.values().length, FOR_READS.size(), "the table names every kind");
+    List<String> wrong = new ArrayList<>();
+    for (NbdCommand c : NbdCommand.values()) {
+      boolean write = c == NbdCommand.WRITE || c == NbdCommand.WRITE_ZEROES;
+      boolean changes = write || c == NbdCommand.TRIM;
+      for (Kind k : Kind.values()) {
+        NbdError expected = FOR_READS.get(k);
+        if (k == Kind.OUT_OF_RANGE && write) {
+          expected = NbdError.ENOSPC; // a write that does not fit is a full device
+        } else if (k == Kind.READ_ONLY && changes) {
+          expected = NbdError.EPERM;
+        }
+        NbdError got = NbdErrors.of(new VolumeException(k, "test"), c);
+        if (got != expected) {
+          wrong.add(c + " failing with " + k + ": " + got + ", expected " + expected);
+        }
+      }
+    }
+    assertEquals(List.of(), wrong);
+  }
+
+  @Test
+  void anythingElseIsEio() {
+    assertEquals(NbdError.EIO, NbdErrors.of(new IOException("disk"), NbdCommand.READ));
+    assertEquals(NbdError.EIO, NbdErrors.of(new IllegalStateException("bug"), NbdCommand.WRITE));
+    assertEquals(NbdError.EIO, NbdErrors.of(new OutOfMemoryError(), NbdCommand.FLUSH));
+  }
+}
