@@ -61,7 +61,8 @@ class ModuleBoundaryTest {
   }
 
   private static boolean jdk(String imp) {
-    return imp.startsWith("java.") || imp.startsWith("javax.");
+    // jdk.net: the JDK's Linux socket options (TCP_QUICKACK).
+    return imp.startsWith("java.") || imp.startsWith("javax.") || imp.startsWith("jdk.net.");
   }
 
   /** Every import under {@code dir} that {@code allowed} rejects, as "FILE imports NAME". */
