@@ -117,7 +117,12 @@ public final class PackWriter implements Closeable {
 
   private void startPack() throws IOException {
     int id = nextPackId++;
-    PackStorage.Appender a = storage.create(id);
+    PackStorage.Appender a;
+    try {
+      a = storage.create(id);
+    } catch (IOException e) {
+      throw DiskErrors.classify("cannot create pack " + Integer.toHexString(id), e);
+    }
     try {
       a.append(new PackHeader(id, storeId).encode());
       a.force();

@@ -305,6 +305,11 @@ final class VolumeEngine {
       throw new VolumeFullException("volume " + record.name()
           + ": the pool is full and buffered writes cannot be flushed", f);
     }
+    if (f != null) {
+      // Waiting would last as long as the failure does: the writer gets the error instead.
+      throw new VolumeException(VolumeException.Kind.IO, "volume " + record.name()
+          + ": buffered writes cannot be flushed: " + f.getMessage(), f);
+    }
     requestFlush();
   }
 
