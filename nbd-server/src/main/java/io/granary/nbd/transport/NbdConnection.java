@@ -22,10 +22,13 @@ import io.netty.handler.ssl.SslHandler;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -50,6 +53,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private final Duration handshakeTimeout;
   private final NbdFrameDecoder decoder;
 
+  private final Queue<QueuedReply> replies = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private ChannelHandlerContext ctx;
   private ClientIdentity client;
   private HandshakeSession handshake;
@@ -210,11 +215,30 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         ? Math.min(request.length(), 32L << 20) : 0;
   }
 
-  /** Called on an I/O thread: the reply is written whole, then the budget is returned. */
+  /**
+   * Called on an I/O thread. Replies queue up and one task on the event loop writes every
+   * queued reply and flushes once: under a deep queue that is one wake-up and one socket write
+   * for many replies. Each reply's budget returns once it is written.
+   */
   private void reply(ByteBuffer[] parts, long cost) {
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(parts))
-        .addListener(f -> ctx.executor().execute(() -> completed(cost)));
+    replies.add(new QueuedReply(Unpooled.wrappedBuffer(parts), cost));
+    if (drainScheduled.compareAndSet(false, true)) {
+      ctx.executor().execute(this::drainReplies);
+    }
   }
+
+  private void drainReplies() {
+    drainScheduled.set(false);
+    QueuedReply r;
+    while ((r = replies.poll()) != null) {
+      long cost = r.cost();
+      // Channel futures complete on the event loop, where completed() must run.
+      ctx.write(r.bytes()).addListener(f -> completed(cost));
+    }
+    ctx.flush();
+  }
+
+  private record QueuedReply(io.netty.buffer.ByteBuf bytes, long cost) {}
 
   private void completed(long cost) {
     inFlightBytes -= cost;
