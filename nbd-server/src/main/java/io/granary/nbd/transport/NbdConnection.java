@@ -76,8 +76,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.client = new ClientIdentity(ctx.channel().remoteAddress(), null);
-    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
-        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    armHandshakeTimer();
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Greeting.encode()));
     ctx.fireChannelActive();
   }
@@ -108,6 +107,9 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     if (handshake == null) {
       return;
     }
+    // Every option restarts the clock: nbdinfo --list asks two options per export, and with
+    // a thousand exports a busy handshake lasts minutes.
+    armHandshakeTimer();
     OptionOutcome outcome = handshake.handle(option.code(), option.data());
     switch (outcome.next()) {
       case CONTINUE -> send(outcome.replies());
@@ -228,9 +230,18 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  /** (Re)starts the handshake timeout, which ends handshakes that go quiet, not busy ones. */
+  private void armHandshakeTimer() {
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
+        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   private void handshakeTimedOut() {
     if (transmission == null && ctx.channel().isActive()) {
-      LOG.info("closing connection from " + client + ": no export chosen within "
+      LOG.info("closing connection from " + client + ": handshake idle for "
           + handshakeTimeout.toSeconds() + " s");
       ctx.close();
     }
