@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
+import io.granary.nbd.testing.ConnectionGauge;
 import io.granary.nbd.testing.TestExports;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +48,17 @@ class NbdCopyIT {
     Path out = tmp.resolve("out.raw");
     String uri = TestExports.uri(server, "test/vol");
 
+    // nbdcopy opens no more connections than it has threads (by default, one per core).
     long t0 = System.nanoTime();
-    run("nbdcopy", "--connections=4", "--flush", in.toString(), uri).ok();
+    try (ConnectionGauge gauge = new ConnectionGauge(server)) {
+      run("nbdcopy", "--connections=4", "--threads=4", "--flush", in.toString(), uri).ok();
+      assertEquals(4, gauge.peak(), "connections writing at once");
+    }
     long t1 = System.nanoTime();
-    run("nbdcopy", "--connections=4", uri, out.toString()).ok();
+    try (ConnectionGauge gauge = new ConnectionGauge(server)) {
+      run("nbdcopy", "--connections=4", "--threads=4", uri, out.toString()).ok();
+      assertEquals(4, gauge.peak(), "connections reading at once");
+    }
     long t2 = System.nanoTime();
     System.out.printf("nbdcopy of %d MiB: in %.1f s, out %.1f s%n", SIZE >> 20,
         (t1 - t0) / 1e9, (t2 - t1) / 1e9);
