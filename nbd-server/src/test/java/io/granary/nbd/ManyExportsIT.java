@@ -25,6 +25,7 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -76,6 +77,26 @@ class ManyExportsIT {
     assertEquals(1000, new HashSet<>(names).size(), "no export listed twice");
     assertEquals("test/vm0000", names.stream().min(String::compareTo).orElseThrow());
     assertEquals("test/vm0999", names.stream().max(String::compareTo).orElseThrow());
+  }
+
+  /**
+   * The same thousand over TCP, where libnbd's cork makes it take three and a half minutes:
+   * only with {@code -Dgranary.it.slow=true}. It needs the handshake timeout to count idle time.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "granary.it.slow", matches = "true")
+  void aThousandExportsAreAllListedOverTcp() throws Exception {
+    ExternalTool.require("nbdinfo");
+    NbdServer server = exports.serve();
+    for (int i = 0; i < 1000; i++) {
+      exports.create(String.format("vm%04d", i), 1 << 20);
+    }
+
+    long t0 = System.nanoTime();
+    String out = ExternalTool.run(600, "nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server))
+        .ok().stdout();
+    System.out.printf("1,000 exports over TCP: nbdinfo --list took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertEquals(1000, listed(out).size(), "export= lines");
   }
 
   /**
