@@ -15,13 +15,13 @@ import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.api.TlsSettings;
-import io.granary.nbd.testing.NbdClients;
 import io.granary.nbd.testing.TestCertificates;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class TlsIT {
 
     String out = run("nbdinfo", "--list", "nbds://127.0.0.1:" + TestExports.port(server)
         + "?tls-certificates=" + certs.anonymousClient()).ok().stdout();
-    assertEquals(java.util.List.of("test/vol"), listed(out), out);
+    assertEquals(List.of("test/vol"), listed(out), out);
     assertTrue(out.contains("with TLS"), out);
   }
 
@@ -130,7 +130,7 @@ class TlsIT {
 
   private Path copyOut(String uri) throws Exception {
     Path out = Files.createTempFile(tmp, "out", ".raw");
-    NbdClients.run("nbdcopy", uri, out.toString()).ok();
+    run("nbdcopy", uri, out.toString()).ok();
     return out;
   }
 }
