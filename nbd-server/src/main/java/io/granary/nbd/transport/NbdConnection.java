@@ -270,15 +270,6 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** (Re)starts the handshake timeout, which ends handshakes that go quiet, not busy ones. */
-  private void armHandshakeTimer() {
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel(false);
-    }
-    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
-        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   private void handshakeTimedOut() {
     if (transmission == null && ctx.channel().isActive()) {
       LOG.info("closing connection from " + client + ": handshake idle for "
