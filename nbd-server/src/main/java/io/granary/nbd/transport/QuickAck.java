@@ -20,14 +20,19 @@ final class QuickAck {
   private QuickAck() {}
 
   static void request(Channel channel) {
-    if (!supported || !(channel instanceof SocketChannel)) {
+    if (!supported || !(channel instanceof SocketChannel) || !channel.isActive()) {
       return;
     }
     try {
       channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK), Boolean.TRUE);
     } catch (RuntimeException e) {
-      supported = false;
-      LOG.fine(() -> "TCP_QUICKACK is not available: " + e.getMessage());
+      if (e.getCause() instanceof UnsupportedOperationException || e instanceof UnsupportedOperationException) {
+        // Not Linux: give up for good, and say so once.
+        supported = false;
+        LOG.info("TCP_QUICKACK is not available here: NBD handshakes of clients without"
+            + " TCP_NODELAY will wait for delayed ACKs");
+      }
+      // Otherwise the peer went away between the read and now: nothing to speed up.
     }
   }
 }
