@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 work=$1/nbd
 report=$2
 shift 2
-reps=5 size_mib=1024 runtime=8
+reps=5 size_mib=1024 runtime=5
 while (($#)); do
   case $1 in
     --reps) reps=$2; shift 2 ;;
