@@ -143,42 +143,4 @@ count_check "$n" 100 "qemu-nbd -L on nbdkit"
 kit_qemu=$(python3 -c "print('%.1f' % ($t1-$t0))")
 nbdkit_list="nbdinfo --list (libnbd 1.14): Granary, 1,000 exports: $granary_nbdinfo s; nbdkit file dir=, 100 exports: $kit_nbdinfo s. qemu-nbd --list of nbdkit's 100 exports: $kit_qemu s"
 
-python3 - "$results" "$report" "$reps" "$size_mib" "$runtime" "$idle_line" "$nbdkit_list" <<'PY'
-import collections, statistics, sys
-results, report, reps, size, runtime, idle_line, nbdkit_list = sys.argv[1:]
-vals = collections.defaultdict(lambda: collections.defaultdict(dict))
-order = []
-for line in open(results):
-    what, server, rep, v = line.rstrip("\n").split("\t")
-    if what not in order:
-        order.append(what)
-    vals[what][server][rep] = float(v)
-lower_is_better = lambda w: "µs" in w or "(s)" in w
-def fmt(v):
-    return "%.0f" % v if v >= 100 else "%.2f" % v if v < 10 else "%.1f" % v
-out = ["## NBD front end", "",
-       "fio's nbd engine, nbdcopy and raw handshakes against Granary (one daemon, default pool, "
-       "a %s MiB volume of random data, lz4), qemu-nbd 7.2 on a raw file (`--cache=writeback -e 8`) "
-       "and nbdkit's file plugin on a copy of the same file, all on loopback. Servers run "
-       "interleaved in every cell; medians of %s repetitions, fio %s s per cell (+1 s ramp). "
-       "Units: fio 4k in IOPS, fio 1m and nbdcopy in MB/s. Ratio = Granary / qemu-nbd, median of "
-       "the per-repetition ratios (for times, qemu-nbd / Granary: > 1 means Granary is better)."
-       % (size, reps, runtime), "",
-       "| measure | Granary | qemu-nbd | nbdkit | Granary / qemu-nbd | Granary / nbdkit |",
-       "|---|---|---|---|---|---|"]
-for what in order:
-    per = vals[what]
-    med = {s: statistics.median(per[s].values()) if per[s] else None for s in ("granary", "qemu-nbd", "nbdkit")}
-    def ratio(peer):
-        rs = []
-        for rep, g in per["granary"].items():
-            p = per[peer].get(rep)
-            if p:
-                rs.append(p / g if lower_is_better(what) else g / p)
-        return "%.2f×" % statistics.median(rs) if rs else "–"
-    cell = lambda s: fmt(med[s]) if med[s] is not None else "–"
-    out.append("| %s | %s | %s | %s | %s | %s |" % (what, cell("granary"), cell("qemu-nbd"), cell("nbdkit"), ratio("qemu-nbd"), ratio("nbdkit")))
-out += ["", "- " + idle_line, "- " + nbdkit_list + " (qemu-nbd serves one export per process, so it has no list line)", ""]
-open(report, "w").write("\n".join(out) + "\n")
-print("\n".join(out))
-PY
+python3 scripts/nbd-report.py "$results" "$report" "$reps" "$size_mib" "$runtime" "$idle_line" "$nbdkit_list"
