@@ -29,8 +29,7 @@ final class InfoOption implements OptionHandler {
       throws MalformedOption, IOException {
     ExportRequest request = ExportRequest.decode(data);
     if (state.tlsMissing()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
-          "this server requires TLS: send NBD_OPT_STARTTLS first"));
+      return OptionOutcome.tlsRequired(option);
     }
     ExportLookup.Found found = ExportLookup.find(state, request.name());
     if (found.refusal() != null) {

@@ -18,8 +18,7 @@ final class ListOption implements OptionHandler {
           "NBD_OPT_LIST takes no data"));
     }
     if (state.tlsMissing()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
-          "this server requires TLS: send NBD_OPT_STARTTLS first"));
+      return OptionOutcome.tlsRequired(option);
     }
     List<ByteBuffer> replies = new ArrayList<>();
     for (ExportInfo e : state.catalog.list()) {

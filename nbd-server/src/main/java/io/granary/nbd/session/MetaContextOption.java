@@ -22,8 +22,7 @@ final class MetaContextOption implements OptionHandler {
       throws MalformedOption, IOException {
     MetaContextRequest request = MetaContextRequest.decode(data);
     if (state.tlsMissing()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
-          "this server requires TLS: send NBD_OPT_STARTTLS first"));
+      return OptionOutcome.tlsRequired(option);
     }
     if (!state.structuredReplies) {
       return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,

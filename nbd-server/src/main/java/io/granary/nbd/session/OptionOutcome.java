@@ -1,6 +1,8 @@
 package io.granary.nbd.session;
 
 import io.granary.nbd.api.ExportInfo;
+import io.granary.nbd.protocol.OptionReplies;
+import io.granary.nbd.protocol.OptionReplyType;
 import io.granary.snapshots.api.Volume;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -29,6 +31,12 @@ public record OptionOutcome(List<ByteBuffer> replies, Next next, Transmission tr
 
   static OptionOutcome replies(List<ByteBuffer> replies) {
     return new OptionOutcome(List.copyOf(replies), Next.CONTINUE, null);
+  }
+
+  /** The answer to everything but STARTTLS and ABORT before TLS, when TLS is required. */
+  static OptionOutcome tlsRequired(int option) {
+    return reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
+        "this server requires TLS: send NBD_OPT_STARTTLS first"));
   }
 
   static OptionOutcome close(ByteBuffer... replies) {

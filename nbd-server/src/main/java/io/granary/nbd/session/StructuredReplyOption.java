@@ -13,8 +13,7 @@ final class StructuredReplyOption implements OptionHandler {
           "NBD_OPT_STRUCTURED_REPLY takes no data"));
     }
     if (state.tlsMissing()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
-          "this server requires TLS: send NBD_OPT_STARTTLS first"));
+      return OptionOutcome.tlsRequired(option);
     }
     if (state.structuredReplies) {
       return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
