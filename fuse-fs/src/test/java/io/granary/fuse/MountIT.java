@@ -1,0 +1,103 @@
+package io.granary.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.granary.dedupe.testing.ExternalTool;
+import io.granary.dedupe.testing.Requirements;
+import io.granary.dedupe.testing.TestData;
+import io.granary.fuse.api.FuseMount;
+import io.granary.fuse.api.FuseMounts;
+import io.granary.fuse.api.MountConfig;
+import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.api.VolumeSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real FUSE mount of a pool, used with the tools an administrator would use. */
+class MountIT {
+  @TempDir Path dir;
+  private TestNamespace namespace;
+  private FuseMount mount;
+  private Path pool;
+
+  @BeforeEach
+  void mount() throws Exception {
+    Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
+    ExternalTool.require("fusermount");
+    namespace = new TestNamespace(dir.resolve("pool"));
+    mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace);
+    pool = mount.mountPoint().resolve(TestNamespace.POOL);
+  }
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mount != null) {
+      mount.close();
+      assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(dir.resolve("mnt").toString()),
+          "no mount left behind");
+    }
+    if (namespace != null) {
+      namespace.close();
+    }
+  }
+
+  @Test
+  void volumesAreFilesOfTheirSize() throws Exception {
+    namespace.volumes.create("vm1", VolumeSpec.ofSize(8 << 20));
+    try (Volume v = namespace.volumes.open("vm1")) {
+      v.write(4096, TestData.random(1, 65536), 0, 65536, false);
+    }
+    assertEquals(List.of(TestNamespace.POOL), list(mount.mountPoint()));
+    assertTrue(list(pool).contains("vm1"));
+    assertEquals(8 << 20, Files.size(pool.resolve("vm1")));
+    byte[] content = Files.readAllBytes(pool.resolve("vm1"));
+    byte[] expected = new byte[8 << 20];
+    System.arraycopy(TestData.random(1, 65536), 0, expected, 4096, 65536);
+    assertArrayEquals(expected, content);
+  }
+
+  @Test
+  void ddAndCpRoundTripsKeepEveryByte() throws Exception {
+    Path image = dir.resolve("disk.raw");
+    Files.write(image, TestData.random(7, 6 << 20));
+    ExternalTool.run(60, "cp", image.toString(), pool.resolve("copied").toString()).ok();
+    ExternalTool.run(60, "cmp", image.toString(), pool.resolve("copied").toString()).ok();
+    assertEquals(6 << 20, namespace.volumes.info("copied").size(), "cp made a volume of the file's size");
+    Path back = dir.resolve("back.raw");
+    ExternalTool.run(60, "dd", "if=" + pool.resolve("copied"), "of=" + back, "bs=1M", "status=none").ok();
+    assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(back));
+    String sum = ExternalTool.run(60, "sha256sum", pool.resolve("copied").toString()).ok().stdout().split(" ")[0];
+    String expected = ExternalTool.run(60, "sha256sum", image.toString()).ok().stdout().split(" ")[0];
+    assertEquals(expected, sum);
+  }
+
+  @Test
+  void snapshotsAreReadOnlyFilesOfTheirTime() throws Exception {
+    namespace.volumes.create("vm", VolumeSpec.ofSize(1 << 20));
+    Files.write(pool.resolve("vm"), TestData.random(1, 1 << 20));
+    namespace.volumes.snapshot("vm", "s1");
+    Files.write(pool.resolve("vm"), TestData.random(2, 1 << 20));
+    Path snap = pool.resolve(".snapshots/vm/s1");
+    assertArrayEquals(TestData.random(1, 1 << 20), Files.readAllBytes(snap));
+    var write = ExternalTool.run(30, "dd", "if=/dev/zero", "of=" + snap, "bs=4k", "count=1",
+        "conv=notrunc", "status=none");
+    assertNotEquals(0, write.exit());
+    assertTrue(write.stderr().contains("Read-only file system") || write.stderr().contains("Permission denied"),
+        write.stderr());
+  }
+
+  private static List<String> list(Path p) throws Exception {
+    try (var s = Files.list(p)) {
+      return s.map(x -> x.getFileName().toString()).sorted().toList();
+    }
+  }
+}
