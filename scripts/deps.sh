@@ -11,19 +11,29 @@ declare -A pkg_of=(
   [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux [asciidoctor]=asciidoctor
   [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
   [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [fio]=fio [nbdkit]=nbdkit [openssl]=openssl
+  [fusermount]=fuse3 [libfuse.so.2]=libfuse2
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
   run) need=(java javac mvn) ;;
-  test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl) ;;
+  test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl
+              fusermount libfuse.so.2) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
   package) need=(java javac mvn asciidoctor) ;;
   *) echo "usage: $0 [build|test|run|bench|package]" >&2; exit 2 ;;
 esac
 
 missing_pkgs=()
+# A name with ".so" is a shared library (jnr-fuse loads libfuse 2), the rest are commands.
+have() {
+  if [[ $1 == *.so* ]]; then
+    ldconfig -p 2>/dev/null | grep -q "$1" || compgen -G "/usr/lib/*/$1" >/dev/null
+  else
+    command -v "$1" >/dev/null 2>&1
+  fi
+}
 for cmd in "${need[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing_pkgs+=("${pkg_of[$cmd]}")
+  have "$cmd" || missing_pkgs+=("${pkg_of[$cmd]}")
 done
 
 java_ok() {
