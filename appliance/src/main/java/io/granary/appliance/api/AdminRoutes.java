@@ -1,6 +1,7 @@
 package io.granary.appliance.api;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.task.Tasks;
@@ -10,11 +11,11 @@ public final class AdminRoutes {
   private AdminRoutes() {}
 
   public static Router build(ApplianceConfig config, Pools pools, Tasks tasks, NbdServer nbd,
-      String version) {
+      FuseMount mount, String version) {
     Router r = new Router();
     new PoolRoutes(pools, tasks, config.data()).register(r);
     new VolumeRoutes(pools, tasks).register(r);
-    new MiscRoutes(pools, tasks, config, nbd, version).register(r);
+    new MiscRoutes(pools, tasks, config, nbd, mount, version).register(r);
     return r;
   }
 }

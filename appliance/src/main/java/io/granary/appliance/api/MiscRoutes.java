@@ -7,6 +7,7 @@ import io.granary.appliance.problem.Problem;
 import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
+import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
 import io.granary.snapshots.api.Names;
 import java.util.ArrayList;
@@ -20,11 +21,14 @@ final class MiscRoutes {
   private final Tasks tasks;
   private final ApplianceConfig config;
   private final NbdServer nbd;
+  private final FuseMount fuse;
   private final String version;
 
-  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, NbdServer nbd, String version) {
+  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, NbdServer nbd, FuseMount fuse,
+      String version) {
     this.pools = pools;
     this.nbd = nbd;
+    this.fuse = fuse;
     this.tasks = tasks;
     this.config = config;
     this.version = version;
@@ -63,10 +67,9 @@ final class MiscRoutes {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("version", version);
     s.put("dataDirectory", config.data().toString());
-    // The FUSE namespace arrives with its own issue: configured, not served yet.
     Map<String, Object> mount = new LinkedHashMap<>();
     mount.put("path", config.mount() == null ? null : config.mount().toString());
-    mount.put("mounted", false);
+    mount.put("mounted", fuse != null);
     s.put("nbd", nbdStatus());
     s.put("mount", mount);
     s.put("pools", pools.list().size());

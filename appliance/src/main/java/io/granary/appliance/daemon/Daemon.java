@@ -3,9 +3,11 @@ package io.granary.appliance.daemon;
 import io.granary.appliance.api.AdminRoutes;
 import io.granary.appliance.api.AdminServer;
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.export.FuseFrontEnd;
 import io.granary.appliance.export.NbdFrontEnd;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.task.Tasks;
+import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -26,13 +28,16 @@ public final class Daemon implements AutoCloseable {
   private final Pools pools;
   private final Tasks tasks;
   private final NbdServer nbd;
+  private final FuseMount mount;
   private final AdminServer admin;
 
-  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, AdminServer admin) {
+  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, FuseMount mount,
+      AdminServer admin) {
     this.lock = lock;
     this.pools = pools;
     this.tasks = tasks;
     this.nbd = nbd;
+    this.mount = mount;
     this.admin = admin;
   }
 
@@ -45,20 +50,24 @@ public final class Daemon implements AutoCloseable {
     Pools pools = null;
     Tasks tasks = null;
     NbdServer nbd = null;
+    FuseMount mount = null;
     try {
       Clock clock = Clock.systemUTC();
       pools = Pools.open(config, clock);
       tasks = new Tasks(clock, 2);
       nbd = NbdFrontEnd.start(config.nbd(), pools);
+      mount = FuseFrontEnd.start(config.mount(), pools);
       AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
-          version));
+          mount, version));
       LOG.log(Level.INFO, "NBD: {0}", nbd == null ? "off" : "serving every volume on "
           + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
-      // The place of the FUSE namespace; it arrives with its own issue.
-      LOG.log(Level.INFO, "FUSE ({0}) is configured; this build does not serve it yet",
-          config.mount() == null ? "off" : config.mount());
-      return new Daemon(lock, pools, tasks, nbd, admin);
+      LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
+          + mount.mountPoint());
+      return new Daemon(lock, pools, tasks, nbd, mount, admin);
     } catch (Exception e) {
+      if (mount != null) {
+        mount.close();
+      }
       if (nbd != null) {
         nbd.close();
       }
@@ -79,6 +88,9 @@ public final class Daemon implements AutoCloseable {
     LOG.log(Level.INFO, "stopping: flushing every volume");
     try {
       admin.close();
+      if (mount != null) {
+        mount.close();
+      }
       if (nbd != null) {
         // Ends every NBD connection and waits for its requests before the pools close.
         nbd.close();

@@ -1,0 +1,39 @@
+package io.granary.appliance.export;
+
+import io.granary.appliance.pool.Pools;
+import io.granary.fuse.api.FuseMount;
+import io.granary.fuse.api.FuseMounts;
+import io.granary.fuse.api.MountConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * Mounts the namespace of volumes as files where the configuration says. A box without a
+ * usable {@code /dev/fuse} still serves NBD: the mount is then skipped with a warning.
+ */
+public final class FuseFrontEnd {
+  private static final Logger LOG = Logger.getLogger(FuseFrontEnd.class.getName());
+
+  private FuseFrontEnd() {}
+
+  /** The mount, or {@code null} when it is off or cannot be made here. */
+  public static FuseMount start(Path mountPoint, Pools pools) {
+    if (mountPoint == null) {
+      return null;
+    }
+    if (!Files.isReadable(Path.of("/dev/fuse")) || !Files.isWritable(Path.of("/dev/fuse"))) {
+      LOG.warning("not mounting volumes as files at " + mountPoint
+          + ": /dev/fuse is missing or not usable by this user");
+      return null;
+    }
+    try {
+      return FuseMounts.mount(new MountConfig(mountPoint, false), new PoolFiles(pools));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      LOG.warning("not mounting volumes as files at " + mountPoint + ": " + e.getMessage()
+          + " (is libfuse2 installed? apt-get install libfuse2 fuse3)");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.granary.appliance.export;
+
+import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.problem.ProblemException;
+import io.granary.fuse.api.FuseNamespace;
+import io.granary.fuse.api.PoolSpace;
+import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.api.VolumeStore;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Every pool as a directory of the FUSE namespace, over the same volume stores the NBD server
+ * uses. A volume made by creating a file gets the pool's default profile.
+ */
+public final class PoolFiles implements FuseNamespace {
+  private final Pools pools;
+
+  public PoolFiles(Pools pools) {
+    this.pools = pools;
+  }
+
+  @Override
+  public List<String> pools() {
+    return pools.list().stream().map(Pool::name).toList();
+  }
+
+  @Override
+  public VolumeStore store(String pool) throws IOException {
+    return pool(pool).volumes();
+  }
+
+  @Override
+  public VolumeSpec newVolume(String pool, long size) throws IOException {
+    return new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", pool(pool).profile());
+  }
+
+  /** The file system the pool lives on; pool quotas arrive with the pools and profiles issue. */
+  @Override
+  public PoolSpace space(String pool) throws IOException {
+    FileStore fs = Files.getFileStore(pool(pool).path());
+    return new PoolSpace(fs.getTotalSpace(), fs.getUsableSpace());
+  }
+
+  private Pool pool(String name) throws IOException {
+    try {
+      return pools.get(name);
+    } catch (ProblemException e) {
+      throw new NoSuchVolumeException(e.getMessage());
+    }
+  }
+}
