@@ -143,6 +143,14 @@ final class JnrFuseAdapter extends FuseStubFS {
   }
 
   @Override
+  public int flush(String path, FuseFileInfo fi) {
+    return call("flush", path, () -> {
+      fs.flush(fi.fh.get());
+      return 0;
+    });
+  }
+
+  @Override
   public int release(String path, FuseFileInfo fi) {
     return call("release", path, () -> {
       fs.release(fi.fh.get());

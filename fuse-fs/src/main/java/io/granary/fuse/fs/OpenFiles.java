@@ -6,16 +6,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The volume handles behind open file descriptors, by FUSE file handle number. */
 final class OpenFiles {
-  /** One open file: its volume handle and whether it was opened for writing. */
-  record OpenFile(Volume volume, boolean writable) {}
+  /** One open file: its key ({@code POOL/VOLUME}), volume handle, and whether it may write. */
+  record OpenFile(String key, Volume volume, boolean writable) {}
 
   private final ConcurrentHashMap<Long, OpenFile> open = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong(1);
 
-  long add(Volume volume, boolean writable) {
+  long add(String key, Volume volume, boolean writable) {
     long fh = next.getAndIncrement();
-    open.put(fh, new OpenFile(volume, writable));
+    open.put(fh, new OpenFile(key, volume, writable));
     return fh;
+  }
+
+  /** Whether another open file still writes to {@code key}. */
+  boolean writing(String key) {
+    return open.values().stream().anyMatch(f -> f.writable() && f.key().equals(key));
   }
 
   OpenFile get(long fh) throws FsException {

@@ -21,6 +21,7 @@ import java.util.List;
 public final class VolumeFileSystem {
   private final FuseNamespace namespace;
   private final OpenFiles files = new OpenFiles();
+  private final Growth growth = new Growth();
 
   public VolumeFileSystem(FuseNamespace namespace) {
     this.namespace = namespace;
@@ -42,8 +43,8 @@ public final class VolumeFileSystem {
       }
       case VOLUME -> {
         VolumeInfo v = store(p.pool()).info(p.volume());
-        return new Attributes(false, v.size(), allocated(store(p.pool()), p.volume(), null),
-            false, v.created(), v.modified());
+        return new Attributes(false, growth.fileSize(key(p), v.size()),
+            allocated(store(p.pool()), p.volume(), null), false, v.created(), v.modified());
       }
       case SNAPSHOT -> {
         SnapshotInfo s = snapshot(p);
@@ -79,12 +80,13 @@ public final class VolumeFileSystem {
       if (write) {
         throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
       }
-      return files.add(store(p.pool()).openSnapshot(p.volume(), p.snapshot()), false);
+      return files.add(key(p) + "@" + p.snapshot(),
+          store(p.pool()).openSnapshot(p.volume(), p.snapshot()), false);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
       throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
-    return files.add(store(p.pool()).open(p.volume()), write);
+    return files.add(key(p), store(p.pool()).open(p.volume()), write);
   }
 
   /** Creates a volume of size 0 with the pool's default profile and opens it for writing. */
@@ -96,13 +98,14 @@ public final class VolumeFileSystem {
     }
     VolumeStore store = store(p.pool());
     store.create(p.volume(), namespace.newVolume(p.pool(), 0));
-    return files.add(store.open(p.volume()), true);
+    return files.add(key(p), store.open(p.volume()), true);
   }
 
   /** Reads up to {@code len} bytes; fewer at the end of the file, 0 past it. */
   public int read(long fh, long offset, byte[] dst, int len) throws IOException {
-    Volume v = files.get(fh).volume();
-    long size = v.size();
+    OpenFiles.OpenFile f = files.get(fh);
+    Volume v = f.volume();
+    long size = growth.fileSize(f.key(), v.size());
     if (offset >= size) {
       return 0;
     }
@@ -118,25 +121,37 @@ public final class VolumeFileSystem {
       throw new FsException(f.volume().readOnly() ? Errno.EROFS : Errno.EBADF, "not open for writing");
     }
     Volume v = f.volume();
-    long end = offset + len;
-    if (end > v.size()) {
-      synchronized (v) {
-        if (end > v.size()) {
-          v.resize(end);
-        }
-      }
-    }
+    growth.beforeWrite(f.key(), v, offset + len);
     v.write(offset, src, 0, len, false);
   }
 
+  /** The volume's flush, with a growing file's size made exact and durable first. */
   public void fsync(long fh) throws IOException {
-    files.get(fh).volume().flush();
+    OpenFiles.OpenFile f = files.get(fh);
+    growth.settle(f.key(), f.volume());
+    f.volume().flush();
+  }
+
+  /**
+   * Every close(2) of a descriptor: the file's size is made exact here, because the kernel
+   * sends the release only after close has returned to the caller.
+   */
+  public void flush(long fh) throws IOException {
+    OpenFiles.OpenFile f = files.get(fh);
+    if (f.writable()) {
+      growth.settle(f.key(), f.volume());
+    }
   }
 
   public void release(long fh) throws IOException {
     OpenFiles.OpenFile f = files.remove(fh);
-    if (f != null) {
-      f.volume().close();
+    if (f == null) {
+      return;
+    }
+    try (Volume v = f.volume()) {
+      if (f.writable() && !files.writing(f.key())) {
+        growth.settle(f.key(), v);
+      }
     }
   }
 
@@ -152,6 +167,7 @@ public final class VolumeFileSystem {
       throw new FsException(Errno.EINVAL, "negative size");
     }
     try (Volume v = store(p.pool()).open(p.volume())) {
+      growth.settle(key(p), v);
       v.resize(size);
     }
   }
@@ -167,6 +183,7 @@ public final class VolumeFileSystem {
       throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
     store(p.pool()).delete(p.volume(), false);
+    growth.forget(key(p));
   }
 
   /** Renames a volume within its pool. */
@@ -181,6 +198,7 @@ public final class VolumeFileSystem {
       throw new FsException(Errno.EXDEV, "a volume moves between pools by copy, not rename");
     }
     store(a.pool()).rename(a.volume(), b.volume());
+    growth.forget(key(a));
   }
 
   public PoolSpace statfs(String path) throws IOException {
@@ -196,6 +214,10 @@ public final class VolumeFileSystem {
       return new PoolSpace(capacity, free);
     }
     return namespace.space(p.pool());
+  }
+
+  private static String key(FsPath p) {
+    return p.pool() + "/" + p.volume();
   }
 
   private VolumeStore store(String pool) throws IOException {
