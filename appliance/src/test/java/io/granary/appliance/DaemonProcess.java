@@ -22,7 +22,10 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon and waits until its admin socket answers. */
   DaemonProcess start(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--mount", "none"));
+    List<String> args = new ArrayList<>(List.of("--data", data.toString()));
+    if (!List.of(extra).contains("--mount")) {
+      args.addAll(List.of("--mount", "none"));
+    }
     if (!List.of(extra).contains("--nbd-listen")) {
       args.addAll(List.of("--nbd-listen", "none"));
     }

@@ -59,6 +59,9 @@ final class JnrFuseAdapter extends FuseStubFS {
   public int getattr(String path, FileStat stat) {
     return call("getattr", path, () -> {
       Attributes a = fs.attributes(path);
+      time(stat.st_mtim, a.modified());
+      time(stat.st_ctim, a.modified());
+      time(stat.st_atim, a.modified());
       if (a.directory()) {
         stat.st_mode.set(FileStat.S_IFDIR | 0755);
         stat.st_nlink.set(2);
@@ -68,9 +71,6 @@ final class JnrFuseAdapter extends FuseStubFS {
         stat.st_size.set(a.size());
         stat.st_blocks.set((a.allocatedBytes() + 511) / 512);
         stat.st_blksize.set(BLOCK);
-        time(stat.st_mtim, a.modified());
-        time(stat.st_ctim, a.modified());
-        time(stat.st_atim, a.modified());
       }
       stat.st_uid.set(getContext().uid.get());
       stat.st_gid.set(getContext().gid.get());

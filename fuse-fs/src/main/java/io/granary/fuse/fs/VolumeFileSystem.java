@@ -9,6 +9,7 @@ import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeStore;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,8 @@ public final class VolumeFileSystem {
   private final FuseNamespace namespace;
   private final OpenFiles files = new OpenFiles();
   private final Growth growth = new Growth();
+  /** Directories have no times of their own: they show when the namespace was mounted. */
+  private final Instant mounted = Instant.now();
 
   public VolumeFileSystem(FuseNamespace namespace) {
     this.namespace = namespace;
@@ -247,7 +250,7 @@ public final class VolumeFileSystem {
     }
   }
 
-  private static Attributes directory() {
-    return new Attributes(true, 0, 0, false, null, null);
+  private Attributes directory() {
+    return new Attributes(true, 0, 0, false, mounted, mounted);
   }
 }
