@@ -30,6 +30,7 @@ bench() {
 bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
 bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
 scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
+scripts/bench-fuse.sh "$work" "$work/fuse.md" "$@"
 
 {
   echo "# Benchmarks"
@@ -48,5 +49,7 @@ scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
   cat "$work/volumes.md"
   echo
   cat "$work/nbd.md"
+  echo
+  cat "$work/fuse.md"
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -31,6 +31,8 @@ final class JnrFuseAdapter extends FuseStubFS {
   private static final int BLOCK = 4096;
 
   private final VolumeFileSystem fs;
+  /** One transfer buffer per loop thread, so no request allocates (the loop is single-threaded). */
+  private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 << 10]);
 
   JnrFuseAdapter(VolumeFileSystem fs) {
     this.fs = fs;
@@ -117,7 +119,7 @@ final class JnrFuseAdapter extends FuseStubFS {
   @Override
   public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
     return call("read", path, () -> {
-      byte[] data = new byte[(int) size];
+      byte[] data = buffer((int) size);
       int n = fs.read(fi.fh.get(), offset, data, (int) size);
       buf.put(0, data, 0, n);
       return n;
@@ -127,11 +129,20 @@ final class JnrFuseAdapter extends FuseStubFS {
   @Override
   public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
     return call("write", path, () -> {
-      byte[] data = new byte[(int) size];
+      byte[] data = buffer((int) size);
       buf.get(0, data, 0, (int) size);
       fs.write(fi.fh.get(), offset, data, (int) size);
       return (int) size;
     });
+  }
+
+  private byte[] buffer(int size) {
+    byte[] b = buffers.get();
+    if (b.length < size) {
+      b = new byte[size];
+      buffers.set(b);
+    }
+    return b;
   }
 
   @Override
