@@ -5,7 +5,7 @@
 # Needs a build (make), root with /dev/fuse, and: fio python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$1/fuse
+work=$(realpath -m "$1")/fuse
 report=$2
 shift 2
 reps=5 size_mib=1024 runtime=5
