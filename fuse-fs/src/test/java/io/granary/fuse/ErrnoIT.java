@@ -63,6 +63,8 @@ class ErrnoIT {
     fails("Read-only file system", "dd", "if=/dev/zero", "of=" + pool + "/.snapshots/vm/s1",
         "bs=4k", "count=1", "conv=notrunc", "status=none");
     fails("Read-only file system", "truncate", "-s", "0", pool + "/.snapshots/vm/s1");
+    fails("Read-only file system", "rm", "-f", pool + "/.snapshots/vm/s1");
+    assertEquals(1, namespace.volumes.snapshots("vm").size(), "the snapshot is still there");
   }
 
   @Test

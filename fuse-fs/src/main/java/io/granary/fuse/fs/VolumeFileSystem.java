@@ -179,8 +179,8 @@ public final class VolumeFileSystem {
   public void unlink(String path) throws IOException {
     FsPath p = FsPath.parse(path);
     if (p.kind() == FsPath.Kind.SNAPSHOT) {
-      store(p.pool()).deleteSnapshot(p.volume(), p.snapshot());
-      return;
+      // An rm -r over the mount must not destroy history: snapshots go with 'granary snapshot delete'.
+      throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
       throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
