@@ -79,7 +79,7 @@ def ratio(per, a, b):
     rs = [per[a][r] / per[b][r] for r in per[a] if per[b].get(r)]
     return "%.2f×" % statistics.median(rs)
 out = ["## FUSE namespace", "",
-       "fio on a %s MiB volume file through the mount (`psync`, jnr-fuse single-threaded with "
+       "fio on a %s MiB volume file through the mount (`psync`, jnr-fuse's multithreaded loop with "
        "`direct_io`, 128 KiB requests), the same volume over NBD (fio's nbd engine), and a plain "
        "file on the local disk (`psync`, page cache), interleaved; medians of %s repetitions, "
        "%s s per cell. Units: MB/s for 1m, IOPS for 4k." % (size, reps, runtime), "",

@@ -31,7 +31,7 @@ final class JnrFuseAdapter extends FuseStubFS {
   private static final int BLOCK = 4096;
 
   private final VolumeFileSystem fs;
-  /** One transfer buffer per loop thread, so no request allocates (the loop is single-threaded). */
+  /** One transfer buffer per loop thread, so requests do not allocate. */
   private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 << 10]);
 
   JnrFuseAdapter(VolumeFileSystem fs) {
