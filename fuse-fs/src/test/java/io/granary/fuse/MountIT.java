@@ -98,6 +98,28 @@ class MountIT {
         write.stderr());
   }
 
+  @Test
+  void sparseCopiesStayHolesAndDfShowsThePool() throws Exception {
+    Path sparse = dir.resolve("sparse.raw");
+    ExternalTool.run(30, "truncate", "-s", "512M", sparse.toString()).ok();
+    ExternalTool.run(30, "dd", "if=/dev/urandom", "of=" + sparse, "bs=1M", "seek=100", "count=1",
+        "conv=notrunc", "status=none").ok();
+    ExternalTool.run(120, "cp", "--sparse=always", sparse.toString(), pool.resolve("thin").toString()).ok();
+    ExternalTool.run(120, "cmp", sparse.toString(), pool.resolve("thin").toString()).ok();
+    long blocks = Long.parseLong(ExternalTool.run(30, "stat", "-c", "%b", pool.resolve("thin").toString())
+        .ok().stdout().trim());
+    assertTrue(blocks * 512 <= 2L << 20, "a 512 MiB file with 1 MiB of data allocates " + blocks * 512);
+
+    String df = ExternalTool.run(30, "df", "-B1", "--output=size,avail", pool.toString()).ok().stdout();
+    String[] cols = df.lines().skip(1).findFirst().orElseThrow().trim().split("\\s+");
+    var space = namespace.space(TestNamespace.POOL);
+    assertTrue(Math.abs(Long.parseLong(cols[0]) - space.capacityBytes()) < (1L << 20), df);
+
+    ExternalTool.run(30, "truncate", "-s", "101M", pool.resolve("thin").toString()).ok();
+    assertEquals(101L << 20, namespace.volumes.info("thin").size(), "truncate shrinks");
+    assertEquals(101L << 20, Files.size(pool.resolve("thin")));
+  }
+
   private static List<String> list(Path p) throws Exception {
     try (var s = Files.list(p)) {
       return s.map(x -> x.getFileName().toString()).sorted().toList();

@@ -24,9 +24,15 @@ final class TestNamespace implements FuseNamespace, AutoCloseable {
   final VolumeStore volumes;
 
   TestNamespace(Path dir) throws IOException {
+    this(dir, ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
+        VolumeStoreConfig.defaults(dir.resolve("journal")));
+  }
+
+  /** Over a chunk store the test made (a faulty medium, for instance). */
+  TestNamespace(Path dir, ChunkStore chunks, VolumeStoreConfig config) throws IOException {
     this.dir = dir;
-    chunks = ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store")));
-    volumes = VolumeStores.open(chunks, VolumeStoreConfig.defaults(dir.resolve("journal")));
+    this.chunks = chunks;
+    volumes = VolumeStores.open(chunks, config);
   }
 
   @Override
