@@ -75,6 +75,13 @@ class ErrnoIT {
   }
 
   @Test
+  void namesBreakingTheNamingRuleAreEinval() throws Exception {
+    fails("Invalid argument", "truncate", "-s", "1M", pool + "/bad name");
+    fails("Invalid argument", "mv", pool + "/vm", pool + "/-dash");
+    assertTrue(namespace.volumes.list().stream().anyMatch(v -> v.name().equals("vm")), "vm untouched");
+  }
+
+  @Test
   void aVolumeInUseIsEbusyAndAFreeOneIsDeleted() throws Exception {
     namespace.volumes.create("busy", VolumeSpec.ofSize(1 << 20));
     try (Volume inUse = namespace.volumes.open("busy")) {
