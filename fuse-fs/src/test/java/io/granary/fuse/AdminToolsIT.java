@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
 import io.granary.dedupe.testing.TestData;
-import io.granary.fuse.api.FuseMount;
-import io.granary.fuse.api.FuseMounts;
-import io.granary.fuse.api.MountConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -19,26 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** qemu-img and mkfs/e2fsck on volume files, as an administrator would use them. */
 class AdminToolsIT {
   @TempDir Path dir;
+  private MountedPool mounted;
   private TestNamespace namespace;
-  private FuseMount mount;
   private Path pool;
 
   @BeforeEach
   void mount() throws Exception {
-    Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
-    ExternalTool.require("fusermount", "qemu-img", "mkfs.ext4", "e2fsck");
-    namespace = new TestNamespace(dir.resolve("pool"));
-    mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace);
-    pool = mount.mountPoint().resolve(TestNamespace.POOL);
+    mounted = MountedPool.open(dir, "qemu-img", "mkfs.ext4", "e2fsck");
+    namespace = mounted.namespace;
+    pool = mounted.pool;
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mount != null) {
-      mount.close();
-    }
-    if (namespace != null) {
-      namespace.close();
+    if (mounted != null) {
+      mounted.close();
     }
   }
 

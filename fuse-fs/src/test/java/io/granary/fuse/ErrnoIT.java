@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.fuse.api.FuseMount;
-import io.granary.fuse.api.FuseMounts;
-import io.granary.fuse.api.MountConfig;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,28 +15,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** Each refusal of the namespace, provoked with the shell tools and read back as its errno text. */
 class ErrnoIT {
   @TempDir Path dir;
+  private MountedPool mounted;
   private TestNamespace namespace;
-  private FuseMount mount;
   private String pool;
 
   @BeforeEach
   void mount() throws Exception {
-    Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
-    ExternalTool.require("fusermount");
-    namespace = new TestNamespace(dir.resolve("pool"));
-    mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace);
-    pool = mount.mountPoint().resolve(TestNamespace.POOL).toString();
+    mounted = MountedPool.open(dir, "stat", "truncate", "mv", "rm");
+    namespace = mounted.namespace;
+    pool = mounted.pool.toString();
     namespace.volumes.create("vm", VolumeSpec.ofSize(1 << 20));
     namespace.volumes.snapshot("vm", "s1");
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mount != null) {
-      mount.close();
-    }
-    if (namespace != null) {
-      namespace.close();
+    if (mounted != null) {
+      mounted.close();
     }
   }
 
@@ -54,7 +44,7 @@ class ErrnoIT {
   @Test
   void missingThingsAreEnoent() throws Exception {
     fails("No such file or directory", "stat", pool + "/nope");
-    fails("No such file or directory", "ls", mount.mountPoint() + "/nopool");
+    fails("No such file or directory", "ls", mounted.mount.mountPoint() + "/nopool");
     fails("No such file or directory", "cat", pool + "/.snapshots/vm/nope");
   }
 
@@ -70,7 +60,7 @@ class ErrnoIT {
   @Test
   void directoriesOtherThanPoolsAreRefused() throws Exception {
     fails("Operation not permitted", "mkdir", pool + "/dir");
-    fails("Operation not permitted", "mkdir", mount.mountPoint() + "/newpool");
+    fails("Operation not permitted", "mkdir", mounted.mount.mountPoint() + "/newpool");
     fails("Is a directory", "cat", pool + "/.snapshots");
   }
 

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
 import io.granary.dedupe.testing.TestData;
 import io.granary.fuse.api.FuseMount;
-import io.granary.fuse.api.FuseMounts;
-import io.granary.fuse.api.MountConfig;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import java.nio.file.Files;
@@ -25,28 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real FUSE mount of a pool, used with the tools an administrator would use. */
 class MountIT {
   @TempDir Path dir;
+  private MountedPool mounted;
   private TestNamespace namespace;
   private FuseMount mount;
   private Path pool;
 
   @BeforeEach
   void mount() throws Exception {
-    Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
-    ExternalTool.require("fusermount");
-    namespace = new TestNamespace(dir.resolve("pool"));
-    mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace);
-    pool = mount.mountPoint().resolve(TestNamespace.POOL);
+    mounted = MountedPool.open(dir, "cp", "cmp", "dd", "sha256sum", "stat", "df", "truncate");
+    namespace = mounted.namespace;
+    mount = mounted.mount;
+    pool = mounted.pool;
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mount != null) {
-      mount.close();
+    if (mounted != null) {
+      mounted.close();
       assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(dir.resolve("mnt").toString()),
           "no mount left behind");
-    }
-    if (namespace != null) {
-      namespace.close();
     }
   }
 

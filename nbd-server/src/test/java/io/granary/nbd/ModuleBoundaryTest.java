@@ -3,15 +3,11 @@ package io.granary.nbd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.granary.dedupe.testing.ImportRules;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundaryTest {
   private static final Path MAIN = Path.of("src/main/java/io/granary/nbd");
-  private static final Pattern IMPORT =
-      Pattern.compile("^import (?:static )?([\\w.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
 
   @Test
   void usesOnlyTheVolumeApiAndNetty() throws Exception {
@@ -65,26 +59,8 @@ class ModuleBoundaryTest {
     return imp.startsWith("java.") || imp.startsWith("javax.") || imp.startsWith("jdk.net.");
   }
 
-  /** Every import under {@code dir} that {@code allowed} rejects, as "FILE imports NAME". */
   private static List<String> violations(Path dir, int atLeast, BiPredicate<Path, String> allowed)
       throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-    }
-    if (files.size() < atLeast) {
-      throw new AssertionError("expected at least " + atLeast + " sources in " + dir + ", found "
-          + files.size());
-    }
-    List<String> bad = new ArrayList<>();
-    for (Path f : files) {
-      Matcher m = IMPORT.matcher(Files.readString(f));
-      while (m.find()) {
-        if (!allowed.test(f, m.group(1))) {
-          bad.add(f + " imports " + m.group(1));
-        }
-      }
-    }
-    return bad;
+    return ImportRules.anyImportViolations(dir, atLeast, allowed);
   }
 }

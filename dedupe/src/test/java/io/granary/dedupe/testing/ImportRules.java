@@ -15,8 +15,10 @@ import java.util.stream.Stream;
  * DESIGN.md's dependency rule true (Java 17 without JPMS cannot hide public classes).
  */
 public final class ImportRules {
-  private static final Pattern IMPORT =
+  private static final Pattern GRANARY_IMPORT =
       Pattern.compile("^import (?:static )?(io\\.granary\\.[\\w.]+);", Pattern.MULTILINE);
+  private static final Pattern ANY_IMPORT =
+      Pattern.compile("^import (?:static )?([\\w.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
 
   private ImportRules() {}
 
@@ -27,9 +29,20 @@ public final class ImportRules {
    */
   public static List<String> violations(Path dir, int atLeast, BiPredicate<Path, String> allowed)
       throws IOException {
+    return violations(GRANARY_IMPORT, dir, atLeast, allowed);
+  }
+
+  /** The same over every import, the JDK's and libraries' too (to confine a library). */
+  public static List<String> anyImportViolations(Path dir, int atLeast,
+      BiPredicate<Path, String> allowed) throws IOException {
+    return violations(ANY_IMPORT, dir, atLeast, allowed);
+  }
+
+  private static List<String> violations(Pattern imports, Path dir, int atLeast,
+      BiPredicate<Path, String> allowed) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".java")).toList();
+      files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
     }
     if (files.size() < atLeast) {
       throw new AssertionError("expected at least " + atLeast + " sources in " + dir + ", found "
@@ -37,7 +50,7 @@ public final class ImportRules {
     }
     List<String> bad = new ArrayList<>();
     for (Path f : files) {
-      Matcher m = IMPORT.matcher(Files.readString(f));
+      Matcher m = imports.matcher(Files.readString(f));
       while (m.find()) {
         if (!allowed.test(f, m.group(1))) {
           bad.add(f + " imports " + m.group(1));
