@@ -6,33 +6,47 @@ import io.granary.snapshots.api.Extent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which extents a sparse READ reply may be built from: only ones that cover it exactly. */
+/** How a READ is cut into data and hole chunks: zero runs of 64 KiB or more become holes. */
 class ReadReplyTest {
+  private static final int K = 1024;
 
-  @Test
-  void coveringExtentsAreClippedToTheRead() {
-    List<Extent> extents = List.of(new Extent(0, 4096, false), new Extent(4096, 8192, true),
-        new Extent(12288, 4096, false));
-    assertEquals(List.of(new Extent(1000, 3096, false), new Extent(4096, 8192, true),
-        new Extent(12288, 1000, false)), ReadReply.clip(extents, 1000, 12288));
-    assertEquals(List.of(new Extent(5000, 10, true)), ReadReply.clip(extents, 5000, 10));
+  private static byte[] withData(int length, int... dataAt) {
+    byte[] b = new byte[length];
+    for (int at : dataAt) {
+      b[at] = 1;
+    }
+    return b;
   }
 
   @Test
-  void extentsOutsideTheReadAreSkipped() {
-    List<Extent> extents = List.of(new Extent(0, 4096, true), new Extent(4096, 4096, false),
-        new Extent(8192, 4096, true));
-    assertEquals(List.of(new Extent(4096, 4096, false)), ReadReply.clip(extents, 4096, 4096));
+  void allDataIsOnePiece() {
+    byte[] b = new byte[256 * K];
+    java.util.Arrays.fill(b, (byte) 7);
+    assertEquals(List.of(new Extent(100, 256 * K, true)), ReadReply.pieces(b, 100));
   }
 
   @Test
-  void aGapOrAShortfallMeansPlainData() {
-    List<Extent> gap = List.of(new Extent(0, 4096, true), new Extent(8192, 4096, false));
-    assertEquals(List.of(), ReadReply.clip(gap, 0, 12288));
-    List<Extent> late = List.of(new Extent(4096, 4096, false));
-    assertEquals(List.of(), ReadReply.clip(late, 0, 8192), "nothing for the start");
-    List<Extent> shortOne = List.of(new Extent(0, 4096, false));
-    assertEquals(List.of(), ReadReply.clip(shortOne, 0, 8192), "nothing for the end");
-    assertEquals(List.of(), ReadReply.clip(List.of(), 0, 8192));
+  void longZeroRunsBecomeHolesCoveringTheReadExactly() {
+    // data in the first page, zeroes for 1 MiB - 8 KiB, data in the last page
+    byte[] b = withData(K * K, 10, K * K - 1);
+    assertEquals(List.of(new Extent(0, 4 * K, true), new Extent(4 * K, K * K - 8 * K, false),
+        new Extent(K * K - 4 * K, 4 * K, true)), ReadReply.pieces(b, 0));
+    assertEquals(List.of(new Extent(5, K * K, false)), ReadReply.pieces(new byte[K * K], 5));
+  }
+
+  @Test
+  void shortZeroRunsStayData() {
+    byte[] b = withData(128 * K, 0, 60 * K);  // 56 KiB of zeroes between: below the minimum
+    assertEquals(List.of(new Extent(0, 64 * K, true), new Extent(64 * K, 64 * K, false)),
+        ReadReply.pieces(b, 0));
+    assertEquals(List.of(new Extent(0, 60 * K, true)), ReadReply.pieces(new byte[60 * K], 0),
+        "a read shorter than the minimum is data");
+  }
+
+  @Test
+  void anUnalignedTailIsScannedToo() {
+    byte[] b = withData(64 * K + 100, 64 * K + 99);
+    assertEquals(List.of(new Extent(0, 64 * K, false), new Extent(64 * K, 100, true)),
+        ReadReply.pieces(b, 0));
   }
 }
