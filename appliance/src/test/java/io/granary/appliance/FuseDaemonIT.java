@@ -92,9 +92,11 @@ class FuseDaemonIT {
     Process client = new ProcessBuilder("qemu-io", "-f", "raw", uri("default/held"))
         .redirectErrorStream(true).start();
     try {
+      // Wait until the export is open (a connection still in its handshake holds nothing).
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!cli.ok("status", "--json").out().matches("(?s).*\"connections\" ?: ?1.*")) {
-        assertTrue(System.nanoTime() < deadline, "qemu-io did not connect");
+      while (!cli.ok("volume", "show", "default/held", "--json").out()
+          .matches("(?s).*\"openHandles\" ?: ?1.*")) {
+        assertTrue(System.nanoTime() < deadline, "qemu-io did not open the export");
         Thread.sleep(50);
       }
       var rm = ExternalTool.run(30, "rm", mnt.resolve("default/held").toString());
@@ -102,6 +104,13 @@ class FuseDaemonIT {
     } finally {
       client.getOutputStream().close();
       client.waitFor();
+    }
+    // The server releases the export when it sees the connection close: wait for that.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (cli.ok("volume", "show", "default/held", "--json").out()
+        .matches("(?s).*\"openHandles\" ?: ?[1-9].*")) {
+      assertTrue(System.nanoTime() < deadline, "the export stayed open after qemu-io left");
+      Thread.sleep(50);
     }
     ExternalTool.run(30, "rm", mnt.resolve("default/held").toString()).ok();
     assertFalse(Files.exists(mnt.resolve("default/held")));
