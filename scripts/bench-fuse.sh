@@ -5,18 +5,11 @@
 # Needs a build (make), root with /dev/fuse, and: fio python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-common.sh
 work=$(realpath -m "$1")/fuse
 report=$2
 shift 2
-reps=5 size_mib=1024 runtime=5
-while (($#)); do
-  case $1 in
-    --reps) reps=$2; shift 2 ;;
-    --size-mib) size_mib=$2; shift 2 ;;
-    --runtime) runtime=$2; shift 2 ;;
-    *) shift ;;
-  esac
-done
+bench_options "$@"
 if [[ ! -w /dev/fuse ]]; then
   printf '## FUSE namespace\n\nNot measured: /dev/fuse is not usable here.\n' > "$report"
   exit 0
@@ -30,11 +23,9 @@ gpid=
 cleanup() { [[ -n $gpid ]] && kill "$gpid" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 export GRANARY_DATA=$work/granary
-bin/granaryd --nbd-listen "127.0.0.1:$port" --mount "$work/mnt" > "$work/granaryd.log" 2>&1 &
-gpid=$!
-for _ in $(seq 1 300); do grep -q ' ready: ' "$work/granaryd.log" && break; sleep 0.1; done
+start_granaryd "$work/granaryd.log" --nbd-listen "127.0.0.1:$port" --mount "$work/mnt"
 grep -q 'volumes as files at' "$work/granaryd.log" || { echo "fuse bench: granaryd did not mount" >&2; exit 1; }
 head -c "${size_mib}M" /dev/urandom > "$work/plain.img"
 cp "$work/plain.img" "$work/mnt/default/bench"
@@ -54,11 +45,7 @@ for rep in $(seq 1 "$reps"); do
       fio --name=b ${target[$t]} --rw="$rw" --bs="$bs" --iodepth="$qd" --size="${size_mib}m" \
         --time_based --runtime="$runtime" --ramp_time=1 --output-format=json \
         --output="$work/fio.json" >/dev/null 2>&1
-      v=$(python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]
-d = j["read"] if j["read"]["io_bytes"] > 0 else j["write"]
-print(d["iops"] if sys.argv[2] == "4k" else d["bw_bytes"] / 1e6)' "$work/fio.json" "$bs")
+      v=$(fio_value "$work/fio.json" "$bs")
       printf '%s\t%s\t%s\t%s\n' "fio $rw $bs QD$qd" "$t" "$rep" "$v" >> "$results"
     done
   done

@@ -5,18 +5,11 @@
 # Needs a build (make) and: qemu-nbd nbdkit nbdinfo nbdcopy fio python3 curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-common.sh
 work=$1/nbd
 report=$2
 shift 2
-reps=5 size_mib=1024 runtime=5
-while (($#)); do
-  case $1 in
-    --reps) reps=$2; shift 2 ;;
-    --size-mib) size_mib=$2; shift 2 ;;
-    --runtime) runtime=$2; shift 2 ;;
-    *) shift ;;
-  esac
-done
+bench_options "$@"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -29,7 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg=$(free_port) pq=$(free_port) pk=$(free_port)
 declare -A uri=(
   [granary]=nbd://127.0.0.1:$pg/default/bench
@@ -44,13 +36,8 @@ cp "$work/rand.img" "$work/qemu.img"
 cp "$work/rand.img" "$work/kit.img"
 
 export GRANARY_DATA=$work/granary
-bin/granaryd --mount none --nbd-listen "127.0.0.1:$pg" > "$work/granaryd.log" 2>&1 &
-pids+=($!)
-gpid=$!
-for _ in $(seq 1 300); do
-  grep -q ' ready: ' "$work/granaryd.log" && break
-  sleep 0.1
-done
+start_granaryd "$work/granaryd.log" --mount none --nbd-listen "127.0.0.1:$pg"
+pids+=("$gpid")
 bin/granary volume create default/bench --size "${size_mib}M" >/dev/null
 qemu-nbd -f raw -x vol1 -p "$pq" -b 127.0.0.1 -t -e 8 --cache=writeback \
   --fork --pid-file "$work/qemu-nbd.pid" "$work/qemu.img"
@@ -71,11 +58,7 @@ for rep in $(seq 1 "$reps"); do
       fio --name=b --ioengine=nbd --uri="${uri[$s]}" --rw="$rw" --bs="$bs" --iodepth="$qd" \
         --size="${size_mib}m" --time_based --runtime="$runtime" --ramp_time=1 \
         --output-format=json --output="$work/fio.json" >/dev/null 2>&1
-      v=$(python3 -c '
-import json, sys
-j = json.load(open(sys.argv[1]))["jobs"][0]
-d = j["read"] if j["read"]["io_bytes"] > 0 else j["write"]
-print(d["iops"] if sys.argv[2] == "4k" else d["bw_bytes"] / 1e6)' "$work/fio.json" "$bs")
+      v=$(fio_value "$work/fio.json" "$bs")
       record "fio $rw $bs QD$qd" "$s" "$rep" "$v"
     done
   done

@@ -1,6 +1,7 @@
 package io.granary.appliance.api;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.config.HostPort;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -71,9 +72,9 @@ public final class AdminServer implements AutoCloseable {
     https.addCustomizer(new SecureRequestCustomizer(false));
     ServerConnector c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
         new HttpConnectionFactory(https));
-    int colon = tcp.listen().lastIndexOf(':');
-    c.setHost(tcp.listen().substring(0, colon).replaceAll("^\\[|\\]$", ""));
-    c.setPort(Integer.parseInt(tcp.listen().substring(colon + 1)));
+    HostPort listen = HostPort.parse("admin.tcp", tcp.listen());
+    c.setHost(listen.host());
+    c.setPort(listen.port());
     return c;
   }
 

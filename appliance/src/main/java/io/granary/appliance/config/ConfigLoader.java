@@ -43,7 +43,7 @@ public final class ConfigLoader {
     ApplianceConfig.AdminTcp tcp = null;
     if (admin != null && admin.has("tcp")) {
       String listen = admin.get("tcp").asText();
-      checkHostPort("admin.tcp", listen);
+      HostPort.parse("admin.tcp", listen);
       if (!admin.has("tls-keystore") || !admin.has("token-file")) {
         throw new IllegalArgumentException(
             "admin.tcp needs tls-keystore and token-file: the TCP admin API is TLS with a token only");
@@ -143,22 +143,5 @@ public final class ConfigLoader {
     }
     throw new IllegalArgumentException(section + key + ": '" + v
         + "' is not a duration (examples: 500ms, 5s, 2m)");
-  }
-
-  /** Checks {@code HOST:PORT} (IPv6 hosts in brackets). */
-  public static void checkHostPort(String what, String value) {
-    int colon = value.lastIndexOf(':');
-    boolean ok = colon > 0;
-    if (ok) {
-      try {
-        int port = Integer.parseInt(value.substring(colon + 1));
-        ok = port >= 0 && port <= 65535;
-      } catch (NumberFormatException e) {
-        ok = false;
-      }
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(what + ": '" + value + "' is not HOST:PORT");
-    }
   }
 }

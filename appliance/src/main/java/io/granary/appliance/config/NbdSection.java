@@ -27,7 +27,7 @@ final class NbdSection {
     if ("none".equals(listen)) {
       listen = null;
     } else {
-      ConfigLoader.checkHostPort("nbd.listen", listen);
+      HostPort.parse("nbd.listen", listen);
     }
     String socket = ConfigLoader.text(nbd, "socket", null);
     if (listen == null && socket == null) {

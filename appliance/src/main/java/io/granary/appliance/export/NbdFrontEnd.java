@@ -1,6 +1,7 @@
 package io.granary.appliance.export;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.config.HostPort;
 import io.granary.appliance.pool.Pools;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
@@ -21,20 +22,10 @@ public final class NbdFrontEnd {
     }
     List<InetSocketAddress> tcp = new ArrayList<>();
     if (nbd.listen() != null) {
-      tcp.add(address(nbd.listen()));
+      tcp.add(HostPort.parse("nbd.listen", nbd.listen()).socketAddress());
     }
     NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
         nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout());
     return NbdServers.start(config, new PoolExports(pools));
-  }
-
-  /** {@code HOST:PORT}, with IPv6 hosts in brackets. */
-  static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    String host = hostPort.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
   }
 }

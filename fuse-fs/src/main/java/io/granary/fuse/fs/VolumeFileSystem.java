@@ -45,9 +45,10 @@ public final class VolumeFileSystem {
         return directory();
       }
       case VOLUME -> {
-        VolumeInfo v = store(p.pool()).info(p.volume());
+        VolumeStore store = store(p.pool());
+        VolumeInfo v = store.info(p.volume());
         return new Attributes(false, growth.fileSize(key(p), v.size()),
-            allocated(store(p.pool()), p.volume(), null), false, v.created(), v.modified());
+            allocated(store, p.volume(), null), false, v.created(), v.modified());
       }
       case SNAPSHOT -> {
         SnapshotInfo s = snapshot(p);
@@ -223,10 +224,8 @@ public final class VolumeFileSystem {
     return p.pool() + "/" + p.volume();
   }
 
+  /** The pool's store; an unknown pool is the namespace's NoSuchVolumeException (ENOENT). */
   private VolumeStore store(String pool) throws IOException {
-    if (!namespace.pools().contains(pool)) {
-      throw new FsException(Errno.ENOENT, "no pool named " + pool);
-    }
     return namespace.store(pool);
   }
 

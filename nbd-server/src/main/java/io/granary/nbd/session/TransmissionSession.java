@@ -7,6 +7,7 @@ import io.granary.nbd.protocol.NbdCommand;
 import io.granary.nbd.protocol.NbdError;
 import io.granary.nbd.protocol.NbdRequest;
 import io.granary.nbd.protocol.RequestValidator;
+import io.granary.nbd.protocol.TransmissionFlag;
 import io.granary.nbd.protocol.TransmissionReplies;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
@@ -31,8 +32,10 @@ public final class TransmissionSession {
   public TransmissionSession(OptionOutcome.Transmission t, String client) {
     this.export = t.export();
     this.volume = t.volume();
+    // FAST_ZERO is valid exactly when it was advertised: the same table decides both.
     this.terms = new ExportTerms(t.export().size(), t.export().readOnly(), t.structuredReplies(),
-        t.blockStatus(), !t.export().readOnly(), Limits.MAX_PAYLOAD);
+        t.blockStatus(), ExportFlags.of(t.export()).contains(TransmissionFlag.SEND_FAST_ZERO),
+        Limits.MAX_PAYLOAD);
     this.client = client;
   }
 

@@ -12,6 +12,7 @@ import io.granary.nbd.session.ClientIdentity;
 import io.granary.nbd.session.HandshakeSession;
 import io.granary.nbd.session.OptionOutcome;
 import io.granary.nbd.session.TransmissionSession;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,9 +20,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -238,7 +241,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     ctx.flush();
   }
 
-  private record QueuedReply(io.netty.buffer.ByteBuf bytes, long cost) {}
+  private record QueuedReply(ByteBuf bytes, long cost) {}
 
   private void completed(long cost) {
     inFlightBytes -= cost;
@@ -259,13 +262,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void send(java.util.List<ByteBuffer> replies) {
+  private void send(List<ByteBuffer> replies) {
     if (!replies.isEmpty()) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(replies.toArray(ByteBuffer[]::new)));
     }
   }
 
-  private void sendThenClose(java.util.List<ByteBuffer> replies) {
+  private void sendThenClose(List<ByteBuffer> replies) {
     ctx.writeAndFlush(Unpooled.wrappedBuffer(replies.toArray(ByteBuffer[]::new)))
         .addListener(ChannelFutureListener.CLOSE);
   }
@@ -304,7 +307,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         ? cause.getCause() : cause;
     if (root instanceof ProtocolViolation) {
       LOG.warning("closing connection from " + client + ": " + root.getMessage());
-    } else if (root instanceof java.io.IOException) {
+    } else if (root instanceof IOException) {
       LOG.fine(() -> "connection from " + client + " ended: " + root.getMessage());
     } else {
       LOG.log(Level.WARNING, "closing connection from " + client, root);
