@@ -15,6 +15,7 @@ public final class AdminRoutes {
     Router r = new Router();
     new PoolRoutes(pools, tasks, config.data()).register(r);
     new VolumeRoutes(pools, tasks).register(r);
+    new ProfileRoutes(pools).register(r);
     new MiscRoutes(pools, tasks, config, nbd, mount, version).register(r);
     return r;
   }

@@ -9,13 +9,12 @@ import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
-import io.granary.snapshots.api.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Status, profiles and tasks. */
+/** Status and tasks. */
 final class MiscRoutes {
   private final Pools pools;
   private final Tasks tasks;
@@ -36,21 +35,6 @@ final class MiscRoutes {
 
   void register(Router r) {
     r.add("GET", "/api/v1/status", this::status)
-        .add("GET", "/api/v1/profiles", q -> {
-          List<Views.ProfileView> out = new ArrayList<>();
-          pools.profiles().forEach((k, v) -> out.add(new Views.ProfileView(k, v)));
-          return Reply.ok(out);
-        })
-        .add("POST", "/api/v1/profiles", this::createProfile)
-        .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(new Views.ProfileView(
-            q.param("profile"), pools.profile(q.param("profile")))))
-        .add("PATCH", "/api/v1/profiles/{profile}", q -> Reply.ok(new Views.ProfileView(
-            q.param("profile"), pools.updateProfile(q.param("profile"), settings(q)))))
-        .add("DELETE", "/api/v1/profiles/{profile}", q -> {
-          pools.deleteProfile(q.param("profile"), q.flag("dryRun"));
-          return q.flag("dryRun") ? Reply.ok(Map.of("profile", q.param("profile")))
-              : Reply.noContent();
-        })
         .add("GET", "/api/v1/tasks", q -> {
           List<Task.Snapshot> out = new ArrayList<>();
           tasks.list().forEach(t -> out.add(t.snapshot()));
@@ -88,24 +72,6 @@ final class MiscRoutes {
     m.put("addresses", nbd == null ? List.of() : nbd.addresses().stream().map(Object::toString).toList());
     m.put("connections", nbd == null ? 0 : nbd.connections());
     return m;
-  }
-
-  private Reply createProfile(ApiRequest q) throws Exception {
-    String name = Names.check("profile", q.text("name"));
-    Map<String, Object> settings = settings(q);
-    pools.createProfile(name, settings);
-    return Reply.created(new Views.ProfileView(name, pools.profile(name)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> settings(ApiRequest q) throws ProblemException {
-    if (!q.has("settings")) {
-      return Map.of();
-    }
-    if (!q.body().get("settings").isObject()) {
-      throw new ProblemException(Problem.INVALID, "\"settings\" must be an object");
-    }
-    return Json.MAPPER.convertValue(q.body().get("settings"), Map.class);
   }
 
   private Reply task(ApiRequest q) throws Exception {

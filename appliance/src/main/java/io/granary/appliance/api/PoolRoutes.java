@@ -1,5 +1,6 @@
 package io.granary.appliance.api;
 
+import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.problem.Problem;
@@ -11,7 +12,6 @@ import io.granary.dedupe.api.ScrubReport;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.api.Volume;
-import io.granary.snapshots.api.VolumeSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,7 @@ final class PoolRoutes {
     r.add("GET", "/api/v1/pools", this::list)
         .add("POST", "/api/v1/pools", this::create)
         .add("GET", "/api/v1/pools/{pool}", q -> Reply.ok(Views.pool(pools.get(q.param("pool")))))
+        .add("PATCH", "/api/v1/pools/{pool}", this::change)
         .add("DELETE", "/api/v1/pools/{pool}", this::delete)
         .add("POST", "/api/v1/pools/{pool}/imports", this::importImage)
         .add("POST", "/api/v1/pools/{pool}/scrub", this::scrub)
@@ -50,7 +51,13 @@ final class PoolRoutes {
   private Reply create(ApiRequest q) throws Exception {
     String name = Names.check("pool", q.text("name"));
     Path path = data.resolve(q.text("path", "pools/" + name)).toAbsolutePath().normalize();
-    return Reply.created(Views.pool(pools.create(name, path, q.text("profile", Pools.DEFAULT))));
+    return Reply.created(Views.pool(pools.create(name, path,
+        PoolChanges.apply(PoolSettings.defaults(), q))));
+  }
+
+  private Reply change(ApiRequest q) throws Exception {
+    Pool p = pools.get(q.param("pool"));
+    return Reply.ok(Views.pool(pools.set(p.name(), PoolChanges.apply(p.settings(), q))));
   }
 
   private Reply delete(ApiRequest q) throws Exception {
@@ -66,11 +73,7 @@ final class PoolRoutes {
     String name = Names.check("volume", q.text("name"));
     Path source = Path.of(q.text("source"));
     long size = RawImages.sourceSize(source);
-    String profile = q.text("profile", pool.profile());
-    pools.profile(profile);
-    VolumeSpec spec = new VolumeSpec(size, (int) q.number("blockSize",
-        VolumeSpec.DEFAULT_BLOCK_SIZE), q.text("codec", "lz4"), profile);
-    pool.volumes().create(name, spec);
+    pool.volumes().create(name, VolumeSpecs.of(pools, pool, size, q));
     Task t = tasks.start("import", pool.name() + "/" + name, "bytes", progress -> {
       try (Volume v = pool.volumes().open(name)) {
         RawImages.importInto(source, v, progress);

@@ -1,25 +1,33 @@
 package io.granary.appliance.api;
 
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
-import io.granary.dedupe.api.ChunkStoreStats;
+import io.granary.appliance.pool.PoolUsage;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeStats;
 import java.io.IOException;
-import java.util.Map;
+import java.util.List;
 
 /** The JSON shapes of {@code docs/api.md}, built from the domain objects. */
 public final class Views {
   private Views() {}
 
-  /** A pool with its space figures. */
-  public record PoolView(String name, String path, String profile, int volumes, long chunks,
-      long logicalBytes, long uniqueBytes, long storedBytes, long diskBytes, double dedupeRatio,
+  /**
+   * A pool with its settings and space figures. {@code storedBytes} is the physical use the
+   * capacity limits; {@code capacityFromFileSystem} when no capacity was set.
+   */
+  public record PoolView(String name, String path, String profile, int volumes,
+      long capacityBytes, boolean capacityFromFileSystem, double overcommit, int warnPercent,
+      int criticalPercent, List<String> services, long storedBytes, double usedPercent,
+      String alert, long bufferedBytes, long logicalBytes, long uniqueBytes, long diskBytes,
+      long chunks, long provisionedBytes, long provisionLimitBytes, double dedupeRatio,
       double compressionRatio) {}
 
   public record VolumeView(String pool, String name, long size, int blockSize, String codec,
-      String profile, String origin, int snapshots, String created, String modified,
-      int openHandles) {}
+      String profile, boolean dedupe, String origin, int snapshots, String created,
+      String modified, int openHandles) {}
 
   public record SnapshotView(String pool, String volume, String name, long size,
       String created) {}
@@ -27,18 +35,19 @@ public final class Views {
   public record StatsView(String pool, String name, long size, long bytesWritten,
       long allocatedBytes, long uniqueBytes, long sharedBytes) {}
 
-  public record ProfileView(String name, Map<String, Object> settings) {}
-
   static PoolView pool(Pool p) throws IOException {
-    ChunkStoreStats s = p.chunks().stats();
-    return new PoolView(p.name(), p.path().toString(), p.profile(), p.volumes().list().size(),
-        s.chunks(), s.ingestedBytes(), s.uniqueBytes(), s.storedBytes(), s.diskBytes(),
-        round(s.dedupeRatio()), round(s.compressionRatio()));
+    PoolUsage u = p.usage();
+    PoolSettings s = p.settings();
+    return new PoolView(p.name(), p.path().toString(), s.profile(), p.volumes().list().size(),
+        u.capacity(), s.capacity() == 0, s.overcommit(), s.warnPercent(), s.criticalPercent(),
+        Service.labels(s.services()), u.used(), round(100 * u.usedRatio()), u.alert().label(),
+        u.buffered(), u.logical(), u.unique(), u.diskBytes(), u.chunks(), u.provisioned(),
+        u.provisionLimit(), round(u.dedupeRatio()), round(u.compressionRatio()));
   }
 
   static VolumeView volume(Pool p, VolumeInfo v) throws IOException {
     return new VolumeView(p.name(), v.name(), v.size(), v.blockSize(), v.codec(), v.profile(),
-        v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
+        true /* STUB snap-limits: v.dedupe() */, v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
         p.volumes().openHandles(v.name()));
   }
 

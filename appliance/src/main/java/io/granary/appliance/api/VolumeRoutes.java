@@ -1,5 +1,6 @@
 package io.granary.appliance.api;
 
+import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.problem.Problem;
@@ -11,7 +12,6 @@ import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeInfo;
-import io.granary.snapshots.api.VolumeSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +70,7 @@ final class VolumeRoutes {
     if (!q.has("size")) {
       throw new ProblemException(Problem.INVALID, "the request needs a \"size\" in bytes");
     }
-    String profile = q.text("profile", p.profile());
-    pools.profile(profile);
-    VolumeSpec spec = new VolumeSpec(q.number("size", 0), (int) q.number("blockSize",
-        VolumeSpec.DEFAULT_BLOCK_SIZE), q.text("codec", "lz4"), profile);
-    VolumeInfo v = p.volumes().create(name, spec);
+    VolumeInfo v = p.volumes().create(name, VolumeSpecs.of(pools, p, q.number("size", 0), q));
     return Reply.created(Views.volume(p, v));
   }
 
@@ -86,6 +82,9 @@ final class VolumeRoutes {
       try (Volume v = p.volumes().open(name)) {
         v.resize(q.number("size", 0));
       }
+    }
+    if (q.has("profile")) {
+      pools.setVolumeProfile(p, name, q.text("profile"));
     }
     if (q.has("name")) {
       String newName = Names.check("volume", q.text("name"));
@@ -145,6 +144,7 @@ final class VolumeRoutes {
 
   private Reply snapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
+    pools.require(p, Service.SNAPSHOTS, "cannot take a snapshot");
     SnapshotInfo s = p.volumes().snapshot(q.param("volume"), Names.check("snapshot", q.text("name")));
     return Reply.created(Views.snapshot(p, s));
   }
@@ -175,6 +175,7 @@ final class VolumeRoutes {
 
   private Reply cloneSnapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
+    pools.require(p, Service.CLONES, "cannot clone");
     VolumeInfo c = p.volumes().clone(q.param("volume"), q.param("snapshot"),
         Names.check("volume", q.text("name")));
     return Reply.created(Views.volume(p, c));

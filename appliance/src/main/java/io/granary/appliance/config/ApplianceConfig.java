@@ -1,5 +1,6 @@
 package io.granary.appliance.config;
 
+import io.granary.appliance.policy.PoolSettings;
 import io.granary.nbd.api.AccessRule;
 import io.granary.nbd.api.TlsSettings;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ public record ApplianceConfig(
   public record Volumes(long dirtyLimit, long volumeFlush, Duration flushInterval,
       long blockCache, long pageCache) {}
 
-  /** A pool named in the configuration: where it lives and its default profile. */
-  public record PoolDeclaration(Path path, String profile) {}
+  /**
+   * A pool named in the configuration: where it lives, and its settings when it is first
+   * created (later changes are made with {@code granary pool set} and kept by the daemon).
+   */
+  public record PoolDeclaration(Path path, PoolSettings settings) {}
 }

@@ -64,10 +64,7 @@ public final class ConfigLoader {
     if (poolsNode != null) {
       for (Iterator<Map.Entry<String, JsonNode>> it = poolsNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        check(e.getValue(), Set.of("path", "profile"), "pools." + e.getKey() + ".");
-        pools.put(e.getKey(), new ApplianceConfig.PoolDeclaration(
-            data.resolve(text(e.getValue(), "path", "pools/" + e.getKey())),
-            text(e.getValue(), "profile", "default")));
+        pools.put(e.getKey(), PoolDeclarations.read(e.getKey(), e.getValue(), data));
       }
     }
     return new ApplianceConfig(data, nbd,
@@ -127,21 +124,10 @@ public final class ConfigLoader {
   }
 
   static Duration duration(JsonNode n, String section, String key, String fallback) {
-    String v = text(n, key, fallback).trim();
     try {
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      if (v.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-    } catch (NumberFormatException ignored) {
-      // fall through to the message
+      return Durations.parse(text(n, key, fallback));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(section + key + ": " + e.getMessage());
     }
-    throw new IllegalArgumentException(section + key + ": '" + v
-        + "' is not a duration (examples: 500ms, 5s, 2m)");
   }
 }

@@ -1,15 +1,16 @@
 package io.granary.appliance.export;
 
 import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.PoolUsage;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.problem.ProblemException;
 import io.granary.fuse.api.FuseNamespace;
 import io.granary.fuse.api.PoolSpace;
 import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.util.List;
 
@@ -36,14 +37,24 @@ public final class PoolFiles implements FuseNamespace {
 
   @Override
   public VolumeSpec newVolume(String pool, long size) throws IOException {
-    return new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", pool(pool).profile());
+    try {
+      return pools.newVolume(pool(pool), size, null);
+    } catch (ProblemException e) {
+      throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
+    }
   }
 
-  /** The file system the pool lives on; pool quotas arrive with the pools and profiles issue. */
+  /**
+   * The pool's capacity and what is left of it, or what is left on its file system when that
+   * is less (a pool's capacity may promise more than the disk holds).
+   */
   @Override
   public PoolSpace space(String pool) throws IOException {
-    FileStore fs = Files.getFileStore(pool(pool).path());
-    return new PoolSpace(fs.getTotalSpace(), fs.getUsableSpace());
+    Pool p = pool(pool);
+    PoolUsage u = p.usage();
+    long free = Math.max(0, u.capacity() - u.used() - u.buffered());
+    return new PoolSpace(u.capacity(),
+        Math.min(free, Files.getFileStore(p.path()).getUsableSpace()));
   }
 
   private Pool pool(String name) throws IOException {

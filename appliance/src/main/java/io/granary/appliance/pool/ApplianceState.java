@@ -1,48 +1,94 @@
 package io.granary.appliance.pool;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.granary.appliance.policy.Profile;
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Service;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * What the daemon itself remembers, in {@code DATA/appliance.json}: the pools created through
- * the API and the profiles. Written whole to a temporary file, fsynced and renamed over the old
- * one, so a crash leaves the old state or the new one.
+ * What the daemon itself remembers, in {@code DATA/appliance.json}: the pools with their
+ * settings, and the profiles. Written whole to a temporary file, fsynced and renamed over the
+ * old one, so a crash leaves the old state or the new one. Version 1 files (before pool
+ * settings and typed profiles) are read and upgraded.
  */
-public record ApplianceState(int version, List<PoolEntry> pools, List<ProfileEntry> profiles) {
+public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> profiles) {
+  static final int VERSION = 2;
 
-  /** A pool: its name, its directory and its default profile. */
-  public record PoolEntry(String name, String path, String profile, String created) {}
+  /** A pool: its name, its directory, when it was made and its settings. */
+  public record PoolEntry(String name, String path, String created, long capacity,
+      double overcommit, int warnPercent, int criticalPercent, List<String> services,
+      String profile) {
 
-  /** A profile: its name and its settings (their meaning arrives with the profiles issue). */
-  public record ProfileEntry(String name, Map<String, Object> settings) {}
+    static PoolEntry of(String name, String path, String created, PoolSettings s) {
+      return new PoolEntry(name, path, created, s.capacity(), s.overcommit(), s.warnPercent(),
+          s.criticalPercent(), Service.labels(s.services()), s.profile());
+    }
+
+    PoolSettings settings() {
+      Set<Service> s = EnumSet.noneOf(Service.class);
+      services.forEach(label -> s.add(Service.parse(label)));
+      return new PoolSettings(capacity, overcommit, warnPercent, criticalPercent, s, profile);
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ApplianceState empty() {
-    return new ApplianceState(1, List.of(), List.of());
+    return new ApplianceState(VERSION, List.of(), List.of());
   }
 
   public static ApplianceState load(Path file) throws IOException {
     if (!Files.exists(file)) {
       return empty();
     }
-    ApplianceState s = JSON.readValue(file.toFile(), ApplianceState.class);
-    if (s.version() != 1) {
-      throw new IOException(file + " has version " + s.version() + "; this build reads 1");
+    JsonNode root = JSON.readTree(file.toFile());
+    int version = root.path("version").asInt();
+    if (version == 1) {
+      return upgrade(root);
     }
-    return new ApplianceState(1, s.pools() == null ? List.of() : s.pools(),
-        s.profiles() == null ? List.of() : s.profiles());
+    if (version != VERSION) {
+      throw new IOException(file + " has version " + version + "; this build reads 1 and 2");
+    }
+    try {
+      ApplianceState s = JSON.treeToValue(root, ApplianceState.class);
+      return new ApplianceState(VERSION, s.pools() == null ? List.of() : s.pools(),
+          s.profiles() == null ? List.of() : s.profiles());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IOException(file + " is not a valid state file: " + e.getMessage(), e);
+    }
+  }
+
+  /** Version 1 knew pools by name, path and profile, and profiles as free-form settings. */
+  private static ApplianceState upgrade(JsonNode root) {
+    List<PoolEntry> pools = new ArrayList<>();
+    for (JsonNode p : root.path("pools")) {
+      pools.add(PoolEntry.of(p.path("name").asText(), p.path("path").asText(),
+          p.path("created").asText(), PoolSettings.defaults().withProfile(
+              p.path("profile").asText(Profile.DEFAULT))));
+    }
+    List<Profile> profiles = new ArrayList<>();
+    for (JsonNode p : root.path("profiles")) {
+      Profile d = Profile.defaults(p.path("name").asText());
+      JsonNode s = p.path("settings");
+      profiles.add(new Profile(d.name(), 0, 0, 0, s.path("codec").asText(d.codec()), true,
+          s.path("blockSize").asInt(d.blockSize()), 0, 0, 0));
+    }
+    return new ApplianceState(VERSION, pools, profiles);
   }
 
   public void save(Path file) throws IOException {

@@ -2,7 +2,11 @@ package io.granary.appliance.pool;
 
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.snapshots.api.SpaceLimits;
+import io.granary.snapshots.api.SpaceUsage;
 import io.granary.snapshots.api.VolumeStore;
 import io.granary.snapshots.api.VolumeStoreConfig;
 import io.granary.snapshots.api.VolumeStores;
@@ -13,25 +17,27 @@ import java.nio.file.Path;
 
 /**
  * An open capacity pool: a directory holding one chunk store (the dedupe domain) and the
- * volumes kept in it ({@code PATH/store}, {@code PATH/journal}).
+ * volumes kept in it ({@code PATH/store}, {@code PATH/journal}), with its settings. The
+ * volume store enforces the capacity and the overcommit limit, so every front end obeys them.
  */
 public final class Pool implements Closeable {
   private final String name;
   private final Path path;
-  private final String profile;
   private final ChunkStore chunks;
   private final VolumeStore volumes;
+  private volatile PoolSettings settings;
 
-  private Pool(String name, Path path, String profile, ChunkStore chunks, VolumeStore volumes) {
+  private Pool(String name, Path path, PoolSettings settings, ChunkStore chunks,
+      VolumeStore volumes) {
     this.name = name;
     this.path = path;
-    this.profile = profile;
+    this.settings = settings;
     this.chunks = chunks;
     this.volumes = volumes;
   }
 
   /** Opens (creating when absent) the pool in {@code path}; replays nothing until volumes open. */
-  static Pool open(String name, Path path, String profile, VolumeStoreConfig tuning)
+  static Pool open(String name, Path path, PoolSettings settings, VolumeStoreConfig tuning)
       throws IOException {
     Files.createDirectories(path);
     ChunkStore chunks = ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")));
@@ -40,7 +46,9 @@ public final class Pool implements Closeable {
           tuning.dirtyLimitBytes(), tuning.volumeFlushBytes(), tuning.flushInterval(),
           tuning.blockCacheBytes(), tuning.pageCacheBytes(), tuning.flushThreads(),
           tuning.clock());
-      return new Pool(name, path, profile, chunks, VolumeStores.open(chunks, config));
+      Pool p = new Pool(name, path, settings, chunks, VolumeStores.open(chunks, config));
+      p.applyLimits();
+      return p;
     } catch (IOException | RuntimeException e) {
       chunks.close();
       throw e;
@@ -55,8 +63,13 @@ public final class Pool implements Closeable {
     return path;
   }
 
+  public PoolSettings settings() {
+    return settings;
+  }
+
+  /** The default profile of new volumes. */
   public String profile() {
-    return profile;
+    return settings.profile();
   }
 
   public ChunkStore chunks() {
@@ -65,6 +78,37 @@ public final class Pool implements Closeable {
 
   public VolumeStore volumes() {
     return volumes;
+  }
+
+  /** Replaces the settings; a new capacity or overcommit applies to the next write at once. */
+  void settings(PoolSettings s) throws IOException {
+    settings = s;
+    applyLimits();
+  }
+
+  /** The capacity in bytes: the configured one, or the size of the pool's file system. */
+  public long capacity() throws IOException {
+    long c = settings.capacity();
+    return c > 0 ? c : Files.getFileStore(path).getTotalSpace();
+  }
+
+  private void applyLimits() throws IOException {
+    long capacity = capacity();
+    double limit = capacity * settings.overcommit();
+    volumes.setLimits(new SpaceLimits(capacity,
+        limit >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) limit));
+  }
+
+  public PoolUsage usage() throws IOException {
+    ChunkStoreStats s = chunks.stats();
+    SpaceUsage u = volumes.usage();
+    SpaceLimits limits = volumes.limits();
+    PoolSettings p = settings;
+    return new PoolUsage(limits.capacityBytes(), u.storedBytes(), u.dirtyBytes(),
+        s.ingestedBytes(), s.uniqueBytes(), s.diskBytes(), s.chunks(), u.provisionedBytes(),
+        limits.provisionLimitBytes(),
+        AlertLevel.of(u.storedBytes(), limits.capacityBytes(), p.warnPercent(),
+            p.criticalPercent()));
   }
 
   /** Flushes every volume, then closes the volumes and the chunk store. */

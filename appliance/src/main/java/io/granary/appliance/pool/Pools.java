@@ -1,9 +1,14 @@
 package io.granary.appliance.pool;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Profile;
+import io.granary.appliance.policy.Service;
 import io.granary.appliance.problem.Problem;
 import io.granary.appliance.problem.ProblemException;
 import io.granary.snapshots.api.Names;
+import io.granary.snapshots.api.VolumeInfo;
+import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStoreConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -13,14 +18,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The daemon's pools and profiles: those the configuration declares (the {@code default} pool
- * always), plus those created through the API, which {@code DATA/appliance.json} remembers.
- * Thread-safe: changes are serialized.
+ * and profile always), plus those created through the API, which {@code DATA/appliance.json}
+ * remembers. Guards the rule between them: a volume only uses services its pool allows.
+ * Thread-safe: changes are serialized; listeners hear of every policy change.
  */
 public final class Pools implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Pools.class.getName());
@@ -30,9 +39,11 @@ public final class Pools implements AutoCloseable {
   private final VolumeStoreConfig tuning;
   private final Clock clock;
   private final Map<String, Pool> open = new LinkedHashMap<>();
-  private final Map<String, ApplianceState.PoolEntry> entries = new LinkedHashMap<>();
-  private final Map<String, Map<String, Object>> profiles = new LinkedHashMap<>();
-  private final java.util.Set<String> declared = new java.util.HashSet<>();
+  private final Map<String, String> paths = new LinkedHashMap<>();
+  private final Map<String, String> created = new LinkedHashMap<>();
+  private final Map<String, Profile> profiles = new LinkedHashMap<>();
+  private final Set<String> declared = new HashSet<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   private Pools(Path stateFile, VolumeStoreConfig tuning, Clock clock) {
     this.stateFile = stateFile;
@@ -48,27 +59,40 @@ public final class Pools implements AutoCloseable {
         config.volumes().pageCache(), 2, clock);
     Pools p = new Pools(config.data().resolve("appliance.json"), tuning, clock);
     ApplianceState state = ApplianceState.load(p.stateFile);
-    for (ApplianceState.ProfileEntry e : state.profiles()) {
-      p.profiles.put(e.name(), e.settings() == null ? Map.of() : e.settings());
+    for (Profile profile : state.profiles()) {
+      p.profiles.put(profile.name(), profile);
     }
-    p.profiles.putIfAbsent(DEFAULT, Map.of());
+    p.profiles.putIfAbsent(DEFAULT, Profile.defaults(DEFAULT));
+    Map<String, PoolSettings> settings = new LinkedHashMap<>();
     for (ApplianceState.PoolEntry e : state.pools()) {
-      p.entries.put(e.name(), e);
+      settings.put(e.name(), e.settings());
+      p.paths.put(e.name(), e.path());
+      p.created.put(e.name(), e.created());
     }
     Map<String, ApplianceConfig.PoolDeclaration> declarations = new LinkedHashMap<>();
     declarations.put(DEFAULT, new ApplianceConfig.PoolDeclaration(
-        config.data().resolve("pools").resolve(DEFAULT), DEFAULT));
+        config.data().resolve("pools").resolve(DEFAULT), PoolSettings.defaults()));
     declarations.putAll(config.pools());
     for (Map.Entry<String, ApplianceConfig.PoolDeclaration> d : declarations.entrySet()) {
-      Names.check("pool", d.getKey());
-      p.declared.add(d.getKey());
-      p.entries.putIfAbsent(d.getKey(), new ApplianceState.PoolEntry(d.getKey(),
-          d.getValue().path().toString(), d.getValue().profile(), Instant.now(clock).toString()));
+      String name = Names.check("pool", d.getKey());
+      p.declared.add(name);
+      if (!p.paths.containsKey(name)) {
+        settings.put(name, d.getValue().settings());
+        p.paths.put(name, d.getValue().path().toString());
+        p.created.put(name, Instant.now(clock).toString());
+      }
     }
     try {
-      for (ApplianceState.PoolEntry e : p.entries.values()) {
-        p.open.put(e.name(), Pool.open(e.name(), Path.of(e.path()), e.profile(), tuning));
-        LOG.log(Level.INFO, "pool {0} open at {1}", e.name(), e.path());
+      for (Map.Entry<String, PoolSettings> e : settings.entrySet()) {
+        PoolSettings s = e.getValue();
+        if (!p.profiles.containsKey(s.profile())) {
+          LOG.log(Level.WARNING, "pool {0}: default profile {1} does not exist; using default",
+              e.getKey(), s.profile());
+          s = s.withProfile(DEFAULT);
+        }
+        p.open.put(e.getKey(), Pool.open(e.getKey(), Path.of(p.paths.get(e.getKey())), s,
+            tuning));
+        LOG.log(Level.INFO, "pool {0} open at {1}", e.getKey(), p.paths.get(e.getKey()));
       }
       p.save();
     } catch (IOException | RuntimeException e) {
@@ -76,6 +100,11 @@ public final class Pools implements AutoCloseable {
       throw e;
     }
     return p;
+  }
+
+  /** Runs {@code listener} after every change of a profile or of a volume's profile. */
+  public void onPolicyChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   public synchronized List<Pool> list() {
@@ -91,25 +120,43 @@ public final class Pools implements AutoCloseable {
   }
 
   public synchronized String created(String name) {
-    ApplianceState.PoolEntry e = entries.get(name);
-    return e == null ? null : e.created();
+    return created.get(name);
   }
 
-  public synchronized Pool create(String name, Path path, String profile) throws IOException {
+  public synchronized Pool create(String name, Path path, PoolSettings settings)
+      throws IOException {
     Names.check("pool", name);
     if (open.containsKey(name)) {
       throw new ProblemException(Problem.EXISTS, "pool " + name + " already exists");
     }
-    requireProfile(profile);
+    ServiceRules.check(name, settings, profile(settings.profile()), "cannot create pool " + name);
     if (Files.exists(path.resolve("store"))) {
       throw new ProblemException(Problem.EXISTS, path + " already holds a pool");
     }
-    Pool p = Pool.open(name, path, profile, tuning);
+    Pool p = Pool.open(name, path, settings, tuning);
     open.put(name, p);
-    entries.put(name, new ApplianceState.PoolEntry(name, path.toString(), profile,
-        Instant.now(clock).toString()));
+    paths.put(name, path.toString());
+    created.put(name, Instant.now(clock).toString());
     save();
     LOG.log(Level.INFO, "pool {0} created at {1}", name, path);
+    return p;
+  }
+
+  /**
+   * Changes a pool's settings. Refused when its default profile, or the profile of one of its
+   * volumes, would use a service the new settings do not allow.
+   */
+  public synchronized Pool set(String name, PoolSettings settings) throws IOException {
+    Pool p = get(name);
+    String what = "cannot change pool " + name;
+    ServiceRules.check(name, settings, profile(settings.profile()), what);
+    for (VolumeInfo v : p.volumes().list()) {
+      ServiceRules.check(name, settings, profileOf(v), what + " (volume " + v.name() + ")");
+    }
+    p.settings(settings);
+    save();
+    LOG.log(Level.INFO, "pool {0} settings changed: {1}", name, settings);
+    fire();
     return p;
   }
 
@@ -135,7 +182,8 @@ public final class Pools implements AutoCloseable {
       return;
     }
     open.remove(name);
-    entries.remove(name);
+    paths.remove(name);
+    created.remove(name);
     save();
     p.close();
     try (var s = Files.walk(p.path())) {
@@ -146,45 +194,95 @@ public final class Pools implements AutoCloseable {
     LOG.log(Level.INFO, "pool {0} deleted with {1} volumes", name, volumes);
   }
 
+  // ---- volumes and their profiles
+
+  /** The spec of a new volume with {@code profileName} (the pool's default when null). */
+  public synchronized VolumeSpec newVolume(Pool pool, long size, String profileName)
+      throws ProblemException {
+    Profile profile = profile(profileName == null ? pool.profile() : profileName);
+    ServiceRules.check(pool.name(), pool.settings(), profile, "cannot create a volume");
+    return new VolumeSpec(size, profile.blockSize(), profile.codec(), profile.name(),
+        profile.dedupe());
+  }
+
+  /** The profile a volume follows (the default one if its profile was deleted meanwhile). */
+  public synchronized Profile profileOf(VolumeInfo v) {
+    Profile p = profiles.get(v.profile());
+    return p == null ? profiles.get(DEFAULT) : p;
+  }
+
+  /** Puts a volume under another profile: its QoS and data services change at once. */
+  public synchronized VolumeInfo setVolumeProfile(Pool pool, String volume, String profileName)
+      throws IOException {
+    Profile profile = profile(profileName);
+    pool.volumes().info(volume);
+    ServiceRules.check(pool.name(), pool.settings(), profile, "cannot set the profile of "
+        + pool.name() + "/" + volume);
+    pool.volumes().setServices(volume, profile.codec(), profile.dedupe(), profile.name());
+    fire();
+    return pool.volumes().info(volume);
+  }
+
+  /** Refuses an operation on {@code pool} that needs {@code service}. */
+  public void require(Pool pool, Service service, String what) throws ProblemException {
+    ServiceRules.require(pool.name(), pool.settings(), service, what);
+  }
+
   // ---- profiles
 
-  public synchronized Map<String, Map<String, Object>> profiles() {
-    return new LinkedHashMap<>(profiles);
+  public synchronized List<Profile> profiles() {
+    return new ArrayList<>(profiles.values());
   }
 
-  public synchronized Map<String, Object> profile(String name) throws ProblemException {
-    requireProfile(name);
-    return profiles.get(name);
-  }
-
-  private void requireProfile(String name) throws ProblemException {
-    if (!profiles.containsKey(name)) {
+  public synchronized Profile profile(String name) throws ProblemException {
+    Profile p = profiles.get(name);
+    if (p == null) {
       throw new ProblemException(Problem.NOT_FOUND, "profile " + name + " does not exist");
     }
+    return p;
   }
 
-  public synchronized void createProfile(String name, Map<String, Object> settings)
-      throws IOException {
-    Names.check("profile", name);
-    if (profiles.containsKey(name)) {
-      throw new ProblemException(Problem.EXISTS, "profile " + name + " already exists");
+  public synchronized void createProfile(Profile profile) throws IOException {
+    if (profiles.containsKey(profile.name())) {
+      throw new ProblemException(Problem.EXISTS, "profile " + profile.name() + " already exists");
     }
-    profiles.put(name, Map.copyOf(settings));
+    profiles.put(profile.name(), profile);
     save();
   }
 
-  public synchronized Map<String, Object> updateProfile(String name, Map<String, Object> settings)
-      throws IOException {
-    requireProfile(name);
-    Map<String, Object> merged = new LinkedHashMap<>(profiles.get(name));
-    merged.putAll(settings);
-    profiles.put(name, Map.copyOf(merged));
+  /**
+   * Replaces a profile. Refused when a pool whose default it is, or which holds a volume using
+   * it, does not allow a service it now asks for; otherwise every such volume changes at once.
+   */
+  public synchronized Profile updateProfile(Profile changed) throws IOException {
+    String name = changed.name();
+    profile(name);
+    String what = "cannot change profile " + name;
+    Map<Pool, List<String>> users = new LinkedHashMap<>();
+    for (Pool p : open.values()) {
+      if (p.profile().equals(name)) {
+        ServiceRules.check(p.name(), p.settings(), changed, what);
+      }
+      for (VolumeInfo v : p.volumes().list()) {
+        if (v.profile().equals(name)) {
+          ServiceRules.check(p.name(), p.settings(), changed, what);
+          users.computeIfAbsent(p, k -> new ArrayList<>()).add(v.name());
+        }
+      }
+    }
+    profiles.put(name, changed);
     save();
-    return profiles.get(name);
+    for (Map.Entry<Pool, List<String>> e : users.entrySet()) {
+      for (String v : e.getValue()) {
+        e.getKey().volumes().setServices(v, changed.codec(), changed.dedupe(), name);
+      }
+    }
+    fire();
+    return changed;
   }
 
   public synchronized void deleteProfile(String name, boolean dryRun) throws IOException {
-    requireProfile(name);
+    profile(name);
     if (DEFAULT.equals(name)) {
       throw new ProblemException(Problem.BUSY, "the default profile cannot be deleted");
     }
@@ -206,10 +304,24 @@ public final class Pools implements AutoCloseable {
     }
   }
 
+  private void fire() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "a policy listener failed: {0}", e.toString());
+      }
+    }
+  }
+
   private void save() throws IOException {
-    List<ApplianceState.ProfileEntry> ps = new ArrayList<>();
-    profiles.forEach((k, v) -> ps.add(new ApplianceState.ProfileEntry(k, v)));
-    new ApplianceState(1, new ArrayList<>(entries.values()), ps).save(stateFile);
+    List<ApplianceState.PoolEntry> entries = new ArrayList<>();
+    for (Pool p : open.values()) {
+      entries.add(ApplianceState.PoolEntry.of(p.name(), paths.get(p.name()),
+          created.get(p.name()), p.settings()));
+    }
+    new ApplianceState(ApplianceState.VERSION, entries, new ArrayList<>(profiles.values()))
+        .save(stateFile);
   }
 
   /** Closes every pool (each flushes its volumes); reports the first failure after trying all. */

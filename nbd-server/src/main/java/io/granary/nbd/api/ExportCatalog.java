@@ -22,4 +22,9 @@ public interface ExportCatalog {
    * what makes multi-conn safe.
    */
   Volume open(String name) throws IOException;
+
+  /** STUB (being implemented on branch nbd-pacer). */
+  default RequestPacer pacer(String name) throws IOException {
+    return RequestPacer.NONE;
+  }
 }

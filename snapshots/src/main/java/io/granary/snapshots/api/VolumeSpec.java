@@ -5,7 +5,7 @@ package io.granary.snapshots.api;
  * 1 MiB), the codec of its chunks ({@code none}, {@code lz4}, {@code zstd:LEVEL}) and the name of
  * its profile (stored, interpreted by the appliance).
  */
-public record VolumeSpec(long size, int blockSize, String codec, String profile) {
+public record VolumeSpec(long size, int blockSize, String codec, String profile, boolean dedupe) {
   public static final int MIN_BLOCK_SIZE = 4 << 10;
   public static final int MAX_BLOCK_SIZE = 1 << 20;
   /** Chosen by benchmark (BENCHMARKS.md, "Volumes", block size): 3x the random 4 KiB I/O of 64 KiB, as fast sequentially. */
@@ -20,6 +20,10 @@ public record VolumeSpec(long size, int blockSize, String codec, String profile)
       throw new IllegalArgumentException("block size must be a power of two from 4 KiB to 1 MiB, not "
           + blockSize);
     }
+  }
+
+  public VolumeSpec(long size, int blockSize, String codec, String profile) {
+    this(size, blockSize, codec, profile, true);
   }
 
   /** A volume of {@code size} bytes with the default block size, lz4 and the default profile. */

@@ -61,6 +61,15 @@ public interface VolumeStore extends Closeable {
    */
   SpaceReport collectGarbage() throws IOException;
 
+  /** STUB (being implemented on branch snap-limits). */
+  void setLimits(SpaceLimits limits);
+
+  SpaceLimits limits();
+
+  SpaceUsage usage() throws IOException;
+
+  void setServices(String volume, String codec, boolean dedupe, String profile) throws IOException;
+
   /** Flushes every volume and closes the store; open handles become unusable. */
   @Override
   void close() throws IOException;

@@ -532,4 +532,33 @@ public final class DefaultVolumeStore implements VolumeStore {
       throw e.getCause();
     }
   }
+
+  // STUB (being implemented on branch snap-limits)
+  private volatile io.granary.snapshots.api.SpaceLimits limits =
+      io.granary.snapshots.api.SpaceLimits.UNLIMITED;
+
+  @Override
+  public void setLimits(io.granary.snapshots.api.SpaceLimits l) {
+    limits = l;
+  }
+
+  @Override
+  public io.granary.snapshots.api.SpaceLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public io.granary.snapshots.api.SpaceUsage usage() throws IOException {
+    long provisioned = 0;
+    for (VolumeInfo v : list()) {
+      provisioned += v.size();
+    }
+    return new io.granary.snapshots.api.SpaceUsage(ctx.store.stats().storedBytes(),
+        ctx.budget.used(), provisioned);
+  }
+
+  @Override
+  public void setServices(String volume, String codec, boolean dedupe, String profile) {
+    throw new UnsupportedOperationException("not yet");
+  }
 }

@@ -1,0 +1,40 @@
+package io.granary.appliance.pool;
+
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Profile;
+import io.granary.appliance.policy.Service;
+import io.granary.appliance.problem.Problem;
+import io.granary.appliance.problem.ProblemException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The rule between pools and profiles: a volume may only use the services its pool allows. */
+final class ServiceRules {
+  private ServiceRules() {}
+
+  /** Refuses {@code profile} on a volume of {@code pool} if it asks for a service not allowed. */
+  static void check(String pool, PoolSettings settings, Profile profile, String what)
+      throws ProblemException {
+    Set<Service> missing = EnumSet.copyOf(profile.services().isEmpty()
+        ? EnumSet.noneOf(Service.class) : profile.services());
+    missing.removeAll(settings.services());
+    if (!missing.isEmpty()) {
+      throw new ProblemException(Problem.FORBIDDEN, what + ": profile " + profile.name()
+          + " uses " + String.join(", ", Service.labels(missing)) + ", which pool " + pool
+          + " does not allow (it allows: " + allowed(settings) + ")");
+    }
+  }
+
+  /** Refuses an operation that needs a service the pool does not allow. */
+  static void require(String pool, PoolSettings settings, Service service, String what)
+      throws ProblemException {
+    if (!settings.allows(service)) {
+      throw new ProblemException(Problem.FORBIDDEN, what + ": pool " + pool + " does not allow "
+          + service.label() + " (it allows: " + allowed(settings) + ")");
+    }
+  }
+
+  private static String allowed(PoolSettings s) {
+    return s.services().isEmpty() ? "nothing" : String.join(", ", Service.labels(s.services()));
+  }
+}
