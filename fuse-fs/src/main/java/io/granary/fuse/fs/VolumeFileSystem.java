@@ -85,12 +85,12 @@ public final class VolumeFileSystem {
         throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
       }
       return files.add(key(p) + "@" + p.snapshot(),
-          store(p.pool()).openSnapshot(p.volume(), p.snapshot()), false);
+          serve(p.pool(), store(p.pool()).openSnapshot(p.volume(), p.snapshot())), false);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
       throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
-    return files.add(key(p), store(p.pool()).open(p.volume()), write);
+    return files.add(key(p), serve(p.pool(), store(p.pool()).open(p.volume())), write);
   }
 
   /** Creates a volume of size 0 with the pool's default profile and opens it for writing. */
@@ -102,7 +102,7 @@ public final class VolumeFileSystem {
     }
     VolumeStore store = store(p.pool());
     store.create(p.volume(), namespace.newVolume(p.pool(), 0));
-    return files.add(key(p), store.open(p.volume()), true);
+    return files.add(key(p), serve(p.pool(), store.open(p.volume())), true);
   }
 
   /** Reads up to {@code len} bytes; fewer at the end of the file, 0 past it. */
@@ -222,6 +222,16 @@ public final class VolumeFileSystem {
 
   private static String key(FsPath p) {
     return p.pool() + "/" + p.volume();
+  }
+
+  /** The handle an open file's I/O goes through; {@code volume} is closed if that fails. */
+  private Volume serve(String pool, Volume volume) throws IOException {
+    try {
+      return namespace.serve(pool, volume);
+    } catch (IOException | RuntimeException e) {
+      volume.close();
+      throw e;
+    }
   }
 
   /** The pool's store; an unknown pool is the namespace's NoSuchVolumeException (ENOENT). */
