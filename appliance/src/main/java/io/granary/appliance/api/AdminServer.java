@@ -2,6 +2,7 @@ package io.granary.appliance.api;
 
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.HostPort;
+import io.granary.appliance.metrics.Metrics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -21,7 +23,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The admin API's listeners: the Unix socket in the data directory (mode 0600, or 0660 with
- * the admin group) and, when configured, a TCP listener with TLS and a bearer token.
+ * the admin group) and, when configured, a TCP listener with TLS and a bearer token. Both
+ * serve the JSON API and the Prometheus metrics at {@code /metrics}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
@@ -34,7 +37,9 @@ public final class AdminServer implements AutoCloseable {
     this.socket = socket;
   }
 
-  public static AdminServer start(ApplianceConfig config, Router router) throws Exception {
+  /** Serves {@code router}'s API and {@code metrics} at {@code /metrics} on every listener. */
+  public static AdminServer start(ApplianceConfig config, Router router, Metrics metrics)
+      throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("granary-admin");
     threads.setDaemon(true);
@@ -54,7 +59,9 @@ public final class AdminServer implements AutoCloseable {
         new HttpConnectionFactory());
     uds.setUnixDomainPath(socket);
     server.addConnector(uds);
-    server.setHandler(new ApiHandler(router, new PeerAccess(config.adminGroup()), token));
+    Admission admission = new Admission(new PeerAccess(config.adminGroup()), token);
+    server.setHandler(new Handler.Sequence(new MetricsHandler(metrics, admission),
+        new ApiHandler(router, admission)));
     server.start();
     restrict(socket, config.adminGroup());
     AdminServer admin = new AdminServer(server, socket);

@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,13 +27,11 @@ final class ApiHandler extends Handler.Abstract {
   private static final int MAX_BODY = 1 << 20;
 
   private final Router router;
-  private final PeerAccess peers;
-  private final byte[] token;
+  private final Admission admission;
 
-  ApiHandler(Router router, PeerAccess peers, String token) {
+  ApiHandler(Router router, Admission admission) {
     this.router = router;
-    this.peers = peers;
-    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.admission = admission;
   }
 
   @Override
@@ -43,7 +40,7 @@ final class ApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     String path = request.getHttpURI().getPath();
     try {
-      admit(request);
+      admission.admit(request);
       Router.Match m = router.match(method, path);
       reply = m.route().handle(new ApiRequest(method, path, m.params(), query(request),
           body(request)));
@@ -52,24 +49,6 @@ final class ApiHandler extends Handler.Abstract {
     }
     write(response, callback, reply);
     return true;
-  }
-
-  private void admit(Request request) throws Exception {
-    Object transport = request.getConnectionMetaData().getConnection().getEndPoint()
-        .getTransport();
-    if (token != null && request.isSecure()) {
-      String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      byte[] given = auth != null && auth.startsWith("Bearer ")
-          ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-      if (!MessageDigest.isEqual(given, token)) {
-        throw new ProblemException(Problem.FORBIDDEN, "a valid bearer token is required");
-      }
-      return;
-    }
-    if (peers.admit(transport) == null) {
-      throw new ProblemException(Problem.FORBIDDEN,
-          "only root, the daemon's user and the admin group may use this socket");
-    }
   }
 
   private static Map<String, String> query(Request request) {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param nbd the NBD listener, or {@code null} for none
  * @param mount the FUSE mount point, or {@code null} for none
  * @param adminTcp the optional TCP admin listener, or {@code null}
+ * @param metricsListen {@code HOST:PORT} of the plain-HTTP Prometheus listener, or {@code null}
+ *     for none (metrics are always on the admin API)
  */
 public record ApplianceConfig(
     Path data,
@@ -24,6 +26,7 @@ public record ApplianceConfig(
     Path adminSocket,
     String adminGroup,
     AdminTcp adminTcp,
+    String metricsListen,
     Volumes volumes,
     Map<String, PoolDeclaration> pools) {
 

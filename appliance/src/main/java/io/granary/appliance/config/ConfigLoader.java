@@ -20,7 +20,8 @@ public final class ConfigLoader {
   /** Command-line values that win over the file; null fields are not given. */
   public record Overrides(Path data, String nbdListen, String mount) {}
 
-  private static final Set<String> TOP = Set.of("data", "nbd", "fuse", "admin", "volumes", "pools");
+  private static final Set<String> TOP = Set.of("data", "nbd", "fuse", "admin", "metrics", "volumes",
+      "pools");
 
   private ConfigLoader() {}
 
@@ -52,6 +53,12 @@ public final class ConfigLoader {
           text(admin, "tls-keystore-password", ""), data.resolve(admin.get("token-file").asText()));
     }
 
+    JsonNode metrics = section(root, "metrics", Set.of("listen"));
+    String metricsListen = text(metrics, "listen", null);
+    if (metricsListen != null) {
+      HostPort.parse("metrics.listen", metricsListen);
+    }
+
     JsonNode vol = section(root, "volumes", Set.of("dirty-limit", "volume-flush",
         "flush-interval", "block-cache", "page-cache"));
     ApplianceConfig.Volumes volumes = new ApplianceConfig.Volumes(
@@ -70,7 +77,7 @@ public final class ConfigLoader {
     return new ApplianceConfig(data, nbd,
         "none".equals(mount) ? null : data.resolve(mount),
         data.resolve(text(admin, "socket", "admin.sock")), text(admin, "group", null), tcp,
-        volumes, pools);
+        metricsListen, volumes, pools);
   }
 
   private static JsonNode read(Path file) throws IOException {

@@ -3,12 +3,18 @@ package io.granary.appliance.daemon;
 import io.granary.appliance.api.AdminRoutes;
 import io.granary.appliance.api.AdminServer;
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.config.HostPort;
 import io.granary.appliance.export.FuseFrontEnd;
 import io.granary.appliance.export.NbdFrontEnd;
+import io.granary.appliance.export.PoolExports;
+import io.granary.appliance.export.PoolFiles;
+import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -16,8 +22,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 
 /**
- * A running granaryd: the lock on its data directory, the pools, the tasks, the NBD listener
- * and the admin API.
+ * A running granaryd: the lock on its data directory, the pools (with their volumes' QoS
+ * throttles and metrics), the tasks, the NBD listener, the FUSE mount, the admin API and the
+ * optional metrics listener.
  * Starts in that order and stops in the reverse one, so a clean stop has flushed every volume
  * before the lock is released.
  */
@@ -30,15 +37,17 @@ public final class Daemon implements AutoCloseable {
   private final NbdServer nbd;
   private final FuseMount mount;
   private final AdminServer admin;
+  private final Closeable metricsListener;
 
   private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, FuseMount mount,
-      AdminServer admin) {
+      AdminServer admin, Closeable metricsListener) {
     this.lock = lock;
     this.pools = pools;
     this.tasks = tasks;
     this.nbd = nbd;
     this.mount = mount;
     this.admin = admin;
+    this.metricsListener = metricsListener;
   }
 
   public static Daemon start(ApplianceConfig config, String version) throws Exception {
@@ -51,20 +60,35 @@ public final class Daemon implements AutoCloseable {
     Tasks tasks = null;
     NbdServer nbd = null;
     FuseMount mount = null;
+    AdminServer admin = null;
     try {
       Clock clock = Clock.systemUTC();
       pools = Pools.open(config, clock);
+      Throttles throttles = Throttles.over(pools, System::nanoTime);
+      Metrics metrics = Metrics.create(pools, throttles);
       tasks = new Tasks(clock, 2);
-      nbd = NbdFrontEnd.start(config.nbd(), pools);
-      mount = FuseFrontEnd.start(config.mount(), pools);
-      AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
-          mount, version));
+      nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
+      if (nbd != null) {
+        metrics.nbdConnections(nbd::connections);
+      }
+      mount = FuseFrontEnd.start(config.mount(), new PoolFiles(pools, throttles, metrics));
+      admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
+          mount, version), metrics);
+      Closeable metricsListener = config.metricsListen() == null ? null
+          : metrics.listen(HostPort.parse("metrics.listen", config.metricsListen()));
       LOG.log(Level.INFO, "NBD: {0}", nbd == null ? "off" : "serving every volume on "
           + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
       LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
           + mount.mountPoint());
-      return new Daemon(lock, pools, tasks, nbd, mount, admin);
+      return new Daemon(lock, pools, tasks, nbd, mount, admin, metricsListener);
     } catch (Exception e) {
+      if (admin != null) {
+        try {
+          admin.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       if (mount != null) {
         mount.close();
       }
@@ -87,6 +111,9 @@ public final class Daemon implements AutoCloseable {
   public void close() throws Exception {
     LOG.log(Level.INFO, "stopping: flushing every volume");
     try {
+      if (metricsListener != null) {
+        metricsListener.close();
+      }
       admin.close();
       if (mount != null) {
         mount.close();

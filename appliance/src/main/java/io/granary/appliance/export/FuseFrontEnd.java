@@ -1,8 +1,8 @@
 package io.granary.appliance.export;
 
-import io.granary.appliance.pool.Pools;
 import io.granary.fuse.api.FuseMount;
 import io.granary.fuse.api.FuseMounts;
+import io.granary.fuse.api.FuseNamespace;
 import io.granary.fuse.api.MountConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ public final class FuseFrontEnd {
   private FuseFrontEnd() {}
 
   /** The mount, or {@code null} when it is off or cannot be made here. */
-  public static FuseMount start(Path mountPoint, Pools pools) {
+  public static FuseMount start(Path mountPoint, FuseNamespace namespace) {
     if (mountPoint == null) {
       return null;
     }
@@ -29,7 +29,7 @@ public final class FuseFrontEnd {
       return null;
     }
     try {
-      return FuseMounts.mount(new MountConfig(mountPoint, false), new PoolFiles(pools));
+      return FuseMounts.mount(new MountConfig(mountPoint, false), namespace);
     } catch (IOException | RuntimeException | LinkageError e) {
       LOG.warning("not mounting volumes as files at " + mountPoint + ": " + e.getMessage()
           + " (is libfuse2 installed? apt-get install libfuse2 fuse3)");

@@ -2,7 +2,7 @@ package io.granary.appliance.export;
 
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.HostPort;
-import io.granary.appliance.pool.Pools;
+import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.NbdServers;
@@ -11,12 +11,13 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts the NBD listener the configuration asks for, over every pool. */
+/** Starts the NBD listener the configuration asks for, over the appliance's exports. */
 public final class NbdFrontEnd {
   private NbdFrontEnd() {}
 
   /** The running server, or {@code null} when NBD is off. */
-  public static NbdServer start(ApplianceConfig.Nbd nbd, Pools pools) throws IOException {
+  public static NbdServer start(ApplianceConfig.Nbd nbd, ExportCatalog exports)
+      throws IOException {
     if (nbd == null) {
       return null;
     }
@@ -26,6 +27,6 @@ public final class NbdFrontEnd {
     }
     NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
         nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout());
-    return NbdServers.start(config, new PoolExports(pools));
+    return NbdServers.start(config, exports);
   }
 }

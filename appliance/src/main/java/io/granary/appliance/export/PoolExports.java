@@ -1,10 +1,14 @@
 package io.granary.appliance.export;
 
+import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.problem.ProblemException;
+import io.granary.appliance.qos.Throttles;
+import io.granary.appliance.qos.VolumeThrottle;
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.ExportInfo;
+import io.granary.nbd.api.RequestPacer;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
@@ -17,12 +21,18 @@ import java.util.Optional;
 /**
  * Every volume of every pool as an NBD export, {@code POOL/VOLUME}, and every snapshot as a
  * read-only one, {@code POOL/VOLUME@SNAP}. Looked up live, so new volumes appear at once.
+ * Opened exports are metered, and paced by their volume's QoS throttle (a snapshot export's
+ * I/O is its volume's).
  */
 public final class PoolExports implements ExportCatalog {
   private final Pools pools;
+  private final Throttles throttles;
+  private final Metrics metrics;
 
-  public PoolExports(Pools pools) {
+  public PoolExports(Pools pools, Throttles throttles, Metrics metrics) {
     this.pools = pools;
+    this.throttles = throttles;
+    this.metrics = metrics;
   }
 
   @Override
@@ -76,8 +86,20 @@ public final class PoolExports implements ExportCatalog {
     } catch (ProblemException e) {
       throw new NoSuchVolumeException(e.getMessage());
     }
-    return n.snapshot() == null ? p.volumes().open(n.volume())
+    Volume v = n.snapshot() == null ? p.volumes().open(n.volume())
         : p.volumes().openSnapshot(n.volume(), n.snapshot());
+    return metrics.metered(n.pool(), n.volume(), v);
+  }
+
+  /** The volume's throttle: its budget is shared with every other connection and open file. */
+  @Override
+  public RequestPacer pacer(String name) throws IOException {
+    ExportName n = ExportName.parse(name);
+    if (n == null) {
+      throw new NoSuchVolumeException("no export named " + name);
+    }
+    VolumeThrottle throttle = throttles.of(n.pool(), n.volume());
+    return throttle::delayNanos;
   }
 
   private static ExportInfo volume(Pool p, VolumeInfo v) {
