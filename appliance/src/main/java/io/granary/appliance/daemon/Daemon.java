@@ -6,6 +6,7 @@ import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.export.FuseFrontEnd;
 import io.granary.appliance.export.NbdFrontEnd;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.schedule.PolicyScheduler;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
@@ -14,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A running granaryd: the lock on its data directory, the pools, the tasks, the NBD listener
@@ -23,6 +25,8 @@ import java.time.Clock;
  */
 public final class Daemon implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+  /** How often automatic snapshots and pool alerts are looked at, in real time. */
+  private static final Duration SCHEDULER_PERIOD = Duration.ofSeconds(15);
 
   private final DaemonLock lock;
   private final Pools pools;
@@ -30,18 +34,29 @@ public final class Daemon implements AutoCloseable {
   private final NbdServer nbd;
   private final FuseMount mount;
   private final AdminServer admin;
+  private final PolicyScheduler scheduler;
 
-  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, FuseMount mount,
-      AdminServer admin) {
+  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, PolicyScheduler scheduler,
+      NbdServer nbd, FuseMount mount, AdminServer admin) {
     this.lock = lock;
     this.pools = pools;
     this.tasks = tasks;
+    this.scheduler = scheduler;
     this.nbd = nbd;
     this.mount = mount;
     this.admin = admin;
   }
 
   public static Daemon start(ApplianceConfig config, String version) throws Exception {
+    return start(config, version, 1);
+  }
+
+  /**
+   * Starts with time running {@code clockSpeed} times faster than real time (tests of the
+   * automatic snapshots); 1 is real time.
+   */
+  public static Daemon start(ApplianceConfig config, String version, double clockSpeed)
+      throws Exception {
     if (!Files.exists(config.data())) {
       Files.createDirectories(config.data(), PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString(config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
@@ -49,12 +64,15 @@ public final class Daemon implements AutoCloseable {
     DaemonLock lock = DaemonLock.acquire(config.data());
     Pools pools = null;
     Tasks tasks = null;
+    PolicyScheduler scheduler = null;
     NbdServer nbd = null;
     FuseMount mount = null;
     try {
-      Clock clock = Clock.systemUTC();
+      Clock clock = clockSpeed == 1 ? Clock.systemUTC() : new ScaledClock(clockSpeed);
       pools = Pools.open(config, clock);
       tasks = new Tasks(clock, 2);
+      scheduler = PolicyScheduler.start(pools, clock, Duration.ofMillis(
+          Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
       nbd = NbdFrontEnd.start(config.nbd(), pools);
       mount = FuseFrontEnd.start(config.mount(), pools);
       AdminServer admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
@@ -63,7 +81,7 @@ public final class Daemon implements AutoCloseable {
           + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
       LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
           + mount.mountPoint());
-      return new Daemon(lock, pools, tasks, nbd, mount, admin);
+      return new Daemon(lock, pools, tasks, scheduler, nbd, mount, admin);
     } catch (Exception e) {
       if (mount != null) {
         mount.close();
@@ -73,6 +91,9 @@ public final class Daemon implements AutoCloseable {
       }
       if (tasks != null) {
         tasks.close();
+      }
+      if (scheduler != null) {
+        scheduler.close();
       }
       if (pools != null) {
         pools.close();
@@ -96,6 +117,7 @@ public final class Daemon implements AutoCloseable {
         nbd.close();
       }
       tasks.close();
+      scheduler.close();
       pools.close();
       LOG.log(Level.INFO, "stopped cleanly");
     } finally {
