@@ -157,8 +157,9 @@ class ApplianceIT {
   @Test
   void poolsAndProfilesLiveInTheirOwnDirectoriesAndState() throws Exception {
     Path disk2 = tmp.resolve("disk2/tank");
-    cli.ok("profile", "create", "gold", "codec=zstd:3", "iops=500");
-    cli.ok("pool", "create", "tank", "--path", disk2.toString(), "--profile", "gold");
+    cli.ok("profile", "create", "gold", "--codec", "zstd:3", "--iops", "500");
+    cli.ok("pool", "create", "tank", "--path", disk2.toString(), "--capacity", "1G",
+        "--profile", "gold");
     cli.ok("volume", "create", "tank/db", "--size", "10G");
     assertEquals("gold", json("volume", "show", "tank/db").get("volume").get("profile").asText());
     assertTrue(Files.isDirectory(disk2.resolve("store")));
@@ -167,7 +168,7 @@ class ApplianceIT {
     JsonNode pools = json("pool", "list");
     assertEquals(2, pools.size());
     assertEquals(2, cli.ok("pool", "list", "-H").out().lines().count());
-    assertEquals(500, json("profile", "show", "gold").get("settings").get("iops").asInt());
+    assertEquals(500, json("profile", "show", "gold").get("iops").asInt());
     assertEquals(1, cli.run("pool", "delete", "tank").exit(), "a pool with volumes needs -r");
     cli.ok("pool", "delete", "-r", "tank");
     assertTrue(!Files.exists(disk2));

@@ -48,6 +48,11 @@ final class DaemonProcess implements AutoCloseable {
     return this;
   }
 
+  /** Everything the daemon logged, across restarts. */
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
   /** SIGTERM, as systemd stops it; returns the exit code. */
   int stop() throws Exception {
     process.destroy();

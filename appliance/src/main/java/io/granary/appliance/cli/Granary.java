@@ -3,6 +3,7 @@ package io.granary.appliance.cli;
 import io.granary.appliance.cli.pool.PoolCreate;
 import io.granary.appliance.cli.pool.PoolDelete;
 import io.granary.appliance.cli.pool.PoolList;
+import io.granary.appliance.cli.pool.PoolSet;
 import io.granary.appliance.cli.pool.PoolShow;
 import io.granary.appliance.cli.profile.ProfileCreate;
 import io.granary.appliance.cli.profile.ProfileDelete;
@@ -22,6 +23,7 @@ import io.granary.appliance.cli.volume.VolumeDelete;
 import io.granary.appliance.cli.volume.VolumeList;
 import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
+import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
 import io.granary.appliance.daemon.Version;
 import picocli.CommandLine;
@@ -39,13 +41,14 @@ import picocli.CommandLine.Command;
 public final class Granary {
   /** {@code granary pool ...}. */
   @Command(name = "pool", description = "Capacity pools.", mixinStandardHelpOptions = true,
-      subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolDelete.class})
+      subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class,
+          PoolDelete.class})
   static final class Pool {}
 
   /** {@code granary volume ...}. */
   @Command(name = "volume", description = "Volumes.", mixinStandardHelpOptions = true,
       subcommands = {VolumeCreate.class, VolumeList.class, VolumeShow.class, VolumeResize.class,
-          VolumeRename.class, VolumeDelete.class, VolumeClone.class})
+          VolumeRename.class, VolumeSet.class, VolumeDelete.class, VolumeClone.class})
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */

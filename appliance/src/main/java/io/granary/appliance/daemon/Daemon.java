@@ -11,6 +11,7 @@ import io.granary.appliance.export.PoolFiles;
 import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.qos.Throttles;
+import io.granary.appliance.schedule.PolicyScheduler;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
@@ -20,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A running granaryd: the lock on its data directory, the pools (with their volumes' QoS
@@ -30,6 +32,8 @@ import java.time.Clock;
  */
 public final class Daemon implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+  /** How often automatic snapshots and pool alerts are looked at, in real time. */
+  private static final Duration SCHEDULER_PERIOD = Duration.ofSeconds(15);
 
   private final DaemonLock lock;
   private final Pools pools;
@@ -37,13 +41,15 @@ public final class Daemon implements AutoCloseable {
   private final NbdServer nbd;
   private final FuseMount mount;
   private final AdminServer admin;
+  private final PolicyScheduler scheduler;
   private final Closeable metricsListener;
 
-  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, NbdServer nbd, FuseMount mount,
-      AdminServer admin, Closeable metricsListener) {
+  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, PolicyScheduler scheduler,
+      NbdServer nbd, FuseMount mount, AdminServer admin, Closeable metricsListener) {
     this.lock = lock;
     this.pools = pools;
     this.tasks = tasks;
+    this.scheduler = scheduler;
     this.nbd = nbd;
     this.mount = mount;
     this.admin = admin;
@@ -51,6 +57,15 @@ public final class Daemon implements AutoCloseable {
   }
 
   public static Daemon start(ApplianceConfig config, String version) throws Exception {
+    return start(config, version, 1);
+  }
+
+  /**
+   * Starts with time running {@code clockSpeed} times faster than real time (tests of the
+   * automatic snapshots); 1 is real time.
+   */
+  public static Daemon start(ApplianceConfig config, String version, double clockSpeed)
+      throws Exception {
     if (!Files.exists(config.data())) {
       Files.createDirectories(config.data(), PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString(config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
@@ -58,15 +73,18 @@ public final class Daemon implements AutoCloseable {
     DaemonLock lock = DaemonLock.acquire(config.data());
     Pools pools = null;
     Tasks tasks = null;
+    PolicyScheduler scheduler = null;
     NbdServer nbd = null;
     FuseMount mount = null;
     AdminServer admin = null;
     try {
-      Clock clock = Clock.systemUTC();
+      Clock clock = clockSpeed == 1 ? Clock.systemUTC() : new ScaledClock(clockSpeed);
       pools = Pools.open(config, clock);
       Throttles throttles = Throttles.over(pools, System::nanoTime);
       Metrics metrics = Metrics.create(pools, throttles);
       tasks = new Tasks(clock, 2);
+      scheduler = PolicyScheduler.start(pools, clock, Duration.ofMillis(
+          Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
       nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
       if (nbd != null) {
         metrics.nbdConnections(nbd::connections);
@@ -80,7 +98,7 @@ public final class Daemon implements AutoCloseable {
           + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
       LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
           + mount.mountPoint());
-      return new Daemon(lock, pools, tasks, nbd, mount, admin, metricsListener);
+      return new Daemon(lock, pools, tasks, scheduler, nbd, mount, admin, metricsListener);
     } catch (Exception e) {
       if (admin != null) {
         try {
@@ -97,6 +115,9 @@ public final class Daemon implements AutoCloseable {
       }
       if (tasks != null) {
         tasks.close();
+      }
+      if (scheduler != null) {
+        scheduler.close();
       }
       if (pools != null) {
         pools.close();
@@ -123,6 +144,7 @@ public final class Daemon implements AutoCloseable {
         nbd.close();
       }
       tasks.close();
+      scheduler.close();
       pools.close();
       LOG.log(Level.INFO, "stopped cleanly");
     } finally {

@@ -32,6 +32,10 @@ public final class Granaryd implements Callable<Integer> {
       description = "FUSE mount point, or 'none' (default DATA/mnt).")
   String mount;
 
+  @Option(names = "--clock-speed", hidden = true, defaultValue = "1",
+      description = "For tests: the daemon's clock runs this many times faster.")
+  double clockSpeed;
+
   public static void main(String[] args) {
     System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
     LogFormat.install();
@@ -49,7 +53,10 @@ public final class Granaryd implements Callable<Integer> {
     Path defaultData = Path.of(env != null && !env.isEmpty() ? env : "var");
     ApplianceConfig cfg = ConfigLoader.load(config,
         new ConfigLoader.Overrides(data, nbdListen, mount), defaultData);
-    Daemon daemon = Daemon.start(cfg, Version.current());
+    if (!(clockSpeed >= 1)) {
+      throw new IllegalArgumentException("--clock-speed must be 1 or more");
+    }
+    Daemon daemon = Daemon.start(cfg, Version.current(), clockSpeed);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

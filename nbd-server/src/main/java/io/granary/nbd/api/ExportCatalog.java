@@ -23,7 +23,12 @@ public interface ExportCatalog {
    */
   Volume open(String name) throws IOException;
 
-  /** STUB (being implemented on branch nbd-pacer). */
+  /**
+   * The pacer for I/O on that export, asked once when a connection starts transmission on it.
+   * The same pacer object may be shared by every connection to the volume, so that its limits
+   * are the volume's and can change while connections stay open. On failure the connection
+   * runs unpaced (and the failure is logged). None by default.
+   */
   default RequestPacer pacer(String name) throws IOException {
     return RequestPacer.NONE;
   }

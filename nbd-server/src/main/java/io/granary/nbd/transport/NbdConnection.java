@@ -1,6 +1,7 @@
 package io.granary.nbd.transport;
 
 import io.granary.nbd.api.ExportCatalog;
+import io.granary.nbd.api.RequestPacer;
 import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.protocol.Greeting;
 import io.granary.nbd.protocol.HandshakeFlags;
@@ -39,7 +40,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * One client connection: feeds decoded frames to the handshake, then the transmission session,
  * and moves their replies to the socket. Requests run on the shared I/O executor so that an
- * idle connection costs no thread; the event loop only decodes, dispatches and writes.
+ * idle connection costs no thread; the event loop only decodes, dispatches and writes. A
+ * request its export's pacer delays waits on the event loop's timer ({@link PacingGate}), not
+ * on an I/O thread, and counts against the in-flight budget meanwhile.
  * Everything but {@link #completed} runs on the channel's event loop.
  */
 final class NbdConnection extends ChannelInboundHandlerAdapter {
@@ -62,6 +65,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private ClientIdentity client;
   private HandshakeSession handshake;
   private TransmissionSession transmission;
+  private PacingGate pacing;
   private ScheduledFuture<?> handshakeTimer;
   private long inFlightBytes;
   private int inFlightRequests;
@@ -178,10 +182,23 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private void enterTransmission(OptionOutcome outcome) {
     handshakeTimer.cancel(false);
     transmission = new TransmissionSession(outcome.transmission(), client.toString());
+    String export = transmission.export().name();
+    pacing = new PacingGate(pacerFor(export), ctx.executor(), export + " for " + client);
     handshake = null;
     decoder.phase(NbdFrameDecoder.Phase.TRANSMISSION);
     send(outcome.replies());
     LOG.fine(() -> client + " opened " + transmission.export().name());
+  }
+
+  /** The export's pacer; none if the catalog cannot say, since the client already has GO's ACK. */
+  private RequestPacer pacerFor(String export) {
+    try {
+      RequestPacer pacer = catalog.pacer(export);
+      return pacer == null ? RequestPacer.NONE : pacer;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "no pacer for " + export + "; " + client + " runs unpaced", e);
+      return RequestPacer.NONE;
+    }
   }
 
   private void onRequest(Frame.Request frame) {
@@ -205,7 +222,19 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     }
     TransmissionSession session = transmission;
     try {
-      io.execute(() -> session.serve(request, frame.payload(), parts -> reply(parts, cost)));
+      // A held request stays counted in flight: the bound still stops reading (TCP
+      // backpressure on a throttled client) and DISC still waits for it.
+      pacing.admit(request, () -> dispatch(session, frame, cost), () -> completed(cost));
+    } catch (RejectedExecutionException e) {
+      // The event loop is shutting down with the server.
+      completed(cost);
+      ctx.close();
+    }
+  }
+
+  private void dispatch(TransmissionSession session, Frame.Request frame, long cost) {
+    try {
+      io.execute(() -> session.serve(frame.request(), frame.payload(), parts -> reply(parts, cost)));
     } catch (RejectedExecutionException e) {
       // The server is shutting down.
       completed(cost);
@@ -286,6 +315,9 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     closed = true;
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
+    }
+    if (pacing != null) {
+      pacing.dropAll();
     }
     if (inFlightRequests == 0) {
       releaseVolume();

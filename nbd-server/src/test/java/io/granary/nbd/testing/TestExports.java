@@ -8,6 +8,7 @@ import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.NbdServers;
+import io.granary.nbd.api.RequestPacer;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
@@ -21,11 +22,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One pool named {@code test} in a temporary directory, exported the way the appliance does:
- * {@code test/VOLUME} and {@code test/VOLUME@SNAP}. Starts NBD servers over it for tests.
+ * {@code test/VOLUME} and {@code test/VOLUME@SNAP}. Starts NBD servers over it for tests, and
+ * paces the exports a test asks it to.
  */
 public final class TestExports implements ExportCatalog, AutoCloseable {
   public static final String POOL = "test";
@@ -33,6 +37,7 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   private final ChunkStore chunks;
   private final VolumeStore volumes;
   private final List<NbdServer> servers = new ArrayList<>();
+  private final Map<String, RequestPacer> pacers = new ConcurrentHashMap<>();
 
   public TestExports(Path dir) throws IOException {
     this(ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
@@ -53,6 +58,11 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   public String create(String name, long size) throws IOException {
     volumes.create(name, VolumeSpec.ofSize(size));
     return POOL + "/" + name;
+  }
+
+  /** Paces connections to {@code export} that start transmission from now on. */
+  public void pace(String export, RequestPacer pacer) {
+    pacers.put(export, pacer);
   }
 
   /** A server on a free loopback port with {@code config}'s other settings. */
@@ -117,6 +127,11 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
     }
     int at = local.indexOf('@');
     return at < 0 ? volumes.open(local) : volumes.openSnapshot(local.substring(0, at), local.substring(at + 1));
+  }
+
+  @Override
+  public RequestPacer pacer(String name) {
+    return pacers.getOrDefault(name, RequestPacer.NONE);
   }
 
   private static String local(String name) {

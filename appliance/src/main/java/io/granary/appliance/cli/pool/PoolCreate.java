@@ -2,15 +2,17 @@ package io.granary.appliance.cli.pool;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.SizeConverter;
 import io.granary.snapshots.api.Names;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code granary pool create NAME [--path DIR] [--profile P]}. */
+/** {@code granary pool create NAME --capacity SIZE [--path DIR] [--overcommit R] ...}. */
 @Command(name = "create", mixinStandardHelpOptions = true,
     description = "Create a capacity pool in a directory (on any disk).")
 public final class PoolCreate extends ApiCommand {
@@ -20,14 +22,20 @@ public final class PoolCreate extends ApiCommand {
   @Option(names = "--path", paramLabel = "DIR", description = "Its directory (default DATA/pools/NAME).")
   Path path;
 
-  @Option(names = "--profile", paramLabel = "PROFILE", description = "Default profile of its volumes.")
-  String profile;
+  @Option(names = "--capacity", required = true, paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "Physical capacity: bytes stored after dedupe and compression, e.g. 2T.")
+  long capacity;
+
+  @Mixin
+  PoolOptions settings;
 
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
       throw new IllegalArgumentException("invalid pool name '" + name + "'");
     }
+    settings.fields(capacity);
     return "create pool " + name;
   }
 
@@ -38,9 +46,7 @@ public final class PoolCreate extends ApiCommand {
     if (path != null) {
       body.put("path", path.toAbsolutePath().toString());
     }
-    if (profile != null) {
-      body.put("profile", profile);
-    }
+    body.putAll(settings.fields(capacity));
     var p = api.post("/api/v1/pools", body);
     if (output.json) {
       printJson(p);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** {@code granary pool list}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List pools with their space use.")
+    description = "List pools with their capacity, use and alert state.")
 public final class PoolList extends ApiCommand {
   @Override
   protected String action() {
@@ -23,14 +23,14 @@ public final class PoolList extends ApiCommand {
       printJson(list);
       return;
     }
-    Table t = new Table("NAME", "VOLUMES", "LOGICAL", "STORED", "ON DISK", "DEDUPE", "COMPRESS", "PATH");
+    Table t = new Table("NAME", "CAPACITY", "USED", "USE%", "ALERT", "PROVISIONED", "VOLUMES",
+        "PROFILE", "PATH");
     for (JsonNode p : list) {
-      t.row(p.get("name").asText(), p.get("volumes").asInt(),
-          output.size(p.get("logicalBytes").asLong()), output.size(p.get("storedBytes").asLong()),
-          output.size(p.get("diskBytes").asLong()),
-          String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
-          String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),
-          p.get("path").asText());
+      t.row(p.get("name").asText(), output.size(p.get("capacityBytes").asLong()),
+          output.size(p.get("storedBytes").asLong()),
+          String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
+          p.get("alert").asText(), output.size(p.get("provisionedBytes").asLong()),
+          p.get("volumes").asInt(), p.get("profile").asText(), p.get("path").asText());
     }
     t.print(out, output.scripted);
   }

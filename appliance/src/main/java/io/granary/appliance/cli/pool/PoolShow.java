@@ -5,12 +5,13 @@ import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
 import io.granary.snapshots.api.Names;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool show NAME}. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Show a pool's properties and space use.")
+    description = "Show a pool's settings, space use and alert state.")
 public final class PoolShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
@@ -32,14 +33,29 @@ public final class PoolShow extends ApiCommand {
     }
     Table t = new Table("PROPERTY", "VALUE");
     t.row("name", p.get("name").asText()).row("path", p.get("path").asText())
-        .row("profile", p.get("profile").asText()).row("volumes", p.get("volumes").asInt())
-        .row("chunks", p.get("chunks").asLong())
+        .row("capacity", output.size(p.get("capacityBytes").asLong())
+            + (p.get("capacityFromFileSystem").asBoolean() ? " (its file system)" : ""))
+        .row("used", output.size(p.get("storedBytes").asLong()) + " ("
+            + p.get("usedPercent").asDouble() + "%)")
+        .row("alert", p.get("alert").asText() + " (warn " + p.get("warnPercent").asInt()
+            + "%, critical " + p.get("criticalPercent").asInt() + "%)")
+        .row("buffered", output.size(p.get("bufferedBytes").asLong()))
         .row("logical", output.size(p.get("logicalBytes").asLong()))
         .row("unique", output.size(p.get("uniqueBytes").asLong()))
-        .row("stored", output.size(p.get("storedBytes").asLong()))
+        .row("dedupeRatio", ratio(p.get("dedupeRatio")))
+        .row("compressionRatio", ratio(p.get("compressionRatio")))
+        .row("provisioned", output.size(p.get("provisionedBytes").asLong()) + " of "
+            + output.size(p.get("provisionLimitBytes").asLong()) + " (overcommit "
+            + p.get("overcommit").asDouble() + ")")
         .row("onDisk", output.size(p.get("diskBytes").asLong()))
-        .row("dedupeRatio", p.get("dedupeRatio").asDouble())
-        .row("compressionRatio", p.get("compressionRatio").asDouble());
+        .row("volumes", p.get("volumes").asInt())
+        .row("chunks", p.get("chunks").asLong())
+        .row("services", PoolRows.services(p))
+        .row("profile", p.get("profile").asText());
     t.print(out, output.scripted);
+  }
+
+  private static String ratio(JsonNode n) {
+    return String.format(Locale.ROOT, "%.2fx", n.asDouble());
   }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code granary profile list}. */
@@ -24,11 +22,12 @@ public final class ProfileList extends ApiCommand {
       printJson(list);
       return;
     }
-    Table t = new Table("NAME", "SETTINGS");
+    Table t = new Table("NAME", "IOPS", "BANDWIDTH", "BURST", "CODEC", "DEDUPE", "BLOCK",
+        "SNAPSHOTS");
     for (JsonNode p : list) {
-      List<String> kv = new ArrayList<>();
-      p.get("settings").fields().forEachRemaining(e -> kv.add(e.getKey() + "=" + e.getValue().asText()));
-      t.row(p.get("name").asText(), kv.isEmpty() ? "-" : String.join(",", kv));
+      t.row(p.get("name").asText(), ProfileRows.iops(p), ProfileRows.bandwidth(p, output),
+          ProfileRows.burst(p), p.get("codec").asText(), ProfileRows.dedupe(p),
+          output.size(p.get("blockSize").asLong()), ProfileRows.snapshots(p));
     }
     t.print(out, output.scripted);
   }

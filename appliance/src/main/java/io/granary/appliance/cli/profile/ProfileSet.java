@@ -2,31 +2,32 @@ package io.granary.appliance.cli.profile;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code granary profile set NAME KEY=VALUE...}: merges into the stored settings. */
+/** {@code granary profile set NAME [--iops N] ...}: volumes using the profile change at once. */
 @Command(name = "set", mixinStandardHelpOptions = true,
-    description = "Change settings of a profile.")
+    description = "Change settings of a profile; every volume using it follows at once, "
+        + "open connections included.")
 public final class ProfileSet extends ApiCommand {
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Parameters(index = "1..*", paramLabel = "KEY=VALUE", arity = "1..*")
-  List<String> settings;
+  @Mixin
+  ProfileOptions settings;
 
   @Override
   protected String action() {
-    ProfileSettings.parse(settings);
+    if (settings.fields().isEmpty()) {
+      throw new IllegalArgumentException("profile set needs at least one setting to change");
+    }
     return "set profile " + name;
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var p = api.patch("/api/v1/profiles/" + name, Map.of("settings",
-        ProfileSettings.parse(settings)));
+    var p = api.patch("/api/v1/profiles/" + name, settings.fields());
     if (output.json) {
       printJson(p);
     }

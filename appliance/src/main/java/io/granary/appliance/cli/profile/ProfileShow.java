@@ -26,8 +26,15 @@ public final class ProfileShow extends ApiCommand {
       printJson(p);
       return;
     }
-    Table t = new Table("SETTING", "VALUE");
-    p.get("settings").fields().forEachRemaining(e -> t.row(e.getKey(), e.getValue().asText()));
+    Table t = new Table("PROPERTY", "VALUE");
+    t.row("name", p.get("name").asText())
+        .row("iops", ProfileRows.iops(p))
+        .row("bandwidth", ProfileRows.bandwidth(p, output))
+        .row("burst", ProfileRows.burst(p))
+        .row("codec", p.get("codec").asText())
+        .row("dedupe", ProfileRows.dedupe(p))
+        .row("blockSize", output.size(p.get("blockSize").asLong()))
+        .row("snapshots", ProfileRows.snapshots(p));
     t.print(out, output.scripted);
   }
 }

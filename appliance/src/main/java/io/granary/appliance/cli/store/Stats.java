@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code granary stats [POOL]}: space, dedupe and compression of the pools. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Space use, dedupe and compression of every pool (or one).")
+    description = "Capacity, use, alert state, dedupe and compression of every pool (or one).")
 public final class Stats extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1")
   String pool;
@@ -32,14 +32,17 @@ public final class Stats extends ApiCommand {
       printJson(pools);
       return;
     }
-    Table t = new Table("POOL", "VOLUMES", "CHUNKS", "LOGICAL", "UNIQUE", "STORED", "ON DISK",
-        "DEDUPE", "COMPRESS");
+    Table t = new Table("POOL", "CAPACITY", "USED", "USE%", "ALERT", "LOGICAL", "PROVISIONED",
+        "DEDUPE", "COMPRESS", "VOLUMES");
     for (JsonNode p : pools) {
-      t.row(p.get("name").asText(), p.get("volumes").asInt(), p.get("chunks").asLong(),
-          output.size(p.get("logicalBytes").asLong()), output.size(p.get("uniqueBytes").asLong()),
-          output.size(p.get("storedBytes").asLong()), output.size(p.get("diskBytes").asLong()),
+      t.row(p.get("name").asText(), output.size(p.get("capacityBytes").asLong()),
+          output.size(p.get("storedBytes").asLong()),
+          String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
+          p.get("alert").asText(), output.size(p.get("logicalBytes").asLong()),
+          output.size(p.get("provisionedBytes").asLong()),
           String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
-          String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()));
+          String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),
+          p.get("volumes").asInt());
     }
     t.print(out, output.scripted);
   }

@@ -37,6 +37,7 @@ public final class VolumeShow extends ApiCommand {
         .row("size", output.size(v.get("size").asLong()))
         .row("blockSize", output.size(v.get("blockSize").asLong()))
         .row("codec", v.get("codec").asText())
+        .row("dedupe", v.get("dedupe").asBoolean() ? "on" : "off")
         .row("profile", v.get("profile").asText())
         .row("origin", v.get("origin").isNull() ? null : n.pool() + "/" + v.get("origin").asText())
         .row("snapshots", v.get("snapshots").asInt())

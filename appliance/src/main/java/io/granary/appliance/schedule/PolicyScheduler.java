@@ -1,0 +1,48 @@
+package io.granary.appliance.schedule;
+
+import io.granary.appliance.pool.Pools;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon's periodic duties on one thread: automatic snapshots and pool alerts. It ticks
+ * every {@code period} of real time and reads the (possibly sped-up) clock at each tick.
+ */
+public final class PolicyScheduler implements AutoCloseable {
+  private final ScheduledExecutorService thread;
+  private final AutoSnapshots snapshots;
+
+  private PolicyScheduler(ScheduledExecutorService thread, AutoSnapshots snapshots) {
+    this.thread = thread;
+    this.snapshots = snapshots;
+  }
+
+  public static PolicyScheduler start(Pools pools, Clock clock, Duration period) {
+    ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread th = new Thread(r, "granary-scheduler");
+      th.setDaemon(true);
+      return th;
+    });
+    AutoSnapshots snapshots = new AutoSnapshots(pools);
+    AlertWatch alerts = new AlertWatch(pools);
+    t.scheduleWithFixedDelay(() -> {
+      alerts.check();
+      snapshots.tick(clock.instant());
+    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    return new PolicyScheduler(t, snapshots);
+  }
+
+  public AutoSnapshots snapshots() {
+    return snapshots;
+  }
+
+  /** Stops ticking and waits for a tick under way. */
+  @Override
+  public void close() throws InterruptedException {
+    thread.shutdown();
+    thread.awaitTermination(30, TimeUnit.SECONDS);
+  }
+}

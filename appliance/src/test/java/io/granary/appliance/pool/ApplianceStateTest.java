@@ -1,0 +1,48 @@
+package io.granary.appliance.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApplianceStateTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aVersionOneFileIsUpgradedWithDefaultsAndKnownSettings() throws Exception {
+    Path f = tmp.resolve("appliance.json");
+    Files.writeString(f, """
+        {"version": 1,
+         "pools": [{"name": "tank", "path": "/srv/tank", "profile": "gold",
+                    "created": "2026-11-01T00:00:00Z"}],
+         "profiles": [{"name": "gold", "settings": {"codec": "zstd:3", "blockSize": 65536,
+                                                    "colour": "gold"}}]}
+        """);
+    ApplianceState s = ApplianceState.load(f);
+    assertEquals(ApplianceState.VERSION, s.version());
+    ApplianceState.PoolEntry tank = s.pools().get(0);
+    assertEquals(PoolSettings.defaults().withProfile("gold"), tank.settings());
+    assertEquals("/srv/tank", tank.path());
+    Profile gold = s.profiles().get(0);
+    assertEquals("zstd:3", gold.codec());
+    assertEquals(65536, gold.blockSize());
+  }
+
+  @Test
+  void theCurrentVersionRoundTrips() throws Exception {
+    Path f = tmp.resolve("appliance.json");
+    ApplianceState s = new ApplianceState(ApplianceState.VERSION,
+        List.of(ApplianceState.PoolEntry.of("tank", "/srv/tank", "2026-11-01T00:00:00Z",
+            PoolSettings.defaults().withCapacity(1L << 40).withOvercommit(2.5))),
+        List.of(new Profile("gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24,
+            7 * 86400)));
+    s.save(f);
+    assertEquals(s, ApplianceState.load(f));
+  }
+}
