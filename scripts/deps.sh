@@ -12,12 +12,14 @@ declare -A pkg_of=(
   [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
   [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [fio]=fio [nbdkit]=nbdkit [openssl]=openssl
   [fusermount]=fuse3 [libfuse.so.2]=libfuse2 [mkfs.ext4]=e2fsprogs [e2fsck]=e2fsprogs
+  # Debian ships promtool only with the Prometheus server, which a systemd host then starts.
+  [promtool]=prometheus
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
   run) need=(java javac mvn) ;;
   test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl
-              fusermount libfuse.so.2 mkfs.ext4 e2fsck) ;;
+              fusermount libfuse.so.2 mkfs.ext4 e2fsck promtool) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
   package) need=(java javac mvn asciidoctor) ;;
   *) echo "usage: $0 [build|test|run|bench|package]" >&2; exit 2 ;;
