@@ -166,7 +166,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   }
 
   private SnapshotRecord requireSnapshot(VolumeRecord v, String snapshot) throws IOException {
-    Names.check("snapshot", snapshot);
+    Names.checkSnapshot(snapshot);
     SnapshotRecord s = ctx.catalog.snapshot(v.id(), snapshot);
     if (s == null) {
       throw new NoSuchVolumeException("snapshot " + v.name() + "@" + snapshot
@@ -285,7 +285,7 @@ public final class DefaultVolumeStore implements VolumeStore {
 
   @Override
   public SnapshotInfo snapshot(String volume, String snapshot) throws IOException {
-    Names.check("snapshot", snapshot);
+    Names.checkSnapshot(snapshot);
     namespace.lock();
     try {
       checkOpen();
