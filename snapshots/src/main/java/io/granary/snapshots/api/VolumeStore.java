@@ -22,6 +22,17 @@ public interface VolumeStore extends Closeable {
 
   VolumeInfo info(String name) throws IOException;
 
+  /**
+   * Sets a volume's data services: the codec of its chunks ({@code none}, {@code lz4},
+   * {@code zstd:LEVEL}), whether its blocks are deduplicated with other volumes', and the name
+   * of its profile. One catalog change; an open volume uses them from its next flush on,
+   * without being reopened. Blocks stored before keep their codec and chunks.
+   *
+   * @throws VolumeException of kind {@code INVALID} for a codec or profile name it cannot take
+   */
+  void setServices(String volume, String codec, boolean dedupe, String profile)
+      throws IOException;
+
   /** Renames a volume; its snapshots follow it. Refused while the volume is open. */
   void rename(String name, String newName) throws IOException;
 

@@ -106,11 +106,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public VolumeInfo create(String name, VolumeSpec spec) throws IOException {
     Names.check("volume", name);
-    try {
-      CodecSpec.parse(spec.codec());
-    } catch (IllegalArgumentException e) {
-      throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
-    }
+    checkCodec(spec.codec());
     namespace.lock();
     try {
       checkOpen();
@@ -119,9 +115,38 @@ public final class DefaultVolumeStore implements VolumeStore {
       }
       long now = ctx.config.clock().millis();
       VolumeRecord r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
-          spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "");
+          spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "", spec.dedupe());
       ctx.catalog.change().put(r).commit();
       return info(r, 0);
+    } finally {
+      namespace.unlock();
+    }
+  }
+
+  private static void checkCodec(String codec) throws VolumeException {
+    try {
+      CodecSpec.parse(codec);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new VolumeException(VolumeException.Kind.INVALID, codec == null
+          ? "a codec is needed (none, lz4 or zstd:LEVEL)" : e.getMessage());
+    }
+  }
+
+  @Override
+  public void setServices(String volume, String codec, boolean dedupe, String profile)
+      throws IOException {
+    checkCodec(codec);
+    Names.check("profile", profile);
+    namespace.lock();
+    try {
+      checkOpen();
+      VolumeRecord r = requireVolume(volume);
+      VolumeEngine e = engines.get(r.id());
+      if (e != null) {
+        e.setServices(codec, dedupe, profile);
+      } else {
+        ctx.catalog.change().put(r.withServices(codec, dedupe, profile)).commit();
+      }
     } finally {
       namespace.unlock();
     }
@@ -210,7 +235,7 @@ public final class DefaultVolumeStore implements VolumeStore {
     long size = e != null ? e.size() : r.size();
     return new VolumeInfo(r.name(), size, r.blockSize(), r.codec(), r.profile(),
         Instant.ofEpochMilli(r.createdMillis()), Instant.ofEpochMilli(r.modifiedMillis()),
-        r.origin().isEmpty() ? null : r.origin(), snapshots);
+        r.origin().isEmpty() ? null : r.origin(), snapshots, r.dedupe());
   }
 
   @Override
@@ -372,7 +397,7 @@ public final class DefaultVolumeStore implements VolumeStore {
       long now = ctx.config.clock().millis();
       VolumeRecord c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
           s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
-          volume + "@" + snapshot);
+          volume + "@" + snapshot, r.dedupe());
       ctx.catalog.change().put(c).commit();
       return info(c, 0);
     } finally {

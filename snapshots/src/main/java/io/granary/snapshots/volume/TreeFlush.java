@@ -1,7 +1,6 @@
 package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
 import io.granary.snapshots.tree.TreeShape;
@@ -17,12 +16,12 @@ import java.util.TreeMap;
 final class TreeFlush {
   private final VolumeContext ctx;
   private final int blockSize;
-  private final CodecSpec codec;
+  private final BlockPolicy policy;
 
-  TreeFlush(VolumeContext ctx, int blockSize, CodecSpec codec) {
+  TreeFlush(VolumeContext ctx, int blockSize, BlockPolicy policy) {
     this.ctx = ctx;
     this.blockSize = blockSize;
-    this.codec = codec;
+    this.policy = policy;
   }
 
   /** Applies a frozen overlay to the committed tree: zero runs first, then dirty blocks. */
@@ -55,13 +54,13 @@ final class TreeFlush {
       // A partial block lies outside the overlay's zero runs (a block inside one starts from
       // zeroes and is full): its base is the committed tree.
       ChunkId base = ctx.map.lookup(s.root(), s.depth(), d.index());
-      content = base == null ? new byte[blockSize] : ctx.block(base).clone();
+      content = base == null ? new byte[blockSize] : ctx.block(base, blockSize).clone();
       d.applyTo(content);
     }
     if (isZero(content)) {
       return null;
     }
-    ChunkId chunk = ctx.store.put(content, 0, content.length, codec);
+    ChunkId chunk = policy.put(ctx.store, content);
     ctx.cacheBlock(chunk, content);
     return chunk;
   }

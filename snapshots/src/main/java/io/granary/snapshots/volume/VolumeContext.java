@@ -81,11 +81,14 @@ final class VolumeContext {
     return out;
   }
 
-  /** A stored block's bytes, shared with the cache: callers must not change them. */
-  byte[] block(ChunkId id) throws IOException {
+  /**
+   * A stored block's bytes, without a domain tag ({@link BlockPolicy#content}), shared with the
+   * cache: callers must not change them.
+   */
+  byte[] block(ChunkId id, int blockSize) throws IOException {
     byte[] b = blocks.get(id);
     if (b == null) {
-      b = store.get(id);
+      b = BlockPolicy.content(id, store.get(id), blockSize);
       blocks.put(id, b);
     }
     return b;
@@ -96,7 +99,7 @@ final class VolumeContext {
     cpu.shutdown();
   }
 
-  /** Remembers a block just written, so reading it back costs no decompression. */
+  /** Remembers a block just written (its bytes, untagged), so reading it back costs no decompression. */
   void cacheBlock(ChunkId id, byte[] content) {
     blocks.put(id, content);
   }

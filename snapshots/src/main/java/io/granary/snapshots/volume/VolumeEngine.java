@@ -2,7 +2,6 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
-import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.VolumeException;
@@ -43,7 +42,8 @@ final class VolumeEngine {
   private final VolumeContext ctx;
   private final long id;
   private final int blockSize;
-  private final CodecSpec codec;
+  /** The codec and dedupe of the next flush; swapped whole by {@link #setServices}. */
+  private volatile BlockPolicy policy;
   private final Journal journal;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock maintenance = new ReentrantLock();
@@ -63,7 +63,7 @@ final class VolumeEngine {
     this.ctx = ctx;
     this.id = record.id();
     this.blockSize = record.blockSize();
-    this.codec = CodecSpec.parse(record.codec());
+    this.policy = BlockPolicy.of(record);
     this.journal = journal;
     this.record = record;
     this.bytesWritten = new AtomicLong(record.bytesWritten());
@@ -138,6 +138,22 @@ final class VolumeEngine {
       VolumeRecord renamed = record.withName(newName);
       ctx.catalog.change().deleteVolume(record.name()).put(renamed).commit();
       record = renamed;
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
+  /**
+   * Commits new data services to the volume's row; the next flush uses them. Under
+   * {@code maintenance}, so no flush in progress commits the old row again.
+   */
+  void setServices(String codec, boolean dedupe, String profile) throws IOException {
+    maintenance.lock();
+    try {
+      VolumeRecord changed = record.withServices(codec, dedupe, profile);
+      ctx.catalog.change().put(changed).commit();
+      record = changed;
+      policy = BlockPolicy.of(changed);
     } finally {
       maintenance.unlock();
     }
@@ -392,7 +408,7 @@ final class VolumeEngine {
     VolumeRecord committed;
     ctx.flushGate.readLock().lock();
     try {
-      root = new TreeFlush(ctx, blockSize, codec).build(s, frozen);
+      root = new TreeFlush(ctx, blockSize, policy).build(s, frozen);
       ctx.store.sync();
       committed = record.withState(root, s.size(), flushingCutSeq, bytesWritten.get(),
           ctx.config.clock().millis());
@@ -488,10 +504,9 @@ final class VolumeEngine {
     if (id == null) {
       return root;
     }
-    byte[] content = ctx.block(id).clone();
+    byte[] content = ctx.block(id, blockSize).clone();
     Arrays.fill(content, keep, blockSize, (byte) 0);
-    ChunkId replaced = TreeFlush.isZero(content) ? null
-        : ctx.store.put(content, 0, blockSize, codec);
+    ChunkId replaced = TreeFlush.isZero(content) ? null : policy.put(ctx.store, content);
     TreeMap<Long, ChunkId> change = new TreeMap<>();
     change.put(block, replaced);
     return ctx.map.update(root, depth, change);

@@ -24,7 +24,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class VolumeBasicsTest {
   @TempDir Path dir;
@@ -37,10 +37,10 @@ class VolumeBasicsTest {
 
   /** Writes at, just before and just after block boundaries read back byte-exact. */
   @ParameterizedTest
-  @ValueSource(ints = {4096, 65536})
-  void unalignedIoAroundBlockEdges(int bs) throws Exception {
+  @CsvSource({"4096, true", "4096, false", "65536, true", "65536, false"})
+  void unalignedIoAroundBlockEdges(int bs, boolean dedupe) throws Exception {
     try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("v", new VolumeSpec(8L * bs + 123, bs, "lz4", "default"));
+      pool.volumes.create("v", new VolumeSpec(8L * bs + 123, bs, "lz4", "default", dedupe));
       byte[] model = new byte[8 * bs + 123];
       try (Volume v = pool.volumes.open("v")) {
         long seed = 0;
