@@ -10,6 +10,7 @@ import java.util.List;
  */
 public interface VolumeStore extends Closeable {
 
+  /** @throws OverProvisionedException past the pool's provisioning limit */
   VolumeInfo create(String name, VolumeSpec spec) throws IOException;
 
   /** A read-write handle on the volume; close it when done. */
@@ -55,7 +56,11 @@ public interface VolumeStore extends Closeable {
   /** Sets the volume back to a snapshot; writes made after it are discarded. */
   void rollback(String volume, String snapshot) throws IOException;
 
-  /** A new writable volume whose initial state is the snapshot. */
+  /**
+   * A new writable volume whose initial state is the snapshot.
+   *
+   * @throws OverProvisionedException past the pool's provisioning limit
+   */
   VolumeInfo clone(String volume, String snapshot, String newName) throws IOException;
 
   /** The byte ranges that differ between two states of volumes, in offset order. */
@@ -71,6 +76,17 @@ public interface VolumeStore extends Closeable {
    * packs. Runs while volumes are in use.
    */
   SpaceReport collectGarbage() throws IOException;
+
+  /**
+   * Sets the pool's space limits, live: the next write, create, clone or resize obeys them.
+   * Lowering them below what is used refuses new growth; nothing stored is touched.
+   */
+  void setLimits(SpaceLimits limits);
+
+  SpaceLimits limits();
+
+  /** What the pool uses now; cheap (no tree walk), for every metrics scrape. */
+  SpaceUsage usage() throws IOException;
 
   /** Flushes every volume and closes the store; open handles become unusable. */
   @Override

@@ -9,7 +9,9 @@ import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceReport;
+import io.granary.snapshots.api.SpaceUsage;
 import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeBusyException;
@@ -34,6 +36,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,12 +81,18 @@ public final class DefaultVolumeStore implements VolumeStore {
       throws IOException {
     Files.createDirectories(config.journalDirectory());
     DefaultVolumeStore s = new DefaultVolumeStore(config, store);
+    long provisioned = 0;
+    for (VolumeRecord r : s.ctx.catalog.volumes()) {
+      provisioned += r.size();
+    }
+    s.ctx.space.initProvisioned(provisioned);
     s.ticker.scheduleWithFixedDelay(s::tick, 500, 500, TimeUnit.MILLISECONDS);
     return s;
   }
 
   /** Asks volumes to flush that are old, large, or that the dirty budget needs. */
   private void tick() {
+    ctx.space.refreshIfStale();
     long interval = ctx.config.flushInterval().toNanos();
     boolean tight = ctx.budget.used() > ctx.budget.limit() / 2;
     for (VolumeEngine e : engines.values()) {
@@ -114,9 +123,17 @@ public final class DefaultVolumeStore implements VolumeStore {
         throw new VolumeExistsException("volume " + name + " already exists");
       }
       long now = ctx.config.clock().millis();
-      VolumeRecord r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
-          spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "", spec.dedupe());
-      ctx.catalog.change().put(r).commit();
+      ctx.space.provision(0, spec.size());
+      VolumeRecord r;
+      try {
+        r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
+            spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "",
+            spec.dedupe());
+        ctx.catalog.change().put(r).commit();
+      } catch (IOException | RuntimeException e) {
+        ctx.space.adjust(spec.size(), 0);
+        throw e;
+      }
       return info(r, 0);
     } finally {
       namespace.unlock();
@@ -274,7 +291,9 @@ public final class DefaultVolumeStore implements VolumeStore {
             + " snapshots; delete them too to delete it");
       }
       VolumeEngine e = engines.remove(r.id());
+      long size = r.size();
       if (e != null) {
+        size = e.size();
         e.discard();
       }
       var change = ctx.catalog.change().deleteVolume(name);
@@ -282,6 +301,7 @@ public final class DefaultVolumeStore implements VolumeStore {
         change.deleteSnapshot(r.id(), s.name());
       }
       change.commit();
+      ctx.space.adjust(size, 0);
       deleteTree(journalDir(r.id()));
       LOG.log(Level.INFO, "deleted volume {0} and {1} snapshots", name, snaps.size());
     } finally {
@@ -395,10 +415,17 @@ public final class DefaultVolumeStore implements VolumeStore {
         throw new VolumeExistsException("volume " + newName + " already exists");
       }
       long now = ctx.config.clock().millis();
-      VolumeRecord c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
-          s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
-          volume + "@" + snapshot, r.dedupe());
-      ctx.catalog.change().put(c).commit();
+      ctx.space.provision(0, s.size());
+      VolumeRecord c;
+      try {
+        c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
+            s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
+            volume + "@" + snapshot, r.dedupe());
+        ctx.catalog.change().put(c).commit();
+      } catch (IOException | RuntimeException e) {
+        ctx.space.adjust(s.size(), 0);
+        throw e;
+      }
       return info(c, 0);
     } finally {
       namespace.unlock();
@@ -466,6 +493,26 @@ public final class DefaultVolumeStore implements VolumeStore {
   // ---- store-wide
 
   @Override
+  public void setLimits(SpaceLimits limits) {
+    ctx.space.setLimits(Objects.requireNonNull(limits, "limits"));
+  }
+
+  @Override
+  public SpaceLimits limits() {
+    return ctx.space.limits();
+  }
+
+  @Override
+  public SpaceUsage usage() throws IOException {
+    checkOpen();
+    try {
+      return ctx.space.usage();
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "usage of the pool");
+    }
+  }
+
+  @Override
   public void flushAll() throws IOException {
     checkOpen();
     for (VolumeEngine e : engines.values()) {
@@ -503,6 +550,7 @@ public final class DefaultVolumeStore implements VolumeStore {
       if (!released[0]) {
         ctx.flushGate.writeLock().unlock();
       }
+      ctx.space.refreshIfLimited(); // what the sweep freed serves writes at once
     }
   }
 

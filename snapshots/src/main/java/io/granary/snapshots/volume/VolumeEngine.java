@@ -34,6 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * memory) and guards the swaps of {@link State}; {@code maintenance} serializes flushes,
  * resizes, rollbacks and close. Reads take no lock.
  *
+ * <p>Space: writes pass the pool's capacity check as they take dirty memory, and resizes and
+ * rollbacks its provisioning check before they change anything ({@link SpaceGate}).
+ *
  * <p>Not done here: flush scheduling (the store's flusher decides when) and naming.
  */
 final class VolumeEngine {
@@ -223,7 +226,7 @@ final class VolumeEngine {
   private long writeRecord(long offset, byte[] src, int off, int len) throws IOException {
     long touched = TreeShape.blocks(offset + len, blockSize) - offset / blockSize;
     long reserved = touched * blockSize;
-    ctx.budget.acquire(reserved, this::underPressure);
+    ctx.budget.acquire(reserved, ctx.space::admit, this::underPressure);
     int created = 0;
     try {
       writeLock.lock();
@@ -258,8 +261,10 @@ final class VolumeEngine {
     if (length == 0) {
       return;
     }
-    long reserved = 2L * blockSize; // at most a partial head and a partial tail get dirty
-    ctx.budget.acquire(reserved, this::underPressure);
+    // Only a partial head and a partial tail get dirty: whole blocks become holes, so a
+    // block-aligned trim passes even in a full pool, and gives space back.
+    long reserved = partialBlocks(offset, length) * blockSize;
+    ctx.budget.acquire(reserved, ctx.space::admit, this::underPressure);
     long seq;
     int created = 0;
     int dropped = 0;
@@ -299,6 +304,13 @@ final class VolumeEngine {
     if (fua) {
       syncJournal(seq);
     }
+  }
+
+  /** How many of the blocks {@code [offset, offset+length)} touches it covers only in part. */
+  private long partialBlocks(long offset, long length) {
+    long touched = TreeShape.blocks(offset + length, blockSize) - offset / blockSize;
+    long whole = (offset + length) / blockSize - TreeShape.blocks(offset, blockSize);
+    return touched - Math.max(0, whole);
   }
 
   /** Makes every acknowledged write durable: an fsync of the journal. */
@@ -429,6 +441,7 @@ final class VolumeEngine {
       writeLock.unlock();
     }
     lastFlushNanos = System.nanoTime();
+    ctx.space.refreshIfLimited(); // before the release: the flushed bytes count as stored now
     ctx.budget.release(frozen.memoryBytes());
     journal.release(committed.coveredSeq());
   }
@@ -454,6 +467,7 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       checkOpen();
+      ctx.space.provision(state.size(), newSize); // refused before anything changes
       writeLock.lock(); // no write may land between the flush and the new size
       try {
         flushLocked();
@@ -466,6 +480,7 @@ final class VolumeEngine {
       } catch (IOException e) {
         throw StoreErrors.translate(e, "resize of volume " + record.name());
       } finally {
+        ctx.space.adjust(newSize, state.size()); // nothing when the resize happened
         writeLock.unlock();
       }
     } finally {
@@ -517,6 +532,7 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       checkOpen();
+      ctx.space.provision(state.size(), size); // a rollback may grow the volume
       writeLock.lock();
       try {
         VolumeState s = state;
@@ -531,6 +547,7 @@ final class VolumeEngine {
         ctx.budget.release(freed);
         journal.release(cut);
       } finally {
+        ctx.space.adjust(size, state.size()); // nothing when the rollback happened
         writeLock.unlock();
       }
     } finally {
