@@ -3,8 +3,6 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
-import io.granary.dedupe.api.GcOptions;
-import io.granary.dedupe.api.GcReport;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
@@ -523,40 +521,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public SpaceReport collectGarbage() throws IOException {
     checkOpen();
-    boolean[] released = {false};
-    ctx.flushGate.writeLock().lock(); // flushes in progress commit their roots first
-    try {
-      GcReport r = ctx.store.collectGarbage(marker -> {
-        // The collection has begun: from here on every put is protected, flushes may go on.
-        ctx.flushGate.writeLock().unlock();
-        released[0] = true;
-        for (VolumeRecord v : ctx.catalog.volumes()) {
-          markTree(v.root(), v.size(), v.blockSize(), marker);
-          VolumeEngine e = engines.get(v.id());
-          if (e != null) {
-            // An engine may have committed a newer row since the list was read: mark it too,
-            // each root with the size of its own row.
-            VolumeRecord current = e.record();
-            markTree(current.root(), current.size(), current.blockSize(), marker);
-          }
-        }
-        for (SnapshotRecord s : ctx.catalog.snapshots(-1)) {
-          markTree(s.root(), s.size(), s.blockSize(), marker);
-        }
-      }, GcOptions.DEFAULT);
-      return new SpaceReport(r.chunksBefore(), r.chunksMarked(), r.chunksSwept(),
-          r.packsCompacted(), r.packBytesReclaimed(), r.elapsed());
-    } finally {
-      if (!released[0]) {
-        ctx.flushGate.writeLock().unlock();
-      }
-      ctx.space.refreshIfLimited(); // what the sweep freed serves writes at once
-    }
-  }
-
-  private void markTree(ChunkId root, long size, int blockSize,
-      io.granary.dedupe.api.ChunkMarker marker) throws IOException {
-    ctx.map.mark(root, TreeShape.depth(TreeShape.blocks(size, blockSize)), marker);
+    return new PoolCollection(ctx, engines::get).run();
   }
 
   @Override

@@ -15,9 +15,7 @@ import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -491,40 +489,16 @@ final class VolumeEngine {
   /** The resize itself, with nothing dirty; the caller holds every lock. */
   private void resizeFlushed(long newSize) throws IOException {
     VolumeState s = state;
-    long oldBlocks = TreeShape.blocks(s.size(), blockSize);
-    long newBlocks = TreeShape.blocks(newSize, blockSize);
-    ChunkId root = s.root();
-    if (newSize < s.size()) {
-      root = ctx.map.truncate(root, s.depth(), newBlocks);
-      int tail = (int) (newSize % blockSize);
-      if (tail != 0) {
-        root = zeroTail(root, s.depth(), newBlocks - 1, tail);
-      }
-    }
-    int depth = TreeShape.depth(Math.max(newBlocks, 1));
-    root = ctx.map.changeDepth(root, s.depth(), depth);
+    int depth = TreeShape.depth(Math.max(TreeShape.blocks(newSize, blockSize), 1));
+    ChunkId root = new TreeFlush(ctx, blockSize, policy).resize(s, newSize, depth);
     ctx.store.sync();
     VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
         bytesWritten.get(), ctx.config.clock().millis());
     ctx.catalog.change().put(committed).commit();
     record = committed;
     state = new VolumeState(root, depth, newSize, s.active(), null);
-    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
-        record.name(), s.size(), newSize, oldBlocks, newBlocks);
-  }
-
-  /** Zeroes the bytes of {@code block} from {@code keep} on, so a later grow reads zeroes. */
-  private ChunkId zeroTail(ChunkId root, int depth, long block, int keep) throws IOException {
-    ChunkId id = ctx.map.lookup(root, depth, block);
-    if (id == null) {
-      return root;
-    }
-    byte[] content = ctx.block(id, blockSize).clone();
-    Arrays.fill(content, keep, blockSize, (byte) 0);
-    ChunkId replaced = TreeFlush.isZero(content) ? null : policy.put(ctx.store, content);
-    TreeMap<Long, ChunkId> change = new TreeMap<>();
-    change.put(block, replaced);
-    return ctx.map.update(root, depth, change);
+    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes", record.name(), s.size(),
+        newSize);
   }
 
   /** Sets the volume to {@code target}'s state, discarding every write made since. */
