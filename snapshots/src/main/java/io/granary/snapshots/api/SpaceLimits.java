@@ -19,6 +19,7 @@ public record SpaceLimits(long capacityBytes, long provisionLimitBytes) {
     }
   }
 
+  /** Whether a capacity is set (anything but {@code Long.MAX_VALUE}). */
   public boolean hasCapacity() {
     return capacityBytes != Long.MAX_VALUE;
   }

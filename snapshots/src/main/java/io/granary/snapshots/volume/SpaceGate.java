@@ -35,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  * Only while a capacity is set: an unlimited pool never reads the store here. Refreshes are
  * serialized, so an older reading never overwrites a newer one.
  *
+ * <p>TODO(capacity): a write refused while much is buffered might fit once the buffered blocks
+ * are flushed (deduplicated, compressed); waiting for the pool's flushes and checking again
+ * before refusing would trade latency for fewer refusals near a full pool. Not done: the rule
+ * stays the simple, conservative one, and the refusal is bounded by the dirty limit.
+ *
  * <p><b>Provisioning.</b> The sum of all volume sizes is kept in memory (read from the catalog
  * once, at open, then changed by create, clone, resize, rollback and delete). A change that
  * grows it past the limit is refused before anything changes; shrinking always passes, even
@@ -56,6 +61,7 @@ final class SpaceGate {
   SpaceGate(ChunkStore store, DirtyBudget budget) {
     this.store = store;
     this.budget = budget;
+    this.storedAtNanos = System.nanoTime() - MAX_AGE_NANOS - 1; // never read: stale
   }
 
   SpaceLimits limits() {
