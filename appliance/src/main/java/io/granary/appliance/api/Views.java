@@ -47,7 +47,7 @@ public final class Views {
 
   static VolumeView volume(Pool p, VolumeInfo v) throws IOException {
     return new VolumeView(p.name(), v.name(), v.size(), v.blockSize(), v.codec(), v.profile(),
-        true /* STUB snap-limits: v.dedupe() */, v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
+        v.dedupe(), v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
         p.volumes().openHandles(v.name()));
   }
 

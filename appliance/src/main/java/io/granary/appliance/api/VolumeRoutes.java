@@ -145,7 +145,7 @@ final class VolumeRoutes {
   private Reply snapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
     pools.require(p, Service.SNAPSHOTS, "cannot take a snapshot");
-    SnapshotInfo s = p.volumes().snapshot(q.param("volume"), Names.check("snapshot", q.text("name")));
+    SnapshotInfo s = p.volumes().snapshot(q.param("volume"), Names.checkSnapshot(q.text("name")));
     return Reply.created(Views.snapshot(p, s));
   }
 

@@ -4,7 +4,7 @@ import io.granary.snapshots.api.Names;
 
 /**
  * {@code [POOL/]VOLUME[@SNAPSHOT]} as the commands take it; the pool defaults to
- * {@code default}.
+ * {@code default}. A snapshot name may hold {@code :} ({@link Names#isValidSnapshot}).
  */
 public record ObjectName(String pool, String volume, String snapshot) {
   public static ObjectName parse(String text, boolean snapshotAllowed, boolean snapshotRequired) {
@@ -29,8 +29,9 @@ public record ObjectName(String pool, String volume, String snapshot) {
     }
     check("pool", pool, text);
     check("volume", rest, text);
-    if (snap != null) {
-      check("snapshot", snap, text);
+    if (snap != null && !Names.isValidSnapshot(snap)) {
+      throw new IllegalArgumentException("invalid snapshot name in '" + text
+          + "': snapshot names have 1 to 128 of A-Z a-z 0-9 . _ - :, not starting with . - or :");
     }
     return new ObjectName(pool, rest, snap);
   }

@@ -19,7 +19,7 @@ record ExportName(String pool, String volume, String snapshot) {
     int at = rest.indexOf('@');
     String volume = at < 0 ? rest : rest.substring(0, at);
     String snapshot = at < 0 ? null : rest.substring(at + 1);
-    if (!Names.isValid(pool) || !Names.isValid(volume) || (snapshot != null && !Names.isValid(snapshot))) {
+    if (!Names.isValid(pool) || !Names.isValid(volume) || (snapshot != null && !Names.isValidSnapshot(snapshot))) {
       return null;
     }
     return new ExportName(pool, volume, snapshot);

@@ -107,8 +107,9 @@ public final class Pool implements Closeable {
     return new PoolUsage(limits.capacityBytes(), u.storedBytes(), u.dirtyBytes(),
         s.ingestedBytes(), s.uniqueBytes(), s.diskBytes(), s.chunks(), u.provisionedBytes(),
         limits.provisionLimitBytes(),
-        AlertLevel.of(u.storedBytes(), limits.capacityBytes(), p.warnPercent(),
-            p.criticalPercent()));
+        // Buffered writes count: they are already admitted against the capacity.
+        AlertLevel.of(u.storedBytes() + u.dirtyBytes(), limits.capacityBytes(),
+            p.warnPercent(), p.criticalPercent()));
   }
 
   /** Flushes every volume, then closes the volumes and the chunk store. */

@@ -4,7 +4,8 @@ package io.granary.appliance.pool;
  * A pool's space at one moment. {@code used}: stored bytes after dedupe and compression
  * (what the capacity limits); {@code buffered}: written but not yet flushed into the store;
  * {@code logical}: every byte ever written into the store, before dedupe; {@code unique}:
- * distinct bytes before compression; {@code provisioned}: the volumes' sizes added up.
+ * distinct bytes before compression; {@code provisioned}: the volumes' sizes added up;
+ * {@code alert}: the level of used plus buffered bytes, since buffered writes are admitted.
  */
 public record PoolUsage(long capacity, long used, long buffered, long logical, long unique,
     long diskBytes, long chunks, long provisioned, long provisionLimit, AlertLevel alert) {

@@ -33,7 +33,7 @@ public final class ProblemException extends IOException {
         case EXISTS -> Problem.EXISTS;
         case INVALID, OUT_OF_RANGE -> Problem.INVALID;
         case READ_ONLY -> Problem.READ_ONLY;
-        case NO_SPACE -> Problem.NO_SPACE;
+        case NO_SPACE, OVER_PROVISIONED -> Problem.NO_SPACE;
         case BUSY -> Problem.BUSY;
         default -> Problem.FAILED;
       };

@@ -43,6 +43,14 @@ public interface ChunkStore extends Closeable {
   /** Sizes and counts, including puts not yet synced. */
   ChunkStoreStats stats() throws IOException;
 
+  /**
+   * {@link ChunkStoreStats#storedBytes()} alone, including puts not yet synced: from counters
+   * kept in memory, without listing the packs, so cheap enough to call after every flush.
+   */
+  default long storedBytes() throws IOException {
+    return stats().storedBytes();
+  }
+
   /** Durability barrier: every put that returned before this call survives a crash. */
   void sync() throws IOException;
 

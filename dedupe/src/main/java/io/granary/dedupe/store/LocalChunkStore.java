@@ -291,6 +291,22 @@ public final class LocalChunkStore implements ChunkStore {
   }
 
   @Override
+  public long storedBytes() throws IOException {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      commitLock.lock();
+      try {
+        return index.counters().storedBytes() + writer.uncommittedCounters().storedBytes();
+      } finally {
+        commitLock.unlock();
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
   public GcReport collectGarbage(LiveChunkWalker walker, GcOptions options) throws IOException {
     lifecycle.readLock().lock();
     try {

@@ -78,6 +78,21 @@ class ChunkStoreTest {
   }
 
   @Test
+  void storedBytesFollowPutsSyncsAndGarbageCollection() throws Exception {
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      assertEquals(0, store.storedBytes());
+      ChunkId kept = store.put(TestData.random(1, 65536));
+      store.put(TestData.compressible(2, 65536));
+      assertEquals(store.stats().storedBytes(), store.storedBytes(), "before a sync");
+      store.sync();
+      assertEquals(store.stats().storedBytes(), store.storedBytes(), "after a sync");
+      store.collectGarbage(marker -> marker.mark(kept), io.granary.dedupe.api.GcOptions.DEFAULT);
+      assertEquals(65536, store.storedBytes(), "random bytes are kept raw");
+      assertEquals(store.stats().storedBytes(), store.storedBytes());
+    }
+  }
+
+  @Test
   void zeroChunksAreNeverStoredButReadBack() throws Exception {
     try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
       ChunkId id = store.put(new byte[1 << 20]);

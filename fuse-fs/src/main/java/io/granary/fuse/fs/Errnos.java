@@ -18,7 +18,7 @@ public final class Errnos {
       case EXISTS -> Errno.EEXIST;
       case INVALID, OUT_OF_RANGE -> Errno.EINVAL;
       case READ_ONLY -> Errno.EROFS;
-      case NO_SPACE -> Errno.ENOSPC;
+      case NO_SPACE, OVER_PROVISIONED -> Errno.ENOSPC;
       case BUSY -> Errno.EBUSY;
       case CORRUPT, IO, CLOSED -> Errno.EIO;
     };

@@ -1,5 +1,6 @@
 package io.granary.fuse.fs;
 
+import io.granary.snapshots.api.OverProvisionedException;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Files that writes past their end are growing. A resize is a flush and a catalog commit, so
  * a volume grows ahead in large steps while the file's own size, the end of the furthest
  * write, is kept here; the volume is cut back to it at fsync and when the last writer lets
- * go. A crash in between leaves the volume longer, its tail reading as zeroes.
+ * go. A crash in between leaves the volume longer, its tail reading as zeroes. Near the pool's
+ * provisioning limit a step that does not fit becomes a growth to the write's end.
  */
 final class Growth {
   /** Steps of at least this much, or the size so far, whichever is larger (up to 1 GiB). */
@@ -32,7 +34,17 @@ final class Growth {
       }
       if (end > v.size()) {
         long step = Math.min(MAX_STEP, Math.max(MIN_STEP, v.size()));
-        v.resize(Math.max(end, v.size() + step));
+        long ahead = Math.max(end, v.size() + step);
+        try {
+          v.resize(ahead);
+        } catch (OverProvisionedException e) {
+          if (ahead == end) {
+            throw e; // ENOSPC
+          }
+          // The pool's provisioning limit has no room for a step: grow by what the write needs
+          // (refused in turn, ENOSPC, when even that does not fit).
+          v.resize(end);
+        }
       }
       fileSizes.put(key, end);
     }

@@ -58,9 +58,9 @@ public final class TransmissionSession {
       sink.send(handle(command, request, payload));
     } catch (Throwable t) {
       NbdError e = NbdErrors.of(t, command);
-      Level level = t instanceof VolumeException v
-          && (v.kind() == VolumeException.Kind.NO_SPACE || v.kind() == VolumeException.Kind.OUT_OF_RANGE)
-          ? Level.INFO : Level.WARNING;
+      Level level = t instanceof VolumeException v && (v.kind() == VolumeException.Kind.NO_SPACE
+          || v.kind() == VolumeException.Kind.OVER_PROVISIONED
+          || v.kind() == VolumeException.Kind.OUT_OF_RANGE) ? Level.INFO : Level.WARNING;
       LOG.log(level, command + " at " + request.offset() + "+" + request.length() + " on "
           + export.name() + " from " + client + " failed: " + e, t);
       sink.send(error(request, e, String.valueOf(t.getMessage())));

@@ -1,6 +1,6 @@
 package io.granary.snapshots.api;
 
-/** A name that breaks the naming rule (DESIGN.md): 1 to 128 of A-Z a-z 0-9 . _ -, not starting with . or -. */
+/** A name that breaks the naming rule ({@link Names}). */
 public final class InvalidNameException extends VolumeException {
   private static final long serialVersionUID = 1L;
 

@@ -11,7 +11,7 @@ public record StateRef(String volume, String snapshot) {
       return new StateRef(Names.check("volume", text), null);
     }
     return new StateRef(Names.check("volume", text.substring(0, at)),
-        Names.check("snapshot", text.substring(at + 1)));
+        Names.checkSnapshot(text.substring(at + 1)));
   }
 
   public static StateRef head(String volume) {

@@ -36,19 +36,29 @@ public interface Volume extends Closeable {
    *
    * @throws ReadOnlyVolumeException on a snapshot view
    * @throws OutOfRangeException when the range reaches past the end
+   * @throws VolumeFullException when the pool's capacity is reached; nothing was written
    */
   void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException;
 
-  /** Discards a range: it reads as zeroes afterwards and its blocks are released. */
+  /**
+   * Discards a range: it reads as zeroes afterwards and its blocks are released. Whole blocks
+   * pass even in a full pool; a partial block at either end is a write
+   * ({@link VolumeFullException}).
+   */
   void trim(long offset, long length, boolean fua) throws IOException;
 
-  /** Makes a range read as zeroes (holes: zeroes are never stored). */
+  /** Makes a range read as zeroes (holes: zeroes are never stored); as {@link #trim} for space. */
   void writeZeroes(long offset, long length, boolean fua) throws IOException;
 
   /** Durability barrier for every write acknowledged before the call. */
   void flush() throws IOException;
 
-  /** Grows (the new range reads as zeroes) or shrinks the volume. */
+  /**
+   * Grows (the new range reads as zeroes) or shrinks the volume.
+   *
+   * @throws OverProvisionedException when growing would take the pool's volumes past its
+   *     provisioning limit; shrinking always passes
+   */
   void resize(long newSize) throws IOException;
 
   /** Which parts of {@code [offset, offset+length)} hold data and which read as zeroes. */

@@ -23,6 +23,8 @@ public class VolumeException extends IOException {
     READ_ONLY,
     /** The pool has no space left (ENOSPC). */
     NO_SPACE,
+    /** Volume sizes would add up to more than the pool's provisioning limit (ENOSPC). */
+    OVER_PROVISIONED,
     /** Stored data failed verification (EIO). */
     CORRUPT,
     /** The volume is in use and the operation needs it idle (EBUSY). */

@@ -2,10 +2,13 @@ package io.granary.snapshots.api;
 
 /**
  * What a new volume is made of: its size in bytes, its block size (a power of two from 4 KiB to
- * 1 MiB), the codec of its chunks ({@code none}, {@code lz4}, {@code zstd:LEVEL}) and the name of
- * its profile (stored, interpreted by the appliance).
+ * 1 MiB), the codec of its chunks ({@code none}, {@code lz4}, {@code zstd:LEVEL}), the name of
+ * its profile (stored, interpreted by the appliance) and whether its blocks are deduplicated
+ * with other volumes' ({@code dedupe} off: its chunks are its own, see
+ * {@code docs/format.md} §4.2).
  */
-public record VolumeSpec(long size, int blockSize, String codec, String profile, boolean dedupe) {
+public record VolumeSpec(long size, int blockSize, String codec, String profile,
+    boolean dedupe) {
   public static final int MIN_BLOCK_SIZE = 4 << 10;
   public static final int MAX_BLOCK_SIZE = 1 << 20;
   /** Chosen by benchmark (BENCHMARKS.md, "Volumes", block size): 3x the random 4 KiB I/O of 64 KiB, as fast sequentially. */
@@ -22,12 +25,13 @@ public record VolumeSpec(long size, int blockSize, String codec, String profile,
     }
   }
 
+  /** A volume whose blocks are deduplicated across the pool. */
   public VolumeSpec(long size, int blockSize, String codec, String profile) {
     this(size, blockSize, codec, profile, true);
   }
 
-  /** A volume of {@code size} bytes with the default block size, lz4 and the default profile. */
+  /** A volume of {@code size} bytes with the default block size, lz4, dedupe and the default profile. */
   public static VolumeSpec ofSize(long size) {
-    return new VolumeSpec(size, DEFAULT_BLOCK_SIZE, "lz4", "default");
+    return new VolumeSpec(size, DEFAULT_BLOCK_SIZE, "lz4", "default", true);
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public interface VolumeStore extends Closeable {
 
+  /** @throws OverProvisionedException past the pool's provisioning limit */
   VolumeInfo create(String name, VolumeSpec spec) throws IOException;
 
   /** A read-write handle on the volume; close it when done. */
@@ -21,6 +22,17 @@ public interface VolumeStore extends Closeable {
   List<VolumeInfo> list() throws IOException;
 
   VolumeInfo info(String name) throws IOException;
+
+  /**
+   * Sets a volume's data services: the codec of its chunks ({@code none}, {@code lz4},
+   * {@code zstd:LEVEL}), whether its blocks are deduplicated with other volumes', and the name
+   * of its profile. One catalog change; an open volume uses them from its next flush on,
+   * without being reopened. Blocks stored before keep their codec and chunks.
+   *
+   * @throws VolumeException of kind {@code INVALID} for a codec or profile name it cannot take
+   */
+  void setServices(String volume, String codec, boolean dedupe, String profile)
+      throws IOException;
 
   /** Renames a volume; its snapshots follow it. Refused while the volume is open. */
   void rename(String name, String newName) throws IOException;
@@ -44,7 +56,11 @@ public interface VolumeStore extends Closeable {
   /** Sets the volume back to a snapshot; writes made after it are discarded. */
   void rollback(String volume, String snapshot) throws IOException;
 
-  /** A new writable volume whose initial state is the snapshot. */
+  /**
+   * A new writable volume whose initial state is the snapshot.
+   *
+   * @throws OverProvisionedException past the pool's provisioning limit
+   */
   VolumeInfo clone(String volume, String snapshot, String newName) throws IOException;
 
   /** The byte ranges that differ between two states of volumes, in offset order. */
@@ -61,14 +77,16 @@ public interface VolumeStore extends Closeable {
    */
   SpaceReport collectGarbage() throws IOException;
 
-  /** STUB (being implemented on branch snap-limits). */
+  /**
+   * Sets the pool's space limits, live: the next write, create, clone or resize obeys them.
+   * Lowering them below what is used refuses new growth; nothing stored is touched.
+   */
   void setLimits(SpaceLimits limits);
 
   SpaceLimits limits();
 
+  /** What the pool uses now; cheap (no tree walk), for every metrics scrape. */
   SpaceUsage usage() throws IOException;
-
-  void setServices(String volume, String codec, boolean dedupe, String profile) throws IOException;
 
   /** Flushes every volume and closes the store; open handles become unusable. */
   @Override

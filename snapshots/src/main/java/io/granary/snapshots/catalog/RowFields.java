@@ -34,6 +34,15 @@ final class RowFields {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /** A byte that must be 0 (false) or 1 (true). */
+  static boolean getFlag(ByteBuffer b, String field) {
+    int v = b.get();
+    if (v != 0 && v != 1) {
+      throw new IllegalStateException("catalog field " + field + " holds " + v + ", not 0 or 1");
+    }
+    return v == 1;
+  }
+
   static int stringSize(String s) {
     return 2 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
   }

@@ -25,8 +25,27 @@ public final class DirtyBudget {
     void waiting() throws java.io.IOException;
   }
 
+  /** A rule on what may become dirty at all (the pool's capacity), whatever memory is free. */
+  @FunctionalInterface
+  public interface Admission {
+    Admission ANY = (used, bytes) -> { };
+
+    /**
+     * Throws to refuse {@code bytes} more when {@code used} are taken. Called under the
+     * budget's monitor, before and during any wait: it must neither block nor do I/O.
+     */
+    void admit(long used, long bytes) throws java.io.IOException;
+  }
+
   public void acquire(long bytes, Pressure pressure) throws java.io.IOException {
+    acquire(bytes, Admission.ANY, pressure);
+  }
+
+  /** Takes {@code bytes}, waiting for memory, once {@code admission} lets them in. */
+  public void acquire(long bytes, Admission admission, Pressure pressure)
+      throws java.io.IOException {
     synchronized (this) {
+      admission.admit(used, bytes);
       while (used > 0 && used + bytes > limit) {
         pressure.waiting();
         try {
@@ -35,6 +54,7 @@ public final class DirtyBudget {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted waiting for dirty memory");
         }
+        admission.admit(used, bytes);
       }
       used += bytes;
     }

@@ -3,13 +3,13 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
-import io.granary.dedupe.api.GcOptions;
-import io.granary.dedupe.api.GcReport;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceReport;
+import io.granary.snapshots.api.SpaceUsage;
 import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeBusyException;
@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,12 +79,18 @@ public final class DefaultVolumeStore implements VolumeStore {
       throws IOException {
     Files.createDirectories(config.journalDirectory());
     DefaultVolumeStore s = new DefaultVolumeStore(config, store);
+    long provisioned = 0;
+    for (VolumeRecord r : s.ctx.catalog.volumes()) {
+      provisioned += r.size();
+    }
+    s.ctx.space.initProvisioned(provisioned);
     s.ticker.scheduleWithFixedDelay(s::tick, 500, 500, TimeUnit.MILLISECONDS);
     return s;
   }
 
   /** Asks volumes to flush that are old, large, or that the dirty budget needs. */
   private void tick() {
+    ctx.space.refreshIfStale();
     long interval = ctx.config.flushInterval().toNanos();
     boolean tight = ctx.budget.used() > ctx.budget.limit() / 2;
     for (VolumeEngine e : engines.values()) {
@@ -106,11 +113,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public VolumeInfo create(String name, VolumeSpec spec) throws IOException {
     Names.check("volume", name);
-    try {
-      CodecSpec.parse(spec.codec());
-    } catch (IllegalArgumentException e) {
-      throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
-    }
+    checkCodec(spec.codec());
     namespace.lock();
     try {
       checkOpen();
@@ -118,10 +121,47 @@ public final class DefaultVolumeStore implements VolumeStore {
         throw new VolumeExistsException("volume " + name + " already exists");
       }
       long now = ctx.config.clock().millis();
-      VolumeRecord r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
-          spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "");
-      ctx.catalog.change().put(r).commit();
+      ctx.space.provision(0, spec.size());
+      VolumeRecord r;
+      try {
+        r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
+            spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "",
+            spec.dedupe());
+        ctx.catalog.change().put(r).commit();
+      } catch (IOException | RuntimeException e) {
+        ctx.space.adjust(spec.size(), 0);
+        throw e;
+      }
       return info(r, 0);
+    } finally {
+      namespace.unlock();
+    }
+  }
+
+  private static void checkCodec(String codec) throws VolumeException {
+    try {
+      CodecSpec.parse(codec);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new VolumeException(VolumeException.Kind.INVALID, codec == null
+          ? "a codec is needed (none, lz4 or zstd:LEVEL)" : e.getMessage());
+    }
+  }
+
+  @Override
+  public void setServices(String volume, String codec, boolean dedupe, String profile)
+      throws IOException {
+    checkCodec(codec);
+    Names.check("profile", profile);
+    namespace.lock();
+    try {
+      checkOpen();
+      VolumeRecord r = requireVolume(volume);
+      VolumeEngine e = engines.get(r.id());
+      if (e != null) {
+        e.setServices(codec, dedupe, profile);
+      } else {
+        ctx.catalog.change().put(r.withServices(codec, dedupe, profile)).commit();
+      }
     } finally {
       namespace.unlock();
     }
@@ -166,7 +206,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   }
 
   private SnapshotRecord requireSnapshot(VolumeRecord v, String snapshot) throws IOException {
-    Names.check("snapshot", snapshot);
+    Names.checkSnapshot(snapshot);
     SnapshotRecord s = ctx.catalog.snapshot(v.id(), snapshot);
     if (s == null) {
       throw new NoSuchVolumeException("snapshot " + v.name() + "@" + snapshot
@@ -210,7 +250,7 @@ public final class DefaultVolumeStore implements VolumeStore {
     long size = e != null ? e.size() : r.size();
     return new VolumeInfo(r.name(), size, r.blockSize(), r.codec(), r.profile(),
         Instant.ofEpochMilli(r.createdMillis()), Instant.ofEpochMilli(r.modifiedMillis()),
-        r.origin().isEmpty() ? null : r.origin(), snapshots);
+        r.origin().isEmpty() ? null : r.origin(), snapshots, r.dedupe());
   }
 
   @Override
@@ -249,7 +289,9 @@ public final class DefaultVolumeStore implements VolumeStore {
             + " snapshots; delete them too to delete it");
       }
       VolumeEngine e = engines.remove(r.id());
+      long size = r.size();
       if (e != null) {
+        size = e.size();
         e.discard();
       }
       var change = ctx.catalog.change().deleteVolume(name);
@@ -257,6 +299,7 @@ public final class DefaultVolumeStore implements VolumeStore {
         change.deleteSnapshot(r.id(), s.name());
       }
       change.commit();
+      ctx.space.adjust(size, 0);
       deleteTree(journalDir(r.id()));
       LOG.log(Level.INFO, "deleted volume {0} and {1} snapshots", name, snaps.size());
     } finally {
@@ -285,7 +328,7 @@ public final class DefaultVolumeStore implements VolumeStore {
 
   @Override
   public SnapshotInfo snapshot(String volume, String snapshot) throws IOException {
-    Names.check("snapshot", snapshot);
+    Names.checkSnapshot(snapshot);
     namespace.lock();
     try {
       checkOpen();
@@ -370,10 +413,17 @@ public final class DefaultVolumeStore implements VolumeStore {
         throw new VolumeExistsException("volume " + newName + " already exists");
       }
       long now = ctx.config.clock().millis();
-      VolumeRecord c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
-          s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
-          volume + "@" + snapshot);
-      ctx.catalog.change().put(c).commit();
+      ctx.space.provision(0, s.size());
+      VolumeRecord c;
+      try {
+        c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
+            s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
+            volume + "@" + snapshot, r.dedupe());
+        ctx.catalog.change().put(c).commit();
+      } catch (IOException | RuntimeException e) {
+        ctx.space.adjust(s.size(), 0);
+        throw e;
+      }
       return info(c, 0);
     } finally {
       namespace.unlock();
@@ -441,6 +491,26 @@ public final class DefaultVolumeStore implements VolumeStore {
   // ---- store-wide
 
   @Override
+  public void setLimits(SpaceLimits limits) {
+    ctx.space.setLimits(Objects.requireNonNull(limits, "limits"));
+  }
+
+  @Override
+  public SpaceLimits limits() {
+    return ctx.space.limits();
+  }
+
+  @Override
+  public SpaceUsage usage() throws IOException {
+    checkOpen();
+    try {
+      return ctx.space.usage();
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "usage of the pool");
+    }
+  }
+
+  @Override
   public void flushAll() throws IOException {
     checkOpen();
     for (VolumeEngine e : engines.values()) {
@@ -451,39 +521,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public SpaceReport collectGarbage() throws IOException {
     checkOpen();
-    boolean[] released = {false};
-    ctx.flushGate.writeLock().lock(); // flushes in progress commit their roots first
-    try {
-      GcReport r = ctx.store.collectGarbage(marker -> {
-        // The collection has begun: from here on every put is protected, flushes may go on.
-        ctx.flushGate.writeLock().unlock();
-        released[0] = true;
-        for (VolumeRecord v : ctx.catalog.volumes()) {
-          markTree(v.root(), v.size(), v.blockSize(), marker);
-          VolumeEngine e = engines.get(v.id());
-          if (e != null) {
-            // An engine may have committed a newer row since the list was read: mark it too,
-            // each root with the size of its own row.
-            VolumeRecord current = e.record();
-            markTree(current.root(), current.size(), current.blockSize(), marker);
-          }
-        }
-        for (SnapshotRecord s : ctx.catalog.snapshots(-1)) {
-          markTree(s.root(), s.size(), s.blockSize(), marker);
-        }
-      }, GcOptions.DEFAULT);
-      return new SpaceReport(r.chunksBefore(), r.chunksMarked(), r.chunksSwept(),
-          r.packsCompacted(), r.packBytesReclaimed(), r.elapsed());
-    } finally {
-      if (!released[0]) {
-        ctx.flushGate.writeLock().unlock();
-      }
-    }
-  }
-
-  private void markTree(ChunkId root, long size, int blockSize,
-      io.granary.dedupe.api.ChunkMarker marker) throws IOException {
-    ctx.map.mark(root, TreeShape.depth(TreeShape.blocks(size, blockSize)), marker);
+    return new PoolCollection(ctx, engines::get).run();
   }
 
   @Override
@@ -531,34 +569,5 @@ public final class DefaultVolumeStore implements VolumeStore {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-  }
-
-  // STUB (being implemented on branch snap-limits)
-  private volatile io.granary.snapshots.api.SpaceLimits limits =
-      io.granary.snapshots.api.SpaceLimits.UNLIMITED;
-
-  @Override
-  public void setLimits(io.granary.snapshots.api.SpaceLimits l) {
-    limits = l;
-  }
-
-  @Override
-  public io.granary.snapshots.api.SpaceLimits limits() {
-    return limits;
-  }
-
-  @Override
-  public io.granary.snapshots.api.SpaceUsage usage() throws IOException {
-    long provisioned = 0;
-    for (VolumeInfo v : list()) {
-      provisioned += v.size();
-    }
-    return new io.granary.snapshots.api.SpaceUsage(ctx.store.stats().storedBytes(),
-        ctx.budget.used(), provisioned);
-  }
-
-  @Override
-  public void setServices(String volume, String codec, boolean dedupe, String profile) {
-    throw new UnsupportedOperationException("not yet");
   }
 }

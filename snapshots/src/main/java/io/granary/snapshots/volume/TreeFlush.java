@@ -1,7 +1,6 @@
 package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
 import io.granary.snapshots.tree.TreeShape;
@@ -11,18 +10,19 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Step 2 of a flush ({@code docs/format.md} §4.4): turns a frozen overlay into chunks and a new
- * tree over the committed one. It puts chunks and pages but commits nothing.
+ * Builds a new tree over a volume's committed one: step 2 of a flush ({@code docs/format.md}
+ * §4.4), which turns a frozen overlay into chunks, and the tree of a resize. It puts chunks and
+ * pages but commits nothing.
  */
 final class TreeFlush {
   private final VolumeContext ctx;
   private final int blockSize;
-  private final CodecSpec codec;
+  private final BlockPolicy policy;
 
-  TreeFlush(VolumeContext ctx, int blockSize, CodecSpec codec) {
+  TreeFlush(VolumeContext ctx, int blockSize, BlockPolicy policy) {
     this.ctx = ctx;
     this.blockSize = blockSize;
-    this.codec = codec;
+    this.policy = policy;
   }
 
   /** Applies a frozen overlay to the committed tree: zero runs first, then dirty blocks. */
@@ -43,6 +43,37 @@ final class TreeFlush {
     return ctx.map.update(root, s.depth(), changes);
   }
 
+  /**
+   * The tree of {@code s}, which has nothing dirty, at {@code newSize} bytes and
+   * {@code newDepth}: blocks past the end are dropped and the bytes of a cut last block zeroed,
+   * so that a later growth reads zeroes there.
+   */
+  ChunkId resize(VolumeState s, long newSize, int newDepth) throws IOException {
+    ChunkId root = s.root();
+    if (newSize < s.size()) {
+      long newBlocks = TreeShape.blocks(newSize, blockSize);
+      root = ctx.map.truncate(root, s.depth(), newBlocks);
+      int tail = (int) (newSize % blockSize);
+      if (tail != 0) {
+        root = zeroTail(root, s.depth(), newBlocks - 1, tail);
+      }
+    }
+    return ctx.map.changeDepth(root, s.depth(), newDepth);
+  }
+
+  /** Zeroes the bytes of {@code block} from {@code keep} on. */
+  private ChunkId zeroTail(ChunkId root, int depth, long block, int keep) throws IOException {
+    ChunkId id = ctx.map.lookup(root, depth, block);
+    if (id == null) {
+      return root;
+    }
+    byte[] content = ctx.block(id, blockSize).clone();
+    Arrays.fill(content, keep, blockSize, (byte) 0);
+    TreeMap<Long, ChunkId> change = new TreeMap<>();
+    change.put(block, isZero(content) ? null : policy.put(ctx.store, content));
+    return ctx.map.update(root, depth, change);
+  }
+
   /** The chunk of a dirty block's new content, or {@code null} when it is all zeroes. */
   private ChunkId blockChunk(VolumeState s, DirtyBlock d) throws IOException {
     if (d.isZeroFull()) {
@@ -55,13 +86,13 @@ final class TreeFlush {
       // A partial block lies outside the overlay's zero runs (a block inside one starts from
       // zeroes and is full): its base is the committed tree.
       ChunkId base = ctx.map.lookup(s.root(), s.depth(), d.index());
-      content = base == null ? new byte[blockSize] : ctx.block(base).clone();
+      content = base == null ? new byte[blockSize] : ctx.block(base, blockSize).clone();
       d.applyTo(content);
     }
     if (isZero(content)) {
       return null;
     }
-    ChunkId chunk = ctx.store.put(content, 0, content.length, codec);
+    ChunkId chunk = policy.put(ctx.store, content);
     ctx.cacheBlock(chunk, content);
     return chunk;
   }

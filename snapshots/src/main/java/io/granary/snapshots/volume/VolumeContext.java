@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * What every volume of a pool shares: the chunk store, the block map algorithms over cached
- * pages, the block cache, the catalog, the dirty-memory budget, the flush workers, and the gate
- * that lets a garbage collection wait for flushes in progress.
+ * pages, the block cache, the catalog, the dirty-memory budget, the space limits, the flush
+ * workers, and the gate that lets a garbage collection wait for flushes in progress.
  */
 final class VolumeContext {
   final VolumeStoreConfig config;
@@ -22,6 +22,8 @@ final class VolumeContext {
   final BlockMap map;
   final VolumeCatalog catalog;
   final DirtyBudget budget;
+  /** The pool's capacity and provisioning limits. */
+  final SpaceGate space;
   final ExecutorService flushWorkers;
   /** Shared by a flush from its first put to its catalog commit; exclusive to start a GC. */
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();
@@ -41,6 +43,7 @@ final class VolumeContext {
     this.map = new BlockMap(new StorePages(store, config.pageCacheBytes()));
     this.catalog = new VolumeCatalog(store.catalog());
     this.budget = new DirtyBudget(config.dirtyLimitBytes());
+    this.space = new SpaceGate(store, budget);
     this.flushWorkers = flushWorkers;
     this.blocks = new LruCache<>(config.blockCacheBytes(), b -> b.length);
   }
@@ -81,11 +84,14 @@ final class VolumeContext {
     return out;
   }
 
-  /** A stored block's bytes, shared with the cache: callers must not change them. */
-  byte[] block(ChunkId id) throws IOException {
+  /**
+   * A stored block's bytes, without a domain tag ({@link BlockPolicy#content}), shared with the
+   * cache: callers must not change them.
+   */
+  byte[] block(ChunkId id, int blockSize) throws IOException {
     byte[] b = blocks.get(id);
     if (b == null) {
-      b = store.get(id);
+      b = BlockPolicy.content(id, store.get(id), blockSize);
       blocks.put(id, b);
     }
     return b;
@@ -96,7 +102,7 @@ final class VolumeContext {
     cpu.shutdown();
   }
 
-  /** Remembers a block just written, so reading it back costs no decompression. */
+  /** Remembers a block just written (its bytes, untagged), so reading it back costs no decompression. */
   void cacheBlock(ChunkId id, byte[] content) {
     blocks.put(id, content);
   }

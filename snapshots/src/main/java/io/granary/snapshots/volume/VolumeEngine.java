@@ -2,7 +2,6 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
-import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.VolumeException;
@@ -16,9 +15,7 @@ import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * memory) and guards the swaps of {@link State}; {@code maintenance} serializes flushes,
  * resizes, rollbacks and close. Reads take no lock.
  *
+ * <p>Space: writes pass the pool's capacity check as they take dirty memory, and resizes and
+ * rollbacks its provisioning check before they change anything ({@link SpaceGate}).
+ *
  * <p>Not done here: flush scheduling (the store's flusher decides when) and naming.
  */
 final class VolumeEngine {
@@ -43,7 +43,8 @@ final class VolumeEngine {
   private final VolumeContext ctx;
   private final long id;
   private final int blockSize;
-  private final CodecSpec codec;
+  /** The codec and dedupe of the next flush; swapped whole by {@link #setServices}. */
+  private volatile BlockPolicy policy;
   private final Journal journal;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock maintenance = new ReentrantLock();
@@ -63,7 +64,7 @@ final class VolumeEngine {
     this.ctx = ctx;
     this.id = record.id();
     this.blockSize = record.blockSize();
-    this.codec = CodecSpec.parse(record.codec());
+    this.policy = BlockPolicy.of(record);
     this.journal = journal;
     this.record = record;
     this.bytesWritten = new AtomicLong(record.bytesWritten());
@@ -143,6 +144,22 @@ final class VolumeEngine {
     }
   }
 
+  /**
+   * Commits new data services to the volume's row; the next flush uses them. Under
+   * {@code maintenance}, so no flush in progress commits the old row again.
+   */
+  void setServices(String codec, boolean dedupe, String profile) throws IOException {
+    maintenance.lock();
+    try {
+      VolumeRecord changed = record.withServices(codec, dedupe, profile);
+      ctx.catalog.change().put(changed).commit();
+      record = changed;
+      policy = BlockPolicy.of(changed);
+    } finally {
+      maintenance.unlock();
+    }
+  }
+
   // ---- handles
 
   void retain() {
@@ -207,7 +224,7 @@ final class VolumeEngine {
   private long writeRecord(long offset, byte[] src, int off, int len) throws IOException {
     long touched = TreeShape.blocks(offset + len, blockSize) - offset / blockSize;
     long reserved = touched * blockSize;
-    ctx.budget.acquire(reserved, this::underPressure);
+    ctx.budget.acquire(reserved, ctx.space::admit, this::underPressure);
     int created = 0;
     try {
       writeLock.lock();
@@ -242,8 +259,10 @@ final class VolumeEngine {
     if (length == 0) {
       return;
     }
-    long reserved = 2L * blockSize; // at most a partial head and a partial tail get dirty
-    ctx.budget.acquire(reserved, this::underPressure);
+    // Only a partial head and a partial tail get dirty: whole blocks become holes, so a
+    // block-aligned trim passes even in a full pool, and gives space back.
+    long reserved = partialBlocks(offset, length) * blockSize;
+    ctx.budget.acquire(reserved, ctx.space::admit, this::underPressure);
     long seq;
     int created = 0;
     int dropped = 0;
@@ -283,6 +302,13 @@ final class VolumeEngine {
     if (fua) {
       syncJournal(seq);
     }
+  }
+
+  /** How many of the blocks {@code [offset, offset+length)} touches it covers only in part. */
+  private long partialBlocks(long offset, long length) {
+    long touched = TreeShape.blocks(offset + length, blockSize) - offset / blockSize;
+    long whole = (offset + length) / blockSize - TreeShape.blocks(offset, blockSize);
+    return touched - Math.max(0, whole);
   }
 
   /** Makes every acknowledged write durable: an fsync of the journal. */
@@ -392,7 +418,7 @@ final class VolumeEngine {
     VolumeRecord committed;
     ctx.flushGate.readLock().lock();
     try {
-      root = new TreeFlush(ctx, blockSize, codec).build(s, frozen);
+      root = new TreeFlush(ctx, blockSize, policy).build(s, frozen);
       ctx.store.sync();
       committed = record.withState(root, s.size(), flushingCutSeq, bytesWritten.get(),
           ctx.config.clock().millis());
@@ -413,6 +439,7 @@ final class VolumeEngine {
       writeLock.unlock();
     }
     lastFlushNanos = System.nanoTime();
+    ctx.space.refreshIfLimited(); // before the release: the flushed bytes count as stored now
     ctx.budget.release(frozen.memoryBytes());
     journal.release(committed.coveredSeq());
   }
@@ -438,6 +465,7 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       checkOpen();
+      ctx.space.provision(state.size(), newSize); // refused before anything changes
       writeLock.lock(); // no write may land between the flush and the new size
       try {
         flushLocked();
@@ -450,6 +478,7 @@ final class VolumeEngine {
       } catch (IOException e) {
         throw StoreErrors.translate(e, "resize of volume " + record.name());
       } finally {
+        ctx.space.adjust(newSize, state.size()); // nothing when the resize happened
         writeLock.unlock();
       }
     } finally {
@@ -460,41 +489,16 @@ final class VolumeEngine {
   /** The resize itself, with nothing dirty; the caller holds every lock. */
   private void resizeFlushed(long newSize) throws IOException {
     VolumeState s = state;
-    long oldBlocks = TreeShape.blocks(s.size(), blockSize);
-    long newBlocks = TreeShape.blocks(newSize, blockSize);
-    ChunkId root = s.root();
-    if (newSize < s.size()) {
-      root = ctx.map.truncate(root, s.depth(), newBlocks);
-      int tail = (int) (newSize % blockSize);
-      if (tail != 0) {
-        root = zeroTail(root, s.depth(), newBlocks - 1, tail);
-      }
-    }
-    int depth = TreeShape.depth(Math.max(newBlocks, 1));
-    root = ctx.map.changeDepth(root, s.depth(), depth);
+    int depth = TreeShape.depth(Math.max(TreeShape.blocks(newSize, blockSize), 1));
+    ChunkId root = new TreeFlush(ctx, blockSize, policy).resize(s, newSize, depth);
     ctx.store.sync();
     VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
         bytesWritten.get(), ctx.config.clock().millis());
     ctx.catalog.change().put(committed).commit();
     record = committed;
     state = new VolumeState(root, depth, newSize, s.active(), null);
-    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes ({3} to {4} blocks)",
-        record.name(), s.size(), newSize, oldBlocks, newBlocks);
-  }
-
-  /** Zeroes the bytes of {@code block} from {@code keep} on, so a later grow reads zeroes. */
-  private ChunkId zeroTail(ChunkId root, int depth, long block, int keep) throws IOException {
-    ChunkId id = ctx.map.lookup(root, depth, block);
-    if (id == null) {
-      return root;
-    }
-    byte[] content = ctx.block(id).clone();
-    Arrays.fill(content, keep, blockSize, (byte) 0);
-    ChunkId replaced = TreeFlush.isZero(content) ? null
-        : ctx.store.put(content, 0, blockSize, codec);
-    TreeMap<Long, ChunkId> change = new TreeMap<>();
-    change.put(block, replaced);
-    return ctx.map.update(root, depth, change);
+    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes", record.name(), s.size(),
+        newSize);
   }
 
   /** Sets the volume to {@code target}'s state, discarding every write made since. */
@@ -502,6 +506,7 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       checkOpen();
+      ctx.space.provision(state.size(), size); // a rollback may grow the volume
       writeLock.lock();
       try {
         VolumeState s = state;
@@ -516,6 +521,7 @@ final class VolumeEngine {
         ctx.budget.release(freed);
         journal.release(cut);
       } finally {
+        ctx.space.adjust(size, state.size()); // nothing when the rollback happened
         writeLock.unlock();
       }
     } finally {

@@ -41,7 +41,7 @@ final class VolumeReads {
       if (id == null) {
         Arrays.fill(dst, at, at + span.length(), (byte) 0);
       } else {
-        System.arraycopy(ctx.block(id), span.offsetInBlock(), dst, at, span.length());
+        System.arraycopy(ctx.block(id, blockSize), span.offsetInBlock(), dst, at, span.length());
       }
       return;
     }
@@ -52,7 +52,7 @@ final class VolumeReads {
   /** A block's current bytes, a private copy: the tree, then flushing, then active. */
   private byte[] content(VolumeState s, long block) throws IOException {
     ChunkId id = ctx.map.lookup(s.root(), s.depth(), block);
-    byte[] c = id == null ? new byte[blockSize] : ctx.block(id).clone();
+    byte[] c = id == null ? new byte[blockSize] : ctx.block(id, blockSize).clone();
     for (Overlay layer : s.layers()) {
       switch (layer.presence(block)) {
         case ZERO -> Arrays.fill(c, (byte) 0);

@@ -24,7 +24,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class VolumeBasicsTest {
   @TempDir Path dir;
@@ -37,10 +37,10 @@ class VolumeBasicsTest {
 
   /** Writes at, just before and just after block boundaries read back byte-exact. */
   @ParameterizedTest
-  @ValueSource(ints = {4096, 65536})
-  void unalignedIoAroundBlockEdges(int bs) throws Exception {
+  @CsvSource({"4096, true", "4096, false", "65536, true", "65536, false"})
+  void unalignedIoAroundBlockEdges(int bs, boolean dedupe) throws Exception {
     try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("v", new VolumeSpec(8L * bs + 123, bs, "lz4", "default"));
+      pool.volumes.create("v", new VolumeSpec(8L * bs + 123, bs, "lz4", "default", dedupe));
       byte[] model = new byte[8 * bs + 123];
       try (Volume v = pool.volumes.open("v")) {
         long seed = 0;
@@ -177,6 +177,33 @@ class VolumeBasicsTest {
       }
       pool.volumes.delete("renamed", true);
       assertFalse(pool.volumes.list().stream().anyMatch(i -> i.name().equals("renamed")));
+    }
+  }
+
+  @Test
+  void snapshotNamesMayHoldColons() throws Exception {
+    String auto = "auto-2026-11-24T10:00Z";
+    try (Pool pool = new Pool(dir)) {
+      pool.volumes.create("vm", VolumeSpec.ofSize(1 << 20));
+      try (Volume v = pool.volumes.open("vm")) {
+        v.write(0, new byte[] {7}, 0, 1, false);
+      }
+      assertEquals("vm@" + auto, pool.volumes.snapshot("vm", auto).fullName());
+      assertThrows(InvalidNameException.class, () -> pool.volumes.snapshot("vm", ":x"));
+      assertThrows(InvalidNameException.class, () -> pool.volumes.create("vm:2", VolumeSpec.ofSize(1)));
+      assertThrows(InvalidNameException.class, () -> pool.volumes.clone("vm", auto, "c:1"));
+      pool.volumes.clone("vm", auto, "c1");
+      assertEquals("vm@" + auto, pool.volumes.info("c1").origin());
+      assertEquals(List.of(), pool.volumes.diff(StateRef.parse("vm@" + auto), StateRef.head("vm")));
+      pool.reopen();
+      try (Volume s = pool.volumes.openSnapshot("vm", auto)) {
+        byte[] one = new byte[1];
+        s.read(0, one, 0, 1);
+        assertEquals(7, one[0]);
+      }
+      pool.volumes.rollback("vm", auto);
+      pool.volumes.deleteSnapshot("vm", auto);
+      assertEquals(List.of(), pool.volumes.snapshots("vm"));
     }
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Thousands of random operations (writes, trims, zeroes, resizes, snapshots, clones, rollbacks,
- * renames, deletes, flushes, collections, close and reopen) against plain byte arrays,
+ * renames, deletes, flushes, collections, close and reopen, codec and dedupe switched on live
+ * volumes) against plain byte arrays,
  * comparing every byte of every volume and snapshot after each step. Seeded: a failure names
  * its seed and step, and {@code -Dgranary.model.seed=N -Dgranary.model.steps=M} replays it.
  */
@@ -101,9 +102,23 @@ class VolumeModelTest {
         closeHandles();
         pool.reopen();
       });
+    } else if (op < 97) {
+      services(v);
     } else {
       readRandom(v);
     }
+  }
+
+  private String codec() {
+    return new String[] {"lz4", "zstd:3", "none"}[r.nextInt(3)];
+  }
+
+  /** Switches codec and dedupe, open or not: only later flushes change, never the bytes. */
+  private void services(String v) throws Exception {
+    String codec = codec();
+    boolean dedupe = r.nextBoolean();
+    do_("services " + v + " " + codec + " dedupe " + dedupe,
+        () -> pool.volumes.setServices(v, codec, dedupe, "default"));
   }
 
   private interface Action {
@@ -144,9 +159,10 @@ class VolumeModelTest {
       size = Math.min(size, 600_000);
     }
     long finalSize = size;
-    do_("create " + name + " size " + size + " bs " + bs, () ->
-        pool.volumes.create(name, new VolumeSpec(finalSize, bs,
-            new String[] {"lz4", "zstd:3", "none"}[r.nextInt(3)], "default")));
+    String codec = codec();
+    boolean dedupe = r.nextBoolean();
+    do_("create " + name + " size " + size + " bs " + bs + " " + codec + " dedupe " + dedupe,
+        () -> pool.volumes.create(name, new VolumeSpec(finalSize, bs, codec, "default", dedupe)));
     volumes.put(name, new byte[(int) size]);
     blockSizes.put(name, bs);
     snapshots.put(name, new LinkedHashMap<>());
