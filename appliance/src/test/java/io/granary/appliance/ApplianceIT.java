@@ -158,7 +158,7 @@ class ApplianceIT {
   void poolsAndProfilesLiveInTheirOwnDirectoriesAndState() throws Exception {
     Path disk2 = tmp.resolve("disk2/tank");
     cli.ok("profile", "create", "gold", "--codec", "zstd:3", "--iops", "500");
-    cli.ok("pool", "create", "tank", "--path", disk2.toString(), "--capacity", "1G",
+    cli.ok("pool", "create", "tank", "--path", disk2.toString(), "--capacity", "4G",
         "--profile", "gold");
     cli.ok("volume", "create", "tank/db", "--size", "10G");
     assertEquals("gold", json("volume", "show", "tank/db").get("volume").get("profile").asText());

@@ -144,7 +144,7 @@ final class VolumeRoutes {
 
   private Reply snapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
-    pools.require(p, Service.SNAPSHOTS, "cannot take a snapshot");
+    pools.require(p, Service.SNAPSHOTS);
     SnapshotInfo s = p.volumes().snapshot(q.param("volume"), Names.checkSnapshot(q.text("name")));
     return Reply.created(Views.snapshot(p, s));
   }
@@ -175,7 +175,7 @@ final class VolumeRoutes {
 
   private Reply cloneSnapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
-    pools.require(p, Service.CLONES, "cannot clone");
+    pools.require(p, Service.CLONES);
     VolumeInfo c = p.volumes().clone(q.param("volume"), q.param("snapshot"),
         Names.check("volume", q.text("name")));
     return Reply.created(Views.volume(p, c));

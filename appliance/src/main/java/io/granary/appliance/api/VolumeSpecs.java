@@ -25,7 +25,7 @@ final class VolumeSpecs {
       spec = new VolumeSpec(size, (int) q.number("blockSize", p.blockSize()),
           q.text("codec", p.codec()), p.profile(), p.dedupe());
       if (!CodecSpec.parse(spec.codec()).equals(CodecSpec.NONE)) {
-        pools.require(pool, Service.COMPRESSION, "cannot create a compressed volume");
+        pools.require(pool, Service.COMPRESSION);
       }
     } catch (IllegalArgumentException e) {
       throw new ProblemException(Problem.INVALID, e.getMessage());

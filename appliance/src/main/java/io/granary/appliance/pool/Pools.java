@@ -129,7 +129,7 @@ public final class Pools implements AutoCloseable {
     if (open.containsKey(name)) {
       throw new ProblemException(Problem.EXISTS, "pool " + name + " already exists");
     }
-    ServiceRules.check(name, settings, profile(settings.profile()), "cannot create pool " + name);
+    ServiceRules.check(name, settings, profile(settings.profile()), null);
     if (Files.exists(path.resolve("store"))) {
       throw new ProblemException(Problem.EXISTS, path + " already holds a pool");
     }
@@ -148,10 +148,9 @@ public final class Pools implements AutoCloseable {
    */
   public synchronized Pool set(String name, PoolSettings settings) throws IOException {
     Pool p = get(name);
-    String what = "cannot change pool " + name;
-    ServiceRules.check(name, settings, profile(settings.profile()), what);
+    ServiceRules.check(name, settings, profile(settings.profile()), null);
     for (VolumeInfo v : p.volumes().list()) {
-      ServiceRules.check(name, settings, profileOf(v), what + " (volume " + v.name() + ")");
+      ServiceRules.check(name, settings, profileOf(v), "volume " + name + "/" + v.name());
     }
     p.settings(settings);
     save();
@@ -200,7 +199,7 @@ public final class Pools implements AutoCloseable {
   public synchronized VolumeSpec newVolume(Pool pool, long size, String profileName)
       throws ProblemException {
     Profile profile = profile(profileName == null ? pool.profile() : profileName);
-    ServiceRules.check(pool.name(), pool.settings(), profile, "cannot create a volume");
+    ServiceRules.check(pool.name(), pool.settings(), profile, null);
     return new VolumeSpec(size, profile.blockSize(), profile.codec(), profile.name(),
         profile.dedupe());
   }
@@ -216,16 +215,15 @@ public final class Pools implements AutoCloseable {
       throws IOException {
     Profile profile = profile(profileName);
     pool.volumes().info(volume);
-    ServiceRules.check(pool.name(), pool.settings(), profile, "cannot set the profile of "
-        + pool.name() + "/" + volume);
+    ServiceRules.check(pool.name(), pool.settings(), profile, null);
     pool.volumes().setServices(volume, profile.codec(), profile.dedupe(), profile.name());
     fire();
     return pool.volumes().info(volume);
   }
 
-  /** Refuses an operation on {@code pool} that needs {@code service}. */
-  public void require(Pool pool, Service service, String what) throws ProblemException {
-    ServiceRules.require(pool.name(), pool.settings(), service, what);
+  /** Refuses an operation on {@code pool} that needs {@code service} if the pool does not allow it. */
+  public void require(Pool pool, Service service) throws ProblemException {
+    ServiceRules.require(pool.name(), pool.settings(), service);
   }
 
   // ---- profiles
@@ -257,15 +255,15 @@ public final class Pools implements AutoCloseable {
   public synchronized Profile updateProfile(Profile changed) throws IOException {
     String name = changed.name();
     profile(name);
-    String what = "cannot change profile " + name;
     Map<Pool, List<String>> users = new LinkedHashMap<>();
     for (Pool p : open.values()) {
       if (p.profile().equals(name)) {
-        ServiceRules.check(p.name(), p.settings(), changed, what);
+        ServiceRules.check(p.name(), p.settings(), changed, "pool " + p.name() + "'s default");
       }
       for (VolumeInfo v : p.volumes().list()) {
         if (v.profile().equals(name)) {
-          ServiceRules.check(p.name(), p.settings(), changed, what);
+          ServiceRules.check(p.name(), p.settings(), changed, "volume " + p.name() + "/"
+              + v.name());
           users.computeIfAbsent(p, k -> new ArrayList<>()).add(v.name());
         }
       }

@@ -12,24 +12,29 @@ import java.util.Set;
 final class ServiceRules {
   private ServiceRules() {}
 
-  /** Refuses {@code profile} on a volume of {@code pool} if it asks for a service not allowed. */
-  static void check(String pool, PoolSettings settings, Profile profile, String what)
+  /**
+   * Refuses {@code profile} on a volume of {@code pool} if it asks for a service not allowed.
+   * The message is the reason only (the CLI says what could not be done); {@code user} names
+   * the volume concerned, or is null.
+   */
+  static void check(String pool, PoolSettings settings, Profile profile, String user)
       throws ProblemException {
     Set<Service> missing = EnumSet.copyOf(profile.services().isEmpty()
         ? EnumSet.noneOf(Service.class) : profile.services());
     missing.removeAll(settings.services());
     if (!missing.isEmpty()) {
-      throw new ProblemException(Problem.FORBIDDEN, what + ": profile " + profile.name()
+      throw new ProblemException(Problem.FORBIDDEN, (user == null ? "" : user + ": ")
+          + "profile " + profile.name()
           + " uses " + String.join(", ", Service.labels(missing)) + ", which pool " + pool
           + " does not allow (it allows: " + allowed(settings) + ")");
     }
   }
 
   /** Refuses an operation that needs a service the pool does not allow. */
-  static void require(String pool, PoolSettings settings, Service service, String what)
+  static void require(String pool, PoolSettings settings, Service service)
       throws ProblemException {
     if (!settings.allows(service)) {
-      throw new ProblemException(Problem.FORBIDDEN, what + ": pool " + pool + " does not allow "
+      throw new ProblemException(Problem.FORBIDDEN, "pool " + pool + " does not allow "
           + service.label() + " (it allows: " + allowed(settings) + ")");
     }
   }
