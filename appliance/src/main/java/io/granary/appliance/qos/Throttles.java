@@ -68,6 +68,7 @@ public final class Throttles {
   /** Re-reads every throttle's limits from its volume's profile; drops those of volumes gone. */
   public void refresh() {
     generation.incrementAndGet();
+    int changed = 0;
     for (Map.Entry<String, VolumeThrottle> e : throttles.entrySet()) {
       String key = e.getKey();
       int slash = key.indexOf('/');
@@ -75,13 +76,17 @@ public final class Throttles {
         QosLimits limits = resolve(key.substring(0, slash), key.substring(slash + 1));
         if (!limits.equals(e.getValue().limits())) {
           e.getValue().setLimits(limits);
-          LOG.log(Level.INFO, "QoS of {0} is now {1}", key, limits);
+          changed++;
         }
-      } catch (NoSuchVolumeException e2) {
+      } catch (NoSuchVolumeException gone) {
         throttles.remove(key, e.getValue());
-      } catch (IOException | RuntimeException e2) {
-        LOG.log(Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key, e2.toString());
+      } catch (IOException | RuntimeException failure) {
+        LOG.log(Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key,
+            failure.toString());
       }
+    }
+    if (changed > 0) {
+      LOG.log(Level.INFO, "QoS limits changed on {0} volumes in use", changed);
     }
   }
 
