@@ -1,21 +1,19 @@
 package io.granary.appliance.metrics;
 
-import io.granary.snapshots.api.Extent;
+import io.granary.appliance.volume.ForwardingVolume;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * A volume handle that records its completed I/O in its volume's meter: operations, bytes and
  * service time (from the call to its return; a QoS wait happens before and is not in it).
  * Block status and resize are not recorded. A failed call is not counted.
  */
-final class MeteredVolume implements Volume {
-  private final Volume volume;
+final class MeteredVolume extends ForwardingVolume {
   private final VolumeMeter meter;
 
   MeteredVolume(Volume volume, VolumeMeter meter) {
-    this.volume = volume;
+    super(volume);
     this.meter = meter;
   }
 
@@ -52,40 +50,5 @@ final class MeteredVolume implements Volume {
     long start = System.nanoTime();
     volume.flush();
     meter.flush(System.nanoTime() - start);
-  }
-
-  @Override
-  public List<Extent> blockStatus(long offset, long length) throws IOException {
-    return volume.blockStatus(offset, length);
-  }
-
-  @Override
-  public void resize(long newSize) throws IOException {
-    volume.resize(newSize);
-  }
-
-  @Override
-  public String name() {
-    return volume.name();
-  }
-
-  @Override
-  public long size() {
-    return volume.size();
-  }
-
-  @Override
-  public int blockSize() {
-    return volume.blockSize();
-  }
-
-  @Override
-  public boolean readOnly() {
-    return volume.readOnly();
-  }
-
-  @Override
-  public void close() throws IOException {
-    volume.close();
   }
 }

@@ -1,9 +1,8 @@
 package io.granary.appliance.qos;
 
-import io.granary.snapshots.api.Extent;
+import io.granary.appliance.volume.ForwardingVolume;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * A volume handle whose I/O first waits for its volume's QoS budget, on the calling thread:
@@ -12,12 +11,11 @@ import java.util.List;
  * {@link VolumeThrottle}: read and write one I/O and their length, trim and write-zeroes one
  * I/O, flush, block status and resize nothing.
  */
-public final class ThrottledVolume implements Volume {
-  private final Volume volume;
+public final class ThrottledVolume extends ForwardingVolume {
   private final VolumeThrottle throttle;
 
   public ThrottledVolume(Volume volume, VolumeThrottle throttle) {
-    this.volume = volume;
+    super(volume);
     this.throttle = throttle;
   }
 
@@ -43,45 +41,5 @@ public final class ThrottledVolume implements Volume {
   public void writeZeroes(long offset, long length, boolean fua) throws IOException {
     throttle.acquire(true, 0);
     volume.writeZeroes(offset, length, fua);
-  }
-
-  @Override
-  public void flush() throws IOException {
-    volume.flush();
-  }
-
-  @Override
-  public List<Extent> blockStatus(long offset, long length) throws IOException {
-    return volume.blockStatus(offset, length);
-  }
-
-  @Override
-  public void resize(long newSize) throws IOException {
-    volume.resize(newSize);
-  }
-
-  @Override
-  public String name() {
-    return volume.name();
-  }
-
-  @Override
-  public long size() {
-    return volume.size();
-  }
-
-  @Override
-  public int blockSize() {
-    return volume.blockSize();
-  }
-
-  @Override
-  public boolean readOnly() {
-    return volume.readOnly();
-  }
-
-  @Override
-  public void close() throws IOException {
-    volume.close();
   }
 }
