@@ -6,18 +6,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real granaryd in a child JVM on a test directory, stopped with SIGTERM or SIGKILL. */
 final class DaemonProcess implements AutoCloseable {
   final Path data;
   final Path log;
+  private final Map<String, String> env = new HashMap<>();
   private Process process;
 
   DaemonProcess(Path data) {
     this.data = data;
     this.log = data.resolveSibling(data.getFileName() + ".log");
+  }
+
+  /** Adds a variable to the daemon's environment (from the next start on). */
+  DaemonProcess env(String name, String value) {
+    env.put(name, value);
+    return this;
   }
 
   /** Starts the daemon and waits until its admin socket answers. */
@@ -32,7 +41,7 @@ final class DaemonProcess implements AutoCloseable {
     args.addAll(List.of(extra));
     // The log is appended to across restarts: only what this start wrote counts.
     long from = Files.exists(log) ? Files.size(log) : 0;
-    process = ChildJvm.startLogged(Granaryd.class, log, args.toArray(String[]::new));
+    process = ChildJvm.startLogged(Granaryd.class, log, env, args.toArray(String[]::new));
     Path socket = data.resolve("admin.sock");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(socket) || !Files.readString(log).substring((int) from).contains(" ready: ")) {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /** Where the daemon is: its data directory (the socket is in it) or the socket itself. */
 public final class DaemonOptions {
   @Option(names = "--data", paramLabel = "DIR",
-      description = "granaryd's data directory (default: $GRANARY_DATA, else ./var).")
+      description = "granaryd's data directory (default: $GRANARY_DATA, else ./var; the "
+          + "installed launcher sets /var/lib/granary).")
   Path data;
 
   @Option(names = "--socket", paramLabel = "PATH",

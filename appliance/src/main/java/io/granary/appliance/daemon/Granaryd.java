@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code granaryd}: the daemon, in the foreground. Options override the configuration file,
- * which overrides the embedded defaults. SIGTERM and SIGINT stop it cleanly.
+ * which overrides the embedded defaults. SIGTERM and SIGINT stop it cleanly. Under systemd
+ * ({@code Type=notify}) it reports READY=1 once serving and STOPPING=1 when it begins to stop.
  */
 @Command(name = "granaryd", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "The Granary daemon: pools, volumes, the admin API (and NBD and FUSE).")
@@ -21,7 +22,8 @@ public final class Granaryd implements Callable<Integer> {
   Path config;
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "Data directory (default: $GRANARY_DATA, else ./var).")
+      description = "Data directory (default: $GRANARY_DATA, else ./var; the installed "
+          + "launchers set /var/lib/granary).")
   Path data;
 
   @Option(names = "--nbd-listen", paramLabel = "HOST:PORT",
@@ -57,9 +59,13 @@ public final class Granaryd implements Callable<Integer> {
       throw new IllegalArgumentException("--clock-speed must be 1 or more");
     }
     Daemon daemon = Daemon.start(cfg, Version.current(), clockSpeed);
+    // Type=notify: systemd orders dependants and reports the start only now, once every
+    // journal is replayed and every listener bound.
+    SystemdNotify systemd = SystemdNotify.fromEnvironment();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        systemd.send("STOPPING=1\nSTATUS=stopping: flushing every volume");
         daemon.close();
       } catch (Exception e) {
         System.getLogger("granaryd").log(System.Logger.Level.ERROR,
@@ -71,6 +77,7 @@ public final class Granaryd implements Callable<Integer> {
     System.getLogger("granaryd").log(System.Logger.Level.INFO,
         "granaryd {0} ready: data {1}, admin socket {2}", Version.current(), cfg.data(),
         cfg.adminSocket());
+    systemd.send("READY=1\nSTATUS=serving the pools of " + cfg.data());
     stopped.await();
     return 0;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Starts a main class of the test classpath in a separate JVM, to be killed for real. */
 public final class ChildJvm {
@@ -16,8 +17,16 @@ public final class ChildJvm {
 
   /** Starts {@code main} with stdout and stderr appended to {@code log}. */
   public static Process startLogged(Class<?> main, Path log, String... args) throws IOException {
-    return new ProcessBuilder(command(main, args)).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return startLogged(main, log, Map.of(), args);
+  }
+
+  /** Starts {@code main} with {@code env} added to this JVM's environment, logged to {@code log}. */
+  public static Process startLogged(Class<?> main, Path log, Map<String, String> env,
+      String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(main, args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   private static List<String> command(Class<?> main, String... args) {
