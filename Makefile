@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVN := mvn -B
 VERSION := $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: all build test run bench package clean deps
+.PHONY: all build test run bench package package-test clean deps
 
 all: build
 
@@ -35,15 +35,21 @@ bench:
 	@scripts/deps.sh bench
 	scripts/bench.sh
 
-## package: a tarball of the runtime (deb and rpm arrive with the packaging issue)
-package: build
+## package: dist/granary_VERSION_all.deb and dist/granary-VERSION-RELEASE.noarch.rpm (jdeb and
+## rpm-maven-plugin in the packaging module's "packages" profile)
+package:
 	@scripts/deps.sh package
-	asciidoctor -b manpage -D appliance/target/man appliance/target/man/*.adoc
+	rm -rf packaging/target dist
+	$(MVN) -q -DskipTests -Ppackages package
 	@mkdir -p dist
-	tar -czf dist/granary-$(VERSION).tar.gz --transform 's,^,granary-$(VERSION)/,' \
-	  README.md docs bin packaging/src/etc/granary.conf \
-	  -C appliance/target granary-appliance-$(VERSION).jar lib man granary_completion
-	@echo "built dist/granary-$(VERSION).tar.gz"
+	cp packaging/target/granary_*_all.deb packaging/target/rpm/granary/RPMS/noarch/granary-*.noarch.rpm dist/
+	@ls -l dist
+
+## package-test: checks the packages: contents, lintian, the rpm in a scratch root, the systemd
+## unit, and the deb installed, run and purged in a Debian 12 chroot (scripts/package-test.sh)
+package-test: package
+	@scripts/deps.sh package-test
+	scripts/package-test.sh
 
 clean:
 	$(MVN) -q clean

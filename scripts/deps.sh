@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks (and on Debian/Ubuntu installs) what Granary needs.
-# Usage: scripts/deps.sh [build|test|run|bench|package]
+# Usage: scripts/deps.sh [build|test|run|bench|package|package-test]
 # Each purpose lists commands and the Debian package that provides them.
 set -euo pipefail
 
@@ -14,6 +14,8 @@ declare -A pkg_of=(
   [fusermount]=fuse3 [libfuse.so.2]=libfuse2 [mkfs.ext4]=e2fsprogs [e2fsck]=e2fsprogs
   # Debian ships promtool only with the Prometheus server, which a systemd host then starts.
   [promtool]=prometheus
+  [rpmbuild]=rpm [rpm]=rpm [dpkg-deb]=dpkg [lintian]=lintian [debootstrap]=debootstrap
+  [systemd-analyze]=systemd
 )
 case "$purpose" in
   build) need=(java javac mvn) ;;
@@ -21,8 +23,9 @@ case "$purpose" in
   test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl
               fusermount libfuse.so.2 mkfs.ext4 e2fsck promtool) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
-  package) need=(java javac mvn asciidoctor) ;;
-  *) echo "usage: $0 [build|test|run|bench|package]" >&2; exit 2 ;;
+  package) need=(java javac mvn asciidoctor rpmbuild) ;;
+  package-test) need=(dpkg-deb rpm lintian debootstrap systemd-analyze nbdinfo) ;;
+  *) echo "usage: $0 [build|test|run|bench|package|package-test]" >&2; exit 2 ;;
 esac
 
 missing_pkgs=()
