@@ -2,10 +2,9 @@ package io.granary.appliance.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.policy.PoolSettings;
-import io.granary.appliance.policy.Service;
+import io.granary.appliance.config.ServiceList;
 import io.granary.appliance.problem.Problem;
 import io.granary.appliance.problem.ProblemException;
-import java.util.Set;
 
 /** The pool settings a create or change request asks for, over the ones it starts from. */
 final class PoolChanges {
@@ -28,7 +27,7 @@ final class PoolChanges {
             (int) q.number("criticalPercent", s.criticalPercent()));
       }
       if (q.has("services")) {
-        s = s.withServices(services(q.body().get("services")));
+        s = s.withServices(ServiceList.read(q.body().get("services")));
       }
       if (q.has("profile")) {
         s = s.withProfile(q.text("profile"));
@@ -37,17 +36,5 @@ final class PoolChanges {
     } catch (IllegalArgumentException e) {
       throw new ProblemException(Problem.INVALID, e.getMessage());
     }
-  }
-
-  private static Set<Service> services(JsonNode n) {
-    if (n.isTextual()) {
-      return Service.parseList(n.asText());
-    }
-    if (!n.isArray()) {
-      throw new IllegalArgumentException("\"services\" must be a list of names");
-    }
-    StringBuilder b = new StringBuilder();
-    n.forEach(e -> b.append(b.isEmpty() ? "" : ",").append(e.asText()));
-    return Service.parseList(b.toString());
   }
 }

@@ -2,7 +2,6 @@ package io.granary.appliance.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.policy.PoolSettings;
-import io.granary.appliance.policy.Service;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -22,7 +21,7 @@ final class PoolDeclarations {
           n.has("capacity") ? ConfigLoader.size(n, section, "capacity", "0") : 0,
           n.has("overcommit") ? n.get("overcommit").asDouble() : d.overcommit(),
           n.path("warn").asInt(d.warnPercent()), n.path("critical").asInt(d.criticalPercent()),
-          n.has("services") ? Service.parseList(services(n.get("services"))) : d.services(),
+          n.has("services") ? ServiceList.read(n.get("services")) : d.services(),
           ConfigLoader.text(n, "profile", d.profile()));
       return new ApplianceConfig.PoolDeclaration(
           data.resolve(ConfigLoader.text(n, "path", "pools/" + name)), s);
@@ -30,15 +29,5 @@ final class PoolDeclarations {
       throw new IllegalArgumentException(section.substring(0, section.length() - 1) + ": "
           + e.getMessage());
     }
-  }
-
-  /** A TOML array of names or one comma-separated string. */
-  private static String services(JsonNode n) {
-    if (!n.isArray()) {
-      return n.asText();
-    }
-    StringBuilder b = new StringBuilder();
-    n.forEach(e -> b.append(b.isEmpty() ? "" : ",").append(e.asText()));
-    return b.toString();
   }
 }

@@ -2,7 +2,7 @@ package io.granary.appliance.export;
 
 import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pool;
-import io.granary.appliance.pool.PoolUsage;
+import io.granary.appliance.pool.PoolFill;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.qos.Throttles;
@@ -60,7 +60,7 @@ public final class PoolFiles implements FuseNamespace {
   @Override
   public PoolSpace space(String pool) throws IOException {
     Pool p = pool(pool);
-    PoolUsage u = p.usage();
+    PoolFill u = p.fill();
     long free = Math.max(0, u.capacity() - u.used() - u.buffered());
     return new PoolSpace(u.capacity(),
         Math.min(free, Files.getFileStore(p.path()).getUsableSpace()));

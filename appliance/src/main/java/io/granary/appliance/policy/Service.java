@@ -28,10 +28,10 @@ public enum Service {
         + "': use snapshots, clones, dedupe, compression");
   }
 
-  /** Parses a comma-separated list ({@code all} for every service, empty for none). */
+  /** Parses a comma-separated list ({@code all} for every service; {@code none} or empty). */
   public static Set<Service> parseList(String list) {
     Set<Service> out = EnumSet.noneOf(Service.class);
-    if (list.isBlank()) {
+    if (list.isBlank() || list.trim().equals("none")) {
       return out;
     }
     if (list.trim().equals("all")) {

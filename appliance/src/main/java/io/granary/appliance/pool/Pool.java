@@ -99,17 +99,26 @@ public final class Pool implements Closeable {
         limit >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) limit));
   }
 
+  /** Capacity, use and alert level, cheap enough for every statfs and alert check. */
+  public PoolFill fill() throws IOException {
+    return fill(volumes.usage(), volumes.limits().capacityBytes());
+  }
+
+  private PoolFill fill(SpaceUsage u, long capacity) {
+    PoolSettings p = settings;
+    return new PoolFill(capacity, u.storedBytes(), u.dirtyBytes(), AlertLevel.of(
+        u.storedBytes() + u.dirtyBytes(), capacity, p.warnPercent(), p.criticalPercent()));
+  }
+
+  /** Everything {@code pool show} and the metrics report; reads the chunk store's files. */
   public PoolUsage usage() throws IOException {
     ChunkStoreStats s = chunks.stats();
     SpaceUsage u = volumes.usage();
     SpaceLimits limits = volumes.limits();
-    PoolSettings p = settings;
-    return new PoolUsage(limits.capacityBytes(), u.storedBytes(), u.dirtyBytes(),
-        s.ingestedBytes(), s.uniqueBytes(), s.diskBytes(), s.chunks(), u.provisionedBytes(),
-        limits.provisionLimitBytes(),
-        // Buffered writes count: they are already admitted against the capacity.
-        AlertLevel.of(u.storedBytes() + u.dirtyBytes(), limits.capacityBytes(),
-            p.warnPercent(), p.criticalPercent()));
+    PoolFill f = fill(u, limits.capacityBytes());
+    return new PoolUsage(f.capacity(), f.used(), f.buffered(), s.ingestedBytes(),
+        s.uniqueBytes(), s.diskBytes(), s.chunks(), u.provisionedBytes(),
+        limits.provisionLimitBytes(), f.alert());
   }
 
   /** Flushes every volume, then closes the volumes and the chunk store. */

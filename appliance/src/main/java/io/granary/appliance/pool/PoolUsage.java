@@ -5,7 +5,7 @@ package io.granary.appliance.pool;
  * (what the capacity limits); {@code buffered}: written but not yet flushed into the store;
  * {@code logical}: every byte ever written into the store, before dedupe; {@code unique}:
  * distinct bytes before compression; {@code provisioned}: the volumes' sizes added up;
- * {@code alert}: the level of used plus buffered bytes, since buffered writes are admitted.
+ * {@code alert}: as in {@link PoolFill}.
  */
 public record PoolUsage(long capacity, long used, long buffered, long logical, long unique,
     long diskBytes, long chunks, long provisioned, long provisionLimit, AlertLevel alert) {

@@ -19,8 +19,8 @@ final class ServiceRules {
    */
   static void check(String pool, PoolSettings settings, Profile profile, String user)
       throws ProblemException {
-    Set<Service> missing = EnumSet.copyOf(profile.services().isEmpty()
-        ? EnumSet.noneOf(Service.class) : profile.services());
+    Set<Service> missing = EnumSet.noneOf(Service.class);
+    missing.addAll(profile.services());
     missing.removeAll(settings.services());
     if (!missing.isEmpty()) {
       throw new ProblemException(Problem.FORBIDDEN, (user == null ? "" : user + ": ")

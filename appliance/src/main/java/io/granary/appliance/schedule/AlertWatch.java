@@ -2,7 +2,7 @@ package io.granary.appliance.schedule;
 
 import io.granary.appliance.pool.AlertLevel;
 import io.granary.appliance.pool.Pool;
-import io.granary.appliance.pool.PoolUsage;
+import io.granary.appliance.pool.PoolFill;
 import io.granary.appliance.pool.Pools;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -23,7 +23,7 @@ public final class AlertWatch {
   public synchronized void check() {
     for (Pool p : pools.list()) {
       try {
-        PoolUsage u = p.usage();
+        PoolFill u = p.fill();
         AlertLevel before = last.put(p.name(), u.alert());
         if (before != u.alert() && (before != null || u.alert() != AlertLevel.OK)) {
           LOG.log(u.alert() == AlertLevel.OK ? Level.INFO : Level.WARNING,

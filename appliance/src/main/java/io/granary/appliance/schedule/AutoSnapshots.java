@@ -23,8 +23,6 @@ public final class AutoSnapshots {
   private static final System.Logger LOG = System.getLogger(AutoSnapshots.class.getName());
 
   private final Pools pools;
-  private long taken;
-  private long pruned;
 
   public AutoSnapshots(Pools pools) {
     this.pools = pools;
@@ -67,7 +65,6 @@ public final class AutoSnapshots {
         try {
           pool.volumes().snapshot(v.name(), name);
           auto.put(name, AutoSnapshotName.parse(name));
-          taken++;
           LOG.log(Level.INFO, "automatic snapshot {0}@{1}", volume, name);
         } catch (VolumeExistsException e) {
           // Taken already this minute (a manual snapshot of that name, or a clock step back).
@@ -75,21 +72,10 @@ public final class AutoSnapshots {
       }
       for (String old : Retention.expired(auto, policy, now)) {
         pool.volumes().deleteSnapshot(v.name(), old);
-        pruned++;
         LOG.log(Level.INFO, "automatic snapshot {0}@{1} expired and deleted", volume, old);
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "automatic snapshot of {0} failed: {1}", volume, e.getMessage());
     }
-  }
-
-  /** Automatic snapshots taken since start. */
-  public synchronized long taken() {
-    return taken;
-  }
-
-  /** Automatic snapshots deleted by their policy since start. */
-  public synchronized long pruned() {
-    return pruned;
   }
 }

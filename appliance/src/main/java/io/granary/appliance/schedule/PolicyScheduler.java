@@ -13,11 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PolicyScheduler implements AutoCloseable {
   private final ScheduledExecutorService thread;
-  private final AutoSnapshots snapshots;
 
-  private PolicyScheduler(ScheduledExecutorService thread, AutoSnapshots snapshots) {
+  private PolicyScheduler(ScheduledExecutorService thread) {
     this.thread = thread;
-    this.snapshots = snapshots;
   }
 
   public static PolicyScheduler start(Pools pools, Clock clock, Duration period) {
@@ -32,11 +30,7 @@ public final class PolicyScheduler implements AutoCloseable {
       alerts.check();
       snapshots.tick(clock.instant());
     }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-    return new PolicyScheduler(t, snapshots);
-  }
-
-  public AutoSnapshots snapshots() {
-    return snapshots;
+    return new PolicyScheduler(t);
   }
 
   /** Stops ticking and waits for a tick under way. */

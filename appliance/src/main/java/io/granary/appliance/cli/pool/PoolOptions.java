@@ -42,7 +42,7 @@ public final class PoolOptions {
     }
     if (services != null) {
       // Checked here so a typo is a usage error, not a daemon round trip.
-      m.put("services", Service.labels(Service.parseList(services.equals("none") ? "" : services)));
+      m.put("services", Service.labels(Service.parseList(services)));
     }
     if (profile != null) {
       m.put("profile", profile);
