@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVN := mvn -B
 VERSION := $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: all build test run bench package package-test clean deps
+.PHONY: all build test run bench torture package package-test clean deps
 
 all: build
 
@@ -34,6 +34,13 @@ run:
 bench:
 	@scripts/deps.sh bench
 	scripts/bench.sh
+
+## torture: kill -9 granaryd under writers, snapshots, clones and gc, CYCLES times (default 50),
+## checking every acknowledged byte and a clean scrub after each restart; prints a summary
+CYCLES ?= 50
+torture: deps
+	$(MVN) -q verify -pl appliance -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=TortureIT -Dfailsafe.failIfNoSpecifiedTests=false -Dgranary.torture.cycles=$(CYCLES)
 
 ## package: dist/granary_VERSION_all.deb and dist/granary-VERSION-RELEASE.noarch.rpm (jdeb and
 ## rpm-maven-plugin in the packaging module's "packages" profile)

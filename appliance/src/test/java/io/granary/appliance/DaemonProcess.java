@@ -31,6 +31,35 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon and waits until its admin socket answers. */
   DaemonProcess start(String... extra) throws Exception {
+    long from = launch(extra);
+    Path socket = data.resolve("admin.sock");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(socket) || !readySince(from)) {
+      if (!process.isAlive()) {
+        throw new IOException("granaryd exited with " + process.exitValue() + ":\n"
+            + Files.readString(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("granaryd did not start:\n" + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    return this;
+  }
+
+  /**
+   * Starts the daemon and kills it with SIGKILL {@code millis} later, wherever it is (replaying
+   * journals, opening pools); returns whether it had already said it was ready.
+   */
+  boolean killWhileStarting(long millis, String... extra) throws Exception {
+    long from = launch(extra);
+    Thread.sleep(millis);
+    kill9();
+    return readySince(from);
+  }
+
+  /** Spawns the daemon; returns where its part of the log begins. */
+  private long launch(String... extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("--data", data.toString()));
     if (!List.of(extra).contains("--mount")) {
       args.addAll(List.of("--mount", "none"));
@@ -42,19 +71,11 @@ final class DaemonProcess implements AutoCloseable {
     // The log is appended to across restarts: only what this start wrote counts.
     long from = Files.exists(log) ? Files.size(log) : 0;
     process = ChildJvm.startLogged(Granaryd.class, log, env, args.toArray(String[]::new));
-    Path socket = data.resolve("admin.sock");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(socket) || !Files.readString(log).substring((int) from).contains(" ready: ")) {
-      if (!process.isAlive()) {
-        throw new IOException("granaryd exited with " + process.exitValue() + ":\n"
-            + Files.readString(log));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("granaryd did not start:\n" + Files.readString(log));
-      }
-      Thread.sleep(50);
-    }
-    return this;
+    return from;
+  }
+
+  private boolean readySince(long from) throws IOException {
+    return Files.readString(log).substring((int) from).contains(" ready: ");
   }
 
   /** Everything the daemon logged, across restarts. */
