@@ -1,6 +1,7 @@
 package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -96,16 +99,49 @@ class AdminAccessIT {
       assertEquals("403", curlAs(socket, "--regid=65534", "--groups=100"), "nobody, via a "
           + "supplementary group only");
       assertEquals("200", curlAs(socket, "--regid=100", "--clear-groups"), "nobody in group users");
+
+      // The admin group administers volumes, but cannot have the daemon (root) open files.
+      new Cli(data).ok("volume", "create", "default/vm", "--size", "1M");
+      String[] asMember = {"--regid=100", "--clear-groups"};
+      String steal = callAs(socket, asMember, "POST", "/api/v1/pools/default/imports",
+          "{\"name\":\"stolen\",\"source\":\"/etc/shadow\"}");
+      assertTrue(steal.startsWith("403") && steal.contains("only root may have granaryd open files"),
+          steal);
+      String overwrite = callAs(socket, asMember, "POST", "/api/v1/pools/default/volumes/vm/export",
+          "{\"target\":\"/etc/granary-test-overwrite\"}");
+      assertTrue(overwrite.startsWith("403"), overwrite);
+      assertFalse(Files.exists(Path.of("/etc/granary-test-overwrite")));
+      assertTrue(callAs(socket, asMember, "POST", "/api/v1/pools",
+          "{\"name\":\"p2\",\"path\":\"/etc/p2\",\"capacity\":1073741824}").startsWith("403"));
+      assertFalse(Files.exists(Path.of("/etc/p2")));
+      String pool = callAs(socket, asMember, "POST", "/api/v1/pools",
+          "{\"name\":\"p3\",\"capacity\":1073741824}");
+      assertTrue(pool.startsWith("201"), "a pool in the data directory is fine: " + pool);
+      assertTrue(new Cli(data).ok("volume", "list", "-H").out().contains("default/vm"));
+      assertFalse(new Cli(data).ok("volume", "list", "-H").out().contains("stolen"));
     }
   }
 
   private static String curlAs(Path socket, String group, String groups) throws Exception {
-    Process p = new ProcessBuilder("setpriv", "--reuid=65534", group, groups, "curl", "-s",
-        "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket.toString(),
-        "http://granaryd/api/v1/status").redirectErrorStream(true).start();
+    return callAs(socket, new String[] {group, groups}, "GET", "/api/v1/status", null)
+        .substring(0, 3);
+  }
+
+  /** The status code, a space and the body of a call made as user nobody. */
+  private static String callAs(Path socket, String[] groups, String method, String path,
+      String body) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534"));
+    cmd.addAll(List.of(groups));
+    cmd.addAll(List.of("curl", "-s", "-X", method, "-w", " %{http_code}", "--unix-socket",
+        socket.toString(), "http://granaryd" + path));
+    if (body != null) {
+      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes()).trim();
     p.waitFor();
-    return out;
+    int space = out.lastIndexOf(' ');
+    return out.substring(space + 1) + " " + out.substring(0, Math.max(space, 0));
   }
 
   private static SSLContext trustAll() throws Exception {

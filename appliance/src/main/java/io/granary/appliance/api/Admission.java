@@ -20,8 +20,8 @@ final class Admission {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Returns if the caller may use the API; a {@code forbidden} problem otherwise. */
-  void admit(Request request) throws Exception {
+  /** Who the caller is if it may use the API; a {@code forbidden} problem otherwise. */
+  Caller admit(Request request) throws Exception {
     Object transport = request.getConnectionMetaData().getConnection().getEndPoint()
         .getTransport();
     if (token != null && request.isSecure()) {
@@ -31,11 +31,13 @@ final class Admission {
       if (!MessageDigest.isEqual(given, token)) {
         throw new ProblemException(Problem.FORBIDDEN, "a valid bearer token is required");
       }
-      return;
+      return new Caller("token", false);
     }
-    if (peers.admit(transport) == null) {
+    Caller caller = peers.admit(transport);
+    if (caller == null) {
       throw new ProblemException(Problem.FORBIDDEN,
           "only root, the daemon's user and the admin group may use this socket");
     }
+    return caller;
   }
 }

@@ -40,10 +40,10 @@ final class ApiHandler extends Handler.Abstract {
     String method = request.getMethod();
     String path = request.getHttpURI().getPath();
     try {
-      admission.admit(request);
+      Caller caller = admission.admit(request);
       Router.Match m = router.match(method, path);
       reply = m.route().handle(new ApiRequest(method, path, m.params(), query(request),
-          body(request)));
+          body(request), caller));
     } catch (Throwable t) {
       reply = problem(t, method, path);
     }

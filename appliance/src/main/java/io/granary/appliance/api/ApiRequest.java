@@ -3,14 +3,15 @@ package io.granary.appliance.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.problem.Problem;
 import io.granary.appliance.problem.ProblemException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One call as a route sees it: its path parameters, query parameters and JSON body. Decoding
- * of the body is done once, before the route runs.
+ * One call as a route sees it: its path parameters, query parameters, JSON body and caller.
+ * Decoding of the body is done once, before the route runs.
  */
 public record ApiRequest(String method, String path, Map<String, String> params,
-    Map<String, String> query, JsonNode body) {
+    Map<String, String> query, JsonNode body, Caller caller) {
 
   public String param(String name) {
     return params.get(name);
@@ -28,6 +29,20 @@ public record ApiRequest(String method, String path, Map<String, String> params,
       throw new ProblemException(Problem.INVALID, "the request needs a \"" + field + "\" string");
     }
     return n.asText();
+  }
+
+  /**
+   * A required field naming a file on the appliance, which the daemon will open as root: only
+   * for callers that could open it themselves ({@link Caller#mayNameFiles}).
+   */
+  public Path file(String field) throws ProblemException {
+    String name = text(field);
+    if (!caller.mayNameFiles()) {
+      throw new ProblemException(Problem.FORBIDDEN, "only root may have granaryd open files on "
+          + "the appliance (\"" + field + "\": " + name + "); " + caller.name() + " can copy "
+          + "images over NBD instead: qemu-img convert -n -O raw IMAGE nbd://HOST:PORT/POOL/VOLUME");
+    }
+    return Path.of(name);
   }
 
   /** An optional string field, or {@code fallback}. */

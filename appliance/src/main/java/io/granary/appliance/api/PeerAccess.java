@@ -20,19 +20,19 @@ final class PeerAccess {
     this.adminGroup = adminGroup;
   }
 
-  /** The peer's user name, or {@code null} when it may not use the API. */
-  String admit(Object transport) throws IOException {
+  /** Who the peer is, or {@code null} when it may not use the API. */
+  Caller admit(Object transport) throws IOException {
     if (!(transport instanceof SocketChannel channel)) {
       return null;
     }
     UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
     String user = peer.user().getName();
     if (user.equals("root") || user.equals(daemonUser)) {
-      return user;
+      return new Caller(user, true);
     }
     if (adminGroup != null && (peer.group().getName().equals(adminGroup)
         || groupMembers(adminGroup).contains(user))) {
-      return user;
+      return new Caller(user, false);
     }
     return null;
   }

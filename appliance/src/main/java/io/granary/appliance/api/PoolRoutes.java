@@ -50,7 +50,9 @@ final class PoolRoutes {
 
   private Reply create(ApiRequest q) throws Exception {
     String name = Names.check("pool", q.text("name"));
-    Path path = data.resolve(q.text("path", "pools/" + name)).toAbsolutePath().normalize();
+    // A pool may live anywhere (another disk), but only root may say where.
+    Path path = data.resolve(q.text("path", null) == null ? Path.of("pools", name) : q.file("path"))
+        .toAbsolutePath().normalize();
     return Reply.created(Views.pool(pools.create(name, path,
         PoolChanges.apply(PoolSettings.defaults(), q))));
   }
@@ -71,7 +73,7 @@ final class PoolRoutes {
   private Reply importImage(ApiRequest q) throws Exception {
     Pool pool = pools.get(q.param("pool"));
     String name = Names.check("volume", q.text("name"));
-    Path source = Path.of(q.text("source"));
+    Path source = q.file("source");
     long size = RawImages.sourceSize(source);
     pool.volumes().create(name, VolumeSpecs.of(pools, pool, size, q));
     Task t = tasks.start("import", pool.name() + "/" + name, "bytes", progress -> {

@@ -116,7 +116,7 @@ final class VolumeRoutes {
     Pool p = pool(q);
     String name = q.param("volume");
     String snapshot = q.text("snapshot", null);
-    Path target = Path.of(q.text("target"));
+    Path target = q.file("target");
     if (snapshot == null) {
       p.volumes().info(name);
     } else {
