@@ -16,11 +16,23 @@ final class DaemonProcess implements AutoCloseable {
   final Path data;
   final Path log;
   private final Map<String, String> env = new HashMap<>();
+  private List<String> wrapper = List.of();
   private Process process;
 
   DaemonProcess(Path data) {
     this.data = data;
     this.log = data.resolveSibling(data.getFileName() + ".log");
+  }
+
+  /** Runs the daemon through {@code command}, which execs the JVM (from the next start on). */
+  DaemonProcess wrapper(String... command) {
+    wrapper = List.of(command);
+    return this;
+  }
+
+  /** The daemon's process id. */
+  long pid() {
+    return process.pid();
   }
 
   /** Adds a variable to the daemon's environment (from the next start on). */
@@ -70,7 +82,8 @@ final class DaemonProcess implements AutoCloseable {
     args.addAll(List.of(extra));
     // The log is appended to across restarts: only what this start wrote counts.
     long from = Files.exists(log) ? Files.size(log) : 0;
-    process = ChildJvm.startLogged(Granaryd.class, log, env, args.toArray(String[]::new));
+    process = ChildJvm.startLogged(wrapper, Granaryd.class, log, env,
+        args.toArray(String[]::new));
     return from;
   }
 

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
  */
 public final class FuseFrontEnd {
   private static final Logger LOG = Logger.getLogger(FuseFrontEnd.class.getName());
+  private static final long CAP_SYS_ADMIN = 1L << 21;
 
   private FuseFrontEnd() {}
 
@@ -32,8 +33,25 @@ public final class FuseFrontEnd {
       return FuseMounts.mount(new MountConfig(mountPoint, false), namespace);
     } catch (IOException | RuntimeException | LinkageError e) {
       LOG.warning("not mounting volumes as files at " + mountPoint + ": " + e.getMessage()
-          + " (is libfuse2 installed? apt-get install libfuse2 fuse3)");
+          + " (" + hint() + ")");
       return null;
     }
+  }
+
+  /** The likelier cause: a missing capability (a cut-down unit) or a missing library. */
+  private static String hint() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")
+            && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & CAP_SYS_ADMIN) == 0
+            && "root".equals(System.getProperty("user.name"))) {
+          return "granaryd runs without CAP_SYS_ADMIN, which mounting FUSE needs: check "
+              + "CapabilityBoundingSet= of granaryd.service";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // No /proc: fall through to the library hint.
+    }
+    return "is libfuse2 installed? apt-get install libfuse2 fuse3";
   }
 }

@@ -23,7 +23,18 @@ public final class ChildJvm {
   /** Starts {@code main} with {@code env} added to this JVM's environment, logged to {@code log}. */
   public static Process startLogged(Class<?> main, Path log, Map<String, String> env,
       String... args) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command(main, args)).redirectErrorStream(true)
+    return startLogged(List.of(), main, log, env, args);
+  }
+
+  /**
+   * The same, through {@code wrapper} (a command such as setpriv that execs the rest of its
+   * arguments, so the process is still the JVM).
+   */
+  public static Process startLogged(List<String> wrapper, Class<?> main, Path log,
+      Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(command(main, args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     return pb.start();
