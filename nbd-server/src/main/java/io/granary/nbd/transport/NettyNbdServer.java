@@ -89,8 +89,10 @@ public final class NettyNbdServer implements NbdServer {
             connections.add(ch);
             NbdFrameDecoder decoder = new NbdFrameDecoder();
             ch.pipeline().addLast("frames", decoder);
+            InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
+                config.maxInFlightBytes());
             ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
-                io, config.maxInFlightBytes(), config.handshakeTimeout(), decoder));
+                io, window, config.handshakeTimeout(), decoder));
           }
         });
     if (tcp) {
