@@ -2,7 +2,6 @@ package io.granary.appliance.export;
 
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.HostPort;
-import io.granary.nbd.api.ConnectionLimits;
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
@@ -27,7 +26,7 @@ public final class NbdFrontEnd {
       tcp.add(HostPort.parse("nbd.listen", nbd.listen()).socketAddress());
     }
     NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
-        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout(), ConnectionLimits.DEFAULTS);
+        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout(), nbd.limits());
     return NbdServers.start(config, exports);
   }
 }
