@@ -57,6 +57,14 @@ final class DaemonProcess implements AutoCloseable {
     return this;
   }
 
+  /** The running daemon's process id (its JVM's: {@code /proc/PID} describes the daemon). */
+  long pid() {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("granaryd is not running");
+    }
+    return process.pid();
+  }
+
   /** Everything the daemon logged, across restarts. */
   String log() throws IOException {
     return Files.readString(log);
