@@ -183,8 +183,8 @@ class ConnectionChurnIT {
       assertEquals(refusals[0], m.value("granary_nbd_connections_refused_total"));
       assertEquals(0, m.value("granary_nbd_connections"));
     }
-    long logged = daemon.log().lines().filter(l -> l.contains("refused NBD connection from 127.0.0.9"))
-        .count();
+    long logged = daemon.log().lines()
+        .filter(l -> l.contains("refused NBD connection from 127.0.0.9")).count();
     assertTrue(logged >= 1 && logged <= 1 + (long) seconds / 10,
         logged + " log lines for " + refusals[0] + " refusals");
   }
@@ -316,7 +316,8 @@ class ConnectionChurnIT {
         long t0 = System.nanoTime();
         try (NbdProbe p = NbdProbe.connect(GREEDY, port)) {
           p.greeting();
-          throw new AssertionError("connection " + (PER_CLIENT + 1) + " of " + GREEDY + " admitted");
+          throw new AssertionError(
+              "connection " + (PER_CLIENT + 1) + " of " + GREEDY + " admitted");
         } catch (EOFException expected) {
           refused++;
           slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);

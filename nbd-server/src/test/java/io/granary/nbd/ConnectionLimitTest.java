@@ -122,8 +122,8 @@ class ConnectionLimitTest {
     assertThrows(EOFException.class, () -> RawNbdClient.connect(OTHER, port), "a known one");
     assertEquals(2, server.refusedConnections());
     assertEquals(4, server.connections());
-    assertTrue(logged.stream().anyMatch(m -> m.contains("4 connections are open (the listener's limit)")),
-        logged.toString());
+    assertTrue(logged.stream()
+        .anyMatch(m -> m.contains("4 connections are open (the listener's limit)")), logged.toString());
 
     other.close();
     held(awaitAdmitted(THIRD));
@@ -140,10 +140,11 @@ class ConnectionLimitTest {
     }
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertEquals(attempts, server.refusedConnections());
-    long lines = logged.stream().filter(m -> m.startsWith("refused NBD connection from 127.0.0.2: "))
-        .count();
+    long lines = logged.stream()
+        .filter(m -> m.startsWith("refused NBD connection from 127.0.0.2: ")).count();
     // One line per 10 s at most: a single one unless this machine took that long.
-    assertTrue(lines >= 1 && lines <= 1 + seconds / 10, lines + " lines in " + seconds + " s: " + logged);
+    assertTrue(lines >= 1 && lines <= 1 + seconds / 10,
+        lines + " lines in " + seconds + " s: " + logged);
     try (RawNbdClient other = RawNbdClient.open(OTHER, port, VOL, false)) {
       assertArrayEquals(new byte[BLOCK], other.read(1, 0, BLOCK));
     }

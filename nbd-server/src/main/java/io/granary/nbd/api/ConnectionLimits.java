@@ -7,7 +7,8 @@ package io.granary.nbd.api;
  * greeting; a connection at its request limit is no longer read from until half its requests
  * are answered. Every bound is at least 1.
  */
-public record ConnectionLimits(int maxConnections, int maxConnectionsPerClient, int maxRequestsInFlight) {
+public record ConnectionLimits(
+    int maxConnections, int maxConnectionsPerClient, int maxRequestsInFlight) {
 
   /**
    * 16384 connections, 256 per client, 256 requests in flight per connection. A client is a

@@ -66,7 +66,8 @@ final class InFlightWindow {
   boolean readable() {
     if (!paused && (requests >= maxRequests || bytes > maxBytes)) {
       paused = true;
-    } else if (paused && waiting.isEmpty() && requests <= maxRequests / 2 && bytes <= maxBytes / 2) {
+    } else if (paused && waiting.isEmpty() && requests <= maxRequests / 2
+        && bytes <= maxBytes / 2) {
       paused = false;
     }
     return !paused;

@@ -105,8 +105,8 @@ public final class NettyNbdServer implements NbdServer {
             ch.pipeline().addLast("frames", decoder);
             InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
                 config.maxInFlightBytes());
-            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
-                io, window, config.handshakeTimeout(), decoder));
+            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(),
+                ssl, io, window, config.handshakeTimeout(), decoder));
           }
         });
     if (tcp) {

@@ -118,7 +118,8 @@ class InFlightWindowTest {
         new NbdRequest(0, NbdCommand.FLUSH.code(), 1, 0, 0)));
     assertEquals(InFlightWindow.REQUEST_OVERHEAD, InFlightWindow.cost(
         new NbdRequest(0, NbdCommand.TRIM.code(), 1, 0, 1L << 30)));
-    assertEquals(InFlightWindow.REQUEST_OVERHEAD + 4096, InFlightWindow.cost(read(1, 4096).request()));
+    assertEquals(InFlightWindow.REQUEST_OVERHEAD + 4096,
+        InFlightWindow.cost(read(1, 4096).request()));
     assertEquals(InFlightWindow.REQUEST_OVERHEAD + (32 << 20), InFlightWindow.cost(
         new NbdRequest(0, NbdCommand.READ.code(), 1, 0, 0xffffffffL)));
   }
