@@ -30,11 +30,6 @@ final class DaemonProcess implements AutoCloseable {
     return this;
   }
 
-  /** The daemon's process id. */
-  long pid() {
-    return process.pid();
-  }
-
   /** Adds a variable to the daemon's environment (from the next start on). */
   DaemonProcess env(String name, String value) {
     env.put(name, value);
@@ -89,6 +84,14 @@ final class DaemonProcess implements AutoCloseable {
 
   private boolean readySince(long from) throws IOException {
     return Files.readString(log).substring((int) from).contains(" ready: ");
+  }
+
+  /** The running daemon's process id (its JVM's: {@code /proc/PID} describes the daemon). */
+  long pid() {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException("granaryd is not running");
+    }
+    return process.pid();
   }
 
   /** Everything the daemon logged, across restarts. */

@@ -92,11 +92,21 @@ class MetricsTest {
         "default"));
     assertEquals(0, m.value("granary_pool_alert_level", "pool", "default"));
     assertEquals(0, m.value("granary_nbd_connections"));
+    assertEquals(0, m.value("granary_nbd_connections_refused_total"));
 
     pool.volumes().delete("a", false);
     m = scrape();
     assertFalse(m.mentions("volume", "a"));
     assertTrue(m.mentions("volume", "b"));
+  }
+
+  @Test
+  void refusedNbdConnectionsAreTheServersCount() throws Exception {
+    long[] refused = {3};
+    metrics.nbdRefused(() -> refused[0]);
+    assertEquals(3, scrape().value("granary_nbd_connections_refused_total"));
+    refused[0] = 4;
+    assertEquals(4, scrape().value("granary_nbd_connections_refused_total"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.granary.appliance.config;
 
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.nbd.api.AccessRule;
+import io.granary.nbd.api.ConnectionLimits;
 import io.granary.nbd.api.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +33,10 @@ public record ApplianceConfig(
 
   /**
    * The NBD listener: a TCP {@code HOST:PORT} and/or a Unix socket, TLS, access rules, and the
-   * I/O threads, per-connection in-flight bound and handshake timeout.
+   * I/O threads, per-connection in-flight bound, handshake timeout and connection limits.
    */
   public record Nbd(String listen, Path socket, TlsSettings tls, List<AccessRule> access,
-      int ioThreads, long maxInFlight, Duration handshakeTimeout) {}
+      int ioThreads, long maxInFlight, Duration handshakeTimeout, ConnectionLimits limits) {}
 
   /** The TCP admin listener: TLS from a PKCS#12 key store, and a bearer token. */
   public record AdminTcp(String listen, Path keyStore, String keyStorePassword, Path tokenFile) {}

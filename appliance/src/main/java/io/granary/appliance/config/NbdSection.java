@@ -2,6 +2,7 @@ package io.granary.appliance.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.nbd.api.AccessRule;
+import io.granary.nbd.api.ConnectionLimits;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.api.TlsSettings;
@@ -15,7 +16,8 @@ import java.util.Set;
 /** The {@code [nbd]} section: listeners, TLS, {@code [[nbd.access]]} rules and tuning. */
 final class NbdSection {
   static final Set<String> KEYS = Set.of("listen", "socket", "tls", "tls-certificate", "tls-key",
-      "tls-client-ca", "access", "io-threads", "max-in-flight", "handshake-timeout");
+      "tls-client-ca", "access", "io-threads", "max-in-flight", "handshake-timeout",
+      "max-connections", "max-connections-per-client", "max-requests-in-flight");
   private static final Set<String> RULE_KEYS = Set.of("exports", "networks", "subjects");
 
   private NbdSection() {}
@@ -43,8 +45,25 @@ final class NbdSection {
       throw new IllegalArgumentException("nbd.max-in-flight must be at least 32M (one request)");
     }
     Duration timeout = ConfigLoader.duration(nbd, "nbd.", "handshake-timeout", "30s");
+    ConnectionLimits defaults = ConnectionLimits.DEFAULTS;
+    ConnectionLimits limits = new ConnectionLimits(
+        positive(nbd, "max-connections", defaults.maxConnections()),
+        positive(nbd, "max-connections-per-client", defaults.maxConnectionsPerClient()),
+        positive(nbd, "max-requests-in-flight", defaults.maxRequestsInFlight()));
     return new ApplianceConfig.Nbd(listen, socket == null ? null : data.resolve(socket),
-        tls(nbd, data), access(nbd), ioThreads, inFlight, timeout);
+        tls(nbd, data), access(nbd), ioThreads, inFlight, timeout, limits);
+  }
+
+  private static int positive(JsonNode nbd, String key, int fallback) {
+    JsonNode n = nbd == null ? null : nbd.get(key);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
+      throw new IllegalArgumentException("nbd." + key + " must be a positive whole number, not "
+          + n);
+    }
+    return n.asInt();
   }
 
   private static TlsSettings tls(JsonNode nbd, Path data) {

@@ -88,6 +88,7 @@ public final class Daemon implements AutoCloseable {
       nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
       if (nbd != null) {
         metrics.nbdConnections(nbd::connections);
+        metrics.nbdRefused(nbd::refusedConnections);
       }
       mount = FuseFrontEnd.start(config.mount(), new PoolFiles(pools, throttles, metrics));
       admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,

@@ -26,7 +26,7 @@ public final class NbdFrontEnd {
       tcp.add(HostPort.parse("nbd.listen", nbd.listen()).socketAddress());
     }
     NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
-        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout());
+        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout(), nbd.limits());
     return NbdServers.start(config, exports);
   }
 }

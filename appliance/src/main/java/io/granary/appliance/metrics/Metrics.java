@@ -4,6 +4,7 @@ import io.granary.appliance.config.HostPort;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.qos.Throttles;
 import io.granary.snapshots.api.Volume;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -16,6 +17,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * granaryd's Prometheus metrics (listed in {@code docs/metrics.md}), in one registry of the
@@ -36,6 +38,7 @@ public final class Metrics {
   private final ExpositionFormats formats = ExpositionFormats.init();
   private final VolumeSeries volumes;
   private volatile IntSupplier nbdConnections = () -> 0;
+  private volatile LongSupplier nbdRefused = () -> 0;
 
   private Metrics(Pools pools, Throttles throttles) {
     Histogram.Builder latency = Histogram.builder()
@@ -53,6 +56,9 @@ public final class Metrics {
     registry.register(GaugeWithCallback.builder().name("granary_nbd_connections")
         .help("NBD connections open now, in handshake or transmission")
         .callback(cb -> cb.call(nbdConnections.getAsInt())).build());
+    registry.register(CounterWithCallback.builder().name("granary_nbd_connections_refused")
+        .help("NBD connections closed at once, over the listener's or their client's limit")
+        .callback(cb -> cb.call(nbdRefused.getAsLong())).build());
     JvmMetrics.builder().register(registry);
   }
 
@@ -69,6 +75,11 @@ public final class Metrics {
   /** Where {@code granary_nbd_connections} comes from (0 until set: NBD is off). */
   public void nbdConnections(IntSupplier connections) {
     nbdConnections = connections;
+  }
+
+  /** Where {@code granary_nbd_connections_refused_total} comes from (0 until set). */
+  public void nbdRefused(LongSupplier refused) {
+    nbdRefused = refused;
   }
 
   /** A scrape, encoded as the {@code Accept} header asks (Prometheus text by default). */

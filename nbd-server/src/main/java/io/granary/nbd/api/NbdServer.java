@@ -13,6 +13,9 @@ public interface NbdServer extends Closeable {
   /** Connections open right now, in handshake or transmission. */
   int connections();
 
+  /** Connections closed as soon as accepted, over a connection limit, since the server started. */
+  long refusedConnections();
+
   @Override
   void close();
 }

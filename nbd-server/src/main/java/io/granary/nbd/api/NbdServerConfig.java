@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * How the NBD listener runs: TCP addresses (port 0 picks a free one), an optional Unix socket,
  * TLS, access rules, the threads that do volume I/O, the bound on one connection's in-flight
- * request bytes, and how long a handshake may stay idle.
+ * request bytes, how long a handshake may stay idle, and the connection and request limits.
  */
 public record NbdServerConfig(
     List<InetSocketAddress> listen,
@@ -17,13 +17,17 @@ public record NbdServerConfig(
     List<AccessRule> access,
     int ioThreads,
     long maxInFlightBytes,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    ConnectionLimits limits) {
 
   public static final int DEFAULT_PORT = 10809;
 
   public NbdServerConfig {
     listen = List.copyOf(listen);
     access = List.copyOf(access);
+    if (limits == null) {
+      throw new IllegalArgumentException("connection limits are required");
+    }
     if (listen.isEmpty() && unixSocket == null) {
       throw new IllegalArgumentException("the NBD server needs a TCP address or a Unix socket");
     }
@@ -36,31 +40,42 @@ public record NbdServerConfig(
   /** One TCP listener, no TLS, no rules, defaults for the rest. */
   public static NbdServerConfig tcp(InetSocketAddress address) {
     return new NbdServerConfig(List.of(address), null, TlsSettings.OFF, List.of(),
-        defaultIoThreads(), 128L << 20, Duration.ofSeconds(30));
+        defaultIoThreads(), 128L << 20, Duration.ofSeconds(30), ConnectionLimits.DEFAULTS);
   }
 
   public NbdServerConfig withUnixSocket(Path socket) {
-    return new NbdServerConfig(listen, socket, tls, access, ioThreads, maxInFlightBytes, handshakeTimeout);
+    return new NbdServerConfig(listen, socket, tls, access, ioThreads, maxInFlightBytes,
+        handshakeTimeout, limits);
   }
 
   public NbdServerConfig withTls(TlsSettings settings) {
-    return new NbdServerConfig(listen, unixSocket, settings, access, ioThreads, maxInFlightBytes, handshakeTimeout);
+    return new NbdServerConfig(listen, unixSocket, settings, access, ioThreads, maxInFlightBytes,
+        handshakeTimeout, limits);
   }
 
   public NbdServerConfig withAccess(List<AccessRule> rules) {
-    return new NbdServerConfig(listen, unixSocket, tls, rules, ioThreads, maxInFlightBytes, handshakeTimeout);
+    return new NbdServerConfig(listen, unixSocket, tls, rules, ioThreads, maxInFlightBytes,
+        handshakeTimeout, limits);
   }
 
   public NbdServerConfig withHandshakeTimeout(Duration timeout) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes, timeout);
+    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes,
+        timeout, limits);
   }
 
   public NbdServerConfig withIoThreads(int threads) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, threads, maxInFlightBytes, handshakeTimeout);
+    return new NbdServerConfig(listen, unixSocket, tls, access, threads, maxInFlightBytes,
+        handshakeTimeout, limits);
   }
 
   public NbdServerConfig withMaxInFlightBytes(long bytes) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, bytes, handshakeTimeout);
+    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, bytes,
+        handshakeTimeout, limits);
+  }
+
+  public NbdServerConfig withLimits(ConnectionLimits newLimits) {
+    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes,
+        handshakeTimeout, newLimits);
   }
 
   /** Volume I/O blocks on fsync and on the dirty budget, so more threads than cores. */

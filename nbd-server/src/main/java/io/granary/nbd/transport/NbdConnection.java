@@ -42,20 +42,17 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * and moves their replies to the socket. Requests run on the shared I/O executor so that an
  * idle connection costs no thread; the event loop only decodes, dispatches and writes. A
  * request its export's pacer delays waits on the event loop's timer ({@link PacingGate}), not
- * on an I/O thread, and counts against the in-flight budget meanwhile.
- * Everything but {@link #completed} runs on the channel's event loop.
+ * on an I/O thread, and counts against the in-flight bounds meanwhile ({@link InFlightWindow}).
+ * Everything but {@link #reply} runs on the channel's event loop.
  */
 final class NbdConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
-  /** Counted per request besides its data, so floods of tiny requests are bounded too. */
-  private static final long REQUEST_OVERHEAD = 4096;
-
   private final ExportCatalog catalog;
   private final AccessPolicy access;
   private final TlsMode tlsMode;
   private final SslContext sslContext;
   private final Executor io;
-  private final long maxInFlightBytes;
+  private final InFlightWindow window;
   private final Duration handshakeTimeout;
   private final NbdFrameDecoder decoder;
 
@@ -67,19 +64,17 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private TransmissionSession transmission;
   private PacingGate pacing;
   private ScheduledFuture<?> handshakeTimer;
-  private long inFlightBytes;
-  private int inFlightRequests;
   private boolean disconnecting;
   private boolean closed;
 
   NbdConnection(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode, SslContext sslContext,
-      Executor io, long maxInFlightBytes, Duration handshakeTimeout, NbdFrameDecoder decoder) {
+      Executor io, InFlightWindow window, Duration handshakeTimeout, NbdFrameDecoder decoder) {
     this.catalog = catalog;
     this.access = access;
     this.tlsMode = tlsMode;
     this.sslContext = sslContext;
     this.io = io;
-    this.maxInFlightBytes = maxInFlightBytes;
+    this.window = window;
     this.handshakeTimeout = handshakeTimeout;
     this.decoder = decoder;
   }
@@ -202,11 +197,10 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void onRequest(Frame.Request frame) {
-    NbdRequest request = frame.request();
     if (transmission == null || disconnecting) {
       return;
     }
-    if (request.type() == NbdCommand.DISC.code()) {
+    if (frame.request().type() == NbdCommand.DISC.code()) {
       // No reply to DISC, but requests already received are finished first.
       disconnecting = true;
       decoder.phase(NbdFrameDecoder.Phase.IGNORE);
@@ -214,37 +208,48 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
       closeWhenIdle();
       return;
     }
-    long cost = REQUEST_OVERHEAD + dataBytes(request);
-    inFlightBytes += cost;
-    inFlightRequests++;
-    if (inFlightBytes > maxInFlightBytes) {
-      ctx.channel().config().setAutoRead(false);
+    window.add(frame);
+    startWaiting();
+  }
+
+  /** Starts what the window lets start, and reads on only while it has room. */
+  private void startWaiting() {
+    for (Frame.Request frame; (frame = window.next()) != null; ) {
+      start(frame);
     }
+    if (!disconnecting && !closed) {
+      ctx.channel().config().setAutoRead(window.readable());
+    }
+  }
+
+  private void start(Frame.Request frame) {
+    NbdRequest request = frame.request();
     TransmissionSession session = transmission;
     try {
-      // A held request stays counted in flight: the bound still stops reading (TCP
-      // backpressure on a throttled client) and DISC still waits for it.
-      pacing.admit(request, () -> dispatch(session, frame, cost), () -> completed(cost));
+      // A held request stays in flight: the bounds still stop reading (TCP backpressure on
+      // a throttled client) and DISC still waits for it.
+      pacing.admit(request, () -> dispatch(session, frame), () -> completed(request));
     } catch (RejectedExecutionException e) {
       // The event loop is shutting down with the server.
-      completed(cost);
-      ctx.close();
+      abandon(request);
     }
   }
 
-  private void dispatch(TransmissionSession session, Frame.Request frame, long cost) {
+  private void dispatch(TransmissionSession session, Frame.Request frame) {
+    NbdRequest request = frame.request();
     try {
-      io.execute(() -> session.serve(frame.request(), frame.payload(), parts -> reply(parts, cost)));
+      io.execute(() -> session.serve(request, frame.payload(), parts -> reply(parts, request)));
     } catch (RejectedExecutionException e) {
       // The server is shutting down.
-      completed(cost);
-      ctx.close();
+      abandon(request);
     }
   }
 
-  private static long dataBytes(NbdRequest request) {
-    return request.type() == NbdCommand.READ.code() || request.hasPayload()
-        ? Math.min(request.length(), 32L << 20) : 0;
+  /** The server is going away: nothing waiting will start, this request is over. */
+  private void abandon(NbdRequest request) {
+    window.clear();
+    completed(request);
+    ctx.close();
   }
 
   /**
@@ -252,8 +257,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
    * queued reply and flushes once: under a deep queue that is one wake-up and one socket write
    * for many replies. Each reply's budget returns once it is written.
    */
-  private void reply(ByteBuffer[] parts, long cost) {
-    replies.add(new QueuedReply(Unpooled.wrappedBuffer(parts), cost));
+  private void reply(ByteBuffer[] parts, NbdRequest request) {
+    replies.add(new QueuedReply(Unpooled.wrappedBuffer(parts), request));
     if (drainScheduled.compareAndSet(false, true)) {
       ctx.executor().execute(this::drainReplies);
     }
@@ -263,30 +268,31 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     drainScheduled.set(false);
     QueuedReply r;
     while ((r = replies.poll()) != null) {
-      long cost = r.cost();
+      NbdRequest request = r.request();
       // Channel futures complete on the event loop, where completed() must run.
-      ctx.write(r.bytes()).addListener(f -> completed(cost));
+      ctx.write(r.bytes()).addListener(f -> completed(request));
     }
     ctx.flush();
   }
 
-  private record QueuedReply(ByteBuf bytes, long cost) {}
+  private record QueuedReply(ByteBuf bytes, NbdRequest request) {}
 
-  private void completed(long cost) {
-    inFlightBytes -= cost;
-    inFlightRequests--;
+  private void completed(NbdRequest request) {
+    window.done(request);
+    if (closed) {
+      if (window.inFlight() == 0) {
+        releaseVolume();
+      }
+      return;
+    }
+    startWaiting();
     if (disconnecting) {
       closeWhenIdle();
-    } else if (inFlightBytes <= maxInFlightBytes / 2 && !closed) {
-      ctx.channel().config().setAutoRead(true);
-    }
-    if (closed && inFlightRequests == 0) {
-      releaseVolume();
     }
   }
 
   private void closeWhenIdle() {
-    if (inFlightRequests == 0) {
+    if (window.idle()) {
       ctx.close();
     }
   }
@@ -316,10 +322,11 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
+    window.clear();
     if (pacing != null) {
       pacing.dropAll();
     }
-    if (inFlightRequests == 0) {
+    if (window.inFlight() == 0) {
       releaseVolume();
     }
     ctx.fireChannelInactive();

@@ -4,6 +4,7 @@ import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.session.AccessPolicy;
+import io.granary.nbd.session.ConnectionQuota;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,6 +25,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,10 +37,15 @@ import java.util.logging.Logger;
 
 /**
  * The listener: Netty event loops accept and frame every connection (thousands of idle ones
- * cost no thread), a fixed pool of I/O threads runs the volume work.
+ * cost no thread), a fixed pool of I/O threads runs the volume work. A connection past the
+ * listener's or its client's connection limit is closed as soon as it is accepted, before the
+ * greeting: NBD has no message to refuse a client with before it, and a refusal must cost
+ * the server as little as possible when a client retries in a loop.
  */
 public final class NettyNbdServer implements NbdServer {
   private static final Logger LOG = Logger.getLogger(NettyNbdServer.class.getName());
+  /** At most one line per this long about refused connections, however many there are. */
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final EventLoopGroup boss;
   private final EventLoopGroup loops;
@@ -47,6 +54,8 @@ public final class NettyNbdServer implements NbdServer {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<SocketAddress> addresses = new ArrayList<>();
   private final Path unixSocket;
+  private final ConnectionQuota quota;
+  private final RefusalLog refusals = new RefusalLog(LOG, REFUSAL_LOG_INTERVAL, System::nanoTime);
 
   private NettyNbdServer(NbdServerConfig config) {
     this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -54,6 +63,8 @@ public final class NettyNbdServer implements NbdServer {
         Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     this.io = ioExecutor(config.ioThreads());
     this.unixSocket = config.unixSocket();
+    this.quota = new ConnectionQuota(config.limits().maxConnections(),
+        config.limits().maxConnectionsPerClient());
   }
 
   /** Binds every configured address, or binds none and fails. */
@@ -86,11 +97,16 @@ public final class NettyNbdServer implements NbdServer {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (!admit(ch)) {
+              return;
+            }
             connections.add(ch);
             NbdFrameDecoder decoder = new NbdFrameDecoder();
             ch.pipeline().addLast("frames", decoder);
-            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
-                io, config.maxInFlightBytes(), config.handshakeTimeout(), decoder));
+            InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
+                config.maxInFlightBytes());
+            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(),
+                ssl, io, window, config.handshakeTimeout(), decoder));
           }
         });
     if (tcp) {
@@ -108,6 +124,21 @@ public final class NettyNbdServer implements NbdServer {
     }
     listeners.add(ch);
     addresses.add(ch.localAddress());
+  }
+
+  /** Counts {@code ch} against its client and the listener, or closes it if over a limit. */
+  private boolean admit(Channel ch) {
+    String client = ClientKeys.of(ch);
+    ConnectionQuota.Admission admission = quota.admit(client);
+    if (admission == ConnectionQuota.Admission.ADMITTED) {
+      ch.closeFuture().addListener(f -> quota.release(client));
+      return true;
+    }
+    refusals.refused(client, admission == ConnectionQuota.Admission.OVER_CLIENT
+        ? quota.maxPerClient() + " connections from this client are open (its limit)"
+        : quota.maxTotal() + " connections are open (the listener's limit)");
+    ch.close();
+    return false;
   }
 
   private static ExecutorService ioExecutor(int threads) {
@@ -128,6 +159,11 @@ public final class NettyNbdServer implements NbdServer {
   @Override
   public int connections() {
     return connections.size();
+  }
+
+  @Override
+  public long refusedConnections() {
+    return refusals.count();
   }
 
   @Override

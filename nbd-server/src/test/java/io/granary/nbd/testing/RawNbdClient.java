@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -47,22 +48,51 @@ public final class RawNbdClient implements AutoCloseable {
 
   /** Connects and reads the greeting, checking that it is fixed newstyle. */
   public static RawNbdClient connect(int port) throws IOException {
+    return connect(null, port);
+  }
+
+  /**
+   * Connects from the local address {@code from} ({@code null}: any) and reads the greeting.
+   * Loopback aliases (127.0.0.2, 127.0.0.3...) stand for distinct client hosts.
+   *
+   * @throws EOFException if the server closes the connection before its greeting
+   */
+  public static RawNbdClient connect(InetAddress from, int port) throws IOException {
     Socket s = new Socket();
-    s.setSoTimeout(10_000);
-    s.setTcpNoDelay(true);
-    s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-    RawNbdClient c = new RawNbdClient(s);
-    if (c.in.readLong() != 0x4e42444d41474943L || c.in.readLong() != NbdWire.IHAVEOPT
-        || c.in.readUnsignedShort() != 3) {
+    RawNbdClient c;
+    try {
+      s.setSoTimeout(10_000);
+      s.setTcpNoDelay(true);
+      if (from != null) {
+        s.bind(new InetSocketAddress(from, 0));
+      }
+      s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      c = new RawNbdClient(s);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    try {
+      if (c.in.readLong() != 0x4e42444d41474943L || c.in.readLong() != NbdWire.IHAVEOPT
+          || c.in.readUnsignedShort() != 3) {
+        throw new IOException("not a fixed-newstyle NBD greeting");
+      }
+    } catch (IOException | RuntimeException e) {
       c.close();
-      throw new IOException("not a fixed-newstyle NBD greeting");
+      throw e;
     }
     return c;
   }
 
   /** Connects and opens {@code export} with NBD_OPT_GO, structured replies if asked. */
   public static RawNbdClient open(int port, String export, boolean structured) throws IOException {
-    RawNbdClient c = connect(port);
+    return open(null, port, export, structured);
+  }
+
+  /** As {@link #open(int, String, boolean)}, from the local address {@code from}. */
+  public static RawNbdClient open(InetAddress from, int port, String export, boolean structured)
+      throws IOException {
+    RawNbdClient c = connect(from, port);
     try {
       c.send(ByteBuffer.allocate(4).putInt(3).array()); // fixed newstyle, no zeroes
       if (structured) {

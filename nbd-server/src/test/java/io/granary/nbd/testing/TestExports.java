@@ -25,11 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * One pool named {@code test} in a temporary directory, exported the way the appliance does:
  * {@code test/VOLUME} and {@code test/VOLUME@SNAP}. Starts NBD servers over it for tests, and
- * paces the exports a test asks it to.
+ * paces or wraps the exports a test asks it to.
  */
 public final class TestExports implements ExportCatalog, AutoCloseable {
   public static final String POOL = "test";
@@ -38,6 +39,7 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   private final VolumeStore volumes;
   private final List<NbdServer> servers = new ArrayList<>();
   private final Map<String, RequestPacer> pacers = new ConcurrentHashMap<>();
+  private final Map<String, UnaryOperator<Volume>> wrappers = new ConcurrentHashMap<>();
 
   public TestExports(Path dir) throws IOException {
     this(ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
@@ -63,6 +65,11 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   /** Paces connections to {@code export} that start transmission from now on. */
   public void pace(String export, RequestPacer pacer) {
     pacers.put(export, pacer);
+  }
+
+  /** Passes every handle on {@code export} opened from now on through {@code wrapper}. */
+  public void wrap(String export, UnaryOperator<Volume> wrapper) {
+    wrappers.put(export, wrapper);
   }
 
   /** A server on a free loopback port with {@code config}'s other settings. */
@@ -126,7 +133,9 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
       throw new NoSuchVolumeException(name);
     }
     int at = local.indexOf('@');
-    return at < 0 ? volumes.open(local) : volumes.openSnapshot(local.substring(0, at), local.substring(at + 1));
+    Volume v = at < 0 ? volumes.open(local)
+        : volumes.openSnapshot(local.substring(0, at), local.substring(at + 1));
+    return wrappers.getOrDefault(name, UnaryOperator.identity()).apply(v);
   }
 
   @Override
