@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.api.NbdServer;
+import io.granary.nbd.api.ConnectionLimits;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.testing.NbdWire;
 import io.granary.nbd.testing.RawNbdClient;
@@ -38,7 +39,8 @@ class ConnectionLifecycleTest {
     exports = new TestExports(dir);
     exports.create("vol", 4 << 20);
     server = exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-        .withHandshakeTimeout(Duration.ofMillis(300)));
+        .withHandshakeTimeout(Duration.ofMillis(300))
+        .withLimits(ConnectionLimits.DEFAULTS.withMaxHandshake(Duration.ofMillis(1500))));
     port = TestExports.port(server);
   }
 
@@ -75,6 +77,29 @@ class ConnectionLifecycleTest {
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis >= 250, "closed after " + millis + " ms, before the timeout");
+    awaitConnections(0);
+  }
+
+  @Test
+  void aHandshakeThatTricklesOptionsIsClosedAtTheTotalLimit() throws Exception {
+    long start = System.nanoTime();
+    int answered = 0;
+    try (RawNbdClient trickler = RawNbdClient.connect(port)) {
+      trickler.send(ByteBuffer.allocate(4).putInt(3).array());
+      try {
+        while (System.nanoTime() - start < 10_000_000_000L) {
+          trickler.send(NbdWire.option(0x7ff, new byte[0])); // unknown: ERR_UNSUP, go on
+          trickler.readOptionReply();
+          answered++;
+          Thread.sleep(200); // never idle for the 300 ms timeout
+        }
+      } catch (java.io.IOException closed) {
+        // the server hung up
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(answered >= 5, "options were answered meanwhile: " + answered);
+    assertTrue(millis >= 1500 && millis < 5000, "closed after " + millis + " ms, limit 1500 ms");
     awaitConnections(0);
   }
 

@@ -17,7 +17,8 @@ import java.util.Set;
 final class NbdSection {
   static final Set<String> KEYS = Set.of("listen", "socket", "tls", "tls-certificate", "tls-key",
       "tls-client-ca", "access", "io-threads", "max-in-flight", "handshake-timeout",
-      "max-connections", "max-connections-per-client", "max-requests-in-flight");
+      "handshake-limit", "max-connections", "max-connections-per-client",
+      "max-requests-in-flight");
   private static final Set<String> RULE_KEYS = Set.of("exports", "networks", "subjects");
 
   private NbdSection() {}
@@ -49,7 +50,8 @@ final class NbdSection {
     ConnectionLimits limits = new ConnectionLimits(
         positive(nbd, "max-connections", defaults.maxConnections()),
         positive(nbd, "max-connections-per-client", defaults.maxConnectionsPerClient()),
-        positive(nbd, "max-requests-in-flight", defaults.maxRequestsInFlight()));
+        positive(nbd, "max-requests-in-flight", defaults.maxRequestsInFlight()),
+        ConfigLoader.duration(nbd, "nbd.", "handshake-limit", "5m"));
     return new ApplianceConfig.Nbd(listen, socket == null ? null : data.resolve(socket),
         tls(nbd, data), access(nbd), ioThreads, inFlight, timeout, limits);
   }

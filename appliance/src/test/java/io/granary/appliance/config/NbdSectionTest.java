@@ -26,7 +26,7 @@ class NbdSectionTest {
   @Test
   void withoutTheKeysTheDocumentedDefaults() throws Exception {
     ApplianceConfig.Nbd nbd = load("[nbd]\n");
-    assertEquals(new ConnectionLimits(16384, 256, 256), nbd.limits());
+    assertEquals(new ConnectionLimits(16384, 256, 256, Duration.ofMinutes(5)), nbd.limits());
     assertEquals(128L << 20, nbd.maxInFlight());
     assertEquals(Duration.ofSeconds(30), nbd.handshakeTimeout());
   }
@@ -40,7 +40,7 @@ class NbdSectionTest {
         max-requests-in-flight = 32
         handshake-timeout = "2s"
         """);
-    assertEquals(new ConnectionLimits(1000, 8, 32), nbd.limits());
+    assertEquals(new ConnectionLimits(1000, 8, 32, Duration.ofMinutes(5)), nbd.limits());
     assertEquals(Duration.ofSeconds(2), nbd.handshakeTimeout());
   }
 

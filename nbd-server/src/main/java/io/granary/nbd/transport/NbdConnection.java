@@ -54,6 +54,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private final Executor io;
   private final InFlightWindow window;
   private final Duration handshakeTimeout;
+  private final Duration maxHandshake;
   private final NbdFrameDecoder decoder;
 
   private final Queue<QueuedReply> replies = new ConcurrentLinkedQueue<>();
@@ -64,11 +65,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private TransmissionSession transmission;
   private PacingGate pacing;
   private ScheduledFuture<?> handshakeTimer;
+  private ScheduledFuture<?> handshakeDeadline;
   private boolean disconnecting;
   private boolean closed;
 
   NbdConnection(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode, SslContext sslContext,
-      Executor io, InFlightWindow window, Duration handshakeTimeout, NbdFrameDecoder decoder) {
+      Executor io, InFlightWindow window, Duration handshakeTimeout, Duration maxHandshake,
+      NbdFrameDecoder decoder) {
     this.catalog = catalog;
     this.access = access;
     this.tlsMode = tlsMode;
@@ -76,6 +79,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     this.io = io;
     this.window = window;
     this.handshakeTimeout = handshakeTimeout;
+    this.maxHandshake = maxHandshake;
     this.decoder = decoder;
   }
 
@@ -84,6 +88,9 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     this.client = new ClientIdentity(ctx.channel().remoteAddress(), null);
     armHandshakeTimer();
+    // However busy it keeps, a handshake may not hold its socket forever.
+    handshakeDeadline = ctx.executor().schedule(() -> closeHandshake("still negotiating after", maxHandshake),
+        maxHandshake.toMillis(), TimeUnit.MILLISECONDS);
     QuickAck.request(ctx.channel());
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Greeting.encode()));
     ctx.fireChannelActive();
@@ -124,7 +131,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
-    handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut,
+    handshakeTimer = ctx.executor().schedule(() -> closeHandshake("handshake idle for", handshakeTimeout),
         handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -176,6 +183,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
   private void enterTransmission(OptionOutcome outcome) {
     handshakeTimer.cancel(false);
+    handshakeDeadline.cancel(false);
     transmission = new TransmissionSession(outcome.transmission(), client.toString());
     String export = transmission.export().name();
     pacing = new PacingGate(pacerFor(export), ctx.executor(), export + " for " + client);
@@ -308,10 +316,9 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
-  private void handshakeTimedOut() {
+  private void closeHandshake(String why, Duration after) {
     if (transmission == null && ctx.channel().isActive()) {
-      LOG.info("closing connection from " + client + ": handshake idle for "
-          + handshakeTimeout.toMillis() + " ms");
+      LOG.info("closing connection from " + client + ": " + why + " " + after.toMillis() + " ms");
       ctx.close();
     }
   }
@@ -321,6 +328,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     closed = true;
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
+      handshakeDeadline.cancel(false);
     }
     window.clear();
     if (pacing != null) {

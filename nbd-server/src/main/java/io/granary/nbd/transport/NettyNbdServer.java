@@ -106,7 +106,8 @@ public final class NettyNbdServer implements NbdServer {
             InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
                 config.maxInFlightBytes());
             ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(),
-                ssl, io, window, config.handshakeTimeout(), decoder));
+                ssl, io, window, config.handshakeTimeout(), config.limits().maxHandshake(),
+                decoder));
           }
         });
     if (tcp) {
