@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.granary.dedupe.testing.Requirements;
 import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.Tmpfs;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +26,7 @@ class JournalDiskFullTest {
 
   @Test
   void aFullJournalDiskIsNoSpaceAndKeepsWhatWasAcknowledged() throws Exception {
-    Requirements.require(Requirements.isRoot(), "root (to mount a small tmpfs)");
-    Path journals = Files.createDirectories(dir.resolve("journal"));
-    run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", journals.toString());
-    try {
+    try (Tmpfs journals = Tmpfs.mount(dir.resolve("journal"), 4L << 20)) {
       // No flushes: everything stays in the journal, so the journal is what fills up.
       try (Pool pool = new Pool(dir, c -> c.withDirtyLimit(64L << 20, 64L << 20)
           .withFlushInterval(java.time.Duration.ofHours(1)))) {
@@ -71,15 +66,6 @@ class JournalDiskFullTest {
             + acknowledged + " pieces of " + PIECE / 1024 + " KiB; 1 write refused with NO_SPACE; "
             + (long) acknowledged * PIECE + " bytes verified before and after a reopen");
       }
-    } finally {
-      run("umount", "-l", journals.toString());
-    }
-  }
-
-  private static void run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).inheritIO().start();
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed");
     }
   }
 }
