@@ -165,6 +165,98 @@ class FullDiskRecoveryTest {
     }
   }
 
+  @Test
+  void aGcOnAFullDiskDeletesDeadPacksFirstSoThatTheLiveRecordsOfOthersCanMove()
+      throws Exception {
+    try (Tmpfs fs = Tmpfs.mount(dir.resolve("mnt"), 24L << 20)) {
+      ChunkStoreConfig config = config(fs.path().resolve("store"));
+      List<ChunkId> ids = new ArrayList<>();
+      try (ChunkStore store = ChunkStores.open(config)) {
+        while (true) {
+          try {
+            ids.add(store.put(TestData.random(ids.size(), CHUNK)));
+          } catch (StoreFullException e) {
+            break;
+          }
+          if (ids.size() > 1000) {
+            fail("a 24 MiB file system never filled up");
+          }
+        }
+        fs.fillUp(fs.path().resolve("filler"));
+        // The first pack keeps one chunk in four, so it must be copied before it can go; every
+        // later pack is dead and goes without copying anything.
+        int firstPack = (1 << 20) / CHUNK;
+        List<ChunkId> kept = new ArrayList<>();
+        for (int i = 0; i < firstPack; i += 4) {
+          kept.add(ids.get(i));
+        }
+        GcReport gc = store.collectGarbage(m -> kept.forEach(m::mark), GcOptions.DEFAULT);
+        assertEquals(ids.size() - kept.size(), gc.chunksSwept(), gc.toString());
+        assertTrue(gc.packsCompacted() >= ids.size() * CHUNK / (1 << 20) - 1, gc.toString());
+        for (ChunkId id : kept) {
+          int i = ids.indexOf(id);
+          assertArrayEquals(TestData.random(i, CHUNK), store.get(id), "kept chunk " + i);
+        }
+        assertTrue(store.scrub(ProgressListener.NONE).clean());
+        System.out.println("FullDiskRecoveryTest: a gc on a full 24 MiB tmpfs compacted "
+            + gc.packsCompacted() + " packs (" + gc.packBytesReclaimed() + " bytes) and moved "
+            + kept.size() + " live chunks; " + kept.size() * CHUNK + " bytes verified");
+      }
+    }
+  }
+
+  @Test
+  void aGcOnAFullDiskWithNothingToDeleteForgetsAndCompactsLater() throws Exception {
+    try (Tmpfs fs = Tmpfs.mount(dir.resolve("mnt"), 24L << 20)) {
+      ChunkStoreConfig config = config(fs.path().resolve("store"));
+      List<ChunkId> ids = fill(config);
+      Path filler = fs.path().resolve("filler");
+      try (ChunkStore store = ChunkStores.open(config)) {
+        fs.fillUp(filler);
+        // One chunk in four lives in every pack: nothing can go without copying first.
+        List<ChunkId> kept = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 4) {
+          kept.add(ids.get(i));
+        }
+        GcReport full = store.collectGarbage(m -> kept.forEach(m::mark), GcOptions.DEFAULT);
+        assertEquals(ids.size() - kept.size(), full.chunksSwept(), full.toString());
+        for (ChunkId id : kept) {
+          int i = ids.indexOf(id);
+          assertArrayEquals(TestData.random(i, CHUNK), store.get(id), "kept chunk " + i);
+        }
+        fs.resize(40L << 20);
+        GcReport later = store.collectGarbage(m -> kept.forEach(m::mark), GcOptions.DEFAULT);
+        assertTrue(later.packsCompacted() > 0, later.toString());
+        for (ChunkId id : kept) {
+          int i = ids.indexOf(id);
+          assertArrayEquals(TestData.random(i, CHUNK), store.get(id), "kept chunk " + i);
+        }
+        assertTrue(store.scrub(ProgressListener.NONE).clean());
+        System.out.println("FullDiskRecoveryTest: a gc on a full tmpfs forgot "
+            + full.chunksSwept() + " chunks and compacted " + full.packsCompacted()
+            + " packs; with room, the next compacted " + later.packsCompacted() + "; "
+            + kept.size() * CHUNK + " bytes verified twice");
+      }
+    }
+  }
+
+  /** Puts chunks of {@code CHUNK} random bytes until the disk is full; returns their ids. */
+  private static List<ChunkId> fill(ChunkStoreConfig config) throws Exception {
+    List<ChunkId> ids = new ArrayList<>();
+    try (ChunkStore store = ChunkStores.open(config)) {
+      while (true) {
+        try {
+          ids.add(store.put(TestData.random(ids.size(), CHUNK)));
+        } catch (StoreFullException e) {
+          return ids;
+        }
+        if (ids.size() > 1000) {
+          fail("the file system never filled up");
+        }
+      }
+    }
+  }
+
   /** Distinct 4-byte keys. */
   private static final class ByteBufferKey {
     static byte[] of(int i) {
