@@ -415,6 +415,12 @@ public final class LocalChunkStore implements ChunkStore {
     } catch (PackMissingException m) {
       reader.markDamaged(id);
       return "its pack file cannot be opened";
+    } catch (StoreException s) {
+      throw s;
+    } catch (IOException medium) {
+      // The medium failed this read (EIO from a bad sector, say): reported with the chunk, and
+      // the scrub goes on. Not marked damaged: the error may pass, and then nothing was lost.
+      return "cannot be read: " + medium.getMessage();
     }
   }
 
