@@ -116,14 +116,11 @@ class PackReadErrorIT {
     for (int i = 0; i < BLOCKS; i++) {
       blockOfA.put(chunkOf("a", i), i);
     }
-    Map<Integer, List<ChunkId>> byPack = new java.util.TreeMap<>();
-    Packs.records(dir.resolve("store")).forEach(f -> byPack.computeIfAbsent(f.packId(),
-        k -> new ArrayList<>()).add(f.record().header().id()));
-    int bad = byPack.entrySet().stream()
-        .filter(e -> blockOfA.keySet().containsAll(e.getValue())).map(Map.Entry::getKey)
-        .findFirst().orElseThrow(() -> new AssertionError("no pack of a's blocks only: " + byPack));
+    Map.Entry<Integer, List<ChunkId>> onlyA = Packs.packOfOnly(dir.resolve("store"),
+        blockOfA.keySet());
+    int bad = onlyA.getKey();
     Set<Long> lost = new TreeSet<>();
-    for (ChunkId id : byPack.get(bad)) {
+    for (ChunkId id : onlyA.getValue()) {
       lost.add((long) blockOfA.get(id) * BLOCK);
     }
     assertTrue(lost.size() >= 4 && lost.size() < BLOCKS, "blocks in the bad pack: " + lost);
