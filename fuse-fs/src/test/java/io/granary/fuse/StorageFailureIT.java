@@ -10,6 +10,7 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.pack.RecordHeader;
@@ -209,6 +210,8 @@ class StorageFailureIT {
       ScrubReport during = chunks.scrub(ProgressListener.NONE);
       assertEquals(new TreeSet<>(onlyA.getValue()), during.damaged().stream()
           .map(DamagedChunk::id).collect(Collectors.toCollection(TreeSet::new)));
+      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
+          .toList(), "its header cannot be read either");
       long faults = medium[0].readFaultsInjected();
 
       medium[0].failReads(bad, false);
@@ -225,7 +228,7 @@ class StorageFailureIT {
           + " EIO for exactly those in " + passes + " passes and dd too; "
           + (verified + all.length + neighbourBytes.get()) + " bytes verified (a's other blocks,"
           + " a whole once clear, b written and read back meanwhile); scrub named exactly "
-          + during.damaged().size() + " chunks, then none");
+          + during.damaged().size() + " chunks and the pack's header, then nothing");
     }
   }
 

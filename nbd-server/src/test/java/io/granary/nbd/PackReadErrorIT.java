@@ -10,6 +10,7 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.store.LocalChunkStore;
@@ -175,6 +176,8 @@ class PackReadErrorIT {
       assertEquals(lost.stream().map(o -> blockChunk("a", o)).collect(Collectors.toSet()),
           during.damaged().stream().map(DamagedChunk::id).collect(Collectors.toSet()),
           during.damaged().toString());
+      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
+          .toList(), "its header cannot be read either");
       long faults = medium[0].readFaultsInjected();
 
       // The error passes: every block reads, nothing was marked lost.
@@ -185,8 +188,8 @@ class PackReadErrorIT {
           + " (" + lost.size() + " of a's " + BLOCKS + " blocks); qemu-io got EIO for exactly "
           + "those blocks in " + sessions + " sessions and read the other "
           + (BLOCKS - lost.size()) + " right; " + bOps.get() + " operations on b meanwhile, all "
-          + "right; scrub named exactly " + during.damaged().size() + " chunks; after the fault "
-          + "cleared all blocks read back; "
+          + "right; scrub named exactly " + during.damaged().size() + " chunks and the pack's "
+          + "header; after the fault cleared all blocks read back; "
           + ((long) sessions * expectOk.size() + 2L * BLOCKS) * BLOCK + " bytes verified");
     }
   }

@@ -13,6 +13,7 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
@@ -136,6 +137,8 @@ class ScrubTest {
         assertEquals(bad, d.packId());
         assertTrue(d.reason().contains("Input/output error"), d.reason());
       }
+      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId).toList(),
+          "its header cannot be read either");
       for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
         if (inBad.contains(e.getKey())) {
           IOException x = assertThrows(IOException.class, () -> store.get(e.getKey()));
@@ -158,6 +161,33 @@ class ScrubTest {
           + " into 1 pack of " + (int) packOf.values().stream().distinct().count()
           + "; scrub reported exactly its " + inBad.size() + " chunks, then none; "
           + 2L * data.size() * 100_000 + " bytes verified");
+    }
+  }
+
+  @Test
+  void aDamagedPackHeaderIsReportedAndTheRecordsBehindItStillRead() throws Exception {
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
+        .withPackTargetBytes(1 << 20);
+    Map<ChunkId, byte[]> data = new HashMap<>();
+    try (ChunkStore store = ChunkStores.open(config)) {
+      for (int i = 0; i < 30; i++) {
+        byte[] d = TestData.random(i, 100_000);
+        data.put(store.put(d), d);
+      }
+    }
+    Packs.Found first = Packs.records(dir).get(0);
+    Packs.flipByte(first.file(), 13); // the pack number field: the header checksum fails
+    try (ChunkStore store = ChunkStores.open(config)) {
+      ScrubReport r = store.scrub(ProgressListener.NONE);
+      assertFalse(r.clean());
+      assertEquals(List.of(first.packId()),
+          r.damagedPacks().stream().map(DamagedPack::packId).toList(), r.toString());
+      assertTrue(r.damagedPacks().get(0).reason().contains("checksum"), r.toString());
+      assertTrue(r.packsChecked() >= 3, r.toString());
+      assertEquals(List.of(), r.damaged(), "every record is sound on its own");
+      for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
+        assertArrayEquals(e.getValue(), store.get(e.getKey()));
+      }
     }
   }
 }
