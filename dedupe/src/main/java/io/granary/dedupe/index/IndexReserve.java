@@ -49,7 +49,7 @@ final class IndexReserve {
    * Extends the tail to {@link #BYTES} past LMDB's last page when less than half of it is left.
    * A full disk stops the extension where it is: a partial reserve is still a reserve.
    */
-  void replenish() {
+  synchronized void replenish() {
     long used = (env.info().lastPageNumber + 1) * pageSize;
     if (allocatedEnd - used >= BYTES / 2) {
       return;
