@@ -1,11 +1,18 @@
 package io.granary.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.DamagedPack;
+import io.granary.dedupe.api.ProgressListener;
+import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.store.LocalChunkStore;
 import io.granary.dedupe.testing.ExternalTool;
@@ -19,13 +26,29 @@ import io.granary.fuse.api.MountConfig;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStoreConfig;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A full pool is ENOSPC and a damaged chunk EIO through the mount; the rest stays readable. */
+/**
+ * A full pool is ENOSPC, and a damaged chunk or an unreadable pack EIO, through the mount; the
+ * rest stays readable.
+ */
 class StorageFailureIT {
   private static final int MIB = 1 << 20;
   private static final int BLOCK = 16 << 10;
@@ -86,5 +109,136 @@ class StorageFailureIT {
       ExternalTool.run(60, "dd", "if=" + file, "of=" + out, "bs=16k", "skip=1", "count=1", "status=none").ok();
       assertArrayEquals(intact, Files.readAllBytes(out));
     }
+  }
+
+  @Test
+  void anUnreadablePackIsEioForItsBlocksOnlyAndPassesWhenTheMediumRecovers() throws Exception {
+    Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
+    ExternalTool.require("fusermount", "dd");
+    int block = 64 << 10;
+    int blocks = 96;
+    // Small packs, raw chunks: the blocks of a volume spread over several packs.
+    ChunkStoreConfig storeConfig = ChunkStoreConfig.defaults(dir.resolve("pool/store"))
+        .withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
+    VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("pool/journal"));
+    Map<ChunkId, Integer> blockOfA = new HashMap<>();
+    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"),
+        LocalChunkStore.open(storeConfig), volumeConfig)) {
+      for (String name : List.of("a", "b")) {
+        ns.volumes.create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
+        try (Volume v = ns.volumes.open(name)) {
+          for (int i = 0; i < blocks; i++) {
+            byte[] data = patterned(name, i, block);
+            v.write((long) i * block, data, 0, block, false);
+            if (name.equals("a")) {
+              blockOfA.put(ChunkId.of(MessageDigest.getInstance("SHA-256").digest(data)), i);
+            }
+          }
+        }
+        ns.volumes.flushAll();
+      }
+    }
+    Map.Entry<Integer, List<ChunkId>> onlyA = Packs.packOfOnly(dir.resolve("pool/store"),
+        blockOfA.keySet());
+    int bad = onlyA.getKey();
+    Set<Integer> lost = onlyA.getValue().stream().map(blockOfA::get)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertTrue(lost.size() >= 4 && lost.size() < blocks, lost.toString());
+
+    FaultyPackStorage[] medium = new FaultyPackStorage[1];
+    ChunkStore chunks = LocalChunkStore.open(storeConfig,
+        s -> medium[0] = new FaultyPackStorage(s), false);
+    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, volumeConfig);
+        FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
+      Path a = mount.mountPoint().resolve("test/a");
+      Path b = mount.mountPoint().resolve("test/b");
+      medium[0].failReads(bad, true);
+
+      // Another volume's file is written, fsynced and read back the whole time.
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong neighbourBytes = new AtomicLong();
+      CompletableFuture<Void> neighbour = CompletableFuture.runAsync(() -> {
+        try (RandomAccessFile f = new RandomAccessFile(b.toFile(), "rw")) {
+          byte[] back = new byte[block];
+          for (int round = 0; !stop.get() || round < 2; round++) {
+            int i = round % blocks;
+            byte[] other = new byte[block];
+            Arrays.fill(other, (byte) (200 + round % 50));
+            for (byte[] data : List.of(other, patterned("b", i, block))) {
+              f.seek((long) i * block);
+              f.write(data);
+              f.getFD().sync();
+              f.seek((long) i * block);
+              f.readFully(back);
+              assertArrayEquals(data, back, "b block " + i);
+              neighbourBytes.addAndGet(2L * block);
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+
+      int passes = 3;
+      long verified = 0;
+      try (RandomAccessFile f = new RandomAccessFile(a.toFile(), "r")) {
+        for (int pass = 0; pass < passes; pass++) {
+          for (int i = 0; i < blocks; i++) {
+            byte[] back = new byte[block];
+            f.seek((long) i * block);
+            if (lost.contains(i)) {
+              int at = i;
+              IOException e = assertThrows(IOException.class, () -> f.readFully(back),
+                  "block " + at + " lies in the unreadable pack");
+              assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"),
+                  e.toString());
+            } else {
+              f.readFully(back);
+              assertArrayEquals(patterned("a", i, block), back, "block " + i);
+              verified += block;
+            }
+          }
+        }
+      }
+      int first = lost.iterator().next();
+      var dd = ExternalTool.run(60, "dd", "if=" + a, "of=/dev/null", "bs=" + block,
+          "skip=" + first, "count=1", "status=none");
+      assertTrue(dd.exit() != 0 && dd.stderr().contains("Input/output error"), dd.stderr());
+      stop.set(true);
+      neighbour.join();
+
+      ScrubReport during = chunks.scrub(ProgressListener.NONE);
+      assertEquals(new TreeSet<>(onlyA.getValue()), during.damaged().stream()
+          .map(DamagedChunk::id).collect(Collectors.toCollection(TreeSet::new)));
+      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
+          .toList(), "its header cannot be read either");
+      long faults = medium[0].readFaultsInjected();
+
+      medium[0].failReads(bad, false);
+      Path out = dir.resolve("a.copy");
+      ExternalTool.run(120, "dd", "if=" + a, "of=" + out, "bs=1M", "status=none").ok();
+      byte[] all = Files.readAllBytes(out);
+      for (int i = 0; i < blocks; i++) {
+        assertArrayEquals(patterned("a", i, block),
+            Arrays.copyOfRange(all, i * block, (i + 1) * block), "block " + i + " once clear");
+      }
+      assertTrue(chunks.scrub(ProgressListener.NONE).clean());
+      System.out.println("StorageFailureIT: " + faults + " read faults injected into pack " + bad
+          + " (" + lost.size() + " of " + blocks + " blocks of a); reads through the FUSE file got"
+          + " EIO for exactly those in " + passes + " passes and dd too; "
+          + (verified + all.length + neighbourBytes.get()) + " bytes verified (a's other blocks,"
+          + " a whole once clear, b written and read back meanwhile); scrub named exactly "
+          + during.damaged().size() + " chunks and the pack's header, then nothing");
+    }
+  }
+
+  /**
+   * Block {@code i} (below 100) of volume a or b: {@code length} bytes of one value, distinct
+   * across both, so that no block of one shares a chunk with the other.
+   */
+  private static byte[] patterned(String volume, int i, int length) {
+    byte[] b = new byte[length];
+    Arrays.fill(b, (byte) ((volume.equals("a") ? 1 : 101) + i));
+    return b;
   }
 }

@@ -99,8 +99,11 @@ final class PoolRoutes {
       List<Map<String, Object>> damaged = new ArrayList<>();
       r.damaged().forEach(d -> damaged.add(Map.of("chunk", d.id().toString(),
           "pack", String.format("%08x", d.packId()), "offset", d.offset(), "reason", d.reason())));
+      List<Map<String, Object>> damagedPacks = new ArrayList<>();
+      r.damagedPacks().forEach(d -> damagedPacks.add(Map.of(
+          "pack", String.format("%08x", d.packId()), "reason", d.reason())));
       return Map.of("chunksChecked", r.chunksChecked(), "bytesChecked", r.bytesChecked(),
-          "damaged", damaged);
+          "damaged", damaged, "packsChecked", r.packsChecked(), "damagedPacks", damagedPacks);
     });
     return Reply.accepted(t);
   }

@@ -93,11 +93,16 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
 
   public void save(Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, JSON.writeValueAsBytes(this));
-    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      c.force(true);
+    try {
+      Files.write(tmp, JSON.writeValueAsBytes(this));
+      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        c.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp); // a half-written copy (a full disk) gives its space back
+      throw e;
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
       d.force(true);
     }

@@ -94,7 +94,12 @@ public final class Pools implements AutoCloseable {
             tuning));
         LOG.log(Level.INFO, "pool {0} open at {1}", e.getKey(), p.paths.get(e.getKey()));
       }
-      p.save();
+      // Only what changed is written: a restart on a full data disk must not fail for want of
+      // space to rewrite the same state.
+      ApplianceState now = p.state();
+      if (!now.equals(state) || !Files.exists(p.stateFile)) {
+        now.save(p.stateFile);
+      }
     } catch (IOException | RuntimeException e) {
       p.close();
       throw e;
@@ -133,13 +138,56 @@ public final class Pools implements AutoCloseable {
     if (Files.exists(path.resolve("store"))) {
       throw new ProblemException(Problem.EXISTS, path + " already holds a pool");
     }
-    Pool p = Pool.open(name, path, settings, tuning);
+    // What this creation makes, so that a failure (a full disk) leaves nothing in the way of
+    // a retry.
+    List<Path> made = new ArrayList<>();
+    for (Path q : List.of(path, path.resolve("store"), path.resolve("journal"))) {
+      if (!Files.exists(q)) {
+        made.add(q);
+      }
+    }
+    Pool p;
+    try {
+      p = Pool.open(name, path, settings, tuning);
+    } catch (IOException | RuntimeException e) {
+      removeMade(made, e);
+      throw e;
+    }
     open.put(name, p);
     paths.put(name, path.toString());
     created.put(name, Instant.now(clock).toString());
-    save();
+    try {
+      save();
+    } catch (IOException | RuntimeException e) {
+      open.remove(name);
+      paths.remove(name);
+      created.remove(name);
+      try {
+        p.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      removeMade(made, e);
+      throw e;
+    }
     LOG.log(Level.INFO, "pool {0} created at {1}", name, path);
     return p;
+  }
+
+  /** Deletes the directories (with their contents) a failed creation made. */
+  private static void removeMade(List<Path> made, Exception failure) {
+    for (Path dir : made) {
+      if (!Files.exists(dir)) {
+        continue; // inside one deleted already
+      }
+      try (var s = Files.walk(dir)) {
+        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(q);
+        }
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /**
@@ -152,8 +200,14 @@ public final class Pools implements AutoCloseable {
     for (VolumeInfo v : p.volumes().list()) {
       ServiceRules.check(name, settings, profileOf(v), "volume " + name + "/" + v.name());
     }
+    PoolSettings old = p.settings();
     p.settings(settings);
-    save();
+    try {
+      save();
+    } catch (IOException | RuntimeException e) {
+      p.settings(old); // not saved, so not changed: a restart would bring the old ones back
+      throw e;
+    }
     LOG.log(Level.INFO, "pool {0} settings changed: {1}", name, settings);
     fire();
     return p;
@@ -180,10 +234,21 @@ public final class Pools implements AutoCloseable {
     if (dryRun) {
       return;
     }
+    Map<String, Pool> openBefore = new LinkedHashMap<>(open);
+    Map<String, String> pathsBefore = new LinkedHashMap<>(paths);
+    Map<String, String> createdBefore = new LinkedHashMap<>(created);
     open.remove(name);
     paths.remove(name);
     created.remove(name);
-    save();
+    try {
+      save();
+    } catch (IOException | RuntimeException e) {
+      // Not forgotten on disk, so not forgotten here: the pool stays open and usable.
+      restore(open, openBefore);
+      restore(paths, pathsBefore);
+      restore(created, createdBefore);
+      throw e;
+    }
     p.close();
     try (var s = Files.walk(p.path())) {
       for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -244,8 +309,9 @@ public final class Pools implements AutoCloseable {
     if (profiles.containsKey(profile.name())) {
       throw new ProblemException(Problem.EXISTS, "profile " + profile.name() + " already exists");
     }
+    Map<String, Profile> before = new LinkedHashMap<>(profiles);
     profiles.put(profile.name(), profile);
-    save();
+    saveOrRestoreProfiles(before);
   }
 
   /**
@@ -268,8 +334,9 @@ public final class Pools implements AutoCloseable {
         }
       }
     }
+    Map<String, Profile> before = new LinkedHashMap<>(profiles);
     profiles.put(name, changed);
-    save();
+    saveOrRestoreProfiles(before);
     for (Map.Entry<Pool, List<String>> e : users.entrySet()) {
       for (String v : e.getValue()) {
         e.getKey().volumes().setServices(v, changed.codec(), changed.dedupe(), name);
@@ -297,9 +364,25 @@ public final class Pools implements AutoCloseable {
       }
     }
     if (!dryRun) {
+      Map<String, Profile> before = new LinkedHashMap<>(profiles);
       profiles.remove(name);
-      save();
+      saveOrRestoreProfiles(before);
     }
+  }
+
+  /** Saves; if that fails (a full disk), the profiles are as they were, in memory as on disk. */
+  private void saveOrRestoreProfiles(Map<String, Profile> before) throws IOException {
+    try {
+      save();
+    } catch (IOException | RuntimeException e) {
+      restore(profiles, before);
+      throw e;
+    }
+  }
+
+  private static <V> void restore(Map<String, V> map, Map<String, V> before) {
+    map.clear();
+    map.putAll(before);
   }
 
   private void fire() {
@@ -313,13 +396,16 @@ public final class Pools implements AutoCloseable {
   }
 
   private void save() throws IOException {
+    state().save(stateFile);
+  }
+
+  private ApplianceState state() {
     List<ApplianceState.PoolEntry> entries = new ArrayList<>();
     for (Pool p : open.values()) {
       entries.add(ApplianceState.PoolEntry.of(p.name(), paths.get(p.name()),
           created.get(p.name()), p.settings()));
     }
-    new ApplianceState(ApplianceState.VERSION, entries, new ArrayList<>(profiles.values()))
-        .save(stateFile);
+    return new ApplianceState(ApplianceState.VERSION, entries, new ArrayList<>(profiles.values()));
   }
 
   /** Closes every pool (each flushes its volumes); reports the first failure after trying all. */

@@ -1,6 +1,7 @@
 package io.granary.dedupe.gc;
 
 import io.granary.dedupe.api.ProgressListener;
+import io.granary.dedupe.api.StoreFullException;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexBatch;
 import io.granary.dedupe.index.PackState;
@@ -18,7 +19,8 @@ import java.util.Map;
  * Rewrites packs whose live fraction fell below a threshold and deletes them
  * ({@code docs/format.md} §2.6): copy live records to the active pack, sync (which commits
  * their new locations), retire, unlink, forget. Runs under the store's maintenance lock, so
- * never concurrently with a sweep; puts and reads go on.
+ * never concurrently with a sweep; puts and reads go on. On a full disk it frees what it can:
+ * dead packs first, then as many copies as fit.
  */
 public final class PackCompactor {
   private static final System.Logger LOG = System.getLogger(PackCompactor.class.getName());
@@ -42,22 +44,46 @@ public final class PackCompactor {
     if (chosen.isEmpty()) {
       return new Result(0, 0);
     }
-    List<Integer> victims = new ArrayList<>(chosen.keySet());
-    int done = 0;
-    for (int packId : victims) {
-      if (chosen.get(packId).liveRecords() > 0) {
+    // Dead packs first: deleting them needs no space, and on a full disk the space they give
+    // back is what lets the live records of the others be copied.
+    List<Integer> dead = new ArrayList<>();
+    List<Integer> partlyLive = new ArrayList<>();
+    chosen.forEach((packId, s) -> (s.liveRecords() == 0 ? dead : partlyLive).add(packId));
+    Result freed = deleteEmptied(dead);
+    int done = dead.size();
+    progress.progress("compact", done, chosen.size());
+    List<Integer> copied = new ArrayList<>();
+    for (int packId : partlyLive) {
+      try {
         copyLiveRecords(packId);
+      } catch (StoreFullException e) {
+        // What was copied so far is committed below; the rest waits for the next collection.
+        LOG.log(Level.WARNING, "compaction stopped at pack {0}: no space left to copy its live "
+            + "records; {1} packs left for a later collection", Integer.toHexString(packId),
+            partlyLive.size() - copied.size());
+        break;
       }
-      progress.progress("compact", ++done, victims.size());
+      copied.add(packId);
+      progress.progress("compact", ++done, chosen.size());
     }
     target.sync();
+    Result moved = deleteEmptied(copied);
+    Result total = new Result(freed.packsCompacted() + moved.packsCompacted(),
+        freed.bytesReclaimed() + moved.bytesReclaimed());
+    LOG.log(Level.INFO, "compacted {0} packs, {1} bytes reclaimed", total.packsCompacted(),
+        total.bytesReclaimed());
+    return total;
+  }
+
+  /** Retires and deletes those of {@code packIds} that no indexed record points into. */
+  private Result deleteEmptied(List<Integer> packIds) throws IOException {
     long reclaimed = 0;
     int compacted = 0;
     Map<Integer, PackState> table = index.packs();
-    for (int packId : victims) {
+    for (int packId : packIds) {
       PackState s = table.get(packId);
       if (s != null && s.liveRecords() > 0) {
-        // A record that could not be copied (damaged) is still indexed here; keep the pack.
+        // A record that could not be copied (damaged, or no space) is still indexed here.
         LOG.log(Level.WARNING, "pack {0} still holds {1} indexed records; not deleted",
             Integer.toHexString(packId), s.liveRecords());
         continue;
@@ -71,7 +97,6 @@ public final class PackCompactor {
       reclaimed += size;
       compacted++;
     }
-    LOG.log(Level.INFO, "compacted {0} packs, {1} bytes reclaimed", compacted, reclaimed);
     return new Result(compacted, reclaimed);
   }
 

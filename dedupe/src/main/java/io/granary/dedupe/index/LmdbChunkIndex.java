@@ -39,7 +39,14 @@ public final class LmdbChunkIndex implements ChunkIndex {
   public static final int FORMAT_VERSION = 1;
   /** Address space reserved for the map; the file itself grows only as pages are used. */
   private static final long MAP_SIZE = 1L << 40;
+  private static final int EIO = 5;
   private static final int ENOSPC = 28;
+  /**
+   * LMDB reports a write cut short as EIO ("short write, filesystem full?" in mdb_page_flush);
+   * with less free space than this left, such an EIO is taken for the full disk it almost
+   * surely is. One LMDB write is at most 64 pages.
+   */
+  private static final long NEARLY_FULL = 1L << 20;
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COUNTERS_KEY = "counters".getBytes(StandardCharsets.US_ASCII);
 
@@ -49,16 +56,19 @@ public final class LmdbChunkIndex implements ChunkIndex {
   private final Dbi<byte[]> packs;
   private final Dbi<byte[]> meta;
   private final Dbi<byte[]> catalog;
+  private final IndexReserve reserve;
   private volatile StoreCounters counters;
 
-  private LmdbChunkIndex(Path directory, Env<byte[]> env) throws StoreException {
+  private LmdbChunkIndex(Path directory, Env<byte[]> env) throws IOException {
     this.directory = directory;
     this.env = env;
     this.chunks = env.openDbi("chunks", DbiFlags.MDB_CREATE);
     this.packs = env.openDbi("packs", DbiFlags.MDB_CREATE);
     this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
     this.catalog = env.openDbi("catalog", DbiFlags.MDB_CREATE);
+    this.reserve = new IndexReserve(directory.resolve("data.mdb"), env);
     try (Txn<byte[]> txn = env.txnWrite()) {
+      reserve.replenish();
       byte[] format = meta.get(txn, FORMAT_KEY);
       if (format == null) {
         meta.put(txn, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
@@ -88,7 +98,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
     }
     try {
       return new LmdbChunkIndex(directory, env);
-    } catch (RuntimeException | StoreException e) {
+    } catch (RuntimeException | IOException e) {
       env.close();
       throw e;
     }
@@ -110,6 +120,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
       return new IndexBatch.Result(0, 0);
     }
     try (Txn<byte[]> txn = env.txnWrite()) {
+      reserve.replenish();
       StoreCounters next = counters.copy();
       next.addIngested(batch.ingestedBytes);
       Map<Integer, PackState> touched = new HashMap<>();
@@ -255,6 +266,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
         return;
       }
       try (Txn<byte[]> txn = env.txnWrite()) {
+        reserve.replenish();
         for (CatalogBatch.Change c : batch.changes()) {
           if (c.value() == null) {
             catalog.delete(txn, rowKey(c.table(), c.key()));
@@ -306,10 +318,19 @@ public final class LmdbChunkIndex implements ChunkIndex {
     return ByteBuffer.allocate(4).putInt(packId).array();
   }
 
-  private static IOException wrap(String what, LmdbException e) {
-    if (e instanceof LmdbNativeException n && n.getResultCode() == ENOSPC) {
+  private IOException wrap(String what, LmdbException e) {
+    if (e instanceof LmdbNativeException n
+        && (n.getResultCode() == ENOSPC || (n.getResultCode() == EIO && nearlyFull()))) {
       return new StoreFullException("no space left for the index", e);
     }
     return new IOException("index " + what + " failed: " + e.getMessage(), e);
+  }
+
+  private boolean nearlyFull() {
+    try {
+      return Files.getFileStore(directory).getUsableSpace() < NEARLY_FULL;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

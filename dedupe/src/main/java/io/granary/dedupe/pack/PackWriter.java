@@ -1,5 +1,6 @@
 package io.granary.dedupe.pack;
 
+import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public final class PackWriter implements Closeable {
       active.append(header, payload);
     } catch (IOException e) {
       abandonTail(start);
-      throw DiskErrors.classify("cannot append to pack " + Integer.toHexString(activeId), e);
+      throw StoreFullException.classify("cannot append to pack " + Integer.toHexString(activeId), e);
     }
     return new PackLocation(activeId, start);
   }
@@ -121,7 +122,7 @@ public final class PackWriter implements Closeable {
     try {
       a = storage.create(id);
     } catch (IOException e) {
-      throw DiskErrors.classify("cannot create pack " + Integer.toHexString(id), e);
+      throw StoreFullException.classify("cannot create pack " + Integer.toHexString(id), e);
     }
     try {
       a.append(new PackHeader(id, storeId).encode());
@@ -134,7 +135,7 @@ public final class PackWriter implements Closeable {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw DiskErrors.classify("cannot start pack " + Integer.toHexString(id), e);
+      throw StoreFullException.classify("cannot start pack " + Integer.toHexString(id), e);
     }
     active = a;
     activeId = id;

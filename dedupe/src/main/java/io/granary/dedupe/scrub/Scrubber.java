@@ -2,20 +2,24 @@ package io.granary.dedupe.scrub;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexEntry;
+import io.granary.dedupe.index.PackState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Verifies every indexed chunk: reads its record, checks the checksums, decompresses and
- * re-hashes it. Pages of the index are visited in pack order so the reads are mostly
- * sequential. Damage is collected, never fatal: the rest of the store keeps working.
+ * Verifies the header of every live pack, then every indexed chunk: reads its record, checks
+ * the checksums, decompresses and re-hashes it. Pages of the index are visited in pack order so
+ * the reads are mostly sequential. Damage is collected, never fatal: the rest of the store
+ * keeps working.
  */
 public final class Scrubber {
   private static final int PAGE = 100_000;
@@ -26,16 +30,36 @@ public final class Scrubber {
     String verify(ChunkId id, IndexEntry entry) throws IOException;
   }
 
+  /** Checks one pack's header; returns why it is damaged, or {@code null} when it is sound. */
+  @FunctionalInterface
+  public interface PackVerifier {
+    String verify(int packId) throws IOException;
+  }
+
   private final ChunkIndex index;
   private final ChunkVerifier verifier;
+  private final PackVerifier packVerifier;
 
-  public Scrubber(ChunkIndex index, ChunkVerifier verifier) {
+  public Scrubber(ChunkIndex index, ChunkVerifier verifier, PackVerifier packVerifier) {
     this.index = index;
     this.verifier = verifier;
+    this.packVerifier = packVerifier;
   }
 
   public ScrubReport scrub(ProgressListener progress) throws IOException {
     long start = System.nanoTime();
+    List<DamagedPack> damagedPacks = new ArrayList<>();
+    long packsChecked = 0;
+    for (Map.Entry<Integer, PackState> p : index.packs().entrySet()) {
+      if (p.getValue().retired()) {
+        continue;
+      }
+      String reason = packVerifier.verify(p.getKey());
+      if (reason != null) {
+        damagedPacks.add(new DamagedPack(p.getKey(), reason));
+      }
+      packsChecked++;
+    }
     long total = index.counters().chunks();
     long checked = 0;
     long bytes = 0;
@@ -63,6 +87,7 @@ public final class Scrubber {
       }
     }
     progress.progress("scrub", checked, total);
-    return new ScrubReport(checked, bytes, damaged, Duration.ofNanos(System.nanoTime() - start));
+    return new ScrubReport(checked, bytes, damaged, packsChecked, damagedPacks,
+        Duration.ofNanos(System.nanoTime() - start));
   }
 }

@@ -1,7 +1,6 @@
 package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.Catalog;
-import io.granary.dedupe.api.ChunkCorruptedException;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.dedupe.api.ChunkStore;
@@ -393,28 +392,19 @@ public final class LocalChunkStore implements ChunkStore {
       maintenance.lock();
       try {
         sync();
-        ScrubReport report = new Scrubber(index, this::verify).scrub(progress);
+        ScrubChecks checks = new ScrubChecks(reader, storage, directory.storeId());
+        ScrubReport report = new Scrubber(index, checks::chunk, checks::pack).scrub(progress);
         LOG.log(report.clean() ? Level.INFO : Level.ERROR,
-            "scrub of {0}: {1} chunks checked, {2} damaged", config.directory(),
-            report.chunksChecked(), report.damaged().size());
+            "scrub of {0}: {1} chunks checked, {2} damaged; {3} pack headers checked, {4} damaged",
+            config.directory(), report.chunksChecked(), report.damaged().size(),
+            report.packsChecked(), report.damagedPacks().size());
+        report.damagedPacks().forEach(d -> LOG.log(Level.ERROR, d.describe()));
         return report;
       } finally {
         maintenance.unlock();
       }
     } finally {
       lifecycle.readLock().unlock();
-    }
-  }
-
-  private String verify(ChunkId id, IndexEntry e) throws IOException {
-    try {
-      reader.read(id, e, true);
-      return null;
-    } catch (ChunkCorruptedException c) {
-      return c.damage().reason();
-    } catch (PackMissingException m) {
-      reader.markDamaged(id);
-      return "its pack file cannot be opened";
     }
   }
 

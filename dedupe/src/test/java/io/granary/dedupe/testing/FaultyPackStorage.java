@@ -4,17 +4,22 @@ import io.granary.dedupe.pack.PackStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pack medium that fails like real disks do: appends and pack creation report ENOSPC once a
  * byte budget is spent (after writing part of the data, as a real short write would), and
- * reads can be made to fail with EIO.
+ * reads can be made to fail with EIO, of every pack or of chosen ones (a bad sector there).
+ * Counts the read faults it injects.
  */
 public final class FaultyPackStorage implements PackStorage {
   private final PackStorage inner;
   private final AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean readErrors;
+  private final Set<Integer> unreadablePacks = ConcurrentHashMap.newKeySet();
+  private final AtomicLong readFaults = new AtomicLong();
   private volatile boolean fsyncErrors;
 
   public FaultyPackStorage(PackStorage inner) {
@@ -31,8 +36,23 @@ public final class FaultyPackStorage implements PackStorage {
     budget.set(Long.MAX_VALUE);
   }
 
+  /** Makes every read of every pack fail with EIO, or stop failing. */
   public void failReads(boolean fail) {
     readErrors = fail;
+  }
+
+  /** Makes every read of pack {@code packId} fail with EIO, or stop failing. */
+  public void failReads(int packId, boolean fail) {
+    if (fail) {
+      unreadablePacks.add(packId);
+    } else {
+      unreadablePacks.remove(packId);
+    }
+  }
+
+  /** Reads failed with EIO so far. */
+  public long readFaultsInjected() {
+    return readFaults.get();
   }
 
   /** Makes every fsync of a pack fail with EIO, as a dying disk does. */
@@ -112,7 +132,8 @@ public final class FaultyPackStorage implements PackStorage {
     return new Reader() {
       @Override
       public int read(ByteBuffer dst, long position) throws IOException {
-        if (readErrors) {
+        if (readErrors || unreadablePacks.contains(packId)) {
+          readFaults.incrementAndGet();
           throw new IOException("Input/output error");
         }
         return r.read(dst, position);

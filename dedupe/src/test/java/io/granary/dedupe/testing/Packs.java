@@ -1,5 +1,6 @@
 package io.granary.dedupe.testing;
 
+import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.pack.LocalPackStorage;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackScanner;
@@ -8,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Reads a store's packs directly, to find records to damage or to count. */
 public final class Packs {
@@ -26,6 +30,20 @@ public final class Packs {
       }
     }
     return out;
+  }
+
+  /**
+   * The first pack that holds chunks of {@code wanted} and nothing else (no map page, no
+   * other data), with the chunks it holds; fails if there is none.
+   */
+  public static Map.Entry<Integer, List<ChunkId>> packOfOnly(Path storeDir, Set<ChunkId> wanted)
+      throws IOException {
+    Map<Integer, List<ChunkId>> byPack = new TreeMap<>();
+    for (Found f : records(storeDir)) {
+      byPack.computeIfAbsent(f.packId(), k -> new ArrayList<>()).add(f.record().header().id());
+    }
+    return byPack.entrySet().stream().filter(e -> wanted.containsAll(e.getValue())).findFirst()
+        .orElseThrow(() -> new AssertionError("no pack holds only the wanted chunks: " + byPack));
   }
 
   /** Flips every bit of the byte at {@code offset} in {@code file}. */

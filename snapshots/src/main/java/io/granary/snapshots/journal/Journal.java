@@ -1,5 +1,6 @@
 package io.granary.snapshots.journal;
 
+import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -213,7 +214,9 @@ public final class Journal implements Closeable {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed); // replay cuts the torn record
       }
-      throw e;
+      // A full disk is the pool being full (ENOSPC to clients), not a failing medium (EIO).
+      throw StoreFullException.classify("cannot append to the journal of volume "
+          + Long.toHexString(volumeId), e);
     }
     bytes += end - s.size;
     s.size = end;
@@ -225,8 +228,13 @@ public final class Journal implements Closeable {
   private Segment newSegment(long firstSeq) throws IOException {
     Path path = dir.resolve(String.format("%016x.wal", firstSeq));
     Files.deleteIfExists(path); // an empty segment left by a crash right after its creation
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw StoreFullException.classify("cannot create a journal segment of volume "
+          + Long.toHexString(volumeId), e);
+    }
     try {
       ByteBuffer h = segmentHeader();
       while (h.hasRemaining()) {
@@ -239,7 +247,8 @@ public final class Journal implements Closeable {
     } catch (IOException e) {
       ch.close();
       Files.deleteIfExists(path);
-      throw e;
+      throw StoreFullException.classify("cannot start a journal segment of volume "
+          + Long.toHexString(volumeId), e);
     }
     bytes += SEGMENT_HEADER;
     return new Segment(path, ch, firstSeq - 1, SEGMENT_HEADER);
