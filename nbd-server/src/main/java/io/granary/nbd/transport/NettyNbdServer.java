@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -87,10 +88,7 @@ public final class NettyNbdServer implements NbdServer {
           @Override
           protected void initChannel(Channel ch) {
             connections.add(ch);
-            NbdFrameDecoder decoder = new NbdFrameDecoder();
-            ch.pipeline().addLast("frames", decoder);
-            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
-                io, config.maxInFlightBytes(), config.handshakeTimeout(), decoder));
+            addConnectionHandlers(ch, catalog, access, config, ssl, io);
           }
         });
     if (tcp) {
@@ -108,6 +106,18 @@ public final class NettyNbdServer implements NbdServer {
     }
     listeners.add(ch);
     addresses.add(ch.localAddress());
+  }
+
+  /**
+   * The handlers of one client connection. Apart from the listener so that the fuzz tests drive
+   * exactly this pipeline on an embedded channel, without a socket.
+   */
+  static void addConnectionHandlers(Channel ch, ExportCatalog catalog, AccessPolicy access,
+      NbdServerConfig config, SslContext ssl, Executor io) {
+    NbdFrameDecoder decoder = new NbdFrameDecoder();
+    ch.pipeline().addLast("frames", decoder);
+    ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
+        io, config.maxInFlightBytes(), config.handshakeTimeout(), decoder));
   }
 
   private static ExecutorService ioExecutor(int threads) {
