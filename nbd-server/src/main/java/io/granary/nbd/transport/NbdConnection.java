@@ -114,8 +114,17 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
       }
     } catch (ProtocolViolation e) {
       LOG.warning("closing connection from " + client + ": " + e.getMessage());
-      ctx.close();
+      hangUp();
     }
+  }
+
+  /**
+   * Closes after a framing error. The decoder is still cutting frames from the read that held
+   * the error, so it is told to drop them: what follows the error is not the client's protocol.
+   */
+  private void hangUp() {
+    decoder.phase(NbdFrameDecoder.Phase.IGNORE);
+    ctx.close();
   }
 
   private void onClientFlags(int flags) throws ProtocolViolation {
@@ -344,6 +353,6 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     } else {
       LOG.log(Level.WARNING, "closing connection from " + client, root);
     }
-    ctx.close();
+    hangUp();
   }
 }
