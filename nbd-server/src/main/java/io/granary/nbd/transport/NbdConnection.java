@@ -119,8 +119,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Closes after a framing error. The decoder is still cutting frames from the read that held
-   * the error, so it is told to drop them: what follows the error is not the client's protocol.
+   * Closes because of what the client sent. The decoder is still cutting frames from the read
+   * at hand, so it is told to drop them: what follows is not the client's protocol.
    */
   private void hangUp() {
     decoder.phase(NbdFrameDecoder.Phase.IGNORE);
@@ -154,7 +154,19 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         decoder.phase(NbdFrameDecoder.Phase.IGNORE);
         sendThenClose(outcome.replies());
       }
-      case START_TLS -> startTls(outcome);
+      case START_TLS -> {
+        if (decoder.buffered() > 0) {
+          // The client must wait for the ACK before it starts TLS. Bytes already read behind
+          // STARTTLS came in the clear, from the client or from anyone on the path, yet the
+          // decoder would take them for the start of the encrypted session (the buffered
+          // plaintext flaw of STARTTLS, CVE-2011-0411 in Postfix).
+          LOG.warning("closing connection from " + client + ": " + decoder.buffered()
+              + " bytes in the clear behind NBD_OPT_STARTTLS");
+          hangUp();
+        } else {
+          startTls(outcome);
+        }
+      }
       case TRANSMIT -> enterTransmission(outcome);
     }
   }

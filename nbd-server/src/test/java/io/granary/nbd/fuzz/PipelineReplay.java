@@ -22,8 +22,9 @@ import java.util.List;
  * One connection replayed from the client's side: the frames the server's decoder cut must be
  * exactly the bytes sent, and what the server sent must be its greeting and then a well-formed
  * answer to each frame, in order, with nothing read after a hang-up or DISC. Requests the
- * server had no chance to answer before the connection closed may go unanswered. After
- * STARTTLS the server speaks TLS, which only its own handshake could check.
+ * server had no chance to answer before the connection closed may go unanswered, and so may a
+ * STARTTLS with bytes behind it. After STARTTLS the server speaks TLS, which only its own
+ * handshake could check.
  */
 final class PipelineReplay {
   private static final long NBDMAGIC = 0x4e42444d41474943L;
@@ -35,13 +36,15 @@ final class PipelineReplay {
   private boolean encrypted;
   private boolean transmitting;
   private boolean disconnected;
+  /** Whether the client sent more than the frames the decoder cut. */
+  private boolean sentMore;
 
   private PipelineReplay() {}
 
   /** Checks a connection that {@code closed} or not, and says how it ended. */
   static PipelineReplay replay(byte[] wire, List<Received> received, byte[] sent, boolean closed) {
-    checkFrames(wire, received);
     PipelineReplay replay = new PipelineReplay();
+    replay.checkFrames(wire, received);
     replay.checkAnswers(received, ByteBuffer.wrap(sent), closed);
     return replay;
   }
@@ -57,7 +60,7 @@ final class PipelineReplay {
   }
 
   /** The frames, encoded again, are the start of what the client sent. */
-  private static void checkFrames(byte[] wire, List<Received> received) {
+  private void checkFrames(byte[] wire, List<Received> received) {
     ByteArrayOutputStream cut = new ByteArrayOutputStream();
     for (Received f : received) {
       if (f instanceof FlagsReceived flags) {
@@ -80,6 +83,7 @@ final class PipelineReplay {
     byte[] c = cut.toByteArray();
     check(c.length <= wire.length && Arrays.equals(c, 0, c.length, wire, 0, c.length),
         "the decoder's frames are not the bytes the client sent");
+    sentMore = c.length < wire.length;
   }
 
   private void checkAnswers(List<Received> received, ByteBuffer out, boolean closed) {
@@ -123,6 +127,12 @@ final class PipelineReplay {
       OptionReplyCheck.exportNameReply(out, noZeroes);
       transmitting = true;
       return false;
+    }
+    if (o.code() == STARTTLS && !out.hasRemaining()) {
+      // Bytes read in the clear behind STARTTLS: the server hangs up rather than take them for
+      // the start of the encrypted session.
+      check(sentMore, "STARTTLS unanswered, though nothing came behind it");
+      return true;
     }
     OptionReplyCheck.Replies replies = OptionReplyCheck.read(out, o.code());
     if (replies.acknowledged()) {
