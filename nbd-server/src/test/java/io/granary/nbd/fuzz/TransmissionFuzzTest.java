@@ -7,8 +7,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.protocol.NbdCommand;
 import io.granary.nbd.protocol.NbdRequest;
-import io.granary.nbd.protocol.ProtocolViolation;
-import io.granary.nbd.session.Limits;
 import io.granary.nbd.session.OptionOutcome;
 import io.granary.nbd.session.TransmissionSession;
 import io.granary.nbd.testing.NbdWire;
@@ -22,11 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The transmission phase under an arbitrary request stream: headers, commands, flags, offsets,
- * lengths and WRITE payloads are cut as the transport cuts them (a payload beyond the server's
- * limit counts as skipped) and served by a {@link TransmissionSession} on a volume of {@link
- * MemoryExports} (read-write, a read-only snapshot, or one of odd size), with or without
- * structured replies and block status.
+ * The transmission phase under an arbitrary request stream ({@link RequestStream}: raw headers
+ * and payloads, or requests built with offsets and lengths at the edges), cut as the transport
+ * cuts them (a payload beyond the server's limit counts as skipped) and served by a {@link
+ * TransmissionSession} on a volume of {@link MemoryExports} (read-write, a read-only snapshot,
+ * or one of odd size), with or without structured replies and block status.
  *
  * <p>Proves: the session never throws and logs no unexpected exception; the volume never sees
  * a request it should have refused (out of range, a write to a snapshot); every request but
@@ -35,6 +33,8 @@ import org.junit.jupiter.api.Timeout;
  * TRIM or WRITE_ZEROES left the volume holding what it should.
  */
 class TransmissionFuzzTest {
+  /** Enough for any sequence that matters; bounds the time of one input. */
+  private static final int MAX_REQUESTS = 64;
   private static final ExportInfo[] EXPORTS = {
       MemoryExports.DISK, MemoryExports.SNAPSHOT, MemoryExports.ODD};
 
@@ -56,38 +56,25 @@ class TransmissionFuzzTest {
     ExportInfo export = input.pickValue(EXPORTS);
     boolean structured = input.consumeBoolean();
     boolean blockStatus = structured && input.consumeBoolean();
-    ByteBuffer wire = ByteBuffer.wrap(input.consumeRemainingAsBytes());
     log.reset();
     MemoryExports exports = new MemoryExports();
     TransmissionSession session = new TransmissionSession(new OptionOutcome.Transmission(
         export, exports.open(export.name()), structured, blockStatus), "fuzz");
     TransmissionReplyCheck.Content content = exports.content(export);
-    while (wire.remaining() >= NbdRequest.LENGTH) {
-      NbdRequest request;
-      try {
-        request = NbdRequest.decode(wire);
-      } catch (ProtocolViolation e) {
+    RequestStream requests = new RequestStream(input, export.size());
+    for (int n = 0; n < MAX_REQUESTS && input.remainingBytes() > 0; n++) {
+      RequestStream.Request r = requests.next();
+      if (r == null || r.header().type() == NbdCommand.DISC.code()) {
         break;
-      }
-      if (request.type() == NbdCommand.DISC.code()) {
-        break;
-      }
-      byte[] payload = null;
-      if (request.hasPayload() && request.length() <= Limits.MAX_PAYLOAD) {
-        if (request.length() > wire.remaining()) {
-          break;
-        }
-        payload = new byte[(int) request.length()];
-        wire.get(payload);
       }
       List<ByteBuffer[]> replies = new ArrayList<>();
-      session.serve(request, payload, replies::add);
+      session.serve(r.header(), r.payload(), replies::add);
       check(replies.size() == 1, replies.size() + " replies to one request");
       ByteBuffer reply = ByteBuffer.wrap(NbdWire.bytes(replies.get(0)));
-      int error = TransmissionReplyCheck.read(reply, request, structured, content);
+      int error = TransmissionReplyCheck.read(reply, r.header(), structured, content);
       check(!reply.hasRemaining(), reply.remaining() + " bytes after the reply");
       if (error == 0) {
-        checkEffect(request, payload, content);
+        checkEffect(r.header(), r.payload(), content);
       }
     }
     session.close();
