@@ -11,26 +11,24 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.protocol.HandshakeFlags;
-import io.granary.nbd.protocol.OptionHeader;
 import io.granary.nbd.protocol.ProtocolViolation;
 import io.granary.nbd.session.ClientIdentity;
 import io.granary.nbd.session.HandshakeSession;
-import io.granary.nbd.session.Limits;
 import io.granary.nbd.session.OptionOutcome;
 import io.granary.nbd.testing.NbdWire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The option phase under arbitrary client bytes: after the greeting, the bytes are cut into
- * client flags and options as the transport cuts them (option data beyond the server's limit
- * counts as skipped, however little of it the input holds) and fed to a {@link
+ * The option phase under arbitrary client bytes: after the greeting, client flags and then
+ * options ({@link OptionStream}: raw bytes cut as the transport cuts them, or options of every
+ * kind built with hostile names, queries and counts; data announced beyond the server's limit
+ * counts as skipped, however little of it the input holds) are fed to a {@link
  * HandshakeSession} over {@link MemoryExports}, in each TLS mode, for a client inside, outside
  * and without the network that may open {@code test/secret}; a STARTTLS the session accepts is
  * taken as a completed TLS handshake.
@@ -47,6 +45,9 @@ class HandshakeFuzzTest {
       new ClientIdentity(new InetSocketAddress("192.0.2.7", 40000), null),
       new ClientIdentity(new InetSocketAddress("10.1.2.3", 40000), null),
       new ClientIdentity(UnixDomainSocketAddress.of("/run/granary/nbd.sock"), null)};
+
+  /** Enough for any sequence that matters; bounds the time of one input. */
+  private static final int MAX_OPTIONS = 64;
 
   private static ServerLog log;
 
@@ -65,10 +66,9 @@ class HandshakeFuzzTest {
   void handshake(FuzzedDataProvider input) throws IOException {
     TlsMode mode = input.pickValue(TlsMode.values());
     ClientIdentity client = input.pickValue(CLIENTS);
-    ByteBuffer wire = ByteBuffer.wrap(input.consumeRemainingAsBytes());
     log.reset();
     MemoryExports exports = new MemoryExports();
-    new Negotiation(exports, mode, client).run(wire);
+    new Negotiation(exports, mode, client).run(input);
     log.assertNoUnexpectedException();
     check(exports.misuses().isEmpty(), "volume misused: " + exports.misuses());
     check(exports.openHandles() == 0, exports.openHandles() + " volume handles left open");
@@ -87,11 +87,12 @@ class HandshakeFuzzTest {
       this.client = client;
     }
 
-    void run(ByteBuffer wire) throws IOException {
-      if (wire.remaining() < 4) {
+    void run(FuzzedDataProvider input) throws IOException {
+      byte[] flagBytes = input.consumeBytes(4);
+      if (flagBytes.length < 4) {
         return;
       }
-      int flags = wire.getInt();
+      int flags = ByteBuffer.wrap(flagBytes).getInt();
       try {
         HandshakeFlags.checkClientFlags(flags);
       } catch (ProtocolViolation e) {
@@ -100,24 +101,14 @@ class HandshakeFuzzTest {
       HandshakeSession session =
           new HandshakeSession(exports, MemoryExports.RULES, mode, client, flags);
       boolean noZeroes = (flags & HandshakeFlags.C_NO_ZEROES) != 0;
-      while (wire.remaining() >= OptionHeader.LENGTH) {
-        OptionHeader header;
-        try {
-          header = OptionHeader.decode(wire);
-        } catch (ProtocolViolation e) {
+      OptionStream options = new OptionStream(input);
+      for (int n = 0; n < MAX_OPTIONS && input.remainingBytes() > 0; n++) {
+        OptionStream.Option option = options.next();
+        if (option == null) {
           return;
         }
-        ByteBuffer data = null;
-        if (header.length() <= Limits.MAX_OPTION_DATA) {
-          if (header.length() > wire.remaining()) {
-            return;
-          }
-          int n = (int) header.length();
-          data = ByteBuffer.wrap(Arrays.copyOfRange(wire.array(), wire.position(), wire.position() + n));
-          wire.position(wire.position() + n);
-        }
-        OptionOutcome outcome = session.handle(header.code(), data);
-        if (!follow(header.code(), outcome, noZeroes)) {
+        OptionOutcome outcome = session.handle(option.code(), option.data());
+        if (!follow(option.code(), outcome, noZeroes)) {
           return;
         }
         if (outcome.next() == OptionOutcome.Next.START_TLS) {
