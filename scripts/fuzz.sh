@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
   done_line=$(grep -a -o 'Done [0-9]* runs in [0-9]* second' "$logs/$t.log" | tail -1 || true)
   runs=$(awk '{print $2}' <<<"$done_line")
   secs=$(awk '{print $5}' <<<"$done_line")
-  rss=$(grep -a -o 'rss: [0-9]*Mb' "$logs/$t.log" | awk '{gsub("Mb","",$2); if ($2 > m) m = $2} END {print m + 0}')
+  rss=$(grep -a -o 'rss: [0-9]*Mb' "$logs/$t.log" | awk '{v = substr($2, 1, length($2) - 2) + 0; if (v > m) m = v} END {print m + 0}')
   found=$(comm -13 <(echo "$before") <(find "$inputs/${t}Inputs" -type f | sort) | grep -c . || true)
   if [[ $status -ne 0 || -z $done_line || $found -gt 0 ]]; then
     failed=1
