@@ -52,9 +52,22 @@ final class OptionStream {
   }
 
   private Option built() {
+    byte[] bytes = bytes();
+    OptionHeader header = decode(bytes);
+    return new Option(header.code(), header.length() > Limits.MAX_OPTION_DATA ? null
+        : ByteBuffer.wrap(bytes, OptionHeader.LENGTH, bytes.length - OptionHeader.LENGTH).slice());
+  }
+
+  /**
+   * A built option as the client sends it: the header and its data, or, one time in 32, a
+   * header that announces more data than the server takes, and no data.
+   */
+  byte[] bytes() {
     int code = in.consumeBoolean() ? in.consumeInt(1, 11) : in.consumeInt();
     if (in.consumeInt(0, 31) == 0) {
-      return new Option(code, null);
+      return ByteBuffer.allocate(OptionHeader.LENGTH).putLong(IHAVEOPT).putInt(code)
+          .putInt(Limits.MAX_OPTION_DATA + 1 + in.consumeInt(0, Integer.MAX_VALUE - Limits.MAX_OPTION_DATA - 1))
+          .array();
     }
     byte[] data = switch (code) {
       case 1 -> name();
@@ -62,9 +75,8 @@ final class OptionStream {
       case 9, 10 -> metaContextRequest();
       default -> in.consumeBoolean() ? new byte[0] : in.consumeBytes(in.consumeInt(1, 16));
     };
-    byte[] bytes = ByteBuffer.allocate(OptionHeader.LENGTH).putLong(IHAVEOPT)
-        .putInt(code).putInt(data.length).array();
-    return new Option(decode(bytes).code(), ByteBuffer.wrap(data));
+    return ByteBuffer.allocate(OptionHeader.LENGTH + data.length).putLong(IHAVEOPT).putInt(code)
+        .putInt(data.length).put(data).array();
   }
 
   private byte[] exportRequest() {

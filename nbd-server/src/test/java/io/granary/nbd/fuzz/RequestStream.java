@@ -46,6 +46,18 @@ final class RequestStream {
   }
 
   private Request built() {
+    byte[] bytes = bytes(Limits.MAX_PAYLOAD);
+    NbdRequest r = decode(bytes);
+    byte[] payload = bytes.length > NbdRequest.LENGTH
+        ? Arrays.copyOfRange(bytes, NbdRequest.LENGTH, bytes.length) : null;
+    return new Request(r, r.hasPayload() && r.length() == 0 ? new byte[0] : payload);
+  }
+
+  /**
+   * A built request as the client sends it: the header, then a WRITE's payload if its length
+   * is at most {@code payloadLimit} (else the header alone, and the client sends no more).
+   */
+  byte[] bytes(long payloadLimit) {
     int type = in.consumeInt(0, 9);
     int flags = in.consumeBoolean() ? in.consumeInt(0, 0x3f) : in.consumeInt(0, 0xffff);
     long offset = in.consumeBoolean() ? in.consumeLong()
@@ -55,17 +67,12 @@ final class RequestStream {
     long length = (in.consumeBoolean() ? in.consumeInt()
         : in.pickValue(new long[] {0, 1, 4096, 1 << 20, Limits.MAX_PAYLOAD, room, 0xffffffffL})
             + in.consumeInt(-1, 1)) & 0xffffffffL;
-    long cookie = in.consumeLong();
-    byte[] header = ByteBuffer.allocate(NbdRequest.LENGTH).putInt(0x25609513)
-        .putShort((short) flags).putShort((short) type).putLong(cookie).putLong(offset)
-        .putInt((int) length).array();
-    NbdRequest r = decode(header);
-    byte[] payload = null;
-    if (r.hasPayload() && r.length() <= Limits.MAX_PAYLOAD) {
-      payload = new byte[(int) r.length()];
-      Arrays.fill(payload, in.consumeByte());
-    }
-    return new Request(r, payload);
+    int payload = type == 1 && length <= payloadLimit ? (int) length : 0;
+    ByteBuffer b = ByteBuffer.allocate(NbdRequest.LENGTH + payload).putInt(0x25609513)
+        .putShort((short) flags).putShort((short) type).putLong(in.consumeLong()).putLong(offset)
+        .putInt((int) length);
+    Arrays.fill(b.array(), NbdRequest.LENGTH, b.capacity(), in.consumeByte());
+    return b.array();
   }
 
   private static NbdRequest decode(byte[] header) {
