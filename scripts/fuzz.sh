@@ -7,6 +7,7 @@
 # replays it once it is committed. The generated corpus stays in nbd-server/.cifuzz-corpus
 # (ignored by git) and makes the next run start where this one stopped.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 300)
+#        FUZZ_TARGETS="PipelineFuzzTest" scripts/fuzz.sh 600   (some targets only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

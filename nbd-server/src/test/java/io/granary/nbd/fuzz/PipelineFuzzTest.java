@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole connection under arbitrary client bytes: the server's own Netty pipeline (frame
  * decoder, connection, STARTTLS's SslHandler) on an embedded channel, over {@link
  * MemoryExports}, in each TLS mode. The bytes (raw, or options and requests built as the
- * session tests build them) arrive in reads of a size the input picks, and
- * volume work waits until the event loop has read everything it was given, as behind a slow
- * disk; the client may hang up before the last requests are served.
+ * session tests build them) arrive in reads of a size the input picks, and volume work waits
+ * until the event loop has read everything it was given, as behind a slow disk; the client may
+ * hang up before the last requests are served.
  *
  * <p>Proves: no exception reaches the pipeline or the log; the decoder cuts frames that add up
  * to exactly the bytes sent, at any read boundary; the server's bytes are its greeting and a
