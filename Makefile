@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVN := mvn -B
 VERSION := $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: all build test run bench torture package package-test clean deps
+.PHONY: all build test run bench torture fuzz package package-test clean deps
 
 all: build
 
@@ -23,6 +23,13 @@ test: deps
 	@rm -rf */target/surefire-reports */target/failsafe-reports
 	$(MVN) verify
 	@scripts/check-test-reports.sh
+
+## fuzz: the NBD decoders under Jazzer, FUZZ_SECONDS per fuzz test (docs/fuzzing.md); fails on
+## any finding, which it leaves next to the seeds for the regression tests
+FUZZ_SECONDS ?= 300
+fuzz:
+	@scripts/deps.sh fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## run: granaryd in the foreground with embedded defaults (data under ./var); Ctrl-C stops it
 run:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks (and on Debian/Ubuntu installs) what Granary needs.
-# Usage: scripts/deps.sh [build|test|run|bench|package|package-test]
+# Usage: scripts/deps.sh [build|test|run|bench|package|package-test|fuzz]
 # Each purpose lists commands and the Debian package that provides them.
 set -euo pipefail
 
@@ -25,7 +25,9 @@ case "$purpose" in
   bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
   package) need=(java javac mvn asciidoctor rpmbuild) ;;
   package-test) need=(dpkg-deb rpm lintian debootstrap systemd-analyze nbdinfo) ;;
-  *) echo "usage: $0 [build|test|run|bench|package|package-test]" >&2; exit 2 ;;
+  # Jazzer comes from Maven with its native driver; openssl makes PipelineFuzzTest's certificate.
+  fuzz) need=(java javac mvn openssl) ;;
+  *) echo "usage: $0 [build|test|run|bench|package|package-test|fuzz]" >&2; exit 2 ;;
 esac
 
 missing_pkgs=()

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Strings on the wire: UTF-8, no NUL, at most 4096 bytes (the spec's hard limit). */
 public final class NbdStrings {
@@ -48,5 +49,22 @@ public final class NbdStrings {
 
   public static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The UTF-8 bytes of {@code s}, cut to at most {@code max} bytes at a character boundary: a
+   * message cut inside a character would not be UTF-8, which every string on the wire must be.
+   */
+  public static byte[] bytes(String s, int max) {
+    byte[] b = bytes(s);
+    if (b.length <= max) {
+      return b;
+    }
+    int end = max;
+    while (end > 0 && (b[end] & 0xc0) == 0x80) {
+      // b[end] continues the character that starts before it: cut before that character.
+      end--;
+    }
+    return Arrays.copyOf(b, end);
   }
 }

@@ -18,9 +18,8 @@ public final class OptionReplies {
     if (!type.isError()) {
       throw new IllegalArgumentException(type + " is not an error reply");
     }
-    byte[] text = NbdStrings.bytes(message);
-    int n = Math.min(text.length, MAX_MESSAGE);
-    return header(option, type, n).put(text, 0, n).flip();
+    byte[] text = NbdStrings.bytes(message, MAX_MESSAGE);
+    return header(option, type, text.length).put(text).flip();
   }
 
   /** One NBD_REP_SERVER entry of a LIST reply. */

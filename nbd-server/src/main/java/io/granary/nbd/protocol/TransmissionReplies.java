@@ -43,10 +43,9 @@ public final class TransmissionReplies {
 
   /** The final ERROR chunk of a structured reply. */
   public static ByteBuffer error(long cookie, NbdError error, String message) {
-    byte[] text = NbdStrings.bytes(message);
-    int n = Math.min(text.length, MAX_MESSAGE);
-    return chunk(cookie, true, ChunkType.ERROR, 6 + n)
-        .putInt(error.code()).putShort((short) n).put(text, 0, n).flip();
+    byte[] text = NbdStrings.bytes(message, MAX_MESSAGE);
+    return chunk(cookie, true, ChunkType.ERROR, 6 + text.length)
+        .putInt(error.code()).putShort((short) text.length).put(text).flip();
   }
 
   /** A NONE chunk that ends a reply whose other chunks have been sent. */

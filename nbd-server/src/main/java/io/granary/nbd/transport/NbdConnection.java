@@ -116,8 +116,17 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
       }
     } catch (ProtocolViolation e) {
       LOG.warning("closing connection from " + client + ": " + e.getMessage());
-      ctx.close();
+      hangUp();
     }
+  }
+
+  /**
+   * Closes because of what the client sent. The decoder is still cutting frames from the read
+   * at hand, so it is told to drop them: what follows is not the client's protocol.
+   */
+  private void hangUp() {
+    decoder.phase(NbdFrameDecoder.Phase.IGNORE);
+    ctx.close();
   }
 
   private void onClientFlags(int flags) throws ProtocolViolation {
@@ -147,7 +156,19 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
         decoder.phase(NbdFrameDecoder.Phase.IGNORE);
         sendThenClose(outcome.replies());
       }
-      case START_TLS -> startTls(outcome);
+      case START_TLS -> {
+        if (decoder.buffered() > 0) {
+          // The client must wait for the ACK before it starts TLS. Bytes already read behind
+          // STARTTLS came in the clear, from the client or from anyone on the path, yet the
+          // decoder would take them for the start of the encrypted session (the buffered
+          // plaintext flaw of STARTTLS, CVE-2011-0411 in Postfix).
+          LOG.warning("closing connection from " + client + ": " + decoder.buffered()
+              + " bytes in the clear behind NBD_OPT_STARTTLS");
+          hangUp();
+        } else {
+          startTls(outcome);
+        }
+      }
       case TRANSMIT -> enterTransmission(outcome);
     }
   }
@@ -359,6 +380,6 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     } else {
       LOG.log(Level.WARNING, "closing connection from " + client, root);
     }
-    ctx.close();
+    hangUp();
   }
 }

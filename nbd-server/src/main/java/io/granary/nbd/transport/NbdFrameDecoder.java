@@ -26,6 +26,11 @@ final class NbdFrameDecoder extends ByteToMessageDecoder {
     this.phase = next;
   }
 
+  /** Bytes received and not yet cut into frames. */
+  int buffered() {
+    return actualReadableBytes();
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     if (skip > 0) {

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -101,13 +102,7 @@ public final class NettyNbdServer implements NbdServer {
               return;
             }
             connections.add(ch);
-            NbdFrameDecoder decoder = new NbdFrameDecoder();
-            ch.pipeline().addLast("frames", decoder);
-            InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
-                config.maxInFlightBytes());
-            ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(),
-                ssl, io, window, config.handshakeTimeout(), config.limits().maxHandshake(),
-                decoder));
+            addConnectionHandlers(ch, catalog, access, config, ssl, io);
           }
         });
     if (tcp) {
@@ -140,6 +135,20 @@ public final class NettyNbdServer implements NbdServer {
         : quota.maxTotal() + " connections are open (the listener's limit)");
     ch.close();
     return false;
+  }
+
+  /**
+   * The handlers of one client connection. Apart from the listener so that the fuzz tests drive
+   * exactly this pipeline on an embedded channel, without a socket.
+   */
+  static void addConnectionHandlers(Channel ch, ExportCatalog catalog, AccessPolicy access,
+      NbdServerConfig config, SslContext ssl, Executor io) {
+    NbdFrameDecoder decoder = new NbdFrameDecoder();
+    ch.pipeline().addLast("frames", decoder);
+    InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
+        config.maxInFlightBytes());
+    ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
+        io, window, config.handshakeTimeout(), config.limits().maxHandshake(), decoder));
   }
 
   private static ExecutorService ioExecutor(int threads) {

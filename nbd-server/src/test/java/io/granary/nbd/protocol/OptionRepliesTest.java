@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.granary.nbd.testing.NbdWire;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,17 @@ class OptionRepliesTest {
     assertArrayEquals(hex(MAGIC + " 00000007 80000003 00000400"), Arrays.copyOf(longOne, 20));
     assertThrows(IllegalArgumentException.class,
         () -> OptionReplies.error(GO, OptionReplyType.ACK, "not an error"));
+  }
+
+  @Test
+  void anErrorMessageIsCutBetweenCharacters() {
+    // The message names the client's export; cut at byte 1024, 'é' (2 bytes) from byte 1 on
+    // would be split in two.
+    String message = "x" + "\u00e9".repeat(600);
+    NbdWire.OptionReply r = NbdWire.optionReply(
+        OptionReplies.error(GO, OptionReplyType.ERR_UNKNOWN, message));
+    assertEquals(1023, r.data().length);
+    assertEquals(message.substring(0, 512), new String(r.data(), StandardCharsets.UTF_8));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -66,6 +67,15 @@ class TransmissionRepliesTest {
     assertEquals(20 + 6 + 1024, cut.length);
     assertArrayEquals(hex("668e33ef 0001 8001" + C + "00000406 00000016 0400"),
         Arrays.copyOf(cut, 26));
+  }
+
+  @Test
+  void anErrorMessageIsCutBetweenCharacters() {
+    // '€' is 3 bytes: 341 of them fill 1023 bytes, and the 342nd would cross byte 1024.
+    byte[] cut = bytes(TransmissionReplies.error(COOKIE, NbdError.EIO, "\u20ac".repeat(400)));
+    assertEquals(20 + 6 + 1023, cut.length);
+    assertEquals("\u20ac".repeat(341),
+        new String(cut, 26, cut.length - 26, StandardCharsets.UTF_8));
   }
 
   @Test
