@@ -8,7 +8,10 @@ import java.util.ArrayDeque;
  * One connection's flow control between its socket and the volume. Requests read from the
  * socket wait here in arrival order until fewer than {@code maxRequests} are in flight
  * (started and not yet answered: held by the pacer, running, or with their reply being
- * written); their bytes count from the moment they are read. Reading stops once either bound
+ * written) and the bytes in flight leave room for theirs (a READ's buffer is only allocated
+ * when it starts, so a burst of large reads read at once must not all start); the oldest
+ * always starts when nothing is in flight. Their bytes count against reading from the moment
+ * they are read. Reading stops once either bound
  * is reached and resumes only when both are back to half and nothing waits, so that a client
  * at a bound does not switch the socket's read interest at every reply.
  *
@@ -26,6 +29,7 @@ final class InFlightWindow {
   private final ArrayDeque<Frame.Request> waiting = new ArrayDeque<>();
   private int requests;
   private long bytes;
+  private long startedBytes;
   private boolean paused;
 
   InFlightWindow(int maxRequests, long maxBytes) {
@@ -44,7 +48,12 @@ final class InFlightWindow {
     if (requests >= maxRequests || waiting.isEmpty()) {
       return null;
     }
+    long cost = cost(waiting.peek().request());
+    if (requests > 0 && startedBytes + cost > maxBytes) {
+      return null;
+    }
     requests++;
+    startedBytes += cost;
     return waiting.poll();
   }
 
@@ -52,6 +61,7 @@ final class InFlightWindow {
   void done(NbdRequest request) {
     requests--;
     bytes -= cost(request);
+    startedBytes -= cost(request);
   }
 
   /** Forgets the waiting requests: the connection is closed, nobody is left to answer. */

@@ -86,14 +86,38 @@ class InFlightWindowTest {
     List<Frame.Request> started = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       w.add(write(i, 1 << 20));
-      started.add(w.next());
+      Frame.Request f = w.next();
+      if (f != null) {
+        started.add(f);
+      }
     }
+    assertEquals(4, started.size(), "the fifth write waits for room");
     assertFalse(w.readable(), "five writes are past a budget of four");
     w.done(started.remove(0).request());
+    started.add(w.next());
     w.done(started.remove(0).request());
     assertFalse(w.readable(), "three writes are more than half");
     w.done(started.remove(0).request());
     assertTrue(w.readable(), "two writes are half");
+  }
+
+  @Test
+  void largeReadsReadAtOnceStartOnlyAsTheBudgetAllows() {
+    InFlightWindow w = new InFlightWindow(256, 32L << 20);
+    List<Frame.Request> reads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reads.add(read(i, 32 << 20));
+      w.add(reads.get(i));
+    }
+    assertSame(reads.get(0), w.next(), "the oldest starts when nothing is in flight");
+    assertNull(w.next(), "a second 32 MiB buffer would pass the 32 MiB budget");
+    w.done(reads.get(0).request());
+    assertSame(reads.get(1), w.next());
+    assertNull(w.next());
+    w.done(reads.get(1).request());
+    assertSame(reads.get(2), w.next());
+    w.done(reads.get(2).request());
+    assertTrue(w.idle());
   }
 
   @Test
