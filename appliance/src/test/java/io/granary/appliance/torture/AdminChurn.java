@@ -110,7 +110,6 @@ final class AdminChurn implements Runnable {
     for (TrackedSnapshot s : snapshots) {
       if (s.created == Fate.YES && s.deleted == Fate.NO && s.cloned == Fate.NO) {
         current = "clone";
-        s.cloned = Fate.UNKNOWN;
         s.cloned = fate(admin.run("volume", "clone", volume + "@" + s.name, pool() + s.cloneName()),
             "clone of " + s.name);
         return;
@@ -125,14 +124,12 @@ final class AdminChurn implements Runnable {
       }
       current = "delete";
       if (s.hasClone()) {
-        s.cloneDeleted = Fate.UNKNOWN;
         s.cloneDeleted = fate(admin.run("volume", "delete", pool() + s.cloneName()),
             "delete clone of " + s.name);
         if (s.cloneDeleted != Fate.YES) {
           return;
         }
       }
-      s.deleted = Fate.UNKNOWN;
       s.deleted = fate(admin.run("snapshot", "delete", volume + "@" + s.name),
           "snapshot delete " + s.name);
       return;
