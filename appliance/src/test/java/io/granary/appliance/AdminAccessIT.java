@@ -130,19 +130,11 @@ class AdminAccessIT {
   /** The status code, a space and the body of a call made as user nobody. */
   private static String callAs(Path socket, String[] groups, String method, String path,
       String body) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534"));
-    cmd.addAll(List.of(groups));
-    cmd.addAll(List.of("curl", "-s", "-X", method, "-w", " %{http_code}", "--unix-socket",
-        socket.toString(), "http://granaryd" + path));
-    if (body != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
-    }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    int space = out.lastIndexOf(' ');
-    return out.substring(space + 1) + " " + out.substring(0, Math.max(space, 0));
+    List<String> nobody = new ArrayList<>(List.of("setpriv", "--reuid=65534"));
+    nobody.addAll(List.of(groups));
+    return SocketCurl.call(nobody, socket, method, path, body);
   }
+
 
   private static SSLContext trustAll() throws Exception {
     TrustManager tm = new X509TrustManager() {

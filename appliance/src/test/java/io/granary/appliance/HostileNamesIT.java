@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.ExternalTool;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,10 +41,7 @@ class HostileNamesIT {
   @Test
   void namesCannotLeaveTheDataDirectory() throws Exception {
     ExternalTool.require("nbdinfo", "curl");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = DaemonProcess.freePort();
     Path data = tmp.resolve("data");
     daemon = new DaemonProcess(data).start("--nbd-listen", "127.0.0.1:" + port);
     Cli cli = new Cli(data);
@@ -76,7 +72,8 @@ class HostileNamesIT {
           new String[] {"POST", "/api/v1/pools/" + enc + "/volumes", "{\"name\":\"vm2\",\"size\":1048576}"},
           new String[] {"GET", "/api/v1/pools/default/volumes/" + enc, null},
           new String[] {"POST", "/api/v1/pools/default/volumes/vm/snapshots", "{\"name\":" + json(bad) + "}"})) {
-        String status = curl(data.resolve("admin.sock"), call[0], call[1], call[2]);
+        String status = SocketCurl.call(List.of(), data.resolve("admin.sock"), call[0], call[1],
+            call[2]);
         assertTrue(status.startsWith("4"), call[0] + " " + call[1] + " " + call[2] + " -> " + status);
         refused++;
       }
@@ -117,19 +114,5 @@ class HostileNamesIT {
       return all.filter(p -> !p.startsWith(data)).map(Path::toString)
           .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     }
-  }
-
-  private static String curl(Path socket, String method, String path, String body)
-      throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-s", "--path-as-is", "-o", "/dev/null",
-        "-w", "%{http_code}", "-X", method, "--unix-socket", socket.toString(),
-        "http://granaryd" + path));
-    if (body != null) {
-      cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
-    }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    return out;
   }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.granary.dedupe.testing.ExternalTool;
 import io.granary.dedupe.testing.Requirements;
 import io.granary.dedupe.testing.TestData;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ class LeastPrivilegeIT {
   @TempDir Path tmp;
   private DaemonProcess daemon;
   private Path mnt;
+  private int port;
 
   @AfterEach
   void stop() throws Exception {
@@ -55,7 +55,8 @@ class LeastPrivilegeIT {
     throw new AssertionError("no CapabilityBoundingSet in " + UNIT);
   }
 
-  private Cli start(List<String> caps, int port) throws Exception {
+  private Cli start(List<String> caps) throws Exception {
+    port = DaemonProcess.freePort();
     List<String> wrapper = new ArrayList<>(List.of("setpriv", "--no-new-privs",
         "--inh-caps=-all", "--bounding-set=-all" + caps.stream().map(c -> ",+" + c)
             .reduce("", String::concat)));
@@ -76,11 +77,7 @@ class LeastPrivilegeIT {
     List<String> caps = unitCapabilities();
     assertEquals(List.of("sys_admin", "chown"), caps,
         "the unit grants FUSE's mount and the admin socket's chown, nothing else");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Cli cli = start(caps, port);
+    Cli cli = start(caps);
 
     long expected = 0;
     for (String c : caps) {
@@ -116,11 +113,7 @@ class LeastPrivilegeIT {
     Requirements.require(Requirements.isRoot(), "root (to mount FUSE with cut-down capabilities)");
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("setpriv", "fusermount", "nbdinfo");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Cli cli = start(List.of("chown"), port);
+    Cli cli = start(List.of("chown"));
     assertTrue(daemon.log().contains("granaryd runs without CAP_SYS_ADMIN, which mounting FUSE "
         + "needs: check CapabilityBoundingSet= of granaryd.service"), daemon.log());
     assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "));

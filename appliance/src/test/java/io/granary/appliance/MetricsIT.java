@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.testing.ExternalTool;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,8 +41,8 @@ class MetricsIT {
 
   private Cli start() throws Exception {
     ExternalTool.require("qemu-io", "promtool");
-    nbdPort = freePort();
-    metricsPort = freePort();
+    nbdPort = DaemonProcess.freePort();
+    metricsPort = DaemonProcess.freePort();
     Path config = tmp.resolve("granary.conf");
     Files.writeString(config, """
         [metrics]
@@ -57,12 +56,6 @@ class MetricsIT {
     daemon = new DaemonProcess(tmp.resolve("data")).start("--config", config.toString(),
         "--nbd-listen", "127.0.0.1:" + nbdPort);
     return new Cli(tmp.resolve("data"));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private String uri(String export) {

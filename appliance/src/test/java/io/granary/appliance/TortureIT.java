@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.appliance.torture.Admin;
 import io.granary.appliance.torture.TortureRun;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +31,7 @@ class TortureIT {
   void everyAcknowledgedWriteSnapshotAndCloneSurvivesKill9() throws Exception {
     int cycles = Integer.getInteger("granary.torture.cycles", 4);
     long seed = Long.getLong("granary.torture.seed", System.nanoTime());
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = DaemonProcess.freePort();
     daemon = new DaemonProcess(tmp.resolve("data"));
     Cli cli = new Cli(tmp.resolve("data"));
     TortureRun run = new TortureRun(new TortureRun.Appliance() {
