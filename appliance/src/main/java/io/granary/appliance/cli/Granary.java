@@ -25,7 +25,7 @@ import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
-import io.granary.appliance.daemon.Version;
+import io.granary.appliance.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

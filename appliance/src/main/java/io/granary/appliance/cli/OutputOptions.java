@@ -14,6 +14,6 @@ public final class OutputOptions {
   public boolean parsable;
 
   public String size(long bytes) {
-    return parsable ? Long.toString(bytes) : io.granary.appliance.config.Sizes.human(bytes);
+    return parsable ? Long.toString(bytes) : io.granary.appliance.units.Sizes.human(bytes);
   }
 }

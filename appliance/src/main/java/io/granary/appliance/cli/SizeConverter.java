@@ -6,6 +6,6 @@ import picocli.CommandLine.ITypeConverter;
 public final class SizeConverter implements ITypeConverter<Long> {
   @Override
   public Long convert(String value) {
-    return io.granary.appliance.config.Sizes.parse(value);
+    return io.granary.appliance.units.Sizes.parse(value);
   }
 }

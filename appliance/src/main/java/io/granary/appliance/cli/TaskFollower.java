@@ -1,7 +1,7 @@
 package io.granary.appliance.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.granary.appliance.config.Sizes;
+import io.granary.appliance.units.Sizes;
 import io.granary.appliance.problem.Problem;
 import java.io.PrintStream;
 

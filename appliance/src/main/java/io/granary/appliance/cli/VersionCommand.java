@@ -1,6 +1,6 @@
 package io.granary.appliance.cli;
 
-import io.granary.appliance.daemon.Version;
+import io.granary.appliance.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

@@ -2,6 +2,8 @@ package io.granary.appliance.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.granary.appliance.units.Durations;
+import io.granary.appliance.units.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

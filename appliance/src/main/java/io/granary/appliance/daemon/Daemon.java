@@ -1,13 +1,13 @@
 package io.granary.appliance.daemon;
 
-import io.granary.appliance.api.AdminRoutes;
-import io.granary.appliance.api.AdminServer;
+import io.granary.appliance.admin.AdminRoutes;
+import io.granary.appliance.admin.AdminServer;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.HostPort;
-import io.granary.appliance.export.FuseFrontEnd;
-import io.granary.appliance.export.NbdFrontEnd;
-import io.granary.appliance.export.PoolExports;
-import io.granary.appliance.export.PoolFiles;
+import io.granary.appliance.frontend.FuseFrontEnd;
+import io.granary.appliance.frontend.NbdFrontEnd;
+import io.granary.appliance.frontend.PoolExports;
+import io.granary.appliance.frontend.PoolFiles;
 import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.qos.Throttles;

@@ -1,5 +1,6 @@
 package io.granary.appliance.daemon;
 
+import io.granary.appliance.Version;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.ConfigLoader;
 import java.nio.file.Path;

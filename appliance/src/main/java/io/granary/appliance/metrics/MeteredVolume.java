@@ -1,6 +1,6 @@
 package io.granary.appliance.metrics;
 
-import io.granary.appliance.volume.ForwardingVolume;
+import io.granary.snapshots.api.ForwardingVolume;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.appliance.config.Durations;
+import io.granary.appliance.units.Durations;
 import io.granary.appliance.pool.AlertLevel;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -1,9 +1,8 @@
 package io.granary.nbd.testing;
 
-import io.granary.snapshots.api.Extent;
+import io.granary.snapshots.api.ForwardingVolume;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,18 +90,16 @@ public final class VolumeGate {
     }
   }
 
-  private final class Gated implements Volume {
-    private final Volume inner;
-
+  private final class Gated extends ForwardingVolume {
     Gated(Volume inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public void read(long offset, byte[] dst, int off, int len) throws IOException {
       enter();
       try {
-        inner.read(offset, dst, off, len);
+        volume.read(offset, dst, off, len);
       } finally {
         leave();
       }
@@ -112,60 +109,10 @@ public final class VolumeGate {
     public void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException {
       enter();
       try {
-        inner.write(offset, src, off, len, fua);
+        volume.write(offset, src, off, len, fua);
       } finally {
         leave();
       }
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public int blockSize() {
-      return inner.blockSize();
-    }
-
-    @Override
-    public boolean readOnly() {
-      return inner.readOnly();
-    }
-
-    @Override
-    public void trim(long offset, long length, boolean fua) throws IOException {
-      inner.trim(offset, length, fua);
-    }
-
-    @Override
-    public void writeZeroes(long offset, long length, boolean fua) throws IOException {
-      inner.writeZeroes(offset, length, fua);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      inner.flush();
-    }
-
-    @Override
-    public void resize(long newSize) throws IOException {
-      inner.resize(newSize);
-    }
-
-    @Override
-    public List<Extent> blockStatus(long offset, long length) throws IOException {
-      return inner.blockStatus(offset, length);
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
     }
   }
 }

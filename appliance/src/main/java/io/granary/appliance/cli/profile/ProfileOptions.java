@@ -1,7 +1,7 @@
 package io.granary.appliance.cli.profile;
 
 import io.granary.appliance.cli.SizeConverter;
-import io.granary.appliance.config.Durations;
+import io.granary.appliance.units.Durations;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

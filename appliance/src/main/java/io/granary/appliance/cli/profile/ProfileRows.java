@@ -2,7 +2,7 @@ package io.granary.appliance.cli.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.OutputOptions;
-import io.granary.appliance.config.Durations;
+import io.granary.appliance.units.Durations;
 import java.time.Duration;
 
 /** How a profile's settings read in tables: {@code -} for no limit, sizes and durations short. */

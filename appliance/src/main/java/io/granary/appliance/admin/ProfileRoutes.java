@@ -1,0 +1,74 @@
+package io.granary.appliance.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.granary.appliance.policy.Profile;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.problem.Problem;
+import io.granary.appliance.problem.ProblemException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/** Profiles: their JSON form is the {@link Profile} record's; a change names only what changes. */
+final class ProfileRoutes {
+  private static final Set<String> FIELDS = Set.of("name", "iops", "bandwidth", "burst", "codec",
+      "dedupe", "blockSize", "snapshotEverySeconds", "keep", "keepForSeconds");
+
+  private final Pools pools;
+
+  ProfileRoutes(Pools pools) {
+    this.pools = pools;
+  }
+
+  void register(Router r) {
+    r.add("GET", "/api/v1/profiles", q -> Reply.ok(pools.profiles()))
+        .add("POST", "/api/v1/profiles", this::create)
+        .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(pools.profile(q.param("profile"))))
+        .add("PATCH", "/api/v1/profiles/{profile}", this::change)
+        .add("DELETE", "/api/v1/profiles/{profile}", q -> {
+          pools.deleteProfile(q.param("profile"), q.flag("dryRun"));
+          return q.flag("dryRun") ? Reply.ok(Map.of("profile", q.param("profile")))
+              : Reply.noContent();
+        });
+  }
+
+  private Reply create(ApiRequest q) throws Exception {
+    Profile base = Profile.defaults(q.text("name"));
+    Profile p = merge(base, q.body());
+    pools.createProfile(p);
+    return Reply.created(p);
+  }
+
+  private Reply change(ApiRequest q) throws Exception {
+    Profile current = pools.profile(q.param("profile"));
+    if (q.has("name") && !q.text("name").equals(current.name())) {
+      throw new ProblemException(Problem.INVALID, "a profile cannot be renamed");
+    }
+    return Reply.ok(pools.updateProfile(merge(current, q.body())));
+  }
+
+  /** The profile with the body's fields over {@code base}'s, validated as a whole. */
+  private static Profile merge(Profile base, JsonNode body) throws ProblemException {
+    ObjectNode tree = Json.MAPPER.valueToTree(base);
+    if (body != null) {
+      for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!FIELDS.contains(f)) {
+          throw new ProblemException(Problem.INVALID, "unknown profile field \"" + f + "\"");
+        }
+        tree.set(f, body.get(f));
+      }
+    }
+    try {
+      return Json.MAPPER.treeToValue(tree, Profile.class);
+    } catch (Exception e) {
+      Throwable c = e;
+      while (c.getCause() != null) {
+        c = c.getCause();
+      }
+      throw new ProblemException(Problem.INVALID, c instanceof IllegalArgumentException
+          ? c.getMessage() : "invalid profile: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+}

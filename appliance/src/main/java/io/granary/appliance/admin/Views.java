@@ -1,0 +1,66 @@
+package io.granary.appliance.admin;
+
+import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Service;
+import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.PoolUsage;
+import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.VolumeInfo;
+import io.granary.snapshots.api.VolumeStats;
+import java.io.IOException;
+import java.util.List;
+
+/** The JSON shapes of {@code docs/api.md}, built from the domain objects. */
+public final class Views {
+  private Views() {}
+
+  /**
+   * A pool with its settings and space figures. {@code storedBytes} is the physical use the
+   * capacity limits; {@code capacityFromFileSystem} when no capacity was set.
+   */
+  public record PoolView(String name, String path, String profile, int volumes,
+      long capacityBytes, boolean capacityFromFileSystem, double overcommit, int warnPercent,
+      int criticalPercent, List<String> services, long storedBytes, double usedPercent,
+      String alert, long bufferedBytes, long logicalBytes, long uniqueBytes, long diskBytes,
+      long chunks, long provisionedBytes, long provisionLimitBytes, double dedupeRatio,
+      double compressionRatio) {}
+
+  public record VolumeView(String pool, String name, long size, int blockSize, String codec,
+      String profile, boolean dedupe, String origin, int snapshots, String created,
+      String modified, int openHandles) {}
+
+  public record SnapshotView(String pool, String volume, String name, long size,
+      String created) {}
+
+  public record StatsView(String pool, String name, long size, long bytesWritten,
+      long allocatedBytes, long uniqueBytes, long sharedBytes) {}
+
+  static PoolView pool(Pool p) throws IOException {
+    PoolUsage u = p.usage();
+    PoolSettings s = p.settings();
+    return new PoolView(p.name(), p.path().toString(), s.profile(), p.volumes().list().size(),
+        u.capacity(), s.capacity() == 0, s.overcommit(), s.warnPercent(), s.criticalPercent(),
+        Service.labels(s.services()), u.used(), round(100 * u.usedRatio()), u.alert().label(),
+        u.buffered(), u.logical(), u.unique(), u.diskBytes(), u.chunks(), u.provisioned(),
+        u.provisionLimit(), round(u.dedupeRatio()), round(u.compressionRatio()));
+  }
+
+  static VolumeView volume(Pool p, VolumeInfo v) throws IOException {
+    return new VolumeView(p.name(), v.name(), v.size(), v.blockSize(), v.codec(), v.profile(),
+        v.dedupe(), v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
+        p.volumes().openHandles(v.name()));
+  }
+
+  static SnapshotView snapshot(Pool p, SnapshotInfo s) {
+    return new SnapshotView(p.name(), s.volume(), s.name(), s.size(), s.created().toString());
+  }
+
+  static StatsView stats(Pool p, VolumeStats s) {
+    return new StatsView(p.name(), s.name(), s.size(), s.bytesWritten(), s.allocatedBytes(),
+        s.uniqueBytes(), s.sharedBytes());
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,117 @@
+package io.granary.appliance.frontend;
+
+import io.granary.appliance.metrics.Metrics;
+import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.Pools;
+import io.granary.appliance.problem.ProblemException;
+import io.granary.appliance.qos.Throttles;
+import io.granary.appliance.qos.VolumeThrottle;
+import io.granary.nbd.api.ExportCatalog;
+import io.granary.nbd.api.ExportInfo;
+import io.granary.nbd.api.RequestPacer;
+import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.api.VolumeInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every volume of every pool as an NBD export, {@code POOL/VOLUME}, and every snapshot as a
+ * read-only one, {@code POOL/VOLUME@SNAP}. Looked up live, so new volumes appear at once.
+ * Opened exports are metered, and paced by their volume's QoS throttle (a snapshot export's
+ * I/O is its volume's).
+ */
+public final class PoolExports implements ExportCatalog {
+  private final Pools pools;
+  private final Throttles throttles;
+  private final Metrics metrics;
+
+  public PoolExports(Pools pools, Throttles throttles, Metrics metrics) {
+    this.pools = pools;
+    this.throttles = throttles;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<ExportInfo> list() throws IOException {
+    List<ExportInfo> out = new ArrayList<>();
+    for (Pool p : pools.list()) {
+      for (VolumeInfo v : p.volumes().list()) {
+        out.add(volume(p, v));
+        if (v.snapshots() > 0) {
+          for (SnapshotInfo s : p.volumes().snapshots(v.name())) {
+            out.add(snapshot(p, v, s));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ExportInfo> describe(String name) throws IOException {
+    ExportName n = ExportName.parse(name);
+    if (n == null) {
+      return Optional.empty();
+    }
+    try {
+      Pool p = pools.get(n.pool());
+      VolumeInfo v = p.volumes().info(n.volume());
+      if (n.snapshot() == null) {
+        return Optional.of(volume(p, v));
+      }
+      for (SnapshotInfo s : p.volumes().snapshots(v.name())) {
+        if (s.name().equals(n.snapshot())) {
+          return Optional.of(snapshot(p, v, s));
+        }
+      }
+      return Optional.empty();
+    } catch (ProblemException | NoSuchVolumeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Volume open(String name) throws IOException {
+    ExportName n = ExportName.parse(name);
+    if (n == null) {
+      throw new NoSuchVolumeException("no export named " + name);
+    }
+    Pool p;
+    try {
+      p = pools.get(n.pool());
+    } catch (ProblemException e) {
+      throw new NoSuchVolumeException(e.getMessage());
+    }
+    Volume v = n.snapshot() == null ? p.volumes().open(n.volume())
+        : p.volumes().openSnapshot(n.volume(), n.snapshot());
+    return metrics.metered(n.pool(), n.volume(), v);
+  }
+
+  /** The volume's throttle: its budget is shared with every other connection and open file. */
+  @Override
+  public RequestPacer pacer(String name) throws IOException {
+    ExportName n = ExportName.parse(name);
+    if (n == null) {
+      throw new NoSuchVolumeException("no export named " + name);
+    }
+    VolumeThrottle throttle = throttles.of(n.pool(), n.volume());
+    return throttle::delayNanos;
+  }
+
+  private static ExportInfo volume(Pool p, VolumeInfo v) {
+    String description = "volume, " + v.codec() + ", profile " + v.profile()
+        + (v.origin() == null ? "" : ", clone of " + p.name() + "/" + v.origin());
+    return new ExportInfo(ExportName.of(p.name(), v.name(), null), description, v.size(),
+        v.blockSize(), false);
+  }
+
+  private static ExportInfo snapshot(Pool p, VolumeInfo v, SnapshotInfo s) {
+    return new ExportInfo(ExportName.of(p.name(), v.name(), s.name()),
+        "snapshot of " + p.name() + "/" + v.name() + " taken " + s.created() + ", read-only",
+        s.size(), v.blockSize(), true);
+  }
+}
