@@ -1,8 +1,8 @@
 package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
@@ -88,8 +88,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private static Reply problem(Throwable t, String method, String path) {
-    Problem kind = ProblemException.kindOf(t);
-    String detail = t.getMessage() != null ? t.getMessage() : t.toString();
+    Problem kind = Problem.of(t);
+    String detail = Problem.detail(t);
     if (kind == Problem.FAILED) {
       LOG.log(Level.ERROR, method + " " + path + " failed: " + detail, t);
     } else {

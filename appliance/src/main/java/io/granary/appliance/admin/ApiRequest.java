@@ -1,8 +1,8 @@
 package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.granary.appliance.admin;
 
 import io.granary.appliance.metrics.Metrics;
-import io.granary.appliance.problem.ProblemException;
+
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.granary.appliance.admin;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
@@ -36,8 +36,8 @@ final class MiscRoutes {
   void register(Router r) {
     r.add("GET", "/api/v1/status", this::status)
         .add("GET", "/api/v1/tasks", q -> {
-          List<Task.Snapshot> out = new ArrayList<>();
-          tasks.list().forEach(t -> out.add(t.snapshot()));
+          List<Views.TaskView> out = new ArrayList<>();
+          tasks.list().forEach(t -> out.add(Views.task(t.snapshot())));
           return Reply.ok(out);
         })
         .add("GET", "/api/v1/tasks/{task}", this::task);
@@ -81,7 +81,7 @@ final class MiscRoutes {
     }
     String wait = q.query().get("wait");
     if (wait == null) {
-      return Reply.ok(t.snapshot());
+      return Reply.ok(Views.task(t.snapshot()));
     }
     long seen;
     double seconds;
@@ -91,6 +91,6 @@ final class MiscRoutes {
     } catch (NumberFormatException e) {
       throw new ProblemException(Problem.INVALID, "wait and version must be numbers");
     }
-    return Reply.ok(t.await(seen, (long) (seconds * 1000)));
+    return Reply.ok(Views.task(t.await(seen, (long) (seconds * 1000))));
   }
 }

@@ -3,8 +3,8 @@ package io.granary.appliance.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.config.ServiceList;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 
 /** The pool settings a create or change request asks for, over the ones it starts from. */
 final class PoolChanges {

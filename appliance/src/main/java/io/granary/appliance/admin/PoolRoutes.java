@@ -3,8 +3,8 @@ package io.granary.appliance.admin;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.appliance.image.RawImages;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;

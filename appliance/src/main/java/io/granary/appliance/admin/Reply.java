@@ -1,5 +1,6 @@
 package io.granary.appliance.admin;
 
+import io.granary.appliance.task.Task;
 import java.util.Map;
 
 /** What a route answers: a status, a JSON body (or none) and extra headers. */
@@ -17,7 +18,7 @@ public record Reply(int status, Object body, Map<String, String> headers) {
   }
 
   /** 202 with the task and its {@code Location}. */
-  public static Reply accepted(io.granary.appliance.task.Task task) {
-    return new Reply(202, task.snapshot(), Map.of("Location", "/api/v1/tasks/" + task.id()));
+  public static Reply accepted(Task task) {
+    return new Reply(202, Views.task(task.snapshot()), Map.of("Location", "/api/v1/tasks/" + task.id()));
   }
 }

@@ -1,7 +1,7 @@
 package io.granary.appliance.admin;
 
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolUsage;
+import io.granary.appliance.task.Task;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeStats;
@@ -35,6 +36,14 @@ public final class Views {
   public record StatsView(String pool, String name, long size, long bytesWritten,
       long allocatedBytes, long uniqueBytes, long sharedBytes) {}
 
+  /** A long operation; {@code error} only when it failed. */
+  public record TaskView(String id, String type, String target, String state, long done,
+      long total, String unit, String started, String finished, TaskError error, Object result,
+      long version) {}
+
+  /** A failed task's problem, as an API answer would carry it. */
+  public record TaskError(String type, int status, String detail) {}
+
   static PoolView pool(Pool p) throws IOException {
     PoolUsage u = p.usage();
     PoolSettings s = p.settings();
@@ -58,6 +67,16 @@ public final class Views {
   static StatsView stats(Pool p, VolumeStats s) {
     return new StatsView(p.name(), s.name(), s.size(), s.bytesWritten(), s.allocatedBytes(),
         s.uniqueBytes(), s.sharedBytes());
+  }
+
+  static TaskView task(Task.Snapshot t) {
+    TaskError error = null;
+    if (t.failure() != null) {
+      Problem kind = Problem.of(t.failure());
+      error = new TaskError(kind.type(), kind.status(), Problem.detail(t.failure()));
+    }
+    return new TaskView(t.id(), t.type(), t.target(), t.state(), t.done(), t.total(), t.unit(),
+        t.started(), t.finished(), error, t.result(), t.version());
   }
 
   private static double round(double v) {

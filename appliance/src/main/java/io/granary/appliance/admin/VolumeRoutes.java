@@ -1,10 +1,11 @@
 package io.granary.appliance.admin;
 
 import io.granary.appliance.policy.Service;
+import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.appliance.image.RawImages;
@@ -46,7 +47,7 @@ final class VolumeRoutes {
         .add("POST", SNAPSHOT + "/clone", this::cloneSnapshot);
   }
 
-  private Pool pool(ApiRequest q) throws ProblemException {
+  private Pool pool(ApiRequest q) throws NoSuchPoolException {
     return pools.get(q.param("pool"));
   }
 

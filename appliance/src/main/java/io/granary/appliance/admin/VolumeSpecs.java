@@ -3,10 +3,11 @@ package io.granary.appliance.admin;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+
+
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.api.VolumeSpec;
+import java.io.IOException;
 
 /**
  * The spec of a volume a request creates: its profile's (the pool's default unless the
@@ -15,7 +16,7 @@ import io.granary.snapshots.api.VolumeSpec;
 final class VolumeSpecs {
   private VolumeSpecs() {}
 
-  static VolumeSpec of(Pools pools, Pool pool, long size, ApiRequest q) throws ProblemException {
+  static VolumeSpec of(Pools pools, Pool pool, long size, ApiRequest q) throws IOException {
     if (size < 0) {
       throw new ProblemException(Problem.INVALID, "a volume size cannot be negative");
     }

@@ -2,8 +2,8 @@ package io.granary.appliance.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.appliance.problem.Problem;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +30,12 @@ public final class ApiClient implements AutoCloseable {
     try {
       http.start();
     } catch (Exception e) {
-      throw new ApiError(Problem.FAILED, "cannot start the HTTP client: " + e.getMessage());
+      throw ApiError.unanswered("cannot start the HTTP client: " + e.getMessage());
     }
   }
 
   private ApiError unreachable(String why) {
-    return new ApiError(Problem.FAILED, "cannot reach granaryd at " + socket + " (" + why
+    return ApiError.unanswered("cannot reach granaryd at " + socket + " (" + why
         + "); is it running? Start it with 'make run' or 'granaryd', or point --data at its "
         + "data directory");
   }
@@ -67,24 +67,23 @@ public final class ApiClient implements AutoCloseable {
       String text = resp.getContentAsString();
       JsonNode n = text.isEmpty() ? null : JSON.readTree(text);
       if (resp.getStatus() >= 400) {
-        String type = n == null || !n.has("type") ? "" : n.get("type").asText();
         String detail = n == null || !n.has("detail") ? "HTTP " + resp.getStatus()
             : n.get("detail").asText();
-        throw new ApiError(Problem.fromType(type), detail);
+        throw new ApiError(resp.getStatus(), detail);
       }
       return n;
     } catch (ApiError e) {
       throw e;
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      throw c instanceof ConnectException || c instanceof java.nio.channels.ClosedChannelException
+      throw c instanceof ConnectException || c instanceof ClosedChannelException
           ? unreachable(c.getMessage() == null ? "connection refused" : c.getMessage())
-          : new ApiError(Problem.FAILED, "the call to granaryd failed: " + c);
+          : ApiError.unanswered("the call to granaryd failed: " + c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiError(Problem.FAILED, "interrupted");
+      throw ApiError.unanswered("interrupted");
     } catch (Exception e) {
-      throw new ApiError(Problem.FAILED, "the call to granaryd failed: " + e.getMessage());
+      throw ApiError.unanswered("the call to granaryd failed: " + e.getMessage());
     }
   }
 

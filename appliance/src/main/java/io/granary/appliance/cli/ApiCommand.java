@@ -42,7 +42,7 @@ public abstract class ApiCommand implements Callable<Integer> {
       return 0;
     } catch (ApiError e) {
       System.err.println("granary: cannot " + action + ": " + e.getMessage());
-      return e.problem().exitCode();
+      return e.exitCode();
     } catch (IllegalArgumentException e) {
       System.err.println("granary: cannot " + action + ": " + e.getMessage());
       return 2;

@@ -2,7 +2,6 @@ package io.granary.appliance.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.units.Sizes;
-import io.granary.appliance.problem.Problem;
 import java.io.PrintStream;
 
 /**
@@ -34,7 +33,7 @@ public final class TaskFollower {
     }
     if ("failed".equals(task.get("state").asText())) {
       JsonNode e = task.get("error");
-      throw new ApiError(Problem.fromType(e.get("type").asText()), e.get("detail").asText());
+      throw new ApiError(e.get("status").asInt(), e.get("detail").asText());
     }
     return task;
   }

@@ -1,9 +1,9 @@
 package io.granary.appliance.frontend;
 
 import io.granary.appliance.metrics.Metrics;
+import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.qos.VolumeThrottle;
 import io.granary.nbd.api.ExportCatalog;
@@ -69,7 +69,7 @@ public final class PoolExports implements ExportCatalog {
         }
       }
       return Optional.empty();
-    } catch (ProblemException | NoSuchVolumeException e) {
+    } catch (NoSuchPoolException | NoSuchVolumeException e) {
       return Optional.empty();
     }
   }
@@ -80,12 +80,7 @@ public final class PoolExports implements ExportCatalog {
     if (n == null) {
       throw new NoSuchVolumeException("no export named " + name);
     }
-    Pool p;
-    try {
-      p = pools.get(n.pool());
-    } catch (ProblemException e) {
-      throw new NoSuchVolumeException(e.getMessage());
-    }
+    Pool p = pools.get(n.pool());
     Volume v = n.snapshot() == null ? p.volumes().open(n.volume())
         : p.volumes().openSnapshot(n.volume(), n.snapshot());
     return metrics.metered(n.pool(), n.volume(), v);

@@ -4,7 +4,6 @@ import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolFill;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.qos.ThrottledVolume;
 import io.granary.fuse.api.FuseNamespace;
@@ -41,16 +40,12 @@ public final class PoolFiles implements FuseNamespace {
 
   @Override
   public VolumeStore store(String pool) throws IOException {
-    return pool(pool).volumes();
+    return pools.get(pool).volumes();
   }
 
   @Override
   public VolumeSpec newVolume(String pool, long size) throws IOException {
-    try {
-      return pools.newVolume(pool(pool), size, null);
-    } catch (ProblemException e) {
-      throw new VolumeException(VolumeException.Kind.INVALID, e.getMessage());
-    }
+    return pools.newVolume(pools.get(pool), size, null);
   }
 
   /**
@@ -59,7 +54,7 @@ public final class PoolFiles implements FuseNamespace {
    */
   @Override
   public PoolSpace space(String pool) throws IOException {
-    Pool p = pool(pool);
+    Pool p = pools.get(pool);
     PoolFill u = p.fill();
     long free = Math.max(0, u.capacity() - u.used() - u.buffered());
     return new PoolSpace(u.capacity(),
@@ -76,13 +71,5 @@ public final class PoolFiles implements FuseNamespace {
     int at = name.indexOf('@');
     String owner = at < 0 ? name : name.substring(0, at);
     return new ThrottledVolume(metrics.metered(pool, owner, volume), throttles.of(pool, owner));
-  }
-
-  private Pool pool(String name) throws IOException {
-    try {
-      return pools.get(name);
-    } catch (ProblemException e) {
-      throw new NoSuchVolumeException(e.getMessage());
-    }
   }
 }

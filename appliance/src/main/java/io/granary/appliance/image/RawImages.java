@@ -1,13 +1,14 @@
 package io.granary.appliance.image;
 
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
 import io.granary.appliance.task.Task;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.api.VolumeException.Kind;
+import io.granary.snapshots.api.VolumeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,13 +27,13 @@ public final class RawImages {
   /** The size of a raw image to import, with a clear error for what cannot be one. */
   public static long sourceSize(Path source) throws IOException {
     if (!source.isAbsolute()) {
-      throw new ProblemException(Problem.INVALID, "the image path must be absolute: " + source);
+      throw new VolumeException(Kind.INVALID, "the image path must be absolute: " + source);
     }
     if (!Files.isRegularFile(source)) {
-      throw new ProblemException(Problem.NOT_FOUND, "no image file at " + source);
+      throw new VolumeException(Kind.NOT_FOUND, "no image file at " + source);
     }
     if (!Files.isReadable(source)) {
-      throw new ProblemException(Problem.FORBIDDEN, "the daemon cannot read " + source);
+      throw new VolumeException(Kind.NOT_ALLOWED, "the daemon cannot read " + source);
     }
     return Files.size(source);
   }
@@ -64,7 +65,7 @@ public final class RawImages {
   public static void exportTo(Volume volume, Path target, Task.Progress progress)
       throws IOException {
     if (!target.isAbsolute()) {
-      throw new ProblemException(Problem.INVALID, "the image path must be absolute: " + target);
+      throw new VolumeException(Kind.INVALID, "the image path must be absolute: " + target);
     }
     long size = volume.size();
     byte[] buf = new byte[BUFFER];
@@ -92,8 +93,8 @@ public final class RawImages {
         out.write(ByteBuffer.wrap(new byte[1]), size - 1); // the file's length; the rest a hole
       }
       out.force(true);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new ProblemException(Problem.EXISTS, target + " already exists");
+    } catch (FileAlreadyExistsException e) {
+      throw new VolumeException(Kind.EXISTS, target + " already exists");
     }
   }
 }

@@ -4,9 +4,9 @@ import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
 import io.granary.snapshots.api.Names;
+import io.granary.snapshots.api.VolumeException.Kind;
+import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStoreConfig;
@@ -116,10 +116,10 @@ public final class Pools implements AutoCloseable {
     return new ArrayList<>(open.values());
   }
 
-  public synchronized Pool get(String name) throws ProblemException {
+  public synchronized Pool get(String name) throws NoSuchPoolException {
     Pool p = open.get(name);
     if (p == null) {
-      throw new ProblemException(Problem.NOT_FOUND, "pool " + name + " does not exist");
+      throw new NoSuchPoolException(name);
     }
     return p;
   }
@@ -132,11 +132,11 @@ public final class Pools implements AutoCloseable {
       throws IOException {
     Names.check("pool", name);
     if (open.containsKey(name)) {
-      throw new ProblemException(Problem.EXISTS, "pool " + name + " already exists");
+      throw new VolumeException(Kind.EXISTS, "pool " + name + " already exists");
     }
     ServiceRules.check(name, settings, profile(settings.profile()), null);
     if (Files.exists(path.resolve("store"))) {
-      throw new ProblemException(Problem.EXISTS, path + " already holds a pool");
+      throw new VolumeException(Kind.EXISTS, path + " already holds a pool");
     }
     // What this creation makes, so that a failure (a full disk) leaves nothing in the way of
     // a retry.
@@ -218,17 +218,17 @@ public final class Pools implements AutoCloseable {
       throws IOException {
     Pool p = get(name);
     if (declared.contains(name)) {
-      throw new ProblemException(Problem.BUSY, "pool " + name
+      throw new VolumeException(Kind.BUSY, "pool " + name
           + " is declared by the configuration; remove it there first");
     }
     int volumes = p.volumes().list().size();
     if (volumes > 0 && !recursive) {
-      throw new ProblemException(Problem.BUSY, "pool " + name + " holds " + volumes
+      throw new VolumeException(Kind.BUSY, "pool " + name + " holds " + volumes
           + " volumes; delete them too with -r");
     }
     for (var v : p.volumes().list()) {
       if (p.volumes().openHandles(v.name()) > 0) {
-        throw new ProblemException(Problem.BUSY, "volume " + name + "/" + v.name() + " is in use");
+        throw new VolumeException(Kind.BUSY, "volume " + name + "/" + v.name() + " is in use");
       }
     }
     if (dryRun) {
@@ -262,7 +262,7 @@ public final class Pools implements AutoCloseable {
 
   /** The spec of a new volume with {@code profileName} (the pool's default when null). */
   public synchronized VolumeSpec newVolume(Pool pool, long size, String profileName)
-      throws ProblemException {
+      throws VolumeException {
     Profile profile = profile(profileName == null ? pool.profile() : profileName);
     ServiceRules.check(pool.name(), pool.settings(), profile, null);
     return new VolumeSpec(size, profile.blockSize(), profile.codec(), profile.name(),
@@ -287,7 +287,7 @@ public final class Pools implements AutoCloseable {
   }
 
   /** Refuses an operation on {@code pool} that needs {@code service} if the pool does not allow it. */
-  public void require(Pool pool, Service service) throws ProblemException {
+  public void require(Pool pool, Service service) throws VolumeException {
     ServiceRules.require(pool.name(), pool.settings(), service);
   }
 
@@ -297,17 +297,17 @@ public final class Pools implements AutoCloseable {
     return new ArrayList<>(profiles.values());
   }
 
-  public synchronized Profile profile(String name) throws ProblemException {
+  public synchronized Profile profile(String name) throws VolumeException {
     Profile p = profiles.get(name);
     if (p == null) {
-      throw new ProblemException(Problem.NOT_FOUND, "profile " + name + " does not exist");
+      throw new VolumeException(Kind.NOT_FOUND, "profile " + name + " does not exist");
     }
     return p;
   }
 
   public synchronized void createProfile(Profile profile) throws IOException {
     if (profiles.containsKey(profile.name())) {
-      throw new ProblemException(Problem.EXISTS, "profile " + profile.name() + " already exists");
+      throw new VolumeException(Kind.EXISTS, "profile " + profile.name() + " already exists");
     }
     Map<String, Profile> before = new LinkedHashMap<>(profiles);
     profiles.put(profile.name(), profile);
@@ -349,16 +349,16 @@ public final class Pools implements AutoCloseable {
   public synchronized void deleteProfile(String name, boolean dryRun) throws IOException {
     profile(name);
     if (DEFAULT.equals(name)) {
-      throw new ProblemException(Problem.BUSY, "the default profile cannot be deleted");
+      throw new VolumeException(Kind.BUSY, "the default profile cannot be deleted");
     }
     for (Pool p : open.values()) {
       if (p.profile().equals(name)) {
-        throw new ProblemException(Problem.BUSY, "profile " + name + " is pool " + p.name()
+        throw new VolumeException(Kind.BUSY, "profile " + name + " is pool " + p.name()
             + "'s default");
       }
       for (var v : p.volumes().list()) {
         if (name.equals(v.profile())) {
-          throw new ProblemException(Problem.BUSY, "profile " + name + " is used by volume "
+          throw new VolumeException(Kind.BUSY, "profile " + name + " is used by volume "
               + p.name() + "/" + v.name());
         }
       }

@@ -3,8 +3,8 @@ package io.granary.appliance.pool;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
+import io.granary.snapshots.api.VolumeException.Kind;
+import io.granary.snapshots.api.VolumeException;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -18,12 +18,12 @@ final class ServiceRules {
    * the volume concerned, or is null.
    */
   static void check(String pool, PoolSettings settings, Profile profile, String user)
-      throws ProblemException {
+      throws VolumeException {
     Set<Service> missing = EnumSet.noneOf(Service.class);
     missing.addAll(profile.services());
     missing.removeAll(settings.services());
     if (!missing.isEmpty()) {
-      throw new ProblemException(Problem.FORBIDDEN, (user == null ? "" : user + ": ")
+      throw new VolumeException(Kind.NOT_ALLOWED, (user == null ? "" : user + ": ")
           + "profile " + profile.name()
           + " uses " + String.join(", ", Service.labels(missing)) + ", which pool " + pool
           + " does not allow (it allows: " + allowed(settings) + ")");
@@ -32,9 +32,9 @@ final class ServiceRules {
 
   /** Refuses an operation that needs a service the pool does not allow. */
   static void require(String pool, PoolSettings settings, Service service)
-      throws ProblemException {
+      throws VolumeException {
     if (!settings.allows(service)) {
-      throw new ProblemException(Problem.FORBIDDEN, "pool " + pool + " does not allow "
+      throw new VolumeException(Kind.NOT_ALLOWED, "pool " + pool + " does not allow "
           + service.label() + " (it allows: " + allowed(settings) + ")");
     }
   }

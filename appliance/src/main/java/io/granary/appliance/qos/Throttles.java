@@ -1,9 +1,8 @@
 package io.granary.appliance.qos;
 
 import io.granary.appliance.policy.QosLimits;
-import io.granary.appliance.pool.Pool;
+import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pools;
-import io.granary.appliance.problem.ProblemException;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.VolumeInfo;
 import java.io.IOException;
@@ -78,7 +77,7 @@ public final class Throttles {
           e.getValue().setLimits(limits);
           changed++;
         }
-      } catch (NoSuchVolumeException gone) {
+      } catch (NoSuchVolumeException | NoSuchPoolException gone) {
         throttles.remove(key, e.getValue());
       } catch (IOException | RuntimeException failure) {
         LOG.log(Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key,
@@ -101,7 +100,7 @@ public final class Throttles {
       if (key.startsWith(prefix) && !existing.contains(key.substring(prefix.length()))) {
         try {
           resolve(pool, key.substring(prefix.length()));
-        } catch (NoSuchVolumeException gone) {
+        } catch (NoSuchVolumeException | NoSuchPoolException gone) {
           throttles.remove(key, e.getValue());
         } catch (IOException | RuntimeException ignored) {
           // kept: only a volume known to be gone loses its throttle
@@ -117,13 +116,7 @@ public final class Throttles {
   }
 
   private QosLimits resolve(String pool, String volume) throws IOException {
-    Pool p;
-    try {
-      p = pools.get(pool);
-    } catch (ProblemException e) {
-      throw new NoSuchVolumeException(e.getMessage());
-    }
-    VolumeInfo v = p.volumes().info(volume);
+    VolumeInfo v = pools.get(pool).volumes().info(volume);
     return pools.profileOf(v).qos();
   }
 

@@ -1,8 +1,7 @@
 package io.granary.appliance.task;
 
-import io.granary.appliance.problem.Problem;
-import io.granary.appliance.problem.ProblemException;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A long operation the daemon runs for a client (import, export, scrub, gc, rollback): its
@@ -22,8 +21,7 @@ public final class Task {
   private long done;
   private long total = -1;
   private Instant finished;
-  private Problem errorKind;
-  private String errorDetail;
+  private Throwable failure;
   private Object result;
   private long version;
 
@@ -61,8 +59,7 @@ public final class Task {
   }
 
   synchronized void fail(Throwable t, Instant now) {
-    errorKind = ProblemException.kindOf(t);
-    errorDetail = t.getMessage() == null ? t.toString() : t.getMessage();
+    failure = t;
     state = State.FAILED;
     finished = now;
     changed();
@@ -87,17 +84,16 @@ public final class Task {
   }
 
   public synchronized Snapshot snapshot() {
-    return new Snapshot(id, type, target, state.name().toLowerCase(java.util.Locale.ROOT), done,
-        total, unit, started.toString(), finished == null ? null : finished.toString(),
-        errorKind == null ? null : new Error(errorKind.type(), errorKind.status(), errorDetail),
-        result, version);
+    return new Snapshot(id, type, target, state.name().toLowerCase(Locale.ROOT), done, total,
+        unit, started.toString(), finished == null ? null : finished.toString(), failure, result,
+        version);
   }
 
-  /** The JSON form ({@code docs/api.md}). */
+  /**
+   * The task as it stands: its fields as {@code docs/api.md} shows them, and the failure of a
+   * failed task (null otherwise), which the admin API turns into a problem.
+   */
   public record Snapshot(String id, String type, String target, String state, long done,
-      long total, String unit, String started, String finished, Error error, Object result,
-      long version) {}
-
-  /** A failed task's problem. */
-  public record Error(String type, int status, String detail) {}
+      long total, String unit, String started, String finished, Throwable failure,
+      Object result, long version) {}
 }

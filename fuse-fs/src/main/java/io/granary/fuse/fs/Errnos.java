@@ -17,6 +17,7 @@ public final class Errnos {
       case NOT_FOUND -> Errno.ENOENT;
       case EXISTS -> Errno.EEXIST;
       case INVALID, OUT_OF_RANGE -> Errno.EINVAL;
+      case NOT_ALLOWED -> Errno.EPERM;
       case READ_ONLY -> Errno.EROFS;
       case NO_SPACE, OVER_PROVISIONED -> Errno.ENOSPC;
       case BUSY -> Errno.EBUSY;

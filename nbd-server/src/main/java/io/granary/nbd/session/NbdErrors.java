@@ -17,6 +17,7 @@ final class NbdErrors {
       case OUT_OF_RANGE -> command == NbdCommand.WRITE || command == NbdCommand.WRITE_ZEROES
           ? NbdError.ENOSPC : NbdError.EINVAL;
       case READ_ONLY -> RequestValidator.writes(command) ? NbdError.EPERM : NbdError.EIO;
+      case NOT_ALLOWED -> NbdError.EPERM;
       case NO_SPACE, OVER_PROVISIONED -> NbdError.ENOSPC;
       case INVALID -> NbdError.EINVAL;
       case CLOSED, NOT_FOUND -> NbdError.ESHUTDOWN;

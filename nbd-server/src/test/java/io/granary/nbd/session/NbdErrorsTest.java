@@ -21,7 +21,7 @@ class NbdErrorsTest {
       Map.entry(Kind.READ_ONLY, NbdError.EIO), Map.entry(Kind.NO_SPACE, NbdError.ENOSPC),
       Map.entry(Kind.OVER_PROVISIONED, NbdError.ENOSPC), Map.entry(Kind.CORRUPT, NbdError.EIO),
       Map.entry(Kind.BUSY, NbdError.EIO), Map.entry(Kind.CLOSED, NbdError.ESHUTDOWN),
-      Map.entry(Kind.IO, NbdError.EIO)));
+      Map.entry(Kind.IO, NbdError.EIO), Map.entry(Kind.NOT_ALLOWED, NbdError.EPERM)));
 
   @Test
   void everyKindForEveryCommand() {

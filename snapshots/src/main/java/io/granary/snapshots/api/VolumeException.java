@@ -3,8 +3,9 @@ package io.granary.snapshots.api;
 import java.io.IOException;
 
 /**
- * A failure of a volume operation, by {@link Kind}: front ends map the kind to an errno (FUSE)
- * or an NBD error without knowing which layer raised it.
+ * A failure of a volume operation (or of the pool and policy operations around volumes), by
+ * {@link Kind}: each edge maps the kind once, to an errno (FUSE), an NBD error or an HTTP
+ * status (the admin API), without knowing which layer raised it.
  */
 public class VolumeException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -19,6 +20,11 @@ public class VolumeException extends IOException {
     INVALID,
     /** An offset or length reaches past the end of the volume (EINVAL; ENOSPC for NBD writes). */
     OUT_OF_RANGE,
+    /**
+     * A rule refuses it: a service the pool does not allow, a file the caller may not name
+     * (EPERM).
+     */
+    NOT_ALLOWED,
     /** A write to a snapshot or another read-only view (EROFS; EPERM for NBD). */
     READ_ONLY,
     /** The pool has no space left (ENOSPC). */

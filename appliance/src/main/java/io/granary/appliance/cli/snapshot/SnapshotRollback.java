@@ -2,6 +2,7 @@ package io.granary.appliance.cli.snapshot;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.ApiError;
 import io.granary.appliance.cli.ObjectName;
 import io.granary.appliance.cli.TaskFollower;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class SnapshotRollback extends ApiCommand {
         found |= s.get("name").asText().equals(n.snapshot());
       }
       if (!found) {
-        throw new io.granary.appliance.cli.ApiError(io.granary.appliance.problem.Problem.NOT_FOUND,
+        throw new ApiError(404,
             "snapshot " + n.volume() + "@" + n.snapshot() + " does not exist");
       }
       out.println("would roll back " + n.pool() + "/" + n.volume() + " to " + n.snapshot()
