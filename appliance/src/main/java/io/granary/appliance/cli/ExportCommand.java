@@ -1,5 +1,7 @@
 package io.granary.appliance.cli;
 
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,19 +23,19 @@ public final class ExportCommand extends ApiCommand {
   boolean quiet;
 
   @Override
-  protected String action() {
-    return "export " + ObjectName.parse(name, true, false) + " to " + file;
+  protected String action() throws InvalidNameException {
+    return "export " + volumeOrSnapshot(name) + " to " + file;
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, true, false);
+    VolumeRef n = volumeOrSnapshot(name);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("target", file.toAbsolutePath().normalize().toString());
     if (n.snapshot() != null) {
       body.put("snapshot", n.snapshot());
     }
-    var done = new TaskFollower(api, quiet).follow(api.post(n.volumePath() + "/export", body));
+    var done = new TaskFollower(api, quiet).follow(api.post(volumePath(n) + "/export", body));
     if (output.json) {
       printJson(done.get("result"));
     }

@@ -1,5 +1,7 @@
 package io.granary.appliance.cli;
 
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,13 +26,13 @@ public final class ImportCommand extends ApiCommand {
   boolean quiet;
 
   @Override
-  protected String action() {
-    return "import " + file + " to " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "import " + file + " to " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, false, false);
+    VolumeRef n = volume(name);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", n.volume());
     body.put("source", file.toAbsolutePath().normalize().toString());

@@ -9,10 +9,12 @@ import io.granary.appliance.qos.VolumeThrottle;
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.api.RequestPacer;
+import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeInfo;
+import io.granary.snapshots.api.VolumeRef;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,11 +55,8 @@ public final class PoolExports implements ExportCatalog {
 
   @Override
   public Optional<ExportInfo> describe(String name) throws IOException {
-    ExportName n = ExportName.parse(name);
-    if (n == null) {
-      return Optional.empty();
-    }
     try {
+      VolumeRef n = VolumeRef.parse(name);
       Pool p = pools.get(n.pool());
       VolumeInfo v = p.volumes().info(n.volume());
       if (n.snapshot() == null) {
@@ -69,17 +68,14 @@ public final class PoolExports implements ExportCatalog {
         }
       }
       return Optional.empty();
-    } catch (NoSuchPoolException | NoSuchVolumeException e) {
+    } catch (InvalidNameException | NoSuchPoolException | NoSuchVolumeException e) {
       return Optional.empty();
     }
   }
 
   @Override
   public Volume open(String name) throws IOException {
-    ExportName n = ExportName.parse(name);
-    if (n == null) {
-      throw new NoSuchVolumeException("no export named " + name);
-    }
+    VolumeRef n = exported(name);
     Pool p = pools.get(n.pool());
     Volume v = n.snapshot() == null ? p.volumes().open(n.volume())
         : p.volumes().openSnapshot(n.volume(), n.snapshot());
@@ -89,23 +85,29 @@ public final class PoolExports implements ExportCatalog {
   /** The volume's throttle: its budget is shared with every other connection and open file. */
   @Override
   public RequestPacer pacer(String name) throws IOException {
-    ExportName n = ExportName.parse(name);
-    if (n == null) {
-      throw new NoSuchVolumeException("no export named " + name);
-    }
+    VolumeRef n = exported(name);
     VolumeThrottle throttle = throttles.of(n.pool(), n.volume());
     return throttle::delayNanos;
+  }
+
+  /** The volume or snapshot an export name names; a name that cannot be one names no export. */
+  private static VolumeRef exported(String name) throws NoSuchVolumeException {
+    try {
+      return VolumeRef.parse(name);
+    } catch (InvalidNameException e) {
+      throw new NoSuchVolumeException("no export named " + name, e);
+    }
   }
 
   private static ExportInfo volume(Pool p, VolumeInfo v) {
     String description = "volume, " + v.codec() + ", profile " + v.profile()
         + (v.origin() == null ? "" : ", clone of " + p.name() + "/" + v.origin());
-    return new ExportInfo(ExportName.of(p.name(), v.name(), null), description, v.size(),
+    return new ExportInfo(new VolumeRef(p.name(), v.name(), null).toString(), description, v.size(),
         v.blockSize(), false);
   }
 
   private static ExportInfo snapshot(Pool p, VolumeInfo v, SnapshotInfo s) {
-    return new ExportInfo(ExportName.of(p.name(), v.name(), s.name()),
+    return new ExportInfo(new VolumeRef(p.name(), v.name(), s.name()).toString(),
         "snapshot of " + p.name() + "/" + v.name() + " taken " + s.created() + ", read-only",
         s.size(), v.blockSize(), true);
   }

@@ -9,6 +9,7 @@ import io.granary.appliance.qos.ThrottledVolume;
 import io.granary.fuse.api.FuseNamespace;
 import io.granary.fuse.api.PoolSpace;
 import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
@@ -67,9 +68,7 @@ public final class PoolFiles implements FuseNamespace {
    */
   @Override
   public Volume serve(String pool, Volume volume) throws IOException {
-    String name = volume.name();
-    int at = name.indexOf('@');
-    String owner = at < 0 ? name : name.substring(0, at);
+    String owner = StateRef.parse(volume.name()).volume();
     return new ThrottledVolume(metrics.metered(pool, owner, volume), throttles.of(pool, owner));
   }
 }

@@ -1,6 +1,7 @@
 package io.granary.appliance.image;
 
 import io.granary.appliance.task.Task;
+import io.granary.dedupe.api.Zeroes;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException.Kind;
@@ -12,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * Copies between raw disk images on the daemon's host and volumes. Zero ranges stay holes on
@@ -20,7 +20,6 @@ import java.util.Arrays;
  */
 public final class RawImages {
   private static final int BUFFER = 1 << 20;
-  private static final byte[] ZEROS = new byte[BUFFER];
 
   private RawImages() {}
 
@@ -52,7 +51,7 @@ public final class RawImages {
             throw new IOException(source + " shrank during the import");
           }
         }
-        if (Arrays.mismatch(buf, 0, n, ZEROS, 0, n) >= 0) {
+        if (!Zeroes.isZero(buf, 0, n)) {
           volume.write(off, buf, 0, n, false);
         }
         progress.set(off + n, size);
@@ -77,7 +76,7 @@ public final class RawImages {
           for (long off = e.offset(); off < e.end(); off += BUFFER) {
             int n = (int) Math.min(BUFFER, e.end() - off);
             volume.read(off, buf, 0, n);
-            if (Arrays.mismatch(buf, 0, n, ZEROS, 0, n) >= 0) {
+            if (!Zeroes.isZero(buf, 0, n)) {
               ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
               while (b.hasRemaining()) {
                 out.write(b, off + b.position());

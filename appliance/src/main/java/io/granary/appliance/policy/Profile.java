@@ -31,8 +31,7 @@ public record Profile(String name, long iops, long bandwidth, long burst, String
 
   public Profile {
     if (!Names.isValid(name)) {
-      throw new IllegalArgumentException("invalid profile name '" + name + "': use 1 to 128 of"
-          + " A-Z a-z 0-9 . _ -, not starting with . or -");
+      throw new IllegalArgumentException(Names.invalid("profile", name));
     }
     if (iops < 0 || bandwidth < 0 || burst < 0) {
       throw new IllegalArgumentException("iops, bandwidth and burst cannot be negative");

@@ -4,6 +4,7 @@ import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
+import io.granary.dedupe.api.Directories;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.VolumeException.Kind;
 import io.granary.snapshots.api.VolumeException;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,13 +177,8 @@ public final class Pools implements AutoCloseable {
   /** Deletes the directories (with their contents) a failed creation made. */
   private static void removeMade(List<Path> made, Exception failure) {
     for (Path dir : made) {
-      if (!Files.exists(dir)) {
-        continue; // inside one deleted already
-      }
-      try (var s = Files.walk(dir)) {
-        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
+      try { // absent when inside one deleted already
+        Directories.deleteTree(dir);
       } catch (IOException e) {
         failure.addSuppressed(e);
       }
@@ -250,11 +245,7 @@ public final class Pools implements AutoCloseable {
       throw e;
     }
     p.close();
-    try (var s = Files.walk(p.path())) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
+    Directories.deleteTree(p.path());
     LOG.log(Level.INFO, "pool {0} deleted with {1} volumes", name, volumes);
   }
 

@@ -5,6 +5,7 @@ import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pools;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.VolumeInfo;
+import io.granary.snapshots.api.VolumeRef;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
@@ -29,7 +30,7 @@ public final class Throttles {
 
   private final Pools pools;
   private final LongSupplier nanoTime;
-  private final Map<String, VolumeThrottle> throttles = new ConcurrentHashMap<>();
+  private final Map<VolumeRef, VolumeThrottle> throttles = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
 
   private Throttles(Pools pools, LongSupplier nanoTime) {
@@ -50,7 +51,7 @@ public final class Throttles {
    * @throws NoSuchVolumeException if there is no such pool or volume
    */
   public VolumeThrottle of(String pool, String volume) throws IOException {
-    String key = key(pool, volume);
+    VolumeRef key = new VolumeRef(pool, volume, null);
     VolumeThrottle t = throttles.get(key);
     if (t != null) {
       return t;
@@ -68,11 +69,10 @@ public final class Throttles {
   public void refresh() {
     generation.incrementAndGet();
     int changed = 0;
-    for (Map.Entry<String, VolumeThrottle> e : throttles.entrySet()) {
-      String key = e.getKey();
-      int slash = key.indexOf('/');
+    for (Map.Entry<VolumeRef, VolumeThrottle> e : throttles.entrySet()) {
+      VolumeRef key = e.getKey();
       try {
-        QosLimits limits = resolve(key.substring(0, slash), key.substring(slash + 1));
+        QosLimits limits = resolve(key.pool(), key.volume());
         if (!limits.equals(e.getValue().limits())) {
           e.getValue().setLimits(limits);
           changed++;
@@ -94,12 +94,11 @@ public final class Throttles {
    * longer exist (checked again, since a volume may have been created since the list).
    */
   public void prune(String pool, Collection<String> existing) {
-    String prefix = pool + "/";
-    for (Map.Entry<String, VolumeThrottle> e : throttles.entrySet()) {
-      String key = e.getKey();
-      if (key.startsWith(prefix) && !existing.contains(key.substring(prefix.length()))) {
+    for (Map.Entry<VolumeRef, VolumeThrottle> e : throttles.entrySet()) {
+      VolumeRef key = e.getKey();
+      if (key.pool().equals(pool) && !existing.contains(key.volume())) {
         try {
-          resolve(pool, key.substring(prefix.length()));
+          resolve(pool, key.volume());
         } catch (NoSuchVolumeException | NoSuchPoolException gone) {
           throttles.remove(key, e.getValue());
         } catch (IOException | RuntimeException ignored) {
@@ -111,16 +110,12 @@ public final class Throttles {
 
   /** The waits imposed on {@code pool/volume}'s I/O so far, in nanoseconds (0 if none yet). */
   public long throttledNanos(String pool, String volume) {
-    VolumeThrottle t = throttles.get(key(pool, volume));
+    VolumeThrottle t = throttles.get(new VolumeRef(pool, volume, null));
     return t == null ? 0 : t.throttledNanos();
   }
 
   private QosLimits resolve(String pool, String volume) throws IOException {
     VolumeInfo v = pools.get(pool).volumes().info(volume);
     return pools.profileOf(v).qos();
-  }
-
-  private static String key(String pool, String volume) {
-    return pool + "/" + volume;
   }
 }

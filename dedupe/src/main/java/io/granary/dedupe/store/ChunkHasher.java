@@ -3,16 +3,15 @@ package io.granary.dedupe.store;
 import io.granary.dedupe.api.ChunkId;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Computes chunk ids: SHA-256 with the JDK's digest (SHA-NI intrinsic), and recognises all-zero
- * chunks, whose ids are cached per length. Thread-safe.
+ * Computes chunk ids: SHA-256 with the JDK's digest (SHA-NI intrinsic); the ids of all-zero
+ * chunks are cached per length. Thread-safe.
  */
 final class ChunkHasher {
-  private static final byte[] ZEROS = new byte[64 << 10];
+  private static final byte[] ZEROS = new byte[64 << 10]; // hashed, never written
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -38,16 +37,5 @@ final class ChunkHasher {
       }
       return ChunkId.of(md.digest());
     });
-  }
-
-  /** Whether every byte is zero; a vectorized compare against a zero block. */
-  static boolean isAllZero(byte[] data, int off, int len) {
-    for (int i = off, end = off + len; i < end; i += ZEROS.length) {
-      int n = Math.min(ZEROS.length, end - i);
-      if (Arrays.mismatch(data, i, i + n, ZEROS, 0, n) >= 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

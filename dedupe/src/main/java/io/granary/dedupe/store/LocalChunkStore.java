@@ -8,12 +8,14 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.Directories;
 import io.granary.dedupe.api.GcOptions;
 import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.LiveChunkWalker;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
+import io.granary.dedupe.api.Zeroes;
 import io.granary.dedupe.codec.ChunkCompressor;
 import io.granary.dedupe.gc.ChunkIdSet;
 import io.granary.dedupe.gc.CompactionTarget;
@@ -108,7 +110,7 @@ public final class LocalChunkStore implements ChunkStore {
     ChunkIndex index = null;
     try {
       if (rebuildIndex) {
-        deleteTree(dir.index());
+        Directories.deleteTree(dir.index());
       }
       PackStorage storage = medium.apply(new LocalPackStorage(dir.packs()));
       index = LmdbChunkIndex.open(dir.index());
@@ -137,7 +139,7 @@ public final class LocalChunkStore implements ChunkStore {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      boolean zero = ChunkHasher.isAllZero(data, off, len);
+      boolean zero = Zeroes.isZero(data, off, len);
       ChunkId id = zero ? hasher.zeroId(len) : hasher.id(data, off, len);
       if (!findAndMarkTouched(id)) {
         if (zero) {
@@ -455,17 +457,6 @@ public final class LocalChunkStore implements ChunkStore {
     if (closed) {
       throw new StoreException(StoreException.Kind.CLOSED,
           "chunk store " + config.directory() + " is closed");
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

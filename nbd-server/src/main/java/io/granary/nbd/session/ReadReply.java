@@ -1,12 +1,12 @@
 package io.granary.nbd.session;
 
+import io.granary.dedupe.api.Zeroes;
 import io.granary.nbd.protocol.TransmissionReplies;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,7 +24,6 @@ final class ReadReply {
   static final int HOLE_MIN = 64 << 10;
   /** The granularity of the zero scan: a page. */
   static final int PIECE = 4096;
-  private static final byte[] ZEROES = new byte[PIECE];
 
   private ReadReply() {}
 
@@ -88,7 +87,6 @@ final class ReadReply {
   }
 
   private static boolean isZero(byte[] data, int from) {
-    int n = Math.min(PIECE, data.length - from);
-    return Arrays.mismatch(data, from, from + n, ZEROES, 0, n) < 0;
+    return Zeroes.isZero(data, from, Math.min(PIECE, data.length - from));
   }
 }

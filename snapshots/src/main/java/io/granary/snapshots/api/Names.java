@@ -24,6 +24,23 @@ public final class Names {
     return name != null && SNAPSHOT.matcher(name).matches();
   }
 
+  /** The rule for a {@code what} ("snapshot", or "pool", "volume", "profile"), in words. */
+  private static String rule(String what) {
+    return "snapshot".equals(what)
+        ? "use 1 to 128 of A-Z a-z 0-9 . _ - :, not starting with . - or :"
+        : "use 1 to 128 of A-Z a-z 0-9 . _ -, not starting with . or -";
+  }
+
+  /** The message for a {@code what} name that breaks its rule. */
+  public static String invalid(String what, String name) {
+    return "invalid " + what + " name '" + name + "': " + rule(what);
+  }
+
+  /** The message for a {@code what} name, part of {@code whole}, that breaks its rule. */
+  static String invalid(String what, String name, String whole) {
+    return "invalid " + what + " name '" + name + "' in '" + whole + "': " + rule(what);
+  }
+
   /**
    * Returns {@code name} if it follows the rule of pools and volumes.
    *
@@ -31,8 +48,7 @@ public final class Names {
    */
   public static String check(String what, String name) throws InvalidNameException {
     if (!isValid(name)) {
-      throw new InvalidNameException("invalid " + what + " name '" + name + "': use 1 to 128 of"
-          + " A-Z a-z 0-9 . _ -, not starting with . or -");
+      throw new InvalidNameException(invalid(what, name));
     }
     return name;
   }
@@ -40,8 +56,7 @@ public final class Names {
   /** Returns {@code name} if it follows the rule of snapshots. */
   public static String checkSnapshot(String name) throws InvalidNameException {
     if (!isValidSnapshot(name)) {
-      throw new InvalidNameException("invalid snapshot name '" + name + "': use 1 to 128 of"
-          + " A-Z a-z 0-9 . _ - :, not starting with . - or :");
+      throw new InvalidNameException(invalid("snapshot", name));
     }
     return name;
   }

@@ -3,6 +3,7 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.Directories;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
@@ -24,7 +25,6 @@ import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,7 +300,7 @@ public final class DefaultVolumeStore implements VolumeStore {
       }
       change.commit();
       ctx.space.adjust(size, 0);
-      deleteTree(journalDir(r.id()));
+      Directories.deleteTree(journalDir(r.id()));
       LOG.log(Level.INFO, "deleted volume {0} and {1} snapshots", name, snaps.size());
     } finally {
       namespace.unlock();
@@ -555,19 +555,6 @@ public final class DefaultVolumeStore implements VolumeStore {
     ctx.close();
     if (failure != null) {
       throw failure;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.Zeroes;
 import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
 import io.granary.snapshots.tree.TreeShape;
@@ -70,7 +71,7 @@ final class TreeFlush {
     byte[] content = ctx.block(id, blockSize).clone();
     Arrays.fill(content, keep, blockSize, (byte) 0);
     TreeMap<Long, ChunkId> change = new TreeMap<>();
-    change.put(block, isZero(content) ? null : policy.put(ctx.store, content));
+    change.put(block, Zeroes.isZero(content) ? null : policy.put(ctx.store, content));
     return ctx.map.update(root, depth, change);
   }
 
@@ -89,23 +90,11 @@ final class TreeFlush {
       content = base == null ? new byte[blockSize] : ctx.block(base, blockSize).clone();
       d.applyTo(content);
     }
-    if (isZero(content)) {
+    if (Zeroes.isZero(content)) {
       return null;
     }
     ChunkId chunk = policy.put(ctx.store, content);
     ctx.cacheBlock(chunk, content);
     return chunk;
   }
-
-  static boolean isZero(byte[] b) {
-    for (int i = 0; i < b.length; i += 4096) {
-      int n = Math.min(4096, b.length - i);
-      if (Arrays.mismatch(b, i, i + n, ZEROS, 0, n) >= 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static final byte[] ZEROS = new byte[4096];
 }

@@ -2,7 +2,8 @@ package io.granary.appliance.cli.snapshot;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -15,14 +16,14 @@ public final class SnapshotCreate extends ApiCommand {
   String name;
 
   @Override
-  protected String action() {
-    return "create snapshot " + ObjectName.parse(name, true, true);
+  protected String action() throws InvalidNameException {
+    return "create snapshot " + snapshot(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, true, true);
-    var s = api.post(n.volumePath() + "/snapshots", Map.of("name", n.snapshot()));
+    VolumeRef n = snapshot(name);
+    var s = api.post(volumePath(n) + "/snapshots", Map.of("name", n.snapshot()));
     if (output.json) {
       printJson(s);
     }

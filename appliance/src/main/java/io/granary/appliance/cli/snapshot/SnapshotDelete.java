@@ -2,7 +2,8 @@ package io.granary.appliance.cli.snapshot;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,14 +19,14 @@ public final class SnapshotDelete extends ApiCommand {
   boolean dryRun;
 
   @Override
-  protected String action() {
-    return "delete snapshot " + ObjectName.parse(name, true, true);
+  protected String action() throws InvalidNameException {
+    return "delete snapshot " + snapshot(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, true, true);
-    api.delete(n.volumePath() + "/snapshots/" + n.snapshot() + (dryRun ? "?dryRun=true" : ""));
+    VolumeRef n = snapshot(name);
+    api.delete(volumePath(n) + "/snapshots/" + n.snapshot() + (dryRun ? "?dryRun=true" : ""));
     if (dryRun) {
       out.println("would delete snapshot " + n);
     }

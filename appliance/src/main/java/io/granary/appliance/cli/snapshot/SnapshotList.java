@@ -3,7 +3,8 @@ package io.granary.appliance.cli.snapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,14 +17,14 @@ public final class SnapshotList extends ApiCommand {
   String name;
 
   @Override
-  protected String action() {
-    return "list snapshots of " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "list snapshots of " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, false, false);
-    JsonNode list = api.get(n.volumePath() + "/snapshots");
+    VolumeRef n = volume(name);
+    JsonNode list = api.get(volumePath(n) + "/snapshots");
     if (output.json) {
       printJson(list);
       return;

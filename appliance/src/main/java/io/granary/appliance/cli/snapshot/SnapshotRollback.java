@@ -3,7 +3,8 @@ package io.granary.appliance.cli.snapshot;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.ApiError;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.TaskFollower;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -24,17 +25,17 @@ public final class SnapshotRollback extends ApiCommand {
   boolean dryRun;
 
   @Override
-  protected String action() {
-    return "roll back to " + ObjectName.parse(name, true, true);
+  protected String action() throws InvalidNameException {
+    return "roll back to " + snapshot(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, true, true);
+    VolumeRef n = snapshot(name);
     if (dryRun) {
-      api.get(n.volumePath()); // the volume exists
+      api.get(volumePath(n)); // the volume exists
       boolean found = false;
-      for (var s : api.get(n.volumePath() + "/snapshots")) {
+      for (var s : api.get(volumePath(n) + "/snapshots")) {
         found |= s.get("name").asText().equals(n.snapshot());
       }
       if (!found) {
@@ -45,7 +46,7 @@ public final class SnapshotRollback extends ApiCommand {
           + ", discarding the writes made since");
       return;
     }
-    var task = api.post(n.volumePath() + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
+    var task = api.post(volumePath(n) + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
     var done = new TaskFollower(api, quiet).follow(task);
     if (output.json) {
       printJson(done);

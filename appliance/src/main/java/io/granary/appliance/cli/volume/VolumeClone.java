@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,9 +19,9 @@ public final class VolumeClone extends ApiCommand {
   String target;
 
   @Override
-  protected String action() {
-    ObjectName s = ObjectName.parse(source, true, true);
-    ObjectName t = ObjectName.parse(target, false, false);
+  protected String action() throws InvalidNameException {
+    VolumeRef s = snapshot(source);
+    VolumeRef t = volume(target);
     if (!s.pool().equals(t.pool())) {
       throw new IllegalArgumentException("a clone lives in its snapshot's pool (" + s.pool() + ")");
     }
@@ -29,9 +30,9 @@ public final class VolumeClone extends ApiCommand {
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName s = ObjectName.parse(source, true, true);
-    ObjectName t = ObjectName.parse(target, false, false);
-    var v = api.post(s.volumePath() + "/snapshots/" + s.snapshot() + "/clone",
+    VolumeRef s = snapshot(source);
+    VolumeRef t = volume(target);
+    var v = api.post(volumePath(s) + "/snapshots/" + s.snapshot() + "/clone",
         Map.of("name", t.volume()));
     if (output.json) {
       printJson(v);

@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.SizeConverter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,13 +33,13 @@ public final class VolumeCreate extends ApiCommand {
   String codec;
 
   @Override
-  protected String action() {
-    return "create volume " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "create volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, false, false);
+    VolumeRef n = volume(name);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", n.volume());
     body.put("size", size);

@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,14 +22,14 @@ public final class VolumeDelete extends ApiCommand {
   boolean dryRun;
 
   @Override
-  protected String action() {
-    return "delete volume " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "delete volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, false, false);
-    var r = api.delete(n.volumePath() + "?recursive=" + recursive + (dryRun ? "&dryRun=true" : ""));
+    VolumeRef n = volume(name);
+    var r = api.delete(volumePath(n) + "?recursive=" + recursive + (dryRun ? "&dryRun=true" : ""));
     if (dryRun) {
       if (output.json) {
         printJson(r);

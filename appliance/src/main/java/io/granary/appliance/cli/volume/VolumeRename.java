@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,10 +18,9 @@ public final class VolumeRename extends ApiCommand {
   @Parameters(index = "1", paramLabel = "NEWNAME", description = "New name, or POOL/NEWNAME in the same pool.")
   String newName;
 
-  private ObjectName target() {
-    ObjectName from = ObjectName.parse(name, false, false);
-    ObjectName to = ObjectName.parse(newName.contains("/") ? newName : from.pool() + "/" + newName,
-        false, false);
+  private VolumeRef target() throws InvalidNameException {
+    VolumeRef from = volume(name);
+    VolumeRef to = VolumeRef.parse(newName, from.pool()).expectVolume();
     if (!to.pool().equals(from.pool())) {
       throw new IllegalArgumentException("a volume can only be renamed within its pool");
     }
@@ -28,14 +28,14 @@ public final class VolumeRename extends ApiCommand {
   }
 
   @Override
-  protected String action() {
+  protected String action() throws InvalidNameException {
     target();
-    return "rename volume " + ObjectName.parse(name, false, false);
+    return "rename volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var v = api.patch(ObjectName.parse(name, false, false).volumePath(),
+    var v = api.patch(volumePath(volume(name)),
         Map.of("name", target().volume()));
     if (output.json) {
       printJson(v);

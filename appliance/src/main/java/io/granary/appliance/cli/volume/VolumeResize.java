@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.SizeConverter;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -21,13 +22,13 @@ public final class VolumeResize extends ApiCommand {
   long size;
 
   @Override
-  protected String action() {
-    return "resize volume " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "resize volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var v = api.patch(ObjectName.parse(name, false, false).volumePath(), Map.of("size", size));
+    var v = api.patch(volumePath(volume(name)), Map.of("size", size));
     if (output.json) {
       printJson(v);
     }

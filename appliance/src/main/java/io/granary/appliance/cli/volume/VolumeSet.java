@@ -2,7 +2,8 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,13 +21,13 @@ public final class VolumeSet extends ApiCommand {
   String profile;
 
   @Override
-  protected String action() {
-    return "set volume " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "set volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var v = api.patch(ObjectName.parse(name, false, false).volumePath(),
+    var v = api.patch(volumePath(volume(name)),
         Map.of("profile", profile));
     if (output.json) {
       printJson(v);

@@ -3,7 +3,8 @@ package io.granary.appliance.cli.volume;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.appliance.cli.ObjectName;
+import io.granary.snapshots.api.InvalidNameException;
+import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,15 +17,15 @@ public final class VolumeShow extends ApiCommand {
   String name;
 
   @Override
-  protected String action() {
-    return "show volume " + ObjectName.parse(name, false, false);
+  protected String action() throws InvalidNameException {
+    return "show volume " + volume(name);
   }
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    ObjectName n = ObjectName.parse(name, false, false);
-    JsonNode v = api.get(n.volumePath());
-    JsonNode s = api.get(n.volumePath() + "/stats");
+    VolumeRef n = volume(name);
+    JsonNode v = api.get(volumePath(n));
+    JsonNode s = api.get(volumePath(n) + "/stats");
     if (output.json) {
       var both = ApiCommand.PRETTY.createObjectNode();
       both.set("volume", v);
