@@ -1,7 +1,6 @@
 package io.granary.appliance.frontend;
 
 import io.granary.appliance.metrics.Metrics;
-import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.qos.Throttles;
@@ -68,7 +67,7 @@ public final class PoolExports implements ExportCatalog {
         }
       }
       return Optional.empty();
-    } catch (InvalidNameException | NoSuchPoolException | NoSuchVolumeException e) {
+    } catch (InvalidNameException | NoSuchVolumeException e) {
       return Optional.empty();
     }
   }

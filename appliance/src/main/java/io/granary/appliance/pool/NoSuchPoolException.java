@@ -1,15 +1,15 @@
 package io.granary.appliance.pool;
 
-import io.granary.snapshots.api.VolumeException;
+import io.granary.snapshots.api.NoSuchVolumeException;
 
 /**
- * A pool that does not exist. A {@link VolumeException} of kind {@code NOT_FOUND}, so that
- * every edge answers it as it answers a missing volume (ENOENT, an unknown export, 404).
+ * A pool that does not exist: no volume in it does either, so every edge answers it as a
+ * missing volume (ENOENT, an unknown export, 404).
  */
-public final class NoSuchPoolException extends VolumeException {
+public final class NoSuchPoolException extends NoSuchVolumeException {
   private static final long serialVersionUID = 1L;
 
   public NoSuchPoolException(String pool) {
-    super(Kind.NOT_FOUND, "pool " + pool + " does not exist");
+    super("pool " + pool + " does not exist");
   }
 }

@@ -1,7 +1,6 @@
 package io.granary.appliance.qos;
 
 import io.granary.appliance.policy.QosLimits;
-import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pools;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.VolumeInfo;
@@ -77,7 +76,7 @@ public final class Throttles {
           e.getValue().setLimits(limits);
           changed++;
         }
-      } catch (NoSuchVolumeException | NoSuchPoolException gone) {
+      } catch (NoSuchVolumeException gone) {
         throttles.remove(key, e.getValue());
       } catch (IOException | RuntimeException failure) {
         LOG.log(Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key,
@@ -99,7 +98,7 @@ public final class Throttles {
       if (key.pool().equals(pool) && !existing.contains(key.volume())) {
         try {
           resolve(pool, key.volume());
-        } catch (NoSuchVolumeException | NoSuchPoolException gone) {
+        } catch (NoSuchVolumeException gone) {
           throttles.remove(key, e.getValue());
         } catch (IOException | RuntimeException ignored) {
           // kept: only a volume known to be gone loses its throttle

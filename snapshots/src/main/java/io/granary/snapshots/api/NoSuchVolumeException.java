@@ -1,7 +1,10 @@
 package io.granary.snapshots.api;
 
-/** A volume or snapshot that does not exist. */
-public final class NoSuchVolumeException extends VolumeException {
+/**
+ * A volume or snapshot that does not exist (or whose pool does not: the appliance's
+ * {@code NoSuchPoolException} is one).
+ */
+public class NoSuchVolumeException extends VolumeException {
   private static final long serialVersionUID = 1L;
 
   public NoSuchVolumeException(String message) {
