@@ -9,7 +9,7 @@ import io.granary.appliance.config.ConfigLoader;
 import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.pool.Pool;
-import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.Volume;
@@ -23,22 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** The metrics of real pools in a test directory, read back from their text exposition. */
 class MetricsTest {
   @TempDir java.nio.file.Path tmp;
-  private Pools pools;
+  private Provisioning provisioning;
   private Throttles throttles;
   private Metrics metrics;
   private final AtomicLong now = new AtomicLong();
 
   @BeforeEach
   void open() throws Exception {
-    pools = Pools.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
+    provisioning = Provisioning.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
         tmp), Clock.systemUTC());
-    throttles = Throttles.over(pools, now::get);
-    metrics = Metrics.create(pools, throttles);
+    throttles = Throttles.over(provisioning, now::get);
+    metrics = Metrics.create(provisioning.pools(), throttles);
   }
 
   @AfterEach
   void close() throws Exception {
-    pools.close();
+    provisioning.close();
   }
 
   private PromText scrape() throws Exception {
@@ -49,8 +49,8 @@ class MetricsTest {
 
   @Test
   void aMeteredHandleCountsWhatCompleted() throws Exception {
-    Pool pool = pools.get("default");
-    pool.volumes().create("vm", pools.newVolume(pool, 1 << 20, null));
+    Pool pool = provisioning.pools().get("default");
+    pool.volumes().create("vm", provisioning.newVolume(pool, 1 << 20, null));
     try (Volume v = metrics.metered("default", "vm", pool.volumes().open("vm"))) {
       byte[] block = new byte[4096];
       block[0] = 1;
@@ -78,9 +78,9 @@ class MetricsTest {
 
   @Test
   void everyVolumeHasItsSeriesUntilItIsDeleted() throws Exception {
-    Pool pool = pools.get("default");
-    pool.volumes().create("a", pools.newVolume(pool, 1 << 20, null));
-    pool.volumes().create("b", pools.newVolume(pool, 2 << 20, null));
+    Pool pool = provisioning.pools().get("default");
+    pool.volumes().create("a", provisioning.newVolume(pool, 1 << 20, null));
+    pool.volumes().create("b", provisioning.newVolume(pool, 2 << 20, null));
     PromText m = scrape();
     assertEquals(0, m.value("granary_volume_write_ops_total", "pool", "default", "volume", "a"));
     assertEquals(0, m.value("granary_volume_throttled_seconds_total", "pool", "default",
@@ -111,9 +111,9 @@ class MetricsTest {
 
   @Test
   void throttledTimeIsTheVolumeThrottlesWaits() throws Exception {
-    pools.createProfile(new Profile("slow", 10, 0, 1, "lz4", true, 0, 0, 0, 0));
-    Pool pool = pools.get("default");
-    pool.volumes().create("vm", pools.newVolume(pool, 1 << 20, "slow"));
+    provisioning.createProfile(new Profile("slow", 10, 0, 1, "lz4", true, 0, 0, 0, 0));
+    Pool pool = provisioning.pools().get("default");
+    pool.volumes().create("vm", provisioning.newVolume(pool, 1 << 20, "slow"));
     var throttle = throttles.of("default", "vm");
     assertEquals(0, throttle.delayNanos(false, 4096));
     assertEquals(100_000_000L, throttle.delayNanos(false, 4096));

@@ -3,6 +3,7 @@ package io.granary.appliance.admin;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 
 
 import io.granary.appliance.task.Task;
@@ -19,12 +20,14 @@ import java.util.Map;
 
 /** Pools, and the pool-wide long operations: imports, scrub, garbage collection. */
 final class PoolRoutes {
+  private final Provisioning provisioning;
   private final Pools pools;
   private final Tasks tasks;
   private final Path data;
 
-  PoolRoutes(Pools pools, Tasks tasks, Path data) {
-    this.pools = pools;
+  PoolRoutes(Provisioning provisioning, Tasks tasks, Path data) {
+    this.provisioning = provisioning;
+    this.pools = provisioning.pools();
     this.tasks = tasks;
     this.data = data;
   }
@@ -53,20 +56,20 @@ final class PoolRoutes {
     // A pool may live anywhere (another disk), but only root may say where.
     Path path = data.resolve(q.text("path", null) == null ? Path.of("pools", name) : q.file("path"))
         .toAbsolutePath().normalize();
-    return Reply.created(Views.pool(pools.create(name, path,
+    return Reply.created(Views.pool(provisioning.createPool(name, path,
         PoolChanges.apply(PoolSettings.defaults(), q))));
   }
 
   private Reply change(ApiRequest q) throws Exception {
     Pool p = pools.get(q.param("pool"));
-    return Reply.ok(Views.pool(pools.set(p.name(), PoolChanges.apply(p.settings(), q))));
+    return Reply.ok(Views.pool(provisioning.setPool(p.name(), PoolChanges.apply(p.settings(), q))));
   }
 
   private Reply delete(ApiRequest q) throws Exception {
     boolean dryRun = q.flag("dryRun");
     String name = q.param("pool");
     int volumes = pools.get(name).volumes().list().size();
-    pools.delete(name, q.flag("recursive"), dryRun);
+    provisioning.deletePool(name, q.flag("recursive"), dryRun);
     return dryRun ? Reply.ok(Map.of("pool", name, "volumes", volumes)) : Reply.noContent();
   }
 
@@ -75,7 +78,7 @@ final class PoolRoutes {
     String name = Names.check("volume", q.text("name"));
     Path source = q.file("source");
     long size = RawImages.sourceSize(source);
-    pool.volumes().create(name, VolumeSpecs.of(pools, pool, size, q));
+    pool.volumes().create(name, VolumeSpecs.of(provisioning, pool, size, q));
     Task t = tasks.start("import", pool.name() + "/" + name, "bytes", progress -> {
       try (Volume v = pool.volumes().open(name)) {
         RawImages.importInto(source, v, progress);

@@ -3,9 +3,8 @@ package io.granary.appliance.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.granary.appliance.policy.Profile;
-import io.granary.appliance.pool.Pools;
-
-
+import io.granary.appliance.pool.Profiles;
+import io.granary.appliance.pool.Provisioning;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -15,19 +14,21 @@ final class ProfileRoutes {
   private static final Set<String> FIELDS = Set.of("name", "iops", "bandwidth", "burst", "codec",
       "dedupe", "blockSize", "snapshotEverySeconds", "keep", "keepForSeconds");
 
-  private final Pools pools;
+  private final Provisioning provisioning;
+  private final Profiles profiles;
 
-  ProfileRoutes(Pools pools) {
-    this.pools = pools;
+  ProfileRoutes(Provisioning provisioning) {
+    this.provisioning = provisioning;
+    this.profiles = provisioning.profiles();
   }
 
   void register(Router r) {
-    r.add("GET", "/api/v1/profiles", q -> Reply.ok(pools.profiles()))
+    r.add("GET", "/api/v1/profiles", q -> Reply.ok(profiles.list()))
         .add("POST", "/api/v1/profiles", this::create)
-        .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(pools.profile(q.param("profile"))))
+        .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(profiles.get(q.param("profile"))))
         .add("PATCH", "/api/v1/profiles/{profile}", this::change)
         .add("DELETE", "/api/v1/profiles/{profile}", q -> {
-          pools.deleteProfile(q.param("profile"), q.flag("dryRun"));
+          provisioning.deleteProfile(q.param("profile"), q.flag("dryRun"));
           return q.flag("dryRun") ? Reply.ok(Map.of("profile", q.param("profile")))
               : Reply.noContent();
         });
@@ -36,16 +37,16 @@ final class ProfileRoutes {
   private Reply create(ApiRequest q) throws Exception {
     Profile base = Profile.defaults(q.text("name"));
     Profile p = merge(base, q.body());
-    pools.createProfile(p);
+    provisioning.createProfile(p);
     return Reply.created(p);
   }
 
   private Reply change(ApiRequest q) throws Exception {
-    Profile current = pools.profile(q.param("profile"));
+    Profile current = profiles.get(q.param("profile"));
     if (q.has("name") && !q.text("name").equals(current.name())) {
       throw new ProblemException(Problem.INVALID, "a profile cannot be renamed");
     }
-    return Reply.ok(pools.updateProfile(merge(current, q.body())));
+    return Reply.ok(provisioning.updateProfile(merge(current, q.body())));
   }
 
   /** The profile with the body's fields over {@code base}'s, validated as a whole. */

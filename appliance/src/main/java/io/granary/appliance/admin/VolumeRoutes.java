@@ -4,6 +4,7 @@ import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 
 
 import io.granary.appliance.task.Task;
@@ -23,11 +24,13 @@ final class VolumeRoutes {
   private static final String VOLUME = "/api/v1/pools/{pool}/volumes/{volume}";
   private static final String SNAPSHOT = VOLUME + "/snapshots/{snapshot}";
 
+  private final Provisioning provisioning;
   private final Pools pools;
   private final Tasks tasks;
 
-  VolumeRoutes(Pools pools, Tasks tasks) {
-    this.pools = pools;
+  VolumeRoutes(Provisioning provisioning, Tasks tasks) {
+    this.provisioning = provisioning;
+    this.pools = provisioning.pools();
     this.tasks = tasks;
   }
 
@@ -71,7 +74,7 @@ final class VolumeRoutes {
     if (!q.has("size")) {
       throw new ProblemException(Problem.INVALID, "the request needs a \"size\" in bytes");
     }
-    VolumeInfo v = p.volumes().create(name, VolumeSpecs.of(pools, p, q.number("size", 0), q));
+    VolumeInfo v = p.volumes().create(name, VolumeSpecs.of(provisioning, p, q.number("size", 0), q));
     return Reply.created(Views.volume(p, v));
   }
 
@@ -85,7 +88,7 @@ final class VolumeRoutes {
       }
     }
     if (q.has("profile")) {
-      pools.setVolumeProfile(p, name, q.text("profile"));
+      provisioning.setVolumeProfile(p, name, q.text("profile"));
     }
     if (q.has("name")) {
       String newName = Names.check("volume", q.text("name"));
@@ -145,7 +148,7 @@ final class VolumeRoutes {
 
   private Reply snapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
-    pools.require(p, Service.SNAPSHOTS);
+    provisioning.require(p, Service.SNAPSHOTS);
     SnapshotInfo s = p.volumes().snapshot(q.param("volume"), Names.checkSnapshot(q.text("name")));
     return Reply.created(Views.snapshot(p, s));
   }
@@ -176,7 +179,7 @@ final class VolumeRoutes {
 
   private Reply cloneSnapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
-    pools.require(p, Service.CLONES);
+    provisioning.require(p, Service.CLONES);
     VolumeInfo c = p.volumes().clone(q.param("volume"), q.param("snapshot"),
         Names.check("volume", q.text("name")));
     return Reply.created(Views.volume(p, c));

@@ -2,7 +2,7 @@ package io.granary.appliance.admin;
 
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
-import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 
 
 import io.granary.dedupe.api.CodecSpec;
@@ -16,17 +16,17 @@ import java.io.IOException;
 final class VolumeSpecs {
   private VolumeSpecs() {}
 
-  static VolumeSpec of(Pools pools, Pool pool, long size, ApiRequest q) throws IOException {
+  static VolumeSpec of(Provisioning provisioning, Pool pool, long size, ApiRequest q) throws IOException {
     if (size < 0) {
       throw new ProblemException(Problem.INVALID, "a volume size cannot be negative");
     }
-    VolumeSpec p = pools.newVolume(pool, size, q.text("profile", null));
+    VolumeSpec p = provisioning.newVolume(pool, size, q.text("profile", null));
     VolumeSpec spec;
     try {
       spec = new VolumeSpec(size, (int) q.number("blockSize", p.blockSize()),
           q.text("codec", p.codec()), p.profile(), p.dedupe());
       if (!CodecSpec.parse(spec.codec()).equals(CodecSpec.NONE)) {
-        pools.require(pool, Service.COMPRESSION);
+        provisioning.require(pool, Service.COMPRESSION);
       }
     } catch (IllegalArgumentException e) {
       throw new ProblemException(Problem.INVALID, e.getMessage());

@@ -10,6 +10,7 @@ import io.granary.appliance.frontend.PoolExports;
 import io.granary.appliance.frontend.PoolFiles;
 import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.schedule.PolicyScheduler;
 import io.granary.appliance.task.Tasks;
@@ -36,7 +37,7 @@ public final class Daemon implements AutoCloseable {
   private static final Duration SCHEDULER_PERIOD = Duration.ofSeconds(15);
 
   private final DaemonLock lock;
-  private final Pools pools;
+  private final Provisioning provisioning;
   private final Tasks tasks;
   private final NbdServer nbd;
   private final FuseMount mount;
@@ -44,10 +45,10 @@ public final class Daemon implements AutoCloseable {
   private final PolicyScheduler scheduler;
   private final Closeable metricsListener;
 
-  private Daemon(DaemonLock lock, Pools pools, Tasks tasks, PolicyScheduler scheduler,
+  private Daemon(DaemonLock lock, Provisioning provisioning, Tasks tasks, PolicyScheduler scheduler,
       NbdServer nbd, FuseMount mount, AdminServer admin, Closeable metricsListener) {
     this.lock = lock;
-    this.pools = pools;
+    this.provisioning = provisioning;
     this.tasks = tasks;
     this.scheduler = scheduler;
     this.nbd = nbd;
@@ -71,7 +72,7 @@ public final class Daemon implements AutoCloseable {
           PosixFilePermissions.fromString(config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
     }
     DaemonLock lock = DaemonLock.acquire(config.data());
-    Pools pools = null;
+    Provisioning provisioning = null;
     Tasks tasks = null;
     PolicyScheduler scheduler = null;
     NbdServer nbd = null;
@@ -79,19 +80,20 @@ public final class Daemon implements AutoCloseable {
     AdminServer admin = null;
     try {
       Clock clock = clockSpeed == 1 ? Clock.systemUTC() : new ScaledClock(clockSpeed);
-      pools = Pools.open(config, clock);
-      Throttles throttles = Throttles.over(pools, System::nanoTime);
+      provisioning = Provisioning.open(config, clock);
+      Pools pools = provisioning.pools();
+      Throttles throttles = Throttles.over(provisioning, System::nanoTime);
       Metrics metrics = Metrics.create(pools, throttles);
       tasks = new Tasks(clock, 2);
-      scheduler = PolicyScheduler.start(pools, clock, Duration.ofMillis(
+      scheduler = PolicyScheduler.start(pools, provisioning.profiles(), clock, Duration.ofMillis(
           Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
       nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
       if (nbd != null) {
         metrics.nbdConnections(nbd::connections);
         metrics.nbdRefused(nbd::refusedConnections);
       }
-      mount = FuseFrontEnd.start(config.mount(), new PoolFiles(pools, throttles, metrics));
-      admin = AdminServer.start(config, AdminRoutes.build(config, pools, tasks, nbd,
+      mount = FuseFrontEnd.start(config.mount(), new PoolFiles(provisioning, throttles, metrics));
+      admin = AdminServer.start(config, AdminRoutes.build(config, provisioning, tasks, nbd,
           mount, version), metrics);
       Closeable metricsListener = config.metricsListen() == null ? null
           : metrics.listen(HostPort.parse("metrics.listen", config.metricsListen()));
@@ -99,7 +101,7 @@ public final class Daemon implements AutoCloseable {
           + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
       LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
           + mount.mountPoint());
-      return new Daemon(lock, pools, tasks, scheduler, nbd, mount, admin, metricsListener);
+      return new Daemon(lock, provisioning, tasks, scheduler, nbd, mount, admin, metricsListener);
     } catch (Exception e) {
       if (admin != null) {
         try {
@@ -120,8 +122,8 @@ public final class Daemon implements AutoCloseable {
       if (scheduler != null) {
         scheduler.close();
       }
-      if (pools != null) {
-        pools.close();
+      if (provisioning != null) {
+        provisioning.close();
       }
       lock.close();
       throw e;
@@ -146,7 +148,7 @@ public final class Daemon implements AutoCloseable {
       }
       tasks.close();
       scheduler.close();
-      pools.close();
+      provisioning.close();
       LOG.log(Level.INFO, "stopped cleanly");
     } finally {
       lock.close();
@@ -155,10 +157,5 @@ public final class Daemon implements AutoCloseable {
 
   public AdminServer admin() {
     return admin;
-  }
-
-  /** For tests and tools: the pools this daemon runs. */
-  public Pools pools() throws IOException {
-    return pools;
   }
 }

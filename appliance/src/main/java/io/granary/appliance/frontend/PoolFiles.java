@@ -4,6 +4,7 @@ import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolFill;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.qos.ThrottledVolume;
 import io.granary.fuse.api.FuseNamespace;
@@ -24,12 +25,14 @@ import java.util.List;
  * metered and wait for their volume's QoS budget, the one its NBD connections share.
  */
 public final class PoolFiles implements FuseNamespace {
+  private final Provisioning provisioning;
   private final Pools pools;
   private final Throttles throttles;
   private final Metrics metrics;
 
-  public PoolFiles(Pools pools, Throttles throttles, Metrics metrics) {
-    this.pools = pools;
+  public PoolFiles(Provisioning provisioning, Throttles throttles, Metrics metrics) {
+    this.provisioning = provisioning;
+    this.pools = provisioning.pools();
     this.throttles = throttles;
     this.metrics = metrics;
   }
@@ -46,7 +49,7 @@ public final class PoolFiles implements FuseNamespace {
 
   @Override
   public VolumeSpec newVolume(String pool, long size) throws IOException {
-    return pools.newVolume(pools.get(pool), size, null);
+    return provisioning.newVolume(pools.get(pool), size, null);
   }
 
   /**

@@ -2,6 +2,8 @@ package io.granary.appliance.qos;
 
 import io.granary.appliance.policy.QosLimits;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Profiles;
+import io.granary.appliance.pool.Provisioning;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeRef;
@@ -28,19 +30,21 @@ public final class Throttles {
   private static final System.Logger LOG = System.getLogger(Throttles.class.getName());
 
   private final Pools pools;
+  private final Profiles profiles;
   private final LongSupplier nanoTime;
   private final Map<VolumeRef, VolumeThrottle> throttles = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
 
-  private Throttles(Pools pools, LongSupplier nanoTime) {
+  private Throttles(Pools pools, Profiles profiles, LongSupplier nanoTime) {
     this.pools = pools;
+    this.profiles = profiles;
     this.nanoTime = nanoTime;
   }
 
-  /** The throttles of {@code pools}' volumes, following their policy changes. */
-  public static Throttles over(Pools pools, LongSupplier nanoTime) {
-    Throttles t = new Throttles(pools, nanoTime);
-    pools.onPolicyChange(t::refresh);
+  /** The throttles of the provisioned volumes, following their policy changes. */
+  public static Throttles over(Provisioning provisioning, LongSupplier nanoTime) {
+    Throttles t = new Throttles(provisioning.pools(), provisioning.profiles(), nanoTime);
+    provisioning.onPolicyChange(t::refresh);
     return t;
   }
 
@@ -115,6 +119,6 @@ public final class Throttles {
 
   private QosLimits resolve(String pool, String volume) throws IOException {
     VolumeInfo v = pools.get(pool).volumes().info(volume);
-    return pools.profileOf(v).qos();
+    return profiles.profileOf(v).qos();
   }
 }

@@ -5,6 +5,7 @@ import io.granary.appliance.policy.Service;
 import io.granary.appliance.policy.SnapshotPolicy;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Profiles;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.VolumeExistsException;
 import io.granary.snapshots.api.VolumeInfo;
@@ -23,9 +24,11 @@ public final class AutoSnapshots {
   private static final System.Logger LOG = System.getLogger(AutoSnapshots.class.getName());
 
   private final Pools pools;
+  private final Profiles profiles;
 
-  public AutoSnapshots(Pools pools) {
+  public AutoSnapshots(Pools pools, Profiles profiles) {
     this.pools = pools;
+    this.profiles = profiles;
   }
 
   /** One pass over every volume at time {@code now}. */
@@ -36,7 +39,7 @@ public final class AutoSnapshots {
       }
       try {
         for (VolumeInfo v : pool.volumes().list()) {
-          Profile profile = pools.profileOf(v);
+          Profile profile = profiles.profileOf(v);
           SnapshotPolicy policy = profile.snapshotPolicy();
           if (policy != null) {
             serve(pool, v, policy, now);

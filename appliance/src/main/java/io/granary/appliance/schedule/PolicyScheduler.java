@@ -1,6 +1,7 @@
 package io.granary.appliance.schedule;
 
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Profiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -18,13 +19,14 @@ public final class PolicyScheduler implements AutoCloseable {
     this.thread = thread;
   }
 
-  public static PolicyScheduler start(Pools pools, Clock clock, Duration period) {
+  public static PolicyScheduler start(Pools pools, Profiles profiles, Clock clock,
+      Duration period) {
     ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread th = new Thread(r, "granary-scheduler");
       th.setDaemon(true);
       return th;
     });
-    AutoSnapshots snapshots = new AutoSnapshots(pools);
+    AutoSnapshots snapshots = new AutoSnapshots(pools, profiles);
     AlertWatch alerts = new AlertWatch(pools);
     t.scheduleWithFixedDelay(() -> {
       alerts.check();

@@ -9,7 +9,7 @@ import io.granary.appliance.config.ConfigLoader;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.QosLimits;
 import io.granary.appliance.pool.Pool;
-import io.granary.appliance.pool.Pools;
+import io.granary.appliance.pool.Provisioning;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,29 +23,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** One throttle per volume, with its profile's limits, over real pools in a test directory. */
 class ThrottlesTest {
   @TempDir Path tmp;
-  private Pools pools;
+  private Provisioning provisioning;
   private Pool pool;
   private Throttles throttles;
   private final AtomicLong now = new AtomicLong();
 
   @BeforeEach
   void open() throws Exception {
-    pools = Pools.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
+    provisioning = Provisioning.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
         tmp), Clock.systemUTC());
-    pool = pools.get("default");
-    throttles = Throttles.over(pools, now::get);
-    pools.createProfile(new Profile("gold", 500, 100 << 20, 50, "lz4", true, 0, 0, 0, 0));
+    pool = provisioning.pools().get("default");
+    throttles = Throttles.over(provisioning, now::get);
+    provisioning.createProfile(new Profile("gold", 500, 100 << 20, 50, "lz4", true, 0, 0, 0, 0));
   }
 
   @AfterEach
   void close() throws Exception {
-    pools.close();
+    provisioning.close();
   }
 
   @Test
   void aVolumesThrottleHasItsProfilesLimitsAndIsShared() throws Exception {
-    pool.volumes().create("vm", pools.newVolume(pool, 1 << 20, "gold"));
-    pool.volumes().create("plain", pools.newVolume(pool, 1 << 20, null));
+    pool.volumes().create("vm", provisioning.newVolume(pool, 1 << 20, "gold"));
+    pool.volumes().create("plain", provisioning.newVolume(pool, 1 << 20, null));
     VolumeThrottle t = throttles.of("default", "vm");
     assertEquals(new QosLimits(500, 100 << 20, 50), t.limits());
     assertSame(t, throttles.of("default", "vm"), "every connection and file shares it");
@@ -60,8 +60,8 @@ class ThrottlesTest {
 
   @Test
   void aDeletedVolumesThrottleGoesAtThePolicyChangeOrPruneAfter() throws Exception {
-    pool.volumes().create("a", pools.newVolume(pool, 1 << 20, "gold"));
-    pool.volumes().create("b", pools.newVolume(pool, 1 << 20, "gold"));
+    pool.volumes().create("a", provisioning.newVolume(pool, 1 << 20, "gold"));
+    pool.volumes().create("b", provisioning.newVolume(pool, 1 << 20, "gold"));
     for (String v : List.of("a", "b")) {
       VolumeThrottle t = throttles.of("default", v);
       for (int i = 0; i < 51; i++) {
@@ -70,7 +70,7 @@ class ThrottlesTest {
       assertTrue(throttles.throttledNanos("default", v) > 0);
     }
     pool.volumes().delete("a", false);
-    pools.set("default", pool.settings().withThresholds(75, 90)); // a policy change
+    provisioning.setPool("default", pool.settings().withThresholds(75, 90)); // a policy change
     assertEquals(0, throttles.throttledNanos("default", "a"));
     assertTrue(throttles.throttledNanos("default", "b") > 0);
 

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The daemon's data directory on a file system full to the last byte: the pools open again (a
+ * The daemon's data directory on a file system full to the last byte: the provisioning open again (a
  * restart must not need space to rewrite a state file that did not change), and a change that
  * does need space fails without harming the state already saved.
  */
-class PoolsOnFullDiskTest {
+class ProvisioningOnFullDiskTest {
   @TempDir Path tmp;
 
   @Test
@@ -29,36 +29,36 @@ class PoolsOnFullDiskTest {
     try (Tmpfs fs = Tmpfs.mount(tmp.resolve("data"), 64L << 20)) {
       ApplianceConfig config = ConfigLoader.load(null,
           new ConfigLoader.Overrides(fs.path(), "none", "none"), tmp);
-      try (Pools pools = Pools.open(config, Clock.systemUTC())) {
-        pools.create("p", fs.path().resolve("pools/p"), PoolSettings.defaults());
+      try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
+        provisioning.createPool("p", fs.path().resolve("provisioning/p"), PoolSettings.defaults());
       }
       Path state = fs.path().resolve("appliance.json");
       String saved = Files.readString(state);
       fs.fillUp(fs.path().resolve("filler"));
 
-      try (Pools pools = Pools.open(config, Clock.systemUTC())) {
-        assertEquals(List.of("default", "p"), pools.list().stream().map(Pool::name).toList());
+      try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
+        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // Every change needs the state file rewritten; each fails whole, in memory as on disk.
         assertThrows(IOException.class,
-            () -> pools.create("q", fs.path().resolve("pools/q"), PoolSettings.defaults()));
-        assertThrows(IOException.class, () -> pools.set("p",
+            () -> provisioning.createPool("q", fs.path().resolve("provisioning/q"), PoolSettings.defaults()));
+        assertThrows(IOException.class, () -> provisioning.setPool("p",
             PoolSettings.defaults().withCapacity(1L << 30)));
-        assertEquals(PoolSettings.defaults(), pools.get("p").settings());
-        assertThrows(IOException.class, () -> pools.delete("p", false, false));
-        assertEquals(List.of("default", "p"), pools.list().stream().map(Pool::name).toList());
-        pools.get("p").volumes().list(); // still open and serving
+        assertEquals(PoolSettings.defaults(), provisioning.pools().get("p").settings());
+        assertThrows(IOException.class, () -> provisioning.deletePool("p", false, false));
+        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
+        provisioning.pools().get("p").volumes().list(); // still open and serving
         assertThrows(IOException.class,
-            () -> pools.createProfile(Profile.defaults("gold")));
-        assertEquals(List.of("default"), pools.profiles().stream().map(Profile::name).toList());
+            () -> provisioning.createProfile(Profile.defaults("gold")));
+        assertEquals(List.of("default"), provisioning.profiles().list().stream().map(Profile::name).toList());
       }
       assertEquals(saved, Files.readString(state));
-      assertEquals(List.of("appliance.json", "filler", "pools"), names(fs.path()),
+      assertEquals(List.of("appliance.json", "filler", "provisioning"), names(fs.path()),
           "no half-written state file left behind");
       Files.delete(fs.path().resolve("filler"));
-      try (Pools pools = Pools.open(config, Clock.systemUTC())) {
-        assertEquals(List.of("default", "p"), pools.list().stream().map(Pool::name).toList());
+      try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
+        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // The refused creation left nothing in the way of a retry.
-        pools.create("q", fs.path().resolve("pools/q"), PoolSettings.defaults());
+        provisioning.createPool("q", fs.path().resolve("provisioning/q"), PoolSettings.defaults());
       }
     }
   }
