@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -92,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
     }
     GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService()
         .lookupPrincipalByGroupName(group);
-    Files.getFileAttributeView(socket, java.nio.file.attribute.PosixFileAttributeView.class)
+    Files.getFileAttributeView(socket, PosixFileAttributeView.class)
         .setGroup(g);
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
   }

@@ -1,5 +1,6 @@
 package io.granary.appliance.admin;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -80,7 +82,7 @@ final class ApiHandler extends Handler.Abstract {
           throw new ProblemException(Problem.INVALID, "the request body must be a JSON object");
         }
         return n;
-      } catch (com.fasterxml.jackson.core.JacksonException e) {
+      } catch (JacksonException e) {
         throw new ProblemException(Problem.INVALID, "the request body is not valid JSON: "
             + e.getOriginalMessage());
       }
@@ -97,7 +99,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", kind.type());
-    body.put("title", kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    body.put("title", kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     body.put("status", kind.status());
     body.put("detail", detail);
     return new Reply(kind.status(), body, Map.of("Content-Type", "application/problem+json"));

@@ -12,6 +12,7 @@ import io.granary.nbd.api.NbdServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Status and tasks. */
@@ -67,7 +68,7 @@ final class MiscRoutes {
     ApplianceConfig.Nbd c = config.nbd();
     m.put("listen", c == null ? null : c.listen());
     m.put("socket", c == null || c.socket() == null ? null : c.socket().toString());
-    m.put("tls", c == null ? null : c.tls().mode().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("tls", c == null ? null : c.tls().mode().name().toLowerCase(Locale.ROOT));
     m.put("serving", nbd != null);
     m.put("addresses", nbd == null ? List.of() : nbd.addresses().stream().map(Object::toString).toList());
     m.put("connections", nbd == null ? 0 : nbd.connections());

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -38,13 +39,13 @@ final class PeerAccess {
   }
 
   /** The members listed for {@code group} in /etc/group. */
-  private static java.util.List<String> groupMembers(String group) throws IOException {
+  private static List<String> groupMembers(String group) throws IOException {
     for (String line : Files.readAllLines(Path.of("/etc/group"))) {
       String[] f = line.split(":", -1);
       if (f.length >= 4 && f[0].equals(group)) {
         return Arrays.asList(f[3].split(","));
       }
     }
-    return java.util.List.of();
+    return List.of();
   }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A running granaryd: the lock on its data directory, the pools (with their volumes' QoS
@@ -98,7 +99,7 @@ public final class Daemon implements AutoCloseable {
       Closeable metricsListener = config.metricsListen() == null ? null
           : metrics.listen(HostPort.parse("metrics.listen", config.metricsListen()));
       LOG.log(Level.INFO, "NBD: {0}", nbd == null ? "off" : "serving every volume on "
-          + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(java.util.Locale.ROOT));
+          + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(Locale.ROOT));
       LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
           + mount.mountPoint());
       return new Daemon(lock, provisioning, tasks, scheduler, nbd, mount, admin, metricsListener);

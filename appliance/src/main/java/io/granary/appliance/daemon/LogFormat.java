@@ -1,5 +1,7 @@
 package io.granary.appliance.daemon;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -42,8 +44,8 @@ public final class LogFormat extends Formatter {
     Throwable t = r.getThrown();
     if (t != null) {
       if (debug || r.getLevel().intValue() >= Level.SEVERE.intValue()) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(w));
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
         sb.append(System.lineSeparator()).append(w.toString().stripTrailing());
       } else {
         sb.append(" (").append(t).append(')');

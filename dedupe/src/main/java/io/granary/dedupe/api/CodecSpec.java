@@ -1,5 +1,7 @@
 package io.granary.dedupe.api;
 
+import java.util.Locale;
+
 /**
  * A compression policy as users write it: {@code none}, {@code lz4} or {@code zstd:LEVEL}
  * (LEVEL from 1 to 19; plain {@code zstd} means level 3).
@@ -27,7 +29,7 @@ public record CodecSpec(Codec codec, int level) {
 
   /** Parses {@code none}, {@code lz4}, {@code zstd} or {@code zstd:LEVEL}. */
   public static CodecSpec parse(String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = text.trim().toLowerCase(Locale.ROOT);
     switch (t) {
       case "none":
         return NONE;

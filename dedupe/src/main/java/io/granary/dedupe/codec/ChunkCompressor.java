@@ -6,6 +6,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -82,7 +83,7 @@ public final class ChunkCompressor {
           System.arraycopy(payload, off, dst, dstOff, len);
           return;
         case ZERO:
-          java.util.Arrays.fill(dst, dstOff, dstOff + rawLength, (byte) 0);
+          Arrays.fill(dst, dstOff, dstOff + rawLength, (byte) 0);
           return;
         case LZ4:
           n = LZ4_DECOMPRESSOR.decompress(payload, off, len, dst, dstOff, rawLength);

@@ -14,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rewrites packs whose live fraction fell below a threshold and deletes them
@@ -101,7 +102,7 @@ public final class PackCompactor {
   }
 
   private Map<Integer, PackState> choose(double compactBelow) throws IOException {
-    Map<Integer, PackState> victims = new java.util.TreeMap<>();
+    Map<Integer, PackState> victims = new TreeMap<>();
     int active = target.activePackId();
     for (Map.Entry<Integer, PackState> e : index.packs().entrySet()) {
       int packId = e.getKey();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 
 /**
  * The sweep phase of garbage collection: forgets every indexed chunk that the walker did not
@@ -37,7 +38,7 @@ public final class Sweeper {
   public record Result(long scanned, long swept, long storedBytesSwept) {}
 
   public Result sweep(ChunkIdSet marked, ChunkIdSet touched, PackLocation boundary,
-      ProgressListener progress, java.util.function.Consumer<ChunkId> onForget)
+      ProgressListener progress, Consumer<ChunkId> onForget)
       throws IOException {
     long total = index.counters().chunks();
     long scanned = 0;
@@ -69,7 +70,7 @@ public final class Sweeper {
   }
 
   private IndexBatch.Result deleteUnlessRevived(List<ChunkIndex.IndexedChunk> candidates,
-      ChunkIdSet touched, java.util.function.Consumer<ChunkId> onForget) throws IOException {
+      ChunkIdSet touched, Consumer<ChunkId> onForget) throws IOException {
     exclusiveGate.lock();
     try {
       IndexBatch batch = new IndexBatch();

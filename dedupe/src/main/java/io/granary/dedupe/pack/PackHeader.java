@@ -2,6 +2,7 @@ package io.granary.dedupe.pack;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /** The 32-byte header that opens every pack file ({@code docs/format.md} §1.2). Pure codec. */
@@ -30,7 +31,7 @@ public record PackHeader(int packId, long storeId) {
     ByteBuffer b = ByteBuffer.wrap(raw);
     byte[] magic = new byte[8];
     b.get(magic);
-    if (!java.util.Arrays.equals(magic, MAGIC)) {
+    if (!Arrays.equals(magic, MAGIC)) {
       throw new RecordFormatException("not a pack file (bad magic)");
     }
     CRC32C crc = new CRC32C();

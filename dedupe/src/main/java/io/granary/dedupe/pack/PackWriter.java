@@ -4,6 +4,7 @@ import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,7 +90,7 @@ public final class PackWriter implements Closeable {
       if (active != null) {
         try {
           active.force();
-        } catch (java.nio.channels.ClosedChannelException closedMeanwhile) {
+        } catch (ClosedChannelException closedMeanwhile) {
           // The writer closed it (a failed append), after forcing it or recording why not.
         }
       }

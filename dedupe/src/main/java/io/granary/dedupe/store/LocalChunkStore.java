@@ -34,6 +34,7 @@ import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.PackWriter;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.scrub.Scrubber;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -441,7 +442,7 @@ public final class LocalChunkStore implements ChunkStore {
     }
   }
 
-  private static IOException closeQuietly(java.io.Closeable c, IOException failure) {
+  private static IOException closeQuietly(Closeable c, IOException failure) {
     try {
       c.close();
     } catch (IOException e) {

@@ -3,14 +3,18 @@ package io.granary.snapshots.journal;
 import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -26,7 +30,7 @@ import java.util.zip.CRC32C;
  */
 public final class Journal implements Closeable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
-  private static final byte[] MAGIC = "GRNYJRNL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
   private static final int SEGMENT_HEADER = 32;
 
   private final Path dir;
@@ -168,7 +172,7 @@ public final class Journal implements Closeable {
     b.get(magic);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 24);
-    return java.util.Arrays.equals(magic, MAGIC) && b.getShort(8) == 1
+    return Arrays.equals(magic, MAGIC) && b.getShort(8) == 1
         && b.getLong(16) == volumeId && b.getInt(24) == (int) crc.getValue();
   }
 
@@ -305,7 +309,7 @@ public final class Journal implements Closeable {
           syncLock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted waiting for a journal sync");
+          throw new InterruptedIOException("interrupted waiting for a journal sync");
         }
       }
       syncing = true;
@@ -327,7 +331,7 @@ public final class Journal implements Closeable {
     for (Segment s : toForce) {
       try {
         s.channel.force(false);
-      } catch (java.nio.channels.ClosedChannelException released) {
+      } catch (ClosedChannelException released) {
         // a flush covered and released it meanwhile: its records are in a durable root
       } catch (IOException e) {
         failure = e;

@@ -1,5 +1,6 @@
 package io.granary.snapshots.overlay;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 
 /**
@@ -22,7 +23,7 @@ public final class DirtyBudget {
      * Called about every 100 ms of waiting, under the budget's monitor: it may schedule work
      * but must not wait for it. Throwing stops the wait.
      */
-    void waiting() throws java.io.IOException;
+    void waiting() throws IOException;
   }
 
   /** A rule on what may become dirty at all (the pool's capacity), whatever memory is free. */
@@ -34,16 +35,16 @@ public final class DirtyBudget {
      * Throws to refuse {@code bytes} more when {@code used} are taken. Called under the
      * budget's monitor, before and during any wait: it must neither block nor do I/O.
      */
-    void admit(long used, long bytes) throws java.io.IOException;
+    void admit(long used, long bytes) throws IOException;
   }
 
-  public void acquire(long bytes, Pressure pressure) throws java.io.IOException {
+  public void acquire(long bytes, Pressure pressure) throws IOException {
     acquire(bytes, Admission.ANY, pressure);
   }
 
   /** Takes {@code bytes}, waiting for memory, once {@code admission} lets them in. */
   public void acquire(long bytes, Admission admission, Pressure pressure)
-      throws java.io.IOException {
+      throws IOException {
     synchronized (this) {
       admission.admit(used, bytes);
       while (used > 0 && used + bytes > limit) {

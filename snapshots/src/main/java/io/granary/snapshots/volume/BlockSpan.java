@@ -1,5 +1,7 @@
 package io.granary.snapshots.volume;
 
+import java.io.IOException;
+
 /**
  * One block's part of a byte range: the block, where in it the part starts, how long it is,
  * and where in the caller's buffer it goes. {@link #split} is the only place that converts byte
@@ -15,12 +17,12 @@ record BlockSpan(long block, int offsetInBlock, int length, long bufferOffset) {
   /** Receives the parts of a range, in offset order. */
   @FunctionalInterface
   interface Visitor {
-    void visit(BlockSpan span) throws java.io.IOException;
+    void visit(BlockSpan span) throws IOException;
   }
 
   /** Cuts {@code [offset, offset+length)} at block boundaries. */
   static void split(long offset, long length, int blockSize, Visitor visitor)
-      throws java.io.IOException {
+      throws IOException {
     long pos = offset;
     long end = offset + length;
     while (pos < end) {

@@ -3,6 +3,7 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
+import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.cache.LruCache;
 import io.granary.snapshots.tree.MapPage;
 import io.granary.snapshots.tree.PageStore;
@@ -28,7 +29,7 @@ final class StorePages implements PageStore {
       try {
         p = MapPage.decode(store.get(id));
       } catch (IllegalArgumentException e) {
-        throw new io.granary.snapshots.api.VolumeCorruptException(
+        throw new VolumeCorruptException(
             "map page " + id.shortForm() + " is not a valid page: " + e.getMessage(), e);
       }
       cache.put(id, p);

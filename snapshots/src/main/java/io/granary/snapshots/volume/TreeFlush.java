@@ -6,6 +6,7 @@ import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -33,7 +34,7 @@ final class TreeFlush {
     for (long[] run : frozen.zeroRuns()) {
       root = ctx.map.zeroRange(root, s.depth(), run[0], Math.min(run[1], blocks));
     }
-    List<DirtyBlock> dirty = new java.util.ArrayList<>(frozen.sortedBlocks().values());
+    List<DirtyBlock> dirty = new ArrayList<>(frozen.sortedBlocks().values());
     dirty.removeIf(d -> d.index() >= blocks);
     // Hashing and compressing the blocks is the flush's bulk: spread it over the cores.
     ChunkId[] ids = ctx.inParallel(dirty.size(), i -> blockChunk(s, dirty.get(i)));

@@ -8,8 +8,13 @@ import io.granary.snapshots.catalog.VolumeCatalog;
 import io.granary.snapshots.overlay.DirtyBudget;
 import io.granary.snapshots.tree.BlockMap;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
 
 /**
  * What every volume of a pool shares: the chunk store, the block map algorithms over cached
@@ -29,9 +34,9 @@ final class VolumeContext {
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();
   private final LruCache<ChunkId, byte[]> blocks;
   /** Hashing and compression of flushed blocks; as many threads as cores. */
-  private final java.util.concurrent.ForkJoinPool cpu = new java.util.concurrent.ForkJoinPool(
+  private final ForkJoinPool cpu = new ForkJoinPool(
       Runtime.getRuntime().availableProcessors(), pool -> {
-        var t = java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName("granary-flush-work-" + t.getPoolIndex());
         t.setDaemon(true);
         return t;
@@ -64,22 +69,22 @@ final class VolumeContext {
       return out;
     }
     try {
-      cpu.submit(() -> java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+      cpu.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
         try {
           out[i] = work.apply(i);
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       })).get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof java.io.UncheckedIOException u) {
+      if (c instanceof UncheckedIOException u) {
         throw u.getCause();
       }
       throw new IOException("flush work failed", c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted during a flush");
+      throw new InterruptedIOException("interrupted during a flush");
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.snapshots.overlay.Overlay;
+import java.util.List;
 
 /**
  * What a volume is at one instant, swapped as a whole: the committed tree (its root, depth and
@@ -10,7 +11,7 @@ import io.granary.snapshots.overlay.Overlay;
  */
 record VolumeState(ChunkId root, int depth, long size, Overlay active, Overlay flushing) {
   /** The overlays from the bottom up. */
-  java.util.List<Overlay> layers() {
-    return flushing == null ? java.util.List.of(active) : java.util.List.of(flushing, active);
+  List<Overlay> layers() {
+    return flushing == null ? List.of(active) : List.of(flushing, active);
   }
 }
