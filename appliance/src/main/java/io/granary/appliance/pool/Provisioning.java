@@ -233,7 +233,8 @@ public final class Provisioning implements AutoCloseable {
   // ---- volumes and their profiles
 
   /** The spec of a new volume with {@code profileName} (the pool's default when null). */
-  public VolumeSpec newVolume(Pool pool, long size, String profileName) throws VolumeException {
+  public synchronized VolumeSpec newVolume(Pool pool, long size, String profileName)
+      throws VolumeException {
     Profile profile = profiles.get(profileName == null ? pool.profile() : profileName);
     ServiceRules.check(pool.name(), pool.settings(), profile, null);
     return new VolumeSpec(size, profile.blockSize(), profile.codec(), profile.name(),
