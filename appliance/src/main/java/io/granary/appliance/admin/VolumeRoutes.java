@@ -13,6 +13,7 @@ import io.granary.appliance.image.RawImages;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.api.VolumeBusyException;
 import io.granary.snapshots.api.VolumeInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,12 +104,13 @@ final class VolumeRoutes {
     String name = q.param("volume");
     VolumeInfo v = p.volumes().info(name);
     if (q.flag("dryRun")) {
+      // The refusals the delete itself would give, without deleting.
       if (v.snapshots() > 0 && !q.flag("recursive")) {
-        throw new ProblemException(Problem.BUSY, "volume " + p.name() + "/" + name + " has "
+        throw new VolumeBusyException("volume " + p.name() + "/" + name + " has "
             + v.snapshots() + " snapshots; delete them too with -r");
       }
       if (p.volumes().openHandles(name) > 0) {
-        throw new ProblemException(Problem.BUSY, "volume " + p.name() + "/" + name + " is in use");
+        throw new VolumeBusyException("volume " + p.name() + "/" + name + " is in use");
       }
       return Reply.ok(Map.of("volume", p.name() + "/" + name, "snapshots", v.snapshots()));
     }
