@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the packages `make package` left in dist/, as CI runs it (`make package-test`):
-#  1. the deb's control data and contents (dpkg-deb -I/-c) and lintian (no error, no warning);
-#  2. the rpm's files, requirements and scriptlets (rpm -qp), installed into a scratch root
-#     with --nodeps and erased again;
+#  1. the deb's control data and contents (dpkg-deb -I/-c), the bundled jars' licences
+#     (packaging/check-licences.sh: each jar in packaging/licences.tsv with an allowed licence,
+#     no stale line, each covered by the copyright file) and lintian (no error, no warning);
+#  2. the rpm's files, licence, requirements and scriptlets (rpm -qp), installed into a scratch
+#     root with --nodeps and erased again;
 #  3. the systemd unit: `systemd-analyze verify` prints nothing, `security --offline` scores
 #     at most 5.0, and no option gives it a private mount namespace (it would hide FUSE);
 #  4. the deb installed with apt into a clean Debian 12 chroot (debootstrap; the base system
@@ -109,6 +111,19 @@ dpkg-deb -x "$deb" "$work/deb"
 newest=$(zcat "$work/deb/usr/share/doc/granary/changelog.gz" | sed -n '1s/^granary (\([^)]*\)).*/\1/p')
 [[ $newest == "$version" ]] || fail "the changelog's newest entry is $newest, the package $version: add an entry to packaging/src/doc/changelog"
 
+step "licences"
+# Granary's NOTICE beside the copyright file; no licence file of its own (Debian wants the
+# licence in copyright only: lintian's extra-license-file).
+cmp -s NOTICE "$work/deb/usr/share/doc/granary/NOTICE" || fail "the deb's /usr/share/doc/granary/NOTICE is not NOTICE"
+if grep -iE '/(licen[cs]e|copying)[^/]*$' <<<"$paths"; then
+  fail "the deb ships a licence file: the copyright file is the place"
+fi
+grep -qx 'License: Apache-2.0' "$work/deb/usr/share/doc/granary/copyright" || fail "the copyright file has no License: Apache-2.0"
+# The jars' coordinates come from the build's dependency list (make package writes it).
+[[ -s packaging/target/bundled-jars.txt ]] || fail "no packaging/target/bundled-jars.txt: run make package"
+packaging/check-licences.sh "$work/deb/usr/share/granary/lib" packaging/target/bundled-jars.txt \
+  "$work/deb/usr/share/doc/granary/copyright" || fail "the bundled jars' licences (packaging/licences.tsv)"
+
 step "lintian"
 lintian --fail-on error,warning --display-info "$deb" || fail "lintian"
 echo "lintian: no error, no warning"
@@ -116,10 +131,12 @@ echo "lintian: no error, no warning"
 # ---------------------------------------------------------------------------------------------
 step "rpm: $(basename "$rpm")"
 rpm -qpi "$rpm" 2>/dev/null | grep -E '^(Name|Version|Release|Architecture|License|Summary) '
+[[ $(rpm -qp --qf '%{LICENSE}' "$rpm" 2>/dev/null) == Apache-2.0 ]] || fail "the rpm's License is not Apache-2.0"
 rpm_files=$(rpm -qpl "$rpm" 2>/dev/null)
-contains "$rpm_files" $(expected_files | sed 's:UNITDIR:/usr/lib/systemd/system:')
-[[ $(rpm -qpl "$rpm" 2>/dev/null | grep -c '^/usr/share/granary/lib/.*\.jar$') == "$jars" ]] \
-  || fail "the rpm and the deb carry different numbers of jars"
+contains "$rpm_files" $(expected_files | sed 's:UNITDIR:/usr/lib/systemd/system:') \
+  /usr/share/licenses/granary/LICENSE /usr/share/licenses/granary/NOTICE
+[[ $(grep '^/usr/share/granary/lib/.*\.jar$' <<<"$rpm_files" | sort) == "$(grep '^/usr/share/granary/lib/.*\.jar$' <<<"$paths" | sort)" ]] \
+  || fail "the rpm and the deb carry different jars"
 requires=$(rpm -qpR "$rpm" 2>/dev/null)
 contains "$requires" '(java-headless >= 1:17 or java-17-headless or java-21-headless or java-25-headless)' \
   fuse-libs '(fuse3 or fuse)'
@@ -142,6 +159,10 @@ rpm --root "$rpm_root" -q granary >/dev/null || fail "rpm did not install into t
 [[ $(stat -c %a "$rpm_root/var/lib/granary") == 700 ]] || fail "the rpm's /var/lib/granary is not 0700"
 cmp -s "$rpm_root/usr/lib/systemd/system/granaryd.service" "$work/deb/lib/systemd/system/granaryd.service" \
   || fail "the rpm's and the deb's units differ"
+cmp -s "$rpm_root/usr/share/doc/granary/copyright" "$work/deb/usr/share/doc/granary/copyright" \
+  || fail "the rpm's and the deb's copyright files differ"
+cmp -s LICENSE "$rpm_root/usr/share/licenses/granary/LICENSE" && cmp -s NOTICE "$rpm_root/usr/share/licenses/granary/NOTICE" \
+  || fail "the rpm's /usr/share/licenses/granary/{LICENSE,NOTICE} are not LICENSE and NOTICE"
 verify=$(rpm --root "$rpm_root" -V --nodeps --noscripts granary 2>&1 || true)
 [[ -z $verify ]] || fail "rpm -V: $verify"
 rpm_quiet --root "$rpm_root" -e --noscripts granary || fail "rpm -e"
