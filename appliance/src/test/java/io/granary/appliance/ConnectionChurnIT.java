@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;

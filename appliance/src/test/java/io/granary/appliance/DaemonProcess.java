@@ -1,7 +1,7 @@
 package io.granary.appliance;
 
 import io.granary.appliance.daemon.Granaryd;
-import io.granary.dedupe.testing.ChildJvm;
+import io.granary.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
-import io.granary.dedupe.testing.Tmpfs;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
+import io.granary.testing.Tmpfs;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
+import io.granary.testing.ExternalTool;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

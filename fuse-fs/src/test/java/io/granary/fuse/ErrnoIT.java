@@ -3,9 +3,9 @@ package io.granary.fuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.testing.ExternalTool;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -2,7 +2,7 @@ package io.granary.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.granary.dedupe.testing.ImportRules;
+import io.granary.testing.ImportRules;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

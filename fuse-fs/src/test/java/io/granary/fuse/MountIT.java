@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.TestData;
 import io.granary.fuse.api.FuseMount;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.granary.nbd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.granary.dedupe.testing.ImportRules;
+import io.granary.testing.ImportRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -21,7 +21,7 @@ import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.store.LocalChunkStore;
 import io.granary.dedupe.testing.FaultyPackStorage;
 import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

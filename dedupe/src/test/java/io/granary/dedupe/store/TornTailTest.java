@@ -13,7 +13,7 @@ import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,9 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class TornTailTest {
   @TempDir Path dir;

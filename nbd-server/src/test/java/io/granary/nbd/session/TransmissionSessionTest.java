@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.protocol.ChunkType;
 import io.granary.nbd.protocol.CommandFlag;
 import io.granary.nbd.protocol.NbdCommand;
@@ -12,6 +11,7 @@ import io.granary.nbd.protocol.NbdRequest;
 import io.granary.nbd.testing.NbdWire;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.granary.dedupe.testing.TestData;
-import io.granary.dedupe.testing.Tmpfs;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.testing.TestData;
+import io.granary.testing.Tmpfs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,8 +2,8 @@ package io.granary.snapshots.volume;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ChildJvm;
 import io.granary.snapshots.api.Volume;
+import io.granary.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;

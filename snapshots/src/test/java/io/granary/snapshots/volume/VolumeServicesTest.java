@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.Codec;
-import io.granary.dedupe.testing.ChildJvm;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.NoSuchVolumeException;
@@ -16,6 +15,7 @@ import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

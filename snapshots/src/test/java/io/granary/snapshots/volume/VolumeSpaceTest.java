@@ -3,11 +3,11 @@ package io.granary.snapshots.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.DiskUsage;
 import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStats;
+import io.granary.testing.DiskUsage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
