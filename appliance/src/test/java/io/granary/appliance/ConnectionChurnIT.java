@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
 import io.granary.testing.Requirements;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -190,9 +190,7 @@ class ConnectionChurnIT {
   }
 
   private Cli start() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     Path config = tmp.resolve("granary.conf");
     Files.writeString(config, """
         [nbd]

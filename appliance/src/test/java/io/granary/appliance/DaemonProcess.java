@@ -24,13 +24,6 @@ final class DaemonProcess implements AutoCloseable {
     this.log = data.resolveSibling(data.getFileName() + ".log");
   }
 
-  /** A TCP port free on loopback now, for a listener the daemon will bind. */
-  static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** Runs the daemon through {@code command}, which execs the JVM (from the next start on). */
   DaemonProcess wrapper(String... command) {
     wrapper = List.of(command);

@@ -11,11 +11,11 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.testing.Packs;
 import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -92,9 +92,7 @@ class DamagedChunkIT {
   void exactlyTheDamagedChunksReadAsEioAndScrubReportsExactlyThem() throws Exception {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("qemu-io", "qemu-img", "nbdcopy", "fusermount");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     Cli cli = start();
     Map<String, byte[]> images = new LinkedHashMap<>();
     images.put("vm1", TestData.random(1, VOLUME_MIB * MIB));
