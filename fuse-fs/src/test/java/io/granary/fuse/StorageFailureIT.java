@@ -8,15 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
 import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
-import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.store.LocalChunkStore;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Packs;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.dedupe.testing.StoredChunks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.fuse.api.FuseMounts;
 import io.granary.fuse.api.MountConfig;
@@ -59,9 +58,8 @@ class StorageFailureIT {
   void aFullPoolIsEnospc() throws Exception {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("fusermount", "dd");
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(ChunkStoreConfig.defaults(dir.resolve("pool/store")),
-        s -> medium[0] = new FaultyPackStorage(s), false);
+    FaultyMedium medium = new FaultyMedium();
+    ChunkStore chunks = medium.open(ChunkStoreConfig.defaults(dir.resolve("pool/store")));
     // A small dirty budget: once the medium is full, buffered writes cannot drain.
     VolumeStoreConfig config = VolumeStoreConfig.defaults(dir.resolve("pool/journal"))
         .withDirtyLimit(2 * MIB, 256 << 10);
@@ -69,13 +67,13 @@ class StorageFailureIT {
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
       ns.volumes.create("vm", VolumeSpec.ofSize(64 * MIB));
       Path file = mount.mountPoint().resolve("test/vm");
-      medium[0].fillAfter(0);
+      medium.fillAfter(0);
       try {
         var r = ExternalTool.run(120, "dd", "if=/dev/urandom", "of=" + file, "bs=1M", "count=32",
             "conv=notrunc,fsync", "status=none");
         assertTrue(r.exit() != 0 && r.stderr().contains("No space left on device"), r.stderr());
       } finally {
-        medium[0].freeSpace();
+        medium.freeSpace();
       }
     }
   }
@@ -95,10 +93,7 @@ class StorageFailureIT {
       ns.volumes.flushAll();
     }
     ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(damaged));
-    Packs.Found hit = Packs.records(dir.resolve("pool/store")).stream()
-        .filter(f -> f.record().header().id().equals(id)).findFirst()
-        .orElseThrow(() -> new AssertionError("the block's chunk is not in any pack"));
-    Packs.flipByte(hit.file(), hit.record().offset() + RecordHeader.SIZE + 100);
+    StoredChunks.find(dir.resolve("pool/store"), id).flipPayloadByte(100);
 
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
@@ -123,7 +118,7 @@ class StorageFailureIT {
     VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("pool/journal"));
     Map<ChunkId, Integer> blockOfA = new HashMap<>();
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"),
-        LocalChunkStore.open(storeConfig), volumeConfig)) {
+        ChunkStores.open(storeConfig), volumeConfig)) {
       for (String name : List.of("a", "b")) {
         ns.volumes.create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
         try (Volume v = ns.volumes.open(name)) {
@@ -138,21 +133,20 @@ class StorageFailureIT {
         ns.volumes.flushAll();
       }
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = Packs.packOfOnly(dir.resolve("pool/store"),
+    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(dir.resolve("pool/store"),
         blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Integer> lost = onlyA.getValue().stream().map(blockOfA::get)
         .collect(Collectors.toCollection(TreeSet::new));
     assertTrue(lost.size() >= 4 && lost.size() < blocks, lost.toString());
 
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(storeConfig,
-        s -> medium[0] = new FaultyPackStorage(s), false);
+    FaultyMedium medium = new FaultyMedium();
+    ChunkStore chunks = medium.open(storeConfig);
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, volumeConfig);
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
       Path a = mount.mountPoint().resolve("test/a");
       Path b = mount.mountPoint().resolve("test/b");
-      medium[0].failReads(bad, true);
+      medium.failReads(bad, true);
 
       // Another volume's file is written, fsynced and read back the whole time.
       AtomicBoolean stop = new AtomicBoolean();
@@ -212,9 +206,9 @@ class StorageFailureIT {
           .map(DamagedChunk::id).collect(Collectors.toCollection(TreeSet::new)));
       assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
           .toList(), "its header cannot be read either");
-      long faults = medium[0].readFaultsInjected();
+      long faults = medium.readFaultsInjected();
 
-      medium[0].failReads(bad, false);
+      medium.failReads(bad, false);
       Path out = dir.resolve("a.copy");
       ExternalTool.run(120, "dd", "if=" + a, "of=" + out, "bs=1M", "status=none").ok();
       byte[] all = Files.readAllBytes(out);
