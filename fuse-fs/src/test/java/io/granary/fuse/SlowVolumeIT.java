@@ -38,8 +38,8 @@ class SlowVolumeIT {
     try (TestNamespace real = new TestNamespace(dir.resolve("pool"))) {
       // 128 KiB: one FUSE read request, so the stalled read takes one stall.
       for (String name : List.of("slow", "fast")) {
-        real.volumes.create(name, VolumeSpec.ofSize(SIZE));
-        try (Volume v = real.volumes.open(name)) {
+        real.volumes().create(name, VolumeSpec.ofSize(SIZE));
+        try (Volume v = real.volumes().open(name)) {
           v.write(0, TestData.random(name.hashCode(), SIZE), 0, SIZE, false);
         }
       }

@@ -21,7 +21,7 @@ import io.granary.fuse.api.FuseMounts;
 import io.granary.fuse.api.MountConfig;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
 import io.granary.testing.ExternalTool;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
@@ -40,6 +40,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,13 +60,11 @@ class StorageFailureIT {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("fusermount", "dd");
     FaultyMedium medium = new FaultyMedium();
-    ChunkStore chunks = medium.open(ChunkStoreConfig.defaults(dir.resolve("pool/store")));
     // A small dirty budget: once the medium is full, buffered writes cannot drain.
-    VolumeStoreConfig config = VolumeStoreConfig.defaults(dir.resolve("pool/journal"))
-        .withDirtyLimit(2 * MIB, 256 << 10);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, config);
+    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"), medium::open,
+            c -> c.withDirtyLimit(2 * MIB, 256 << 10)));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
-      ns.volumes.create("vm", VolumeSpec.ofSize(64 * MIB));
+      ns.volumes().create("vm", VolumeSpec.ofSize(64 * MIB));
       Path file = mount.mountPoint().resolve("test/vm");
       medium.fillAfter(0);
       try {
@@ -84,16 +83,17 @@ class StorageFailureIT {
     ExternalTool.require("fusermount", "dd");
     byte[] damaged = TestData.random(1, BLOCK);
     byte[] intact = TestData.random(2, BLOCK);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"))) {
-      ns.volumes.create("vm", VolumeSpec.ofSize(MIB));
-      try (Volume v = ns.volumes.open("vm")) {
+    TestPool pool = new TestPool(dir.resolve("pool"));
+    try (TestNamespace ns = new TestNamespace(pool)) {
+      ns.volumes().create("vm", VolumeSpec.ofSize(MIB));
+      try (Volume v = ns.volumes().open("vm")) {
         v.write(0, damaged, 0, BLOCK, false);
         v.write(BLOCK, intact, 0, BLOCK, false);
       }
-      ns.volumes.flushAll();
+      ns.volumes().flushAll();
     }
     ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(damaged));
-    StoredChunks.find(dir.resolve("pool/store"), id).flipPayloadByte(100);
+    StoredChunks.find(pool.chunkStoreDir(), id).flipPayloadByte(100);
 
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
@@ -113,15 +113,15 @@ class StorageFailureIT {
     int block = 64 << 10;
     int blocks = 96;
     // Small packs, raw chunks: the blocks of a volume spread over several packs.
-    ChunkStoreConfig storeConfig = ChunkStoreConfig.defaults(dir.resolve("pool/store"))
-        .withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
-    VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("pool/journal"));
+    UnaryOperator<ChunkStoreConfig> smallPacks =
+        c -> c.withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     Map<ChunkId, Integer> blockOfA = new HashMap<>();
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"),
-        ChunkStores.open(storeConfig), volumeConfig)) {
+    TestPool pool = new TestPool(dir.resolve("pool"), c -> ChunkStores.open(smallPacks.apply(c)),
+        c -> c);
+    try (TestNamespace ns = new TestNamespace(pool)) {
       for (String name : List.of("a", "b")) {
-        ns.volumes.create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
-        try (Volume v = ns.volumes.open(name)) {
+        ns.volumes().create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
+        try (Volume v = ns.volumes().open(name)) {
           for (int i = 0; i < blocks; i++) {
             byte[] data = patterned(name, i, block);
             v.write((long) i * block, data, 0, block, false);
@@ -130,10 +130,10 @@ class StorageFailureIT {
             }
           }
         }
-        ns.volumes.flushAll();
+        ns.volumes().flushAll();
       }
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(dir.resolve("pool/store"),
+    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
         blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Integer> lost = onlyA.getValue().stream().map(blockOfA::get)
@@ -141,9 +141,10 @@ class StorageFailureIT {
     assertTrue(lost.size() >= 4 && lost.size() < blocks, lost.toString());
 
     FaultyMedium medium = new FaultyMedium();
-    ChunkStore chunks = medium.open(storeConfig);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, volumeConfig);
+    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"),
+            c -> medium.open(smallPacks.apply(c)), c -> c));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
+      ChunkStore chunks = ns.pool().chunks();
       Path a = mount.mountPoint().resolve("test/a");
       Path b = mount.mountPoint().resolve("test/b");
       medium.failReads(bad, true);

@@ -20,7 +20,7 @@ import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
 import io.granary.testing.ExternalTool;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -93,10 +94,10 @@ class PackReadErrorIT {
   void blocksInAnUnreadablePackAreEioTheRestReadAndAllReadOnceItClears() throws Exception {
     ExternalTool.require("qemu-io", "nbdinfo");
     // Small packs, raw chunks: the 64 KiB blocks spread over several packs.
-    ChunkStoreConfig storeConfig = ChunkStoreConfig.defaults(dir.resolve("store"))
-        .withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
-    VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("journal"));
-    try (TestExports exports = new TestExports(ChunkStores.open(storeConfig), volumeConfig)) {
+    UnaryOperator<ChunkStoreConfig> smallPacks =
+        c -> c.withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
+    TestPool pool = new TestPool(dir, c -> ChunkStores.open(smallPacks.apply(c)), c -> c);
+    try (TestExports exports = new TestExports(pool)) {
       for (String v : List.of("a", "b")) {
         exports.volumes().create(v, new VolumeSpec((long) BLOCKS * BLOCK, BLOCK, "none",
             "default"));
@@ -117,7 +118,7 @@ class PackReadErrorIT {
     for (int i = 0; i < BLOCKS; i++) {
       blockOfA.put(chunkOf("a", i), i);
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(dir.resolve("store"),
+    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
         blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Long> lost = new TreeSet<>();
@@ -127,8 +128,9 @@ class PackReadErrorIT {
     assertTrue(lost.size() >= 4 && lost.size() < BLOCKS, "blocks in the bad pack: " + lost);
 
     FaultyMedium medium = new FaultyMedium();
-    ChunkStore chunks = medium.open(storeConfig);
-    try (TestExports exports = new TestExports(chunks, volumeConfig)) {
+    try (TestExports exports = new TestExports(new TestPool(dir,
+        c -> medium.open(smallPacks.apply(c)), c -> c))) {
+      ChunkStore chunks = exports.pool().chunks();
       NbdServer server = exports.serve();
       String a = TestExports.uri(server, "test/a");
       String b = TestExports.uri(server, "test/b");

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.api.ChunkStore;
-import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.testing.FaultyMedium;
 import io.granary.dedupe.testing.StoredChunks;
 import io.granary.nbd.testing.NbdWire.Chunk;
@@ -17,7 +15,7 @@ import io.granary.nbd.testing.RawNbdClient;
 import io.granary.nbd.testing.RawNbdClient.SimpleReply;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
 import io.granary.testing.TestData;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -45,11 +43,9 @@ class StorageFailureTest {
 
   private void fillThePool(boolean packExists) throws Exception {
     FaultyMedium medium = new FaultyMedium();
-    ChunkStore chunks = medium.open(ChunkStoreConfig.defaults(dir.resolve("store")));
     // A small dirty budget: once the pack medium is full, buffered writes cannot drain.
-    VolumeStoreConfig config = VolumeStoreConfig.defaults(dir.resolve("journal"))
-        .withDirtyLimit(2 * MIB, 256 << 10);
-    try (TestExports exports = new TestExports(chunks, config)) {
+    try (TestExports exports = new TestExports(new TestPool(dir, medium::open,
+        c -> c.withDirtyLimit(2 * MIB, 256 << 10)))) {
       exports.create("vol", 64 * MIB);
       int port = TestExports.port(exports.serve());
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
@@ -78,7 +74,8 @@ class StorageFailureTest {
   void aDamagedChunkIsEioAndTheRestStaysReadable() throws Exception {
     byte[] damaged = TestData.random(1, BLOCK);
     byte[] intact = TestData.random(2, BLOCK);
-    try (TestExports exports = new TestExports(dir)) {
+    TestPool pool = new TestPool(dir);
+    try (TestExports exports = new TestExports(pool)) {
       exports.create("vol", MIB);
       try (Volume v = exports.volumes().open("vol")) {
         v.write(0, damaged, 0, BLOCK, false);
@@ -87,7 +84,7 @@ class StorageFailureTest {
       exports.volumes().flushAll();
     }
     ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(damaged));
-    StoredChunks.find(dir.resolve("store"), id).flipPayloadByte(100);
+    StoredChunks.find(pool.chunkStoreDir(), id).flipPayloadByte(100);
 
     try (TestExports exports = new TestExports(dir)) {
       int port = TestExports.port(exports.serve());
