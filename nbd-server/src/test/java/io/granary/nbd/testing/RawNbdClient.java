@@ -10,6 +10,7 @@ import io.granary.nbd.protocol.NbdOption;
 import io.granary.nbd.protocol.OptionReplyType;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.NbdWire.OptionReply;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,7 +68,8 @@ public final class RawNbdClient implements AutoCloseable {
 
   private RawNbdClient(Socket socket) throws IOException {
     this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
+    // Buffered: a reply header costs one read from the socket, not one per field.
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     this.out = socket.getOutputStream();
   }
 
