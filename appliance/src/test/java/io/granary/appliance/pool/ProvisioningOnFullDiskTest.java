@@ -30,7 +30,7 @@ class ProvisioningOnFullDiskTest {
       ApplianceConfig config = ConfigLoader.load(null,
           new ConfigLoader.Overrides(fs.path(), "none", "none"), tmp);
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
-        provisioning.createPool("p", fs.path().resolve("provisioning/p"), PoolSettings.defaults());
+        provisioning.createPool("p", fs.path().resolve("pools/p"), PoolSettings.defaults());
       }
       Path state = fs.path().resolve("appliance.json");
       String saved = Files.readString(state);
@@ -40,7 +40,7 @@ class ProvisioningOnFullDiskTest {
         assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // Every change needs the state file rewritten; each fails whole, in memory as on disk.
         assertThrows(IOException.class,
-            () -> provisioning.createPool("q", fs.path().resolve("provisioning/q"), PoolSettings.defaults()));
+            () -> provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults()));
         assertThrows(IOException.class, () -> provisioning.setPool("p",
             PoolSettings.defaults().withCapacity(1L << 30)));
         assertEquals(PoolSettings.defaults(), provisioning.pools().get("p").settings());
@@ -52,13 +52,13 @@ class ProvisioningOnFullDiskTest {
         assertEquals(List.of("default"), provisioning.profiles().list().stream().map(Profile::name).toList());
       }
       assertEquals(saved, Files.readString(state));
-      assertEquals(List.of("appliance.json", "filler", "provisioning"), names(fs.path()),
+      assertEquals(List.of("appliance.json", "filler", "pools"), names(fs.path()),
           "no half-written state file left behind");
       Files.delete(fs.path().resolve("filler"));
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
         assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // The refused creation left nothing in the way of a retry.
-        provisioning.createPool("q", fs.path().resolve("provisioning/q"), PoolSettings.defaults());
+        provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults());
       }
     }
   }
