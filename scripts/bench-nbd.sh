@@ -11,6 +11,18 @@ report=$2
 shift 2
 bench_options "$@"
 
+# The raw-socket probes (io.granary.nbd.testing.NbdProbeMain) run from nbd-server's test classes
+# on its test classpath, which scripts/bench.sh writes; written here when this runs on its own.
+probe_cp=nbd-server/target/bench.classpath
+if [[ ! -f $probe_cp ]]; then
+  mvn -B -q -DskipTests -pl nbd-server -am package dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+fi
+nbd_probe() {
+  java -cp "nbd-server/target/classes:nbd-server/target/test-classes:$(cat "$probe_cp")" \
+    io.granary.nbd.testing.NbdProbeMain "$@"
+}
+
 rm -rf "$work"
 mkdir -p "$work"
 results=$work/results.tsv
@@ -76,20 +88,21 @@ for rep in $(seq 1 "$reps"); do
   done
 done
 
-# Connect + handshake up to NBD_OPT_GO's ACK, median of 200 connects (microseconds).
+# Connect + handshake up to NBD_OPT_GO's ACK, median of 200 connects (microseconds). The probe is
+# a JVM: its own cost per connect (warming up within those connects) is in every server's figure.
 declare -A export_of=([granary]=default/bench [qemu-nbd]=vol1 [nbdkit]="")
 declare -A port_of=([granary]=$pg [qemu-nbd]=$pq [nbdkit]=$pk)
 for rep in $(seq 1 "$reps"); do
   for s in "${servers[@]}"; do
     n=200
     [[ $s == qemu-nbd ]] && n=20   # 44 ms each: 20 are plenty for a median
-    read -r med _ < <(python3 scripts/nbd-probe.py handshake 127.0.0.1 "${port_of[$s]}" "${export_of[$s]}" $n)
+    read -r med _ < <(nbd_probe handshake 127.0.0.1 "${port_of[$s]}" "${export_of[$s]}" $n)
     record "connect+handshake (µs)" "$s" "$rep" "$med"
   done
 done
 
 # 1,000 idle connections: threads and memory of the Granary daemon.
-read -r t0 t1 r0 r1 < <(python3 scripts/nbd-probe.py idle 127.0.0.1 "$pg" default/bench 1000 "$gpid")
+read -r t0 t1 r0 r1 < <(nbd_probe idle 127.0.0.1 "$pg" default/bench 1000 "$gpid")
 idle_line="1,000 idle connections to Granary: threads $t0 → $t1, RSS +$(((r1 - r0) / 1024)) MiB"
 
 # Listing 1,000 exports with each client's list mode (LIST, then INFO and the meta contexts of

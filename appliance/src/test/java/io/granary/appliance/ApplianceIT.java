@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ChildJvm;
 import io.granary.appliance.daemon.Granaryd;
+import io.granary.testing.ChildJvm;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
+import io.granary.nbd.testing.NbdWire;
+import io.granary.nbd.testing.RawNbdClient;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -190,9 +192,7 @@ class ConnectionChurnIT {
   }
 
   private Cli start() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     Path config = tmp.resolve("granary.conf");
     Files.writeString(config, """
         [nbd]
@@ -229,20 +229,20 @@ class ConnectionChurnIT {
   private void warmUp() throws Exception {
     int loops = 2 * Runtime.getRuntime().availableProcessors() + 2;
     for (int i = 0; i < loops; i++) {
-      try (NbdProbe p = NbdProbe.connect(address(127, 0, 2, 1 + i), port).go(VOL)) {
+      try (RawNbdClient p = RawNbdClient.open(address(127, 0, 2, 1 + i), port, VOL, false)) {
         for (int r = 0; r < IO_THREADS + 4; r++) {
           readBlock(p, r);
         }
-        p.send(NbdProbe.request(NbdProbe.CMD_DISC, 0, 0, 0));
+        p.request(0, RawNbdClient.DISC, 0, 0, 0, null);
         assertTrue(p.closedByServer());
       }
     }
     ExternalTool.run(60, "nbdinfo", uri()).ok();
   }
 
-  private static void readBlock(NbdProbe p, long cookie) throws IOException {
-    p.send(NbdProbe.request(NbdProbe.CMD_READ, cookie, 0, 4096));
-    assertEquals(0, p.simpleReply(cookie));
+  private static void readBlock(RawNbdClient p, long cookie) throws IOException {
+    p.request(0, RawNbdClient.READ, cookie, 0, 4096, null);
+    assertEquals(0, p.checkedSimple(cookie).error());
     byte[] block = p.readBytes(4096);
     byte[] expected = new byte[4096];
     Arrays.fill(expected, (byte) 0x5a);
@@ -251,28 +251,36 @@ class ConnectionChurnIT {
 
   private void drop(int n, Drop how) throws Exception {
     InetAddress from = address(127, 0, 1, 1 + n % CHURN_ADDRESSES);
-    NbdProbe p = NbdProbe.connect(from, port);
+    RawNbdClient p = RawNbdClient.dial(from, port);
     try {
       switch (how) {
         case AT_ONCE -> { }
         case MID_OPTION -> p.greeting().flags()
-            .send(Arrays.copyOf(NbdProbe.option(NbdProbe.OPT_GO, NbdProbe.goData(VOL)), 10));
-        case AFTER_GO -> p.go(VOL);
-        case MID_WRITE -> p.go(VOL).send(NbdProbe.request(NbdProbe.CMD_WRITE, 1, 0, 64 << 10))
-            .send(new byte[1000]);
-        case UNREAD_REPLY -> p.go(VOL).send(NbdProbe.request(NbdProbe.CMD_READ, 1, 0, 1 << 20));
+            .send(Arrays.copyOf(NbdWire.option(RawNbdClient.OPT_GO, NbdWire.exportRequest(VOL)),
+                10));
+        case AFTER_GO -> go(p);
+        case MID_WRITE -> {
+          go(p).request(0, RawNbdClient.WRITE, 1, 0, 64 << 10, null);
+          p.send(new byte[1000]);
+        }
+        case UNREAD_REPLY -> go(p).request(0, RawNbdClient.READ, 1, 0, 1 << 20, null);
         case RESET -> {
-          p.go(VOL).send(NbdProbe.request(NbdProbe.CMD_READ, 1, 0, 4096));
+          go(p).request(0, RawNbdClient.READ, 1, 0, 4096, null);
           p.reset();
         }
         case DISC -> {
-          p.go(VOL).send(NbdProbe.request(NbdProbe.CMD_DISC, 1, 0, 0));
+          go(p).request(0, RawNbdClient.DISC, 1, 0, 0, null);
           assertTrue(p.closedByServer(), "closed after DISC");
         }
       }
     } finally {
       p.close();
     }
+  }
+
+  /** Greeting, client flags and NBD_OPT_GO on the volume, up to its final ACK. */
+  private static RawNbdClient go(RawNbdClient p) throws IOException {
+    return p.greeting().flags().go(VOL);
   }
 
   /**
@@ -283,16 +291,16 @@ class ConnectionChurnIT {
    */
   private long stall(InetAddress from, int at) throws Exception {
     long since = System.nanoTime();
-    try (NbdProbe p = NbdProbe.connect(from, port)) {
+    try (RawNbdClient p = RawNbdClient.dial(from, port)) {
       p.greeting();
       if (at >= 1) {
         p.flags();
       }
       if (at >= 2) {
         since = System.nanoTime();
-        p.send(NbdProbe.option(NbdProbe.OPT_LIST, new byte[0]));
-        assertEquals(2, p.optionReply(), "the export");
-        assertEquals(1, p.optionReply(), "the ACK");
+        p.send(NbdWire.option(RawNbdClient.OPT_LIST, new byte[0]));
+        assertEquals(RawNbdClient.REP_SERVER, p.readOptionReply().type(), "the export");
+        assertEquals(RawNbdClient.REP_ACK, p.readOptionReply().type(), "the ACK");
       }
       assertTrue(p.closedByServer(), "a stalled handshake is still open after 10 s");
       return (System.nanoTime() - since) / 1_000_000;
@@ -305,16 +313,16 @@ class ConnectionChurnIT {
    * once one of its own closes. Returns {refused, admitted, slowest refusal in ms}.
    */
   private int[] greedyClient() throws Exception {
-    List<NbdProbe> held = new ArrayList<>();
+    List<RawNbdClient> held = new ArrayList<>();
     int refused = 0;
     long slowest = 0;
     try {
       for (int i = 0; i < PER_CLIENT; i++) {
-        held.add(NbdProbe.connect(GREEDY, port).go(VOL));
+        held.add(RawNbdClient.open(GREEDY, port, VOL, false));
       }
       for (int i = 0; i < GREEDY_ATTEMPTS; i++) {
         long t0 = System.nanoTime();
-        try (NbdProbe p = NbdProbe.connect(GREEDY, port)) {
+        try (RawNbdClient p = RawNbdClient.dial(GREEDY, port)) {
           p.greeting();
           throw new AssertionError(
               "connection " + (PER_CLIENT + 1) + " of " + GREEDY + " admitted");
@@ -326,14 +334,14 @@ class ConnectionChurnIT {
       for (int i = 0; i < held.size(); i++) {
         readBlock(held.get(i), 100 + i);
       }
-      try (NbdProbe p = NbdProbe.connect(NEIGHBOUR, port).go(VOL)) {
+      try (RawNbdClient p = RawNbdClient.open(NEIGHBOUR, port, VOL, false)) {
         readBlock(p, 1);
       }
       held.remove(0).close();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (true) {
-        try (NbdProbe p = NbdProbe.connect(GREEDY, port)) {
-          p.go(VOL);
+        try (RawNbdClient p = RawNbdClient.dial(GREEDY, port)) {
+          go(p);
           readBlock(p, 2);
           break;
         } catch (EOFException stillCounted) {
@@ -345,7 +353,7 @@ class ConnectionChurnIT {
       }
       return new int[] {refused, PER_CLIENT + 1, (int) slowest};
     } finally {
-      for (NbdProbe p : held) {
+      for (RawNbdClient p : held) {
         p.close();
       }
     }

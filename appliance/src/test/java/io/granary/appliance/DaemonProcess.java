@@ -1,7 +1,7 @@
 package io.granary.appliance;
 
 import io.granary.appliance.daemon.Granaryd;
-import io.granary.dedupe.testing.ChildJvm;
+import io.granary.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +22,6 @@ final class DaemonProcess implements AutoCloseable {
   DaemonProcess(Path data) {
     this.data = data;
     this.log = data.resolveSibling(data.getFileName() + ".log");
-  }
-
-  /** A TCP port free on loopback now, for a listener the daemon will bind. */
-  static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Runs the daemon through {@code command}, which execs the JVM (from the next start on). */

@@ -8,14 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.StoredChunk;
+import io.granary.dedupe.testing.StoredChunk.PackField;
+import io.granary.dedupe.testing.StoredChunk.RecordField;
+import io.granary.dedupe.testing.StoredChunks;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -76,15 +78,18 @@ class DamagedChunkIT {
 
   /** A way to damage a record, and where in it. */
   private enum Flip {
-    PAYLOAD(RecordHeader.SIZE + 1000),
-    RAW_LENGTH(9),
-    CHUNK_ID(20),
-    PAYLOAD_CRC(49);
+    PAYLOAD,
+    RAW_LENGTH,
+    CHUNK_ID,
+    PAYLOAD_CRC;
 
-    final int at;
-
-    Flip(int at) {
-      this.at = at;
+    void apply(StoredChunk chunk) throws IOException {
+      switch (this) {
+        case PAYLOAD -> chunk.flipPayloadByte(1000);
+        case RAW_LENGTH -> chunk.flip(RecordField.RAW_LENGTH);
+        case CHUNK_ID -> chunk.flip(RecordField.CHUNK_ID);
+        case PAYLOAD_CRC -> chunk.flip(RecordField.PAYLOAD_CRC);
+      }
     }
   }
 
@@ -92,9 +97,7 @@ class DamagedChunkIT {
   void exactlyTheDamagedChunksReadAsEioAndScrubReportsExactlyThem() throws Exception {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("qemu-io", "qemu-img", "nbdcopy", "fusermount");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     Cli cli = start();
     Map<String, byte[]> images = new LinkedHashMap<>();
     images.put("vm1", TestData.random(1, VOLUME_MIB * MIB));
@@ -117,8 +120,8 @@ class DamagedChunkIT {
 
     // The K chunks to damage, one way each.
     Path store = tmp.resolve("data/pools/default/store");
-    Map<ChunkId, Packs.Found> onDisk = new HashMap<>();
-    Packs.records(store).forEach(f -> onDisk.put(f.record().header().id(), f));
+    Map<ChunkId, StoredChunk> onDisk = new HashMap<>();
+    StoredChunks.all(store).forEach(c -> onDisk.put(c.id(), c));
     Map<ChunkId, Flip> damage = new LinkedHashMap<>();
     damage.put(chunk("vm1", images, 3), Flip.PAYLOAD);
     damage.put(chunk("vm1", images, 40), Flip.PAYLOAD); // vm2's block 0 too
@@ -126,14 +129,14 @@ class DamagedChunkIT {
     damage.put(chunk("vm2", images, 100), Flip.PAYLOAD_CRC);
     damage.put(chunk("vm2", images, 450), Flip.CHUNK_ID);
     for (Map.Entry<ChunkId, Flip> d : damage.entrySet()) {
-      Packs.Found f = onDisk.get(d.getKey());
-      assertTrue(f != null, "chunk " + d.getKey() + " is in a pack");
-      Packs.flipByte(f.file(), f.record().offset() + d.getValue().at);
+      StoredChunk c = onDisk.get(d.getKey());
+      assertTrue(c != null, "chunk " + d.getKey() + " is in a pack");
+      d.getValue().apply(c);
     }
     // And one pack header, in its store-id field: the records behind it stay readable.
-    Packs.Found anyRecord = onDisk.values().iterator().next();
+    StoredChunk anyRecord = onDisk.values().iterator().next();
     int damagedHeader = anyRecord.packId();
-    Packs.flipByte(anyRecord.file(), 20);
+    anyRecord.flipPackHeader(PackField.STORE_ID);
     int flipped = damage.size() + 1;
 
     cli = start();
@@ -162,10 +165,10 @@ class DamagedChunkIT {
     Matcher m = REPORTED.matcher(text.out());
     while (m.find()) {
       ChunkId id = ChunkId.parse(m.group(1));
-      Packs.Found f = onDisk.get(id);
-      assertTrue(f != null, "a reported chunk exists: " + m.group());
-      assertEquals(String.format("%08x", f.packId()), m.group(2), m.group());
-      assertEquals(f.record().offset(), Long.parseLong(m.group(3)), m.group());
+      StoredChunk c = onDisk.get(id);
+      assertTrue(c != null, "a reported chunk exists: " + m.group());
+      assertEquals(String.format("%08x", c.packId()), m.group(2), m.group());
+      assertEquals(c.offset(), Long.parseLong(m.group(3)), m.group());
       reported.put(id, m.group(4));
     }
     assertEquals(new TreeSet<>(damage.keySet()), reported.keySet(), text.out());

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
-import io.granary.dedupe.testing.Tmpfs;
-import java.net.ServerSocket;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
+import io.granary.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,9 +147,7 @@ class DiskFullIT {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("qemu-io", "nbdcopy", "dd", "fusermount");
     disk = Tmpfs.mount(tmp.resolve("disk"), DISK);
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     // Small, frequent flushes: data reaches the packs, so pack appends and index commits meet
     // the full disk as well as journal appends.
     config = tmp.resolve("granary.conf");

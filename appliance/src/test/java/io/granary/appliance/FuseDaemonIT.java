@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +37,7 @@ class FuseDaemonIT {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("fusermount", "qemu-io", "nbdcopy");
     if (port == 0) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      port = FreePort.pick();
       mnt = tmp.resolve("mnt");
     }
     daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port,

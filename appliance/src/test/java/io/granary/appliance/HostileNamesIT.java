@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class HostileNamesIT {
   @Test
   void namesCannotLeaveTheDataDirectory() throws Exception {
     ExternalTool.require("nbdinfo", "curl");
-    int port = DaemonProcess.freePort();
+    int port = FreePort.pick();
     Path data = tmp.resolve("data");
     daemon = new DaemonProcess(data).start("--nbd-listen", "127.0.0.1:" + port);
     Cli cli = new Cli(data);

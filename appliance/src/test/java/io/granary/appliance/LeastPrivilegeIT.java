@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class LeastPrivilegeIT {
   }
 
   private Cli start(List<String> caps) throws Exception {
-    port = DaemonProcess.freePort();
+    port = FreePort.pick();
     List<String> wrapper = new ArrayList<>(List.of("setpriv", "--no-new-privs",
         "--inh-caps=-all", "--bounding-set=-all" + caps.stream().map(c -> ",+" + c)
             .reduce("", String::concat)));

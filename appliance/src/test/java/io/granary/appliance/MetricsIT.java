@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +42,8 @@ class MetricsIT {
 
   private Cli start() throws Exception {
     ExternalTool.require("qemu-io", "promtool");
-    nbdPort = DaemonProcess.freePort();
-    metricsPort = DaemonProcess.freePort();
+    nbdPort = FreePort.pick();
+    metricsPort = FreePort.pick();
     Path config = tmp.resolve("granary.conf");
     Files.writeString(config, """
         [metrics]

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import java.net.ServerSocket;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -32,9 +32,7 @@ class NbdDaemonIT {
 
   private Cli startDaemon() throws Exception {
     if (port == 0) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      port = FreePort.pick();
     }
     daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port);
     return new Cli(tmp.resolve("data"));

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,9 +74,7 @@ class PoolFullIT {
   void aFullPoolRefusesWritesWithEnospcAndLosesNothing() throws Exception {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("qemu-io", "nbdcopy", "dd", "fusermount");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     Path mnt = tmp.resolve("mnt");
     daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port,
         "--mount", mnt.toString());

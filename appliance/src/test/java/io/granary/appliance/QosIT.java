@@ -2,9 +2,9 @@ package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import java.net.ServerSocket;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,9 +41,7 @@ class QosIT {
 
   private Cli start(String... extra) throws Exception {
     ExternalTool.require("fio");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePort.pick();
     String[] args = new String[extra.length + 2];
     args[0] = "--nbd-listen";
     args[1] = "127.0.0.1:" + port;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.appliance.daemon.NotifyReceiver;
+import io.granary.testing.FreePort;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,7 @@ class SystemdNotifyIT {
 
   @Test
   void readyOnceServingAndStoppingOnSigterm() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = FreePort.pick();
     Path data = tmp.resolve("data");
     try (NotifyReceiver systemd = NotifyReceiver.bind(tmp.resolve("notify").toString());
         DaemonProcess daemon = new DaemonProcess(data).env("NOTIFY_SOCKET", systemd.name())) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.appliance.torture.Admin;
 import io.granary.appliance.torture.TortureRun;
+import io.granary.testing.FreePort;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class TortureIT {
   void everyAcknowledgedWriteSnapshotAndCloneSurvivesKill9() throws Exception {
     int cycles = Integer.getInteger("granary.torture.cycles", 4);
     long seed = Long.getLong("granary.torture.seed", System.nanoTime());
-    int port = DaemonProcess.freePort();
+    int port = FreePort.pick();
     daemon = new DaemonProcess(tmp.resolve("data"));
     Cli cli = new Cli(tmp.resolve("data"));
     TortureRun run = new TortureRun(new TortureRun.Appliance() {

@@ -1,19 +1,25 @@
 package io.granary.dedupe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ImportRules;
+import io.granary.testing.ImportRules;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps DESIGN.md's dependency rule true for this module: the chunk store imports no other
  * Granary module, and its {@code api} package reaches into the implementation only through
- * the factory.
+ * the factory. Its tests name no other module either, test-support aside.
  */
 class ModuleBoundaryTest {
   private static final Path MAIN = Path.of("src/main/java/io/granary/dedupe");
+  private static final Path TEST = Path.of("src/test/java");
+  private static final BiPredicate<Path, String> TEST_RULE =
+      ImportRules.testCode("io.granary.dedupe");
 
   @Test
   void importsNoOtherGranaryModule() throws Exception {
@@ -27,5 +33,16 @@ class ModuleBoundaryTest {
         (file, imp) -> imp.startsWith("io.granary.dedupe.api.")
             || (file.endsWith("ChunkStores.java")
                 && imp.equals("io.granary.dedupe.store.LocalChunkStore"))));
+  }
+
+  @Test
+  void testsNameNoOtherModule() throws Exception {
+    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 20, TEST_RULE));
+  }
+
+  @Test
+  void theTestRuleRejectsAnotherModule() {
+    assertTrue(TEST_RULE.test(TEST, "io.granary.testing.TestData"));
+    assertFalse(TEST_RULE.test(TEST, "io.granary.snapshots.api.Volume"));
   }
 }

@@ -3,8 +3,8 @@ package io.granary.fuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +36,7 @@ class AdminToolsIT {
   @Test
   void qemuImgCreatesInspectsAndConvertsBothWays() throws Exception {
     ExternalTool.run(60, "qemu-img", "create", "-f", "raw", pool.resolve("made").toString(), "64M").ok();
-    assertEquals(64L << 20, namespace.volumes.info("made").size());
+    assertEquals(64L << 20, namespace.volumes().info("made").size());
     String info = ExternalTool.run(60, "qemu-img", "info", pool.resolve("made").toString()).ok().stdout();
     assertTrue(info.contains("virtual size: 64 MiB"), info);
 

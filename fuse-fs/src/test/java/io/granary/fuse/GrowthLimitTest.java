@@ -29,15 +29,15 @@ class GrowthLimitTest {
   void growthFallsBackToTheWritesEndThenFailsWithEnospc() throws Exception {
     try (TestNamespace ns = new TestNamespace(dir)) {
       VolumeFileSystem fs = new VolumeFileSystem(ns);
-      ns.volumes.setLimits(new SpaceLimits(Long.MAX_VALUE, 10L * MIB));
+      ns.volumes().setLimits(new SpaceLimits(Long.MAX_VALUE, 10L * MIB));
       long fh = fs.create("/test/f");
       byte[] model = new byte[9 * MIB];
       new Random(1).nextBytes(model);
 
       fs.write(fh, 0, model, MIB); // a 64 MiB step does not fit: exactly 1 MiB
-      assertEquals(MIB, ns.volumes.info("f").size());
+      assertEquals(MIB, ns.volumes().info("f").size());
       fs.write(fh, MIB, Arrays.copyOfRange(model, MIB, model.length), 8 * MIB);
-      assertEquals(9L * MIB, ns.volumes.info("f").size());
+      assertEquals(9L * MIB, ns.volumes().info("f").size());
 
       IOException e = assertThrows(IOException.class,
           () -> fs.write(fh, 9L * MIB, new byte[2 * MIB], 2 * MIB));
@@ -49,15 +49,15 @@ class GrowthLimitTest {
       assertArrayEquals(model, back);
       fs.flush(fh);
       fs.release(fh);
-      assertEquals(9L * MIB, ns.volumes.info("f").size());
+      assertEquals(9L * MIB, ns.volumes().info("f").size());
 
-      ns.volumes.setLimits(SpaceLimits.UNLIMITED); // room again: steps ahead as before
+      ns.volumes().setLimits(SpaceLimits.UNLIMITED); // room again: steps ahead as before
       long again = fs.open("/test/f", true);
       fs.write(again, 9L * MIB, new byte[] {1}, 1);
-      assertEquals(9L * MIB + 64L * MIB, ns.volumes.info("f").size());
+      assertEquals(9L * MIB + 64L * MIB, ns.volumes().info("f").size());
       assertEquals(9L * MIB + 1, fs.attributes("/test/f").size());
       fs.release(again);
-      assertEquals(9L * MIB + 1, ns.volumes.info("f").size());
+      assertEquals(9L * MIB + 1, ns.volumes().info("f").size());
     }
   }
 }

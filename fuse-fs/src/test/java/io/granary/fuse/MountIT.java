@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.TestData;
 import io.granary.fuse.api.FuseMount;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +46,8 @@ class MountIT {
 
   @Test
   void volumesAreFilesOfTheirSize() throws Exception {
-    namespace.volumes.create("vm1", VolumeSpec.ofSize(8 << 20));
-    try (Volume v = namespace.volumes.open("vm1")) {
+    namespace.volumes().create("vm1", VolumeSpec.ofSize(8 << 20));
+    try (Volume v = namespace.volumes().open("vm1")) {
       v.write(4096, TestData.random(1, 65536), 0, 65536, false);
     }
     assertEquals(List.of(TestNamespace.POOL), list(mount.mountPoint()));
@@ -67,7 +67,7 @@ class MountIT {
     Files.write(image, TestData.random(7, size));
     ExternalTool.run(60, "cp", image.toString(), pool.resolve("copied").toString()).ok();
     ExternalTool.run(60, "cmp", image.toString(), pool.resolve("copied").toString()).ok();
-    assertEquals(size, namespace.volumes.info("copied").size(), "cp made a volume of the file's size");
+    assertEquals(size, namespace.volumes().info("copied").size(), "cp made a volume of the file's size");
     assertEquals(size, Files.size(pool.resolve("copied")));
     Path back = dir.resolve("back.raw");
     ExternalTool.run(60, "dd", "if=" + pool.resolve("copied"), "of=" + back, "bs=1M", "status=none").ok();
@@ -79,9 +79,9 @@ class MountIT {
 
   @Test
   void snapshotsAreReadOnlyFilesOfTheirTime() throws Exception {
-    namespace.volumes.create("vm", VolumeSpec.ofSize(1 << 20));
+    namespace.volumes().create("vm", VolumeSpec.ofSize(1 << 20));
     Files.write(pool.resolve("vm"), TestData.random(1, 1 << 20));
-    namespace.volumes.snapshot("vm", "s1");
+    namespace.volumes().snapshot("vm", "s1");
     Files.write(pool.resolve("vm"), TestData.random(2, 1 << 20));
     Path snap = pool.resolve(".snapshots/vm/s1");
     assertArrayEquals(TestData.random(1, 1 << 20), Files.readAllBytes(snap));
@@ -110,7 +110,7 @@ class MountIT {
     assertTrue(Math.abs(Long.parseLong(cols[0]) - space.capacityBytes()) < (1L << 20), df);
 
     ExternalTool.run(30, "truncate", "-s", "101M", pool.resolve("thin").toString()).ok();
-    assertEquals(101L << 20, namespace.volumes.info("thin").size(), "truncate shrinks");
+    assertEquals(101L << 20, namespace.volumes().info("thin").size(), "truncate shrinks");
     assertEquals(101L << 20, Files.size(pool.resolve("thin")));
   }
 

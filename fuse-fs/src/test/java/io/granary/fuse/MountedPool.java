@@ -1,10 +1,10 @@
 package io.granary.fuse;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
 import io.granary.fuse.api.FuseMount;
 import io.granary.fuse.api.FuseMounts;
 import io.granary.fuse.api.MountConfig;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -3,9 +3,6 @@ package io.granary.fuse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
 import io.granary.fuse.api.FuseMount;
 import io.granary.fuse.api.FuseMounts;
 import io.granary.fuse.api.FuseNamespace;
@@ -14,6 +11,9 @@ import io.granary.fuse.api.PoolSpace;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -38,8 +38,8 @@ class SlowVolumeIT {
     try (TestNamespace real = new TestNamespace(dir.resolve("pool"))) {
       // 128 KiB: one FUSE read request, so the stalled read takes one stall.
       for (String name : List.of("slow", "fast")) {
-        real.volumes.create(name, VolumeSpec.ofSize(SIZE));
-        try (Volume v = real.volumes.open(name)) {
+        real.volumes().create(name, VolumeSpec.ofSize(SIZE));
+        try (Volume v = real.volumes().open(name)) {
           v.write(0, TestData.random(name.hashCode(), SIZE), 0, SIZE, false);
         }
       }

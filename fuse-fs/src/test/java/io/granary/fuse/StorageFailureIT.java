@@ -8,24 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
 import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
-import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.store.LocalChunkStore;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.dedupe.testing.StoredChunks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.fuse.api.FuseMounts;
 import io.granary.fuse.api.MountConfig;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -41,6 +40,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,23 +59,20 @@ class StorageFailureIT {
   void aFullPoolIsEnospc() throws Exception {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("fusermount", "dd");
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(ChunkStoreConfig.defaults(dir.resolve("pool/store")),
-        s -> medium[0] = new FaultyPackStorage(s), false);
+    FaultyMedium medium = new FaultyMedium();
     // A small dirty budget: once the medium is full, buffered writes cannot drain.
-    VolumeStoreConfig config = VolumeStoreConfig.defaults(dir.resolve("pool/journal"))
-        .withDirtyLimit(2 * MIB, 256 << 10);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, config);
+    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"), medium::open,
+            c -> c.withDirtyLimit(2 * MIB, 256 << 10)));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
-      ns.volumes.create("vm", VolumeSpec.ofSize(64 * MIB));
+      ns.volumes().create("vm", VolumeSpec.ofSize(64 * MIB));
       Path file = mount.mountPoint().resolve("test/vm");
-      medium[0].fillAfter(0);
+      medium.fillAfter(0);
       try {
         var r = ExternalTool.run(120, "dd", "if=/dev/urandom", "of=" + file, "bs=1M", "count=32",
             "conv=notrunc,fsync", "status=none");
         assertTrue(r.exit() != 0 && r.stderr().contains("No space left on device"), r.stderr());
       } finally {
-        medium[0].freeSpace();
+        medium.freeSpace();
       }
     }
   }
@@ -86,19 +83,17 @@ class StorageFailureIT {
     ExternalTool.require("fusermount", "dd");
     byte[] damaged = TestData.random(1, BLOCK);
     byte[] intact = TestData.random(2, BLOCK);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"))) {
-      ns.volumes.create("vm", VolumeSpec.ofSize(MIB));
-      try (Volume v = ns.volumes.open("vm")) {
+    TestPool pool = new TestPool(dir.resolve("pool"));
+    try (TestNamespace ns = new TestNamespace(pool)) {
+      ns.volumes().create("vm", VolumeSpec.ofSize(MIB));
+      try (Volume v = ns.volumes().open("vm")) {
         v.write(0, damaged, 0, BLOCK, false);
         v.write(BLOCK, intact, 0, BLOCK, false);
       }
-      ns.volumes.flushAll();
+      ns.volumes().flushAll();
     }
     ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(damaged));
-    Packs.Found hit = Packs.records(dir.resolve("pool/store")).stream()
-        .filter(f -> f.record().header().id().equals(id)).findFirst()
-        .orElseThrow(() -> new AssertionError("the block's chunk is not in any pack"));
-    Packs.flipByte(hit.file(), hit.record().offset() + RecordHeader.SIZE + 100);
+    StoredChunks.find(pool.chunkStoreDir(), id).flipPayloadByte(100);
 
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
@@ -118,15 +113,15 @@ class StorageFailureIT {
     int block = 64 << 10;
     int blocks = 96;
     // Small packs, raw chunks: the blocks of a volume spread over several packs.
-    ChunkStoreConfig storeConfig = ChunkStoreConfig.defaults(dir.resolve("pool/store"))
-        .withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
-    VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("pool/journal"));
+    UnaryOperator<ChunkStoreConfig> smallPacks =
+        c -> c.withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     Map<ChunkId, Integer> blockOfA = new HashMap<>();
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"),
-        LocalChunkStore.open(storeConfig), volumeConfig)) {
+    TestPool pool = new TestPool(dir.resolve("pool"), c -> ChunkStores.open(smallPacks.apply(c)),
+        c -> c);
+    try (TestNamespace ns = new TestNamespace(pool)) {
       for (String name : List.of("a", "b")) {
-        ns.volumes.create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
-        try (Volume v = ns.volumes.open(name)) {
+        ns.volumes().create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
+        try (Volume v = ns.volumes().open(name)) {
           for (int i = 0; i < blocks; i++) {
             byte[] data = patterned(name, i, block);
             v.write((long) i * block, data, 0, block, false);
@@ -135,24 +130,24 @@ class StorageFailureIT {
             }
           }
         }
-        ns.volumes.flushAll();
+        ns.volumes().flushAll();
       }
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = Packs.packOfOnly(dir.resolve("pool/store"),
+    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
         blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Integer> lost = onlyA.getValue().stream().map(blockOfA::get)
         .collect(Collectors.toCollection(TreeSet::new));
     assertTrue(lost.size() >= 4 && lost.size() < blocks, lost.toString());
 
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(storeConfig,
-        s -> medium[0] = new FaultyPackStorage(s), false);
-    try (TestNamespace ns = new TestNamespace(dir.resolve("pool"), chunks, volumeConfig);
+    FaultyMedium medium = new FaultyMedium();
+    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"),
+            c -> medium.open(smallPacks.apply(c)), c -> c));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
+      ChunkStore chunks = ns.pool().chunks();
       Path a = mount.mountPoint().resolve("test/a");
       Path b = mount.mountPoint().resolve("test/b");
-      medium[0].failReads(bad, true);
+      medium.failReads(bad, true);
 
       // Another volume's file is written, fsynced and read back the whole time.
       AtomicBoolean stop = new AtomicBoolean();
@@ -212,9 +207,9 @@ class StorageFailureIT {
           .map(DamagedChunk::id).collect(Collectors.toCollection(TreeSet::new)));
       assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
           .toList(), "its header cannot be read either");
-      long faults = medium[0].readFaultsInjected();
+      long faults = medium.readFaultsInjected();
 
-      medium[0].failReads(bad, false);
+      medium.failReads(bad, false);
       Path out = dir.resolve("a.copy");
       ExternalTool.run(120, "dd", "if=" + a, "of=" + out, "bs=1M", "status=none").ok();
       byte[] all = Files.readAllBytes(out);

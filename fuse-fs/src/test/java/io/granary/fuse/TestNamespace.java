@@ -1,38 +1,38 @@
 package io.granary.fuse;
 
-import io.granary.dedupe.api.ChunkStore;
-import io.granary.dedupe.api.ChunkStoreConfig;
-import io.granary.dedupe.api.ChunkStores;
 import io.granary.fuse.api.FuseNamespace;
 import io.granary.fuse.api.PoolSpace;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
-import io.granary.snapshots.api.VolumeStoreConfig;
-import io.granary.snapshots.api.VolumeStores;
+import io.granary.snapshots.testing.TestPool;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** One pool named {@code test} in a temporary directory, as the appliance would expose it. */
+/** One pool named {@code test} (a {@link TestPool}), as the appliance would expose it. */
 final class TestNamespace implements FuseNamespace, AutoCloseable {
   static final String POOL = "test";
-  private final Path dir;
-  private final ChunkStore chunks;
-  final VolumeStore volumes;
+  private final TestPool pool;
 
+  /** The pool in {@code dir} with default settings. */
   TestNamespace(Path dir) throws IOException {
-    this(dir, ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
-        VolumeStoreConfig.defaults(dir.resolve("journal")));
+    this(new TestPool(dir));
   }
 
-  /** Over a chunk store the test made (a faulty medium, for instance). */
-  TestNamespace(Path dir, ChunkStore chunks, VolumeStoreConfig config) throws IOException {
-    this.dir = dir;
-    this.chunks = chunks;
-    volumes = VolumeStores.open(chunks, config);
+  /** Over {@code pool} (tuned, or on a faulty medium, for instance); closes it when closed. */
+  TestNamespace(TestPool pool) {
+    this.pool = pool;
+  }
+
+  TestPool pool() {
+    return pool;
+  }
+
+  VolumeStore volumes() {
+    return pool.volumes();
   }
 
   @Override
@@ -45,7 +45,7 @@ final class TestNamespace implements FuseNamespace, AutoCloseable {
     if (!POOL.equals(pool)) {
       throw new NoSuchVolumeException("no pool " + pool);
     }
-    return volumes;
+    return volumes();
   }
 
   @Override
@@ -55,13 +55,12 @@ final class TestNamespace implements FuseNamespace, AutoCloseable {
 
   @Override
   public PoolSpace space(String pool) throws IOException {
-    FileStore fs = Files.getFileStore(dir);
+    FileStore fs = Files.getFileStore(this.pool.dir());
     return new PoolSpace(fs.getTotalSpace(), fs.getUsableSpace());
   }
 
   @Override
   public void close() throws IOException {
-    volumes.close();
-    chunks.close();
+    pool.close();
   }
 }

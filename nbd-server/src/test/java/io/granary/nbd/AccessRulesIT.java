@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.AccessRule;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
@@ -15,6 +14,7 @@ import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.api.TlsSettings;
 import io.granary.nbd.testing.TestCertificates;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.TestData;
-import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.ConnectionLimits;
+import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.testing.NbdWire;
 import io.granary.nbd.testing.RawNbdClient;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

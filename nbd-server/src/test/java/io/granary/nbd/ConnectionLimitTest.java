@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.api.ConnectionLimits;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.testing.RawNbdClient;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.TestData;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -4,9 +4,9 @@ import static io.granary.nbd.testing.NbdClients.run;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,11 +5,11 @@ import static io.granary.nbd.testing.NbdClients.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.testing.ConnectionGauge;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -2,8 +2,9 @@ package io.granary.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ImportRules;
+import io.granary.testing.ImportRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +14,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps DESIGN.md's layering true inside the NBD front end: only the volume API from below,
  * pure protocol codecs, a session layer that knows nothing of Netty, and an API that reaches
- * the implementation only through its factory.
+ * the implementation only through its factory. Its tests reach the layers below through their
+ * APIs and test seams only.
  */
 class ModuleBoundaryTest {
   private static final Path MAIN = Path.of("src/main/java/io/granary/nbd");
+  private static final Path TEST = Path.of("src/test/java");
+  private static final BiPredicate<Path, String> TEST_RULE =
+      ImportRules.testCode("io.granary.nbd", "io.granary.snapshots", "io.granary.dedupe");
 
   @Test
   void usesOnlyTheVolumeApiAndNetty() throws Exception {
@@ -54,6 +59,19 @@ class ModuleBoundaryTest {
     // The scanner itself must be able to fail: Netty is imported by the transport.
     assertFalse(violations(MAIN.resolve("transport"), 3,
         (file, imp) -> !imp.startsWith("io.netty.")).isEmpty());
+  }
+
+  @Test
+  void testsUseTheLayersBelowOnlyThroughTheirApisAndTestSeams() throws Exception {
+    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 50, TEST_RULE));
+  }
+
+  @Test
+  void theTestRuleRejectsTheInternalsBelowAndTheOtherFrontEnd() {
+    assertTrue(TEST_RULE.test(TEST, "io.granary.snapshots.testing.TestPool"));
+    assertFalse(TEST_RULE.test(TEST, "io.granary.dedupe.pack.RecordHeader"));
+    assertFalse(TEST_RULE.test(TEST, "io.granary.snapshots.volume.DefaultVolumeStore"));
+    assertFalse(TEST_RULE.test(TEST, "io.granary.fuse.api.FuseMount"));
   }
 
   private static boolean jdk(String imp) {

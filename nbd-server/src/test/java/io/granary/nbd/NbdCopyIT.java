@@ -5,10 +5,10 @@ import static io.granary.nbd.testing.NbdClients.run;
 import static io.granary.nbd.testing.NbdClients.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.testing.ConnectionGauge;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

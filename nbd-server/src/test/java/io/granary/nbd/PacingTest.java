@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.api.NbdServer;
@@ -18,6 +17,7 @@ import io.granary.nbd.testing.RecordingPacer;
 import io.granary.nbd.testing.RecordingPacer.Asked;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
+import io.granary.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -8,20 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.DamagedChunk;
 import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
-import io.granary.dedupe.store.LocalChunkStore;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Packs;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.dedupe.testing.StoredChunks;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.ExternalTool;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A pack the medium cannot read (EIO from a bad sector, injected by {@link FaultyPackStorage})
+ * A pack the medium cannot read (EIO from a bad sector, injected by {@link FaultyMedium})
  * under a real NBD server and qemu-io: the blocks whose chunks lie in it read as EIO on a
  * session that goes on, every other block reads right, a client of another volume working at
  * the same time notices nothing, scrub names exactly those chunks, and once the medium reads
@@ -93,10 +94,10 @@ class PackReadErrorIT {
   void blocksInAnUnreadablePackAreEioTheRestReadAndAllReadOnceItClears() throws Exception {
     ExternalTool.require("qemu-io", "nbdinfo");
     // Small packs, raw chunks: the 64 KiB blocks spread over several packs.
-    ChunkStoreConfig storeConfig = ChunkStoreConfig.defaults(dir.resolve("store"))
-        .withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
-    VolumeStoreConfig volumeConfig = VolumeStoreConfig.defaults(dir.resolve("journal"));
-    try (TestExports exports = new TestExports(LocalChunkStore.open(storeConfig), volumeConfig)) {
+    UnaryOperator<ChunkStoreConfig> smallPacks =
+        c -> c.withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
+    TestPool pool = new TestPool(dir, c -> ChunkStores.open(smallPacks.apply(c)), c -> c);
+    try (TestExports exports = new TestExports(pool)) {
       for (String v : List.of("a", "b")) {
         exports.volumes().create(v, new VolumeSpec((long) BLOCKS * BLOCK, BLOCK, "none",
             "default"));
@@ -117,7 +118,7 @@ class PackReadErrorIT {
     for (int i = 0; i < BLOCKS; i++) {
       blockOfA.put(chunkOf("a", i), i);
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = Packs.packOfOnly(dir.resolve("store"),
+    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
         blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Long> lost = new TreeSet<>();
@@ -126,14 +127,14 @@ class PackReadErrorIT {
     }
     assertTrue(lost.size() >= 4 && lost.size() < BLOCKS, "blocks in the bad pack: " + lost);
 
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(storeConfig,
-        s -> medium[0] = new FaultyPackStorage(s), false);
-    try (TestExports exports = new TestExports(chunks, volumeConfig)) {
+    FaultyMedium medium = new FaultyMedium();
+    try (TestExports exports = new TestExports(new TestPool(dir,
+        c -> medium.open(smallPacks.apply(c)), c -> c))) {
+      ChunkStore chunks = exports.pool().chunks();
       NbdServer server = exports.serve();
       String a = TestExports.uri(server, "test/a");
       String b = TestExports.uri(server, "test/b");
-      medium[0].failReads(bad, true);
+      medium.failReads(bad, true);
 
       // Another client works on b the whole time: writes, flushes, reads back.
       AtomicBoolean stop = new AtomicBoolean();
@@ -178,10 +179,10 @@ class PackReadErrorIT {
           during.damaged().toString());
       assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
           .toList(), "its header cannot be read either");
-      long faults = medium[0].readFaultsInjected();
+      long faults = medium.readFaultsInjected();
 
       // The error passes: every block reads, nothing was marked lost.
-      medium[0].failReads(bad, false);
+      medium.failReads(bad, false);
       assertEquals(all, readAll(a, "a", said));
       assertTrue(chunks.scrub(ProgressListener.NONE).clean());
       System.out.println("PackReadErrorIT: " + faults + " read faults injected into pack " + bad

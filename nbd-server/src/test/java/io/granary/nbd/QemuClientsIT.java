@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ExternalTool;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.testing.NbdClients.MapEntry;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.ExternalTool;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

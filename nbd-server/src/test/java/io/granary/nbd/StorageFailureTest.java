@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.api.ChunkStore;
-import io.granary.dedupe.api.ChunkStoreConfig;
-import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.store.LocalChunkStore;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.dedupe.testing.StoredChunks;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.RawNbdClient;
 import io.granary.nbd.testing.RawNbdClient.SimpleReply;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
-import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.TestData;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
@@ -46,13 +42,10 @@ class StorageFailureTest {
   }
 
   private void fillThePool(boolean packExists) throws Exception {
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    ChunkStore chunks = LocalChunkStore.open(ChunkStoreConfig.defaults(dir.resolve("store")),
-        s -> medium[0] = new FaultyPackStorage(s), false);
+    FaultyMedium medium = new FaultyMedium();
     // A small dirty budget: once the pack medium is full, buffered writes cannot drain.
-    VolumeStoreConfig config = VolumeStoreConfig.defaults(dir.resolve("journal"))
-        .withDirtyLimit(2 * MIB, 256 << 10);
-    try (TestExports exports = new TestExports(chunks, config)) {
+    try (TestExports exports = new TestExports(new TestPool(dir, medium::open,
+        c -> c.withDirtyLimit(2 * MIB, 256 << 10)))) {
       exports.create("vol", 64 * MIB);
       int port = TestExports.port(exports.serve());
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
@@ -60,7 +53,7 @@ class StorageFailureTest {
         if (packExists) {
           exports.volumes().flushAll();
         }
-        medium[0].fillAfter(0);
+        medium.fillAfter(0);
         int error = 0;
         int written = 1;
         while (error == 0 && written < 32) {
@@ -72,7 +65,7 @@ class StorageFailureTest {
         assertArrayEquals(TestData.random(0, MIB), c.read(100, 0, MIB));
         assertArrayEquals(TestData.random(1, MIB), c.read(101, MIB, MIB));
       } finally {
-        medium[0].freeSpace();
+        medium.freeSpace();
       }
     }
   }
@@ -81,7 +74,8 @@ class StorageFailureTest {
   void aDamagedChunkIsEioAndTheRestStaysReadable() throws Exception {
     byte[] damaged = TestData.random(1, BLOCK);
     byte[] intact = TestData.random(2, BLOCK);
-    try (TestExports exports = new TestExports(dir)) {
+    TestPool pool = new TestPool(dir);
+    try (TestExports exports = new TestExports(pool)) {
       exports.create("vol", MIB);
       try (Volume v = exports.volumes().open("vol")) {
         v.write(0, damaged, 0, BLOCK, false);
@@ -90,10 +84,7 @@ class StorageFailureTest {
       exports.volumes().flushAll();
     }
     ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(damaged));
-    Packs.Found hit = Packs.records(dir.resolve("store")).stream()
-        .filter(f -> f.record().header().id().equals(id)).findFirst()
-        .orElseThrow(() -> new AssertionError("the block's chunk is not in any pack"));
-    Packs.flipByte(hit.file(), hit.record().offset() + RecordHeader.SIZE + 100);
+    StoredChunks.find(pool.chunkStoreDir(), id).flipPayloadByte(100);
 
     try (TestExports exports = new TestExports(dir)) {
       int port = TestExports.port(exports.serve());

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.TlsMode;
@@ -18,6 +16,8 @@ import io.granary.nbd.api.TlsSettings;
 import io.granary.nbd.testing.TestCertificates;
 import io.granary.nbd.testing.TestExports;
 import io.granary.snapshots.api.Volume;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.TestData;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.config.ConfigLoader;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
-import io.granary.dedupe.testing.Tmpfs;
+import io.granary.testing.Tmpfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the {@link SectorLedger} before it is sent and again when it is answered.
  */
 final class TortureWriter implements Runnable {
-  private static final int NBD_CMD_FLAG_FUA = 1;
   private static final int MAX_SECTORS = 16;
 
   private final int port;
@@ -87,7 +86,7 @@ final class TortureWriter implements Runnable {
       SectorPattern.fill(id, from + i, data, i * SectorPattern.SECTOR);
     }
     ledger.sent(from, n, id);
-    nbd.request(fua ? NBD_CMD_FLAG_FUA : 0, RawNbdClient.WRITE, cookie,
+    nbd.request(fua ? RawNbdClient.FLAG_FUA : 0, RawNbdClient.WRITE, cookie,
         (long) from * SectorPattern.SECTOR, data.length, data);
     if (answered(nbd, cookie, "WRITE")) {
       ledger.acked(from, n);

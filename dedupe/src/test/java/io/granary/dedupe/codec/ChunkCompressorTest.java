@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.TestData;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

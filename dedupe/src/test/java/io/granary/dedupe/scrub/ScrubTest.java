@@ -17,11 +17,12 @@ import io.granary.dedupe.api.DamagedPack;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
-import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.store.LocalChunkStore;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.dedupe.testing.StoredChunk;
+import io.granary.dedupe.testing.StoredChunk.PackField;
+import io.granary.dedupe.testing.StoredChunk.RecordField;
+import io.granary.dedupe.testing.StoredChunks;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,26 +46,25 @@ class ScrubTest {
         data.put(store.put(d, 0, d.length, i % 4 == 0 ? CodecSpec.zstd(3) : null), d);
       }
     }
-    List<Packs.Found> records = new ArrayList<>(Packs.records(dir));
-    records.sort(Comparator.comparing(f -> f.record().offset()));
-    Packs.Found payloadHit = records.get(10);
-    Packs.Found headerHit = records.get(40);
-    Packs.flipByte(payloadHit.file(), payloadHit.record().offset() + RecordHeader.SIZE + 100);
-    Packs.flipByte(headerHit.file(), headerHit.record().offset() + 9);
+    List<StoredChunk> records = new ArrayList<>(StoredChunks.all(dir));
+    records.sort(Comparator.comparing(StoredChunk::offset));
+    StoredChunk payloadHit = records.get(10);
+    StoredChunk headerHit = records.get(40);
+    payloadHit.flipPayloadByte(100);
+    headerHit.flip(RecordField.RAW_LENGTH);
 
     try (ChunkStore store = ChunkStores.open(config)) {
-      for (Packs.Found hit : List.of(payloadHit, headerHit)) {
-        ChunkId id = hit.record().header().id();
+      for (StoredChunk hit : List.of(payloadHit, headerHit)) {
+        ChunkId id = hit.id();
         ChunkCorruptedException e = assertThrows(ChunkCorruptedException.class,
             () -> store.get(id));
         assertEquals(StoreException.Kind.CORRUPT_CHUNK, e.kind());
         assertEquals(hit.packId(), e.damage().packId());
-        assertEquals(hit.record().offset(), e.damage().offset());
+        assertEquals(hit.offset(), e.damage().offset());
       }
       // Everything else is untouched and readable.
       for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
-        if (!e.getKey().equals(payloadHit.record().header().id())
-            && !e.getKey().equals(headerHit.record().header().id())) {
+        if (!e.getKey().equals(payloadHit.id()) && !e.getKey().equals(headerHit.id())) {
           assertArrayEquals(e.getValue(), store.get(e.getKey()));
         }
       }
@@ -72,21 +72,21 @@ class ScrubTest {
       assertEquals(60, report.chunksChecked());
       assertEquals(2, report.damaged().size(), report.damaged().toString());
       for (DamagedChunk d : report.damaged()) {
-        Packs.Found hit = d.id().equals(payloadHit.record().header().id()) ? payloadHit : headerHit;
+        StoredChunk hit = d.id().equals(payloadHit.id()) ? payloadHit : headerHit;
         assertEquals(hit.packId(), d.packId());
-        assertEquals(hit.record().offset(), d.offset());
+        assertEquals(hit.offset(), d.offset());
       }
 
       // Writing the same content again repairs the chunk, as a resilver would.
-      ChunkId healed = payloadHit.record().header().id();
+      ChunkId healed = payloadHit.id();
       store.put(data.get(healed));
       assertArrayEquals(data.get(healed), store.get(healed));
       ScrubReport after = store.scrub(ProgressListener.NONE);
       assertEquals(1, after.damaged().size());
-      assertEquals(headerHit.record().header().id(), after.damaged().get(0).id());
+      assertEquals(headerHit.id(), after.damaged().get(0).id());
     }
     try (ChunkStore store = ChunkStores.open(config)) {
-      ChunkId healed = payloadHit.record().header().id();
+      ChunkId healed = payloadHit.id();
       assertArrayEquals(data.get(healed), store.get(healed));
     }
   }
@@ -95,15 +95,14 @@ class ScrubTest {
   void readErrorsFromTheMediumAreReportedPerChunkAndStopWhenTheMediumRecovers()
       throws Exception {
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
-    io.granary.dedupe.testing.FaultyPackStorage[] medium = new io.granary.dedupe.testing.FaultyPackStorage[1];
-    try (ChunkStore store = io.granary.dedupe.store.LocalChunkStore.open(config,
-        s -> medium[0] = new io.granary.dedupe.testing.FaultyPackStorage(s), false)) {
+    FaultyMedium medium = new FaultyMedium();
+    try (ChunkStore store = medium.open(config)) {
       ChunkId id = store.put(TestData.random(1, 4096));
       store.sync();
-      medium[0].failReads(true);
+      medium.failReads(true);
       java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.get(id));
       assertTrue(e.getMessage().contains("Input/output error"), e.toString());
-      medium[0].failReads(false);
+      medium.failReads(false);
       assertArrayEquals(TestData.random(1, 4096), store.get(id));
     }
   }
@@ -113,23 +112,22 @@ class ScrubTest {
       throws Exception {
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
         .withPackTargetBytes(1 << 20);
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
+    FaultyMedium medium = new FaultyMedium();
     Map<ChunkId, byte[]> data = new HashMap<>();
-    try (ChunkStore store = LocalChunkStore.open(config, s -> medium[0] = new FaultyPackStorage(s),
-        false)) {
+    try (ChunkStore store = medium.open(config)) {
       for (int i = 0; i < 40; i++) {
         byte[] d = TestData.random(i, 100_000);
         data.put(store.put(d), d);
       }
       store.sync();
       Map<ChunkId, Integer> packOf = new HashMap<>();
-      Packs.records(dir).forEach(f -> packOf.put(f.record().header().id(), f.packId()));
+      StoredChunks.all(dir).forEach(c -> packOf.put(c.id(), c.packId()));
       int bad = packOf.get(data.keySet().iterator().next());
       List<ChunkId> inBad = packOf.entrySet().stream().filter(e -> e.getValue() == bad)
           .map(Map.Entry::getKey).sorted().toList();
       assertTrue(inBad.size() >= 5 && inBad.size() < data.size(), inBad.toString());
 
-      medium[0].failReads(bad, true);
+      medium.failReads(bad, true);
       ScrubReport during = store.scrub(ProgressListener.NONE);
       assertEquals(data.size(), during.chunksChecked(), "the scrub went on past the errors");
       assertEquals(inBad, during.damaged().stream().map(DamagedChunk::id).sorted().toList());
@@ -149,7 +147,7 @@ class ScrubTest {
       }
 
       // A transient error: nothing was marked lost, and a put of the same content dedupes.
-      medium[0].failReads(bad, false);
+      medium.failReads(bad, false);
       ChunkId again = store.put(data.get(inBad.get(0)));
       assertEquals(inBad.get(0), again);
       assertEquals(data.size(), store.stats().chunks());
@@ -157,7 +155,7 @@ class ScrubTest {
       for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
         assertArrayEquals(e.getValue(), store.get(e.getKey()));
       }
-      System.out.println("ScrubTest: " + medium[0].readFaultsInjected() + " read faults injected"
+      System.out.println("ScrubTest: " + medium.readFaultsInjected() + " read faults injected"
           + " into 1 pack of " + (int) packOf.values().stream().distinct().count()
           + "; scrub reported exactly its " + inBad.size() + " chunks, then none; "
           + 2L * data.size() * 100_000 + " bytes verified");
@@ -175,8 +173,8 @@ class ScrubTest {
         data.put(store.put(d), d);
       }
     }
-    Packs.Found first = Packs.records(dir).get(0);
-    Packs.flipByte(first.file(), 13); // the pack number field: the header checksum fails
+    StoredChunk first = StoredChunks.all(dir).get(0);
+    first.flipPackHeader(PackField.PACK_ID); // the header checksum fails
     try (ChunkStore store = ChunkStores.open(config)) {
       ScrubReport r = store.scrub(ProgressListener.NONE);
       assertFalse(r.clean());

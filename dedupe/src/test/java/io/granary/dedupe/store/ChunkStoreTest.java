@@ -15,7 +15,7 @@ import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.StoreException;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.TestData;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -15,9 +15,9 @@ import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.api.StoreFullException;
-import io.granary.dedupe.testing.FaultyPackStorage;
-import io.granary.dedupe.testing.Requirements;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.testing.Requirements;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,17 +32,16 @@ class FullDiskTest {
   @Test
   void aFullMediumFailsThePutCleanlyAndTheStoreRecoversWhenSpaceReturns() throws Exception {
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE);
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
+    FaultyMedium medium = new FaultyMedium();
     List<Integer> stored = new ArrayList<>();
     List<Integer> refused = new ArrayList<>();
-    try (ChunkStore store = LocalChunkStore.open(config,
-        s -> medium[0] = new FaultyPackStorage(s), false)) {
+    try (ChunkStore store = medium.open(config)) {
       for (int i = 0; i < 10; i++) {
         store.put(TestData.random(i, 10_000));
         stored.add(i);
       }
       store.sync();
-      medium[0].fillAfter(35_000); // room for three records, and part of a fourth
+      medium.fillAfter(35_000); // room for three records, and part of a fourth
       for (int i = 10; i < 20; i++) {
         try {
           store.put(TestData.random(i, 10_000));
@@ -62,7 +61,7 @@ class FullDiskTest {
       }
       store.sync();
 
-      medium[0].freeSpace();
+      medium.freeSpace();
       for (int i : refused) {
         store.put(TestData.random(i, 10_000));
       }
@@ -79,15 +78,14 @@ class FullDiskTest {
   @Test
   void aFailedFsyncIsNeverAcknowledgedAndReopeningRecovers() throws Exception {
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
-    FaultyPackStorage[] medium = new FaultyPackStorage[1];
-    try (ChunkStore store = LocalChunkStore.open(config,
-        s -> medium[0] = new FaultyPackStorage(s), false)) {
+    FaultyMedium medium = new FaultyMedium();
+    try (ChunkStore store = medium.open(config)) {
       store.put(TestData.random(1, 5000));
       store.sync();
       store.put(TestData.random(2, 5000));
-      medium[0].failFsync(true);
+      medium.failFsync(true);
       assertThrows(java.io.IOException.class, store::sync);
-      medium[0].failFsync(false);
+      medium.failFsync(false);
       // The kernel may have dropped the pages: a later sync must not claim success.
       assertThrows(java.io.IOException.class, store::sync);
       assertThrows(java.io.IOException.class, () -> store.put(TestData.random(3, 5000)));

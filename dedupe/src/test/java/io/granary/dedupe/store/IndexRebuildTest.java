@@ -10,7 +10,7 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

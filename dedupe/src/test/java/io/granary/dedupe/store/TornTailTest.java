@@ -12,8 +12,9 @@ import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.pack.RecordHeader;
-import io.granary.dedupe.testing.Packs;
-import io.granary.dedupe.testing.TestData;
+import io.granary.dedupe.testing.StoredChunk;
+import io.granary.dedupe.testing.StoredChunks;
+import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,9 +22,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class TornTailTest {
   @TempDir Path dir;
@@ -39,8 +40,8 @@ class TornTailTest {
         ids.add(store.put(TestData.random(i, 8192)));
       }
     }
-    Packs.Found last = Packs.records(dir).get(19);
-    Path pack = last.file();
+    StoredChunk last = StoredChunks.all(dir).get(19);
+    Path pack = last.packFile();
     long goodSize = Files.size(pack);
 
     byte[] lost = TestData.random(999, 8192);

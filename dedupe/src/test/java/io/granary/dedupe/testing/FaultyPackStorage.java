@@ -4,60 +4,18 @@ import io.granary.dedupe.pack.PackStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A pack medium that fails like real disks do: appends and pack creation report ENOSPC once a
- * byte budget is spent (after writing part of the data, as a real short write would), and
- * reads can be made to fail with EIO, of every pack or of chosen ones (a bad sector there).
- * Counts the read faults it injects.
+ * The pack storage of a {@link FaultyMedium}: every operation goes to the real one unless the
+ * medium's faults say it fails.
  */
-public final class FaultyPackStorage implements PackStorage {
+final class FaultyPackStorage implements PackStorage {
   private final PackStorage inner;
-  private final AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
-  private volatile boolean readErrors;
-  private final Set<Integer> unreadablePacks = ConcurrentHashMap.newKeySet();
-  private final AtomicLong readFaults = new AtomicLong();
-  private volatile boolean fsyncErrors;
+  private final FaultyMedium faults;
 
-  public FaultyPackStorage(PackStorage inner) {
+  FaultyPackStorage(PackStorage inner, FaultyMedium faults) {
     this.inner = inner;
-  }
-
-  /** Lets {@code bytes} more bytes be written, then fails every write with ENOSPC. */
-  public void fillAfter(long bytes) {
-    budget.set(bytes);
-  }
-
-  /** Frees space: writes succeed again. */
-  public void freeSpace() {
-    budget.set(Long.MAX_VALUE);
-  }
-
-  /** Makes every read of every pack fail with EIO, or stop failing. */
-  public void failReads(boolean fail) {
-    readErrors = fail;
-  }
-
-  /** Makes every read of pack {@code packId} fail with EIO, or stop failing. */
-  public void failReads(int packId, boolean fail) {
-    if (fail) {
-      unreadablePacks.add(packId);
-    } else {
-      unreadablePacks.remove(packId);
-    }
-  }
-
-  /** Reads failed with EIO so far. */
-  public long readFaultsInjected() {
-    return readFaults.get();
-  }
-
-  /** Makes every fsync of a pack fail with EIO, as a dying disk does. */
-  public void failFsync(boolean fail) {
-    fsyncErrors = fail;
+    this.faults = faults;
   }
 
   private static IOException noSpace() {
@@ -71,7 +29,7 @@ public final class FaultyPackStorage implements PackStorage {
 
   @Override
   public Appender create(int packId) throws IOException {
-    if (budget.get() <= 0) {
+    if (faults.budget.get() <= 0) {
       throw noSpace();
     }
     Appender a = inner.create(packId);
@@ -82,7 +40,7 @@ public final class FaultyPackStorage implements PackStorage {
         for (ByteBuffer b : buffers) {
           total += b.remaining();
         }
-        long left = budget.getAndAdd(-total);
+        long left = faults.budget.getAndAdd(-total);
         if (left < total) {
           // A short write: part of the record reaches the file, then the disk is full.
           long allowed = Math.max(0, left);
@@ -95,7 +53,7 @@ public final class FaultyPackStorage implements PackStorage {
               allowed -= n;
             }
           }
-          budget.set(0);
+          faults.budget.set(0);
           throw noSpace();
         }
         a.append(buffers);
@@ -113,7 +71,7 @@ public final class FaultyPackStorage implements PackStorage {
 
       @Override
       public void force() throws IOException {
-        if (fsyncErrors) {
+        if (faults.fsyncErrors) {
           throw new IOException("Input/output error");
         }
         a.force();
@@ -132,8 +90,8 @@ public final class FaultyPackStorage implements PackStorage {
     return new Reader() {
       @Override
       public int read(ByteBuffer dst, long position) throws IOException {
-        if (readErrors || unreadablePacks.contains(packId)) {
-          readFaults.incrementAndGet();
+        if (faults.readErrors || faults.unreadablePacks.contains(packId)) {
+          faults.readFaults.incrementAndGet();
           throw new IOException("Input/output error");
         }
         return r.read(dst, position);

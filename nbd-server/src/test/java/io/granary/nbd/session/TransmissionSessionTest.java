@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.TestData;
 import io.granary.nbd.protocol.ChunkType;
 import io.granary.nbd.protocol.CommandFlag;
 import io.granary.nbd.protocol.NbdCommand;
+import io.granary.nbd.protocol.NbdMagic;
 import io.granary.nbd.protocol.NbdRequest;
 import io.granary.nbd.testing.NbdWire;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.TestExports;
+import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ class TransmissionSessionTest {
   }
 
   private static void assertSimple(long cookie, int error, byte[] reply) {
-    assertArrayEquals(ByteBuffer.allocate(16).putInt(NbdWire.SIMPLE_REPLY).putInt(error)
+    assertArrayEquals(ByteBuffer.allocate(16).putInt(NbdMagic.SIMPLE_REPLY).putInt(error)
         .putLong(cookie).array(), reply);
   }
 

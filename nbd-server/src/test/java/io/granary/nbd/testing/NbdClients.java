@@ -2,8 +2,8 @@ package io.granary.nbd.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.dedupe.testing.ExternalTool;
-import io.granary.dedupe.testing.TestData;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package io.granary.nbd.testing;
 
+import io.granary.nbd.protocol.NbdMagic;
+import io.granary.nbd.protocol.TransmissionReplies;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,15 +11,11 @@ import java.util.List;
 
 /**
  * The client's side of the wire, written independently of the server's codecs: encoders for
- * option data and requests, and parsers for option replies and structured reply chunks.
+ * option data and requests, and parsers for option replies and structured reply chunks. Only
+ * the numbers (magics, flags) are the server's own constants; the protocol tests' byte vectors
+ * pin those to the spec.
  */
 public final class NbdWire {
-  public static final long IHAVEOPT = 0x49484156454F5054L;
-  public static final long OPTION_REPLY = 0x0003e889045565a9L;
-  public static final int REQUEST = 0x25609513;
-  public static final int SIMPLE_REPLY = 0x67446698;
-  public static final int STRUCTURED_REPLY = 0x668e33ef;
-
   private NbdWire() {}
 
   /** One option reply: the option it answers, its type and its data. */
@@ -30,7 +28,7 @@ public final class NbdWire {
   /** One structured reply chunk. */
   public record Chunk(int flags, int type, long cookie, byte[] payload) {
     public boolean done() {
-      return (flags & 1) != 0;
+      return (flags & TransmissionReplies.FLAG_DONE) != 0;
     }
 
     public ByteBuffer body() {
@@ -85,7 +83,7 @@ public final class NbdWire {
 
   /** An option request: magic, code, length, data. */
   public static byte[] option(int code, byte[] data) {
-    return ByteBuffer.allocate(16 + data.length).putLong(IHAVEOPT).putInt(code)
+    return ByteBuffer.allocate(16 + data.length).putLong(NbdMagic.IHAVEOPT).putInt(code)
         .putInt(data.length).put(data).array();
   }
 
@@ -93,7 +91,7 @@ public final class NbdWire {
   public static byte[] request(int flags, int type, long cookie, long offset, long length,
       byte[] payload) {
     int n = payload == null ? 0 : payload.length;
-    ByteBuffer b = ByteBuffer.allocate(28 + n).putInt(REQUEST).putShort((short) flags)
+    ByteBuffer b = ByteBuffer.allocate(28 + n).putInt(NbdMagic.REQUEST).putShort((short) flags)
         .putShort((short) type).putLong(cookie).putLong(offset).putInt((int) length);
     if (payload != null) {
       b.put(payload);
@@ -104,7 +102,7 @@ public final class NbdWire {
   /** Parses one whole option reply, checking its magic and length. */
   public static OptionReply optionReply(ByteBuffer reply) {
     ByteBuffer b = reply.duplicate();
-    if (b.getLong() != OPTION_REPLY) {
+    if (b.getLong() != NbdMagic.OPTION_REPLY) {
       throw new AssertionError("bad option reply magic");
     }
     int option = b.getInt();
@@ -123,7 +121,7 @@ public final class NbdWire {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     List<Chunk> out = new ArrayList<>();
     while (b.hasRemaining()) {
-      if (b.getInt() != STRUCTURED_REPLY) {
+      if (b.getInt() != NbdMagic.STRUCTURED_REPLY) {
         throw new AssertionError("bad structured reply magic at " + (b.position() - 4));
       }
       int flags = Short.toUnsignedInt(b.getShort());

@@ -1,7 +1,16 @@
 package io.granary.nbd.testing;
 
+import io.granary.nbd.protocol.CommandFlag;
+import io.granary.nbd.protocol.HandshakeFlags;
+import io.granary.nbd.protocol.InfoType;
+import io.granary.nbd.protocol.NbdCommand;
+import io.granary.nbd.protocol.NbdError;
+import io.granary.nbd.protocol.NbdMagic;
+import io.granary.nbd.protocol.NbdOption;
+import io.granary.nbd.protocol.OptionReplyType;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.NbdWire.OptionReply;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,22 +23,39 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
- * A client that speaks the raw protocol over a plain socket, so tests can send what no real
- * client would: bad magic, unknown flags, oversized or half-sent requests. Every read times
- * out after 10 s, so a server that hangs fails the test instead of blocking it.
+ * The one hand-written NBD client of the tests: it speaks the raw protocol over a plain socket,
+ * so tests can send what no real client would (bad magic, unknown flags, oversized or half-sent
+ * requests) and stop anywhere a real client can: before the greeting is read, inside an option,
+ * after NBD_OPT_GO, inside a request, or with a reset. It binds a chosen local address when
+ * asked, so loopback aliases (127.0.0.2, 127.0.0.3...) stand for distinct client hosts. Every
+ * read times out after 10 s, so a server that hangs fails the test instead of blocking it.
+ *
+ * <p>The codes below are the server's own ({@code io.granary.nbd.protocol}), repeated here for
+ * the appliance's tests, which see this package only.
  */
 public final class RawNbdClient implements AutoCloseable {
-  public static final int READ = 0;
-  public static final int WRITE = 1;
-  public static final int DISC = 2;
-  public static final int FLUSH = 3;
-  public static final int TRIM = 4;
-  public static final int WRITE_ZEROES = 6;
-  public static final int FLAG_FAST_ZERO = 1 << 4;
-  public static final int EPERM = 1;
-  public static final int EIO = 5;
-  public static final int EINVAL = 22;
-  public static final int ENOSPC = 28;
+  public static final int READ = NbdCommand.READ.code();
+  public static final int WRITE = NbdCommand.WRITE.code();
+  public static final int DISC = NbdCommand.DISC.code();
+  public static final int FLUSH = NbdCommand.FLUSH.code();
+  public static final int TRIM = NbdCommand.TRIM.code();
+  public static final int WRITE_ZEROES = NbdCommand.WRITE_ZEROES.code();
+  public static final int FLAG_FUA = CommandFlag.FUA.mask();
+  public static final int FLAG_FAST_ZERO = CommandFlag.FAST_ZERO.mask();
+  public static final int OPT_LIST = NbdOption.LIST.code();
+  public static final int OPT_GO = NbdOption.GO.code();
+  public static final int REP_ACK = OptionReplyType.ACK.code();
+  public static final int REP_SERVER = OptionReplyType.SERVER.code();
+  public static final int EPERM = NbdError.EPERM.code();
+  public static final int EIO = NbdError.EIO.code();
+  public static final int EINVAL = NbdError.EINVAL.code();
+  public static final int ENOSPC = NbdError.ENOSPC.code();
+
+  /** The fixed-newstyle greeting's handshake flags that this client expects. */
+  private static final int SERVER_FLAGS = HandshakeFlags.FIXED_NEWSTYLE | HandshakeFlags.NO_ZEROES;
+  /** Fixed newstyle, no zeroes: the client flags sent after the greeting. */
+  private static final byte[] CLIENT_FLAGS = ByteBuffer.allocate(4)
+      .putInt(HandshakeFlags.C_FIXED_NEWSTYLE | HandshakeFlags.C_NO_ZEROES).array();
 
   private final Socket socket;
   private final DataInputStream in;
@@ -42,8 +68,34 @@ public final class RawNbdClient implements AutoCloseable {
 
   private RawNbdClient(Socket socket) throws IOException {
     this.socket = socket;
-    this.in = new DataInputStream(socket.getInputStream());
+    // Buffered: a reply header costs one read from the socket, not one per field.
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     this.out = socket.getOutputStream();
+  }
+
+  /**
+   * A TCP connection from the local address {@code from} ({@code null}: any) to
+   * {@code server}; nothing read or sent yet.
+   */
+  public static RawNbdClient dial(InetAddress from, InetSocketAddress server) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.setSoTimeout(10_000);
+      s.setTcpNoDelay(true);
+      if (from != null) {
+        s.bind(new InetSocketAddress(from, 0));
+      }
+      s.connect(server, 10_000);
+      return new RawNbdClient(s);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** A TCP connection from {@code from} ({@code null}: any) to {@code port} on loopback. */
+  public static RawNbdClient dial(InetAddress from, int port) throws IOException {
+    return dial(from, new InetSocketAddress("127.0.0.1", port));
   }
 
   /** Connects and reads the greeting, checking that it is fixed newstyle. */
@@ -53,35 +105,17 @@ public final class RawNbdClient implements AutoCloseable {
 
   /**
    * Connects from the local address {@code from} ({@code null}: any) and reads the greeting.
-   * Loopback aliases (127.0.0.2, 127.0.0.3...) stand for distinct client hosts.
    *
    * @throws EOFException if the server closes the connection before its greeting
    */
   public static RawNbdClient connect(InetAddress from, int port) throws IOException {
-    Socket s = new Socket();
-    RawNbdClient c;
+    RawNbdClient c = dial(from, port);
     try {
-      s.setSoTimeout(10_000);
-      s.setTcpNoDelay(true);
-      if (from != null) {
-        s.bind(new InetSocketAddress(from, 0));
-      }
-      s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-      c = new RawNbdClient(s);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
-    try {
-      if (c.in.readLong() != 0x4e42444d41474943L || c.in.readLong() != NbdWire.IHAVEOPT
-          || c.in.readUnsignedShort() != 3) {
-        throw new IOException("not a fixed-newstyle NBD greeting");
-      }
+      return c.greeting();
     } catch (IOException | RuntimeException e) {
       c.close();
       throw e;
     }
-    return c;
   }
 
   /** Connects and opens {@code export} with NBD_OPT_GO, structured replies if asked. */
@@ -94,25 +128,66 @@ public final class RawNbdClient implements AutoCloseable {
       throws IOException {
     RawNbdClient c = connect(from, port);
     try {
-      c.send(ByteBuffer.allocate(4).putInt(3).array()); // fixed newstyle, no zeroes
+      c.flags();
       if (structured) {
-        c.send(NbdWire.option(8, new byte[0]));
-        c.expect(c.readOptionReply(), 1);
+        c.send(NbdWire.option(NbdOption.STRUCTURED_REPLY.code(), new byte[0]));
+        c.expect(c.readOptionReply(), REP_ACK);
       }
-      c.send(NbdWire.option(7, NbdWire.exportRequest(export)));
-      for (OptionReply r = c.readOptionReply(); r.type() != 1; r = c.readOptionReply()) {
-        c.expect(r, 3);
-        ByteBuffer b = r.body();
-        if (b.getShort() == 0) {
-          c.size = b.getLong();
-          c.transmissionFlags = Short.toUnsignedInt(b.getShort());
-        }
-      }
-      return c;
+      return c.go(export);
     } catch (IOException | RuntimeException | Error e) {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * Reads the greeting, checking that it is fixed newstyle.
+   *
+   * @throws EOFException if the server closed the connection before sending it
+   */
+  public RawNbdClient greeting() throws IOException {
+    if (in.readLong() != NbdMagic.NBDMAGIC || in.readLong() != NbdMagic.IHAVEOPT
+        || in.readUnsignedShort() != SERVER_FLAGS) {
+      throw new IOException("not a fixed-newstyle NBD greeting");
+    }
+    return this;
+  }
+
+  /** Sends the client flags: fixed newstyle, no zeroes. */
+  public RawNbdClient flags() throws IOException {
+    send(CLIENT_FLAGS);
+    return this;
+  }
+
+  /**
+   * Sends NBD_OPT_GO on {@code export} and reads its replies up to the final ACK, keeping the
+   * size and transmission flags the server announces.
+   */
+  public RawNbdClient go(String export) throws IOException {
+    send(NbdWire.option(OPT_GO, NbdWire.exportRequest(export)));
+    return goReplies();
+  }
+
+  /**
+   * The client flags and NBD_OPT_GO on {@code export} in one write, as libnbd sends them (what
+   * handshake latency is measured with), then the replies up to the final ACK.
+   */
+  public RawNbdClient flagsAndGo(String export) throws IOException {
+    send(NbdWire.bytes(ByteBuffer.wrap(CLIENT_FLAGS),
+        ByteBuffer.wrap(NbdWire.option(OPT_GO, NbdWire.exportRequest(export)))));
+    return goReplies();
+  }
+
+  private RawNbdClient goReplies() throws IOException {
+    for (OptionReply r = readOptionReply(); r.type() != REP_ACK; r = readOptionReply()) {
+      expect(r, OptionReplyType.INFO.code());
+      ByteBuffer b = r.body();
+      if (b.getShort() == InfoType.EXPORT.code()) {
+        size = b.getLong();
+        transmissionFlags = Short.toUnsignedInt(b.getShort());
+      }
+    }
+    return this;
   }
 
   public long size() {
@@ -123,9 +198,10 @@ public final class RawNbdClient implements AutoCloseable {
     return transmissionFlags;
   }
 
-  public void send(byte[] bytes) throws IOException {
+  public RawNbdClient send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
+    return this;
   }
 
   public void request(int flags, int type, long cookie, long offset, long length, byte[] payload)
@@ -134,7 +210,7 @@ public final class RawNbdClient implements AutoCloseable {
   }
 
   public OptionReply readOptionReply() throws IOException {
-    if (in.readLong() != NbdWire.OPTION_REPLY) {
+    if (in.readLong() != NbdMagic.OPTION_REPLY) {
       throw new IOException("bad option reply magic");
     }
     int option = in.readInt();
@@ -143,14 +219,14 @@ public final class RawNbdClient implements AutoCloseable {
   }
 
   public SimpleReply readSimple() throws IOException {
-    if (in.readInt() != NbdWire.SIMPLE_REPLY) {
+    if (in.readInt() != NbdMagic.SIMPLE_REPLY) {
       throw new IOException("bad simple reply magic");
     }
     return new SimpleReply(in.readInt(), in.readLong());
   }
 
   public Chunk readChunk() throws IOException {
-    if (in.readInt() != NbdWire.STRUCTURED_REPLY) {
+    if (in.readInt() != NbdMagic.STRUCTURED_REPLY) {
       throw new IOException("bad structured reply magic");
     }
     int flags = in.readUnsignedShort();
@@ -202,6 +278,12 @@ public final class RawNbdClient implements AutoCloseable {
     } catch (SocketTimeoutException e) {
       return false;
     }
+  }
+
+  /** Closes with a TCP reset instead of a FIN (SO_LINGER 0). */
+  public void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   @Override

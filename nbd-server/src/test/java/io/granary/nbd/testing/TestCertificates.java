@@ -1,6 +1,6 @@
 package io.granary.nbd.testing;
 
-import io.granary.dedupe.testing.ExternalTool;
+import io.granary.testing.ExternalTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

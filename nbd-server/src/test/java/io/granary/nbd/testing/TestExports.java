@@ -1,22 +1,19 @@
 package io.granary.nbd.testing;
 
-import io.granary.dedupe.api.ChunkStore;
-import io.granary.dedupe.api.ChunkStoreConfig;
-import io.granary.dedupe.api.ChunkStores;
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.NbdServers;
 import io.granary.nbd.api.RequestPacer;
+import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
-import io.granary.snapshots.api.VolumeStoreConfig;
-import io.granary.snapshots.api.VolumeStores;
+import io.granary.snapshots.testing.TestPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,37 +25,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
- * One pool named {@code test} in a temporary directory, exported the way the appliance does:
+ * One pool named {@code test} (a {@link TestPool}), exported the way the appliance does:
  * {@code test/VOLUME} and {@code test/VOLUME@SNAP}. Starts NBD servers over it for tests, and
  * paces or wraps the exports a test asks it to.
  */
 public final class TestExports implements ExportCatalog, AutoCloseable {
   public static final String POOL = "test";
 
-  private final ChunkStore chunks;
-  private final VolumeStore volumes;
+  private final TestPool pool;
   private final List<NbdServer> servers = new ArrayList<>();
   private final Map<String, RequestPacer> pacers = new ConcurrentHashMap<>();
   private final Map<String, UnaryOperator<Volume>> wrappers = new ConcurrentHashMap<>();
 
+  /** The pool in {@code dir} with default settings. */
   public TestExports(Path dir) throws IOException {
-    this(ChunkStores.open(ChunkStoreConfig.defaults(dir.resolve("store"))),
-        VolumeStoreConfig.defaults(dir.resolve("journal")));
+    this(new TestPool(dir));
   }
 
-  /** Over a chunk store the caller opened (on a faulty medium, say); closes it when closed. */
-  public TestExports(ChunkStore chunks, VolumeStoreConfig config) throws IOException {
-    this.chunks = chunks;
-    this.volumes = VolumeStores.open(chunks, config);
+  /** Over {@code pool} (tuned, or on a faulty medium); closes it when closed. */
+  public TestExports(TestPool pool) {
+    this.pool = pool;
+  }
+
+  public TestPool pool() {
+    return pool;
   }
 
   public VolumeStore volumes() {
-    return volumes;
+    return pool.volumes();
   }
 
   /** Creates {@code test/NAME}. */
   public String create(String name, long size) throws IOException {
-    volumes.create(name, VolumeSpec.ofSize(size));
+    volumes().create(name, VolumeSpec.ofSize(size));
     return POOL + "/" + name;
   }
 
@@ -95,9 +94,9 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   @Override
   public List<ExportInfo> list() throws IOException {
     List<ExportInfo> out = new ArrayList<>();
-    for (VolumeInfo v : volumes.list()) {
+    for (VolumeInfo v : volumes().list()) {
       out.add(info(v, null));
-      for (SnapshotInfo s : volumes.snapshots(v.name())) {
+      for (SnapshotInfo s : volumes().snapshots(v.name())) {
         out.add(info(v, s));
       }
     }
@@ -112,16 +111,16 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
     }
     int at = local.indexOf('@');
     try {
-      VolumeInfo v = volumes.info(at < 0 ? local : local.substring(0, at));
+      VolumeInfo v = volumes().info(at < 0 ? local : local.substring(0, at));
       if (at < 0) {
         return Optional.of(info(v, null));
       }
       String snap = local.substring(at + 1);
-      return volumes.snapshots(v.name()).stream().filter(s -> s.name().equals(snap)).findFirst()
+      return volumes().snapshots(v.name()).stream().filter(s -> s.name().equals(snap)).findFirst()
           .map(s -> info(v, s));
     } catch (NoSuchVolumeException e) {
       return Optional.empty();
-    } catch (io.granary.snapshots.api.InvalidNameException e) {
+    } catch (InvalidNameException e) {
       return Optional.empty();
     }
   }
@@ -133,8 +132,8 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
       throw new NoSuchVolumeException(name);
     }
     int at = local.indexOf('@');
-    Volume v = at < 0 ? volumes.open(local)
-        : volumes.openSnapshot(local.substring(0, at), local.substring(at + 1));
+    Volume v = at < 0 ? volumes().open(local)
+        : volumes().openSnapshot(local.substring(0, at), local.substring(at + 1));
     return wrappers.getOrDefault(name, UnaryOperator.identity()).apply(v);
   }
 
@@ -160,7 +159,6 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
     for (NbdServer s : servers) {
       s.close();
     }
-    volumes.close();
-    chunks.close();
+    pool.close();
   }
 }

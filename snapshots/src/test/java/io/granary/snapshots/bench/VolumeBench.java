@@ -1,13 +1,11 @@
 package io.granary.snapshots.bench;
 
-import io.granary.dedupe.api.ChunkStore;
-import io.granary.dedupe.api.ChunkStoreConfig;
-import io.granary.dedupe.api.ChunkStores;
+import io.granary.dedupe.api.Directories;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
 import io.granary.snapshots.api.VolumeStoreConfig;
-import io.granary.snapshots.api.VolumeStores;
+import io.granary.snapshots.testing.TestPool;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -21,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code make bench} for volumes, straight on the API: snapshot time against written size,
@@ -73,28 +72,27 @@ public final class VolumeBench {
     }
   }
 
-  /** A pool for one measurement, deleted afterwards. */
+  /** A pool for one measurement in a directory of its own, deleted afterwards. */
   private final class Pool implements AutoCloseable {
-    final Path root;
-    final ChunkStore chunks;
-    final VolumeStore volumes;
+    private final TestPool pool;
 
     Pool(String name) throws IOException {
-      this(name, VolumeStoreConfig.defaults(dir.resolve(name).resolve("journal")));
+      this(name, UnaryOperator.identity());
     }
 
-    Pool(String name, VolumeStoreConfig config) throws IOException {
-      root = dir.resolve(name);
-      deleteTree(root);
-      chunks = ChunkStores.open(ChunkStoreConfig.defaults(root.resolve("store")));
-      volumes = VolumeStores.open(chunks, config);
+    Pool(String name, UnaryOperator<VolumeStoreConfig> tune) throws IOException {
+      Directories.deleteTree(dir.resolve(name));
+      pool = new TestPool(dir.resolve(name), tune);
+    }
+
+    VolumeStore volumes() {
+      return pool.volumes();
     }
 
     @Override
     public void close() throws IOException {
-      volumes.close();
-      chunks.close();
-      deleteTree(root);
+      pool.close();
+      Directories.deleteTree(pool.dir());
     }
   }
 
@@ -124,19 +122,19 @@ public final class VolumeBench {
     try (Pool pool = new Pool("pool-io"); FileChannel file = FileChannel.open(raw,
         StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       file.truncate(0);
-      pool.volumes.create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
-      try (Volume v = pool.volumes.open("v")) {
+      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      try (Volume v = pool.volumes().open("v")) {
         double seqW = median(() -> seqWrite(v, size));
         double seqWRaw = median(() -> seqWrite(asVolume(file, size), size));
         row("sequential write, 1 MiB requests, MB/s", seqW, seqWRaw);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         double seqR = median(() -> seqRead(v, size));
         double seqRRaw = median(() -> seqRead(asVolume(file, size), size));
         row("sequential read, 1 MiB requests, MB/s", seqR, seqRRaw);
         double rw = median(() -> random(v, size, true, 20_000));
         double rwRaw = median(() -> random(asVolume(file, size), size, true, 20_000));
         row("random 4 KiB writes, ops/s, 1 thread", rw, rwRaw);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         double rr = median(() -> random(v, size, false, 50_000));
         double rrRaw = median(() -> random(asVolume(file, size), size, false, 50_000));
         row("random 4 KiB reads, ops/s, 1 thread", rr, rrRaw);
@@ -210,8 +208,8 @@ public final class VolumeBench {
   private double snapshotMillis(long gib) throws Exception {
     try (Pool pool = new Pool("pool-snap-" + gib)) {
       long size = gib << 30;
-      pool.volumes.create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
-      try (Volume v = pool.volumes.open("v")) {
+      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      try (Volume v = pool.volumes().open("v")) {
         // Every block written and distinct (a counter in a zero block): a full tree that
         // compresses to almost nothing, so the disk is not the limit.
         byte[] buf = new byte[MIB];
@@ -221,12 +219,12 @@ public final class VolumeBench {
           }
           v.write(off, buf, 0, MIB, false);
         }
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         double[] ms = new double[Math.max(reps, 9)];
         for (int i = 0; i < ms.length; i++) {
           v.write((long) i * 4096, buf, 0, 4096, false);
           long t0 = System.nanoTime();
-          pool.volumes.snapshot("v", "s" + i);
+          pool.volumes().snapshot("v", "s" + i);
           ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
@@ -239,17 +237,17 @@ public final class VolumeBench {
   private void snapshotLatency() throws Exception {
     try (Pool pool = new Pool("pool-lat")) {
       long size = 1L << 30;
-      pool.volumes.create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
-      try (Volume v = pool.volumes.open("v")) {
+      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      try (Volume v = pool.volumes().open("v")) {
         seqWrite(v, size);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         double[] before = latency(v, size);
         byte[] buf = new byte[4096];
         for (int i = 0; i < 1000; i++) {
           buf[0] = (byte) i;
           buf[1] = (byte) (i >> 8);
           v.write((long) (i % 200) * 5 * MIB, buf, 0, buf.length, false);
-          pool.volumes.snapshot("v", "s" + i);
+          pool.volumes().snapshot("v", "s" + i);
         }
         double[] after = latency(v, size);
         out.append("| random 4 KiB read latency of the head | p50 | p99 |\n|---|---:|---:|\n");
@@ -290,20 +288,19 @@ public final class VolumeBench {
     int n = 10_000;
     // Caches of 1 MiB, so that the figure is what each volume costs, not what the (bounded)
     // block and page caches hold.
-    try (Pool pool = new Pool("pool-idle", VolumeStoreConfig.defaults(
-        dir.resolve("pool-idle").resolve("journal")).withCaches(1 << 20, 1 << 20))) {
+    try (Pool pool = new Pool("pool-idle", c -> c.withCaches(1 << 20, 1 << 20))) {
       long before = heapAfterGc();
       byte[] block = new byte[4096];
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         String name = "vm" + i;
-        pool.volumes.create(name, VolumeSpec.ofSize(10L << 30));
-        try (Volume v = pool.volumes.open(name)) {
+        pool.volumes().create(name, VolumeSpec.ofSize(10L << 30));
+        try (Volume v = pool.volumes().open(name)) {
           ByteBuffer.wrap(block).putInt(0, i);
           v.write(0, block, 0, block.length, false);
         }
       }
-      pool.volumes.flushAll();
+      pool.volumes().flushAll();
       double seconds = (System.nanoTime() - t0) / 1e9;
       long after = heapAfterGc();
       long perVolume = (after - before) / n;
@@ -330,14 +327,14 @@ public final class VolumeBench {
     long size = 512L * MIB;
     for (int bs : new int[] {4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20}) {
       try (Pool pool = new Pool("pool-bs")) {
-        pool.volumes.create("v", new VolumeSpec(size, bs, "lz4", "default"));
-        try (Volume v = pool.volumes.open("v")) {
+        pool.volumes().create("v", new VolumeSpec(size, bs, "lz4", "default"));
+        try (Volume v = pool.volumes().open("v")) {
           double sw = seqWrite(v, size);
-          pool.volumes.flushAll();
+          pool.volumes().flushAll();
           double sr = seqRead(v, size);
           long t0 = System.nanoTime();
           random(v, size, true, 20_000);
-          pool.volumes.flushAll(); // the cost of a small write includes turning its block into a chunk
+          pool.volumes().flushAll(); // the cost of a small write includes turning its block into a chunk
           double rw = 20_000 / ((System.nanoTime() - t0) / 1e9);
           double rr = random(v, size, false, 50_000);
           out.append(String.format(Locale.ROOT, "| %d KiB | %.0f | %.0f | %.0f | %.0f |%n",
@@ -376,15 +373,5 @@ public final class VolumeBench {
   /** A raw file seen through the volume interface, for the side-by-side rows. */
   private static Volume asVolume(FileChannel file, long size) {
     return new RawFileVolume(file, size);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (Files.exists(p)) {
-      try (var s = Files.walk(p)) {
-        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
-      }
-    }
   }
 }

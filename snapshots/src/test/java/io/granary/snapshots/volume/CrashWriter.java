@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.testing.TestPool;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,12 +17,12 @@ public final class CrashWriter {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int round = Integer.parseInt(args[1]);
-    Pool pool = new Pool(dir, c -> c.withDirtyLimit(1 << 20, 256 << 10)
+    TestPool pool = new TestPool(dir, c -> c.withDirtyLimit(1 << 20, 256 << 10)
         .withFlushInterval(Duration.ofMillis(20)));
-    if (pool.volumes.list().isEmpty()) {
-      pool.volumes.create("v", new VolumeSpec(CrashOps.SIZE, 16 << 10, "lz4", "default"));
+    if (pool.volumes().list().isEmpty()) {
+      pool.volumes().create("v", new VolumeSpec(CrashOps.SIZE, 16 << 10, "lz4", "default"));
     }
-    Volume v = pool.volumes.open("v");
+    Volume v = pool.volumes().open("v");
     for (int n = 0; ; n++) {
       CrashOps.Op op = CrashOps.op(round, n);
       long offset = op.firstSector() * CrashOps.SECTOR;

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.granary.dedupe.testing.TestData;
-import io.granary.dedupe.testing.Tmpfs;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.TestData;
+import io.granary.testing.Tmpfs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +29,12 @@ class JournalDiskFullTest {
   void aFullJournalDiskIsNoSpaceAndKeepsWhatWasAcknowledged() throws Exception {
     try (Tmpfs journals = Tmpfs.mount(dir.resolve("journal"), 4L << 20)) {
       // No flushes: everything stays in the journal, so the journal is what fills up.
-      try (Pool pool = new Pool(dir, c -> c.withDirtyLimit(64L << 20, 64L << 20)
+      try (TestPool pool = new TestPool(dir, c -> c.withDirtyLimit(64L << 20, 64L << 20)
           .withFlushInterval(java.time.Duration.ofHours(1)))) {
-        pool.volumes.create("vm", new VolumeSpec(64L << 20, 64 << 10, "lz4", "default"));
+        pool.volumes().create("vm", new VolumeSpec(64L << 20, 64 << 10, "lz4", "default"));
         int acknowledged = 0;
         VolumeException refused = null;
-        try (Volume v = pool.volumes.open("vm")) {
+        try (Volume v = pool.volumes().open("vm")) {
           while (refused == null) {
             byte[] piece = TestData.random(acknowledged, PIECE);
             try {
@@ -55,7 +56,7 @@ class JournalDiskFullTest {
           }
         }
         pool.reopen();
-        try (Volume v = pool.volumes.open("vm")) {
+        try (Volume v = pool.volumes().open("vm")) {
           for (int i = 0; i < acknowledged; i++) {
             byte[] back = new byte[PIECE];
             v.read((long) i * PIECE, back, 0, PIECE);

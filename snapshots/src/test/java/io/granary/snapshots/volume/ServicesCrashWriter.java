@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.testing.TestPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -24,12 +25,12 @@ public final class ServicesCrashWriter {
   }
 
   public static void main(String[] args) throws Exception {
-    Pool pool = new Pool(Path.of(args[0]), c -> c.withFlushInterval(Duration.ofHours(1)));
-    pool.volumes.create("off", new VolumeSpec(SIZE, BLOCK, "lz4", "default", false));
+    TestPool pool = new TestPool(Path.of(args[0]), c -> c.withFlushInterval(Duration.ofHours(1)));
+    pool.volumes().create("off", new VolumeSpec(SIZE, BLOCK, "lz4", "default", false));
     byte[] x = data();
-    Volume v = pool.volumes.open("off");
+    Volume v = pool.volumes().open("off");
     v.write(0, x, 0, x.length, false);
-    pool.volumes.flushAll();
+    pool.volumes().flushAll();
     v.write(x.length, x, 0, x.length, true);
     System.out.println("READY");
     System.out.flush();

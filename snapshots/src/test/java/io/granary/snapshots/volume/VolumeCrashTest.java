@@ -2,8 +2,9 @@ package io.granary.snapshots.volume;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.dedupe.testing.ChildJvm;
 import io.granary.snapshots.api.Volume;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -35,8 +36,8 @@ class VolumeCrashTest {
     for (int round = 0; round < ROUNDS; round++) {
       int flushed = runAndKill(round, random);
       byte[] now;
-      try (Pool pool = new Pool(dir)) {
-        try (Volume v = pool.volumes.open("v")) {
+      try (TestPool pool = new TestPool(dir)) {
+        try (Volume v = pool.volumes().open("v")) {
           now = new byte[(int) CrashOps.SIZE];
           v.read(0, now, 0, now.length);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.testing.TestPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class VolumeModelTest {
   private final Map<String, Map<String, byte[]>> snapshots = new HashMap<>();
   private final Map<String, Volume> handles = new HashMap<>();
   private final List<String> log = new ArrayList<>();
-  private Pool pool;
+  private TestPool pool;
   private Random r;
   private int names;
 
@@ -45,7 +46,7 @@ class VolumeModelTest {
     int steps = Integer.getInteger("granary.model.steps", 1200);
     r = new Random(seed);
     // A small dirty budget and a short interval: background flushes race the operations.
-    pool = new Pool(dir, c -> c.withDirtyLimit(2 << 20, 256 << 10)
+    pool = new TestPool(dir, c -> c.withDirtyLimit(2 << 20, 256 << 10)
         .withFlushInterval(Duration.ofMillis(50)).withCaches(1 << 20, 1 << 20));
     try {
       for (int step = 0; step < steps; step++) {
@@ -94,9 +95,9 @@ class VolumeModelTest {
     } else if (op < 82) {
       do_("flush " + v, () -> handle(v).flush());
     } else if (op < 88) {
-      do_("flushAll", () -> pool.volumes.flushAll());
+      do_("flushAll", () -> pool.volumes().flushAll());
     } else if (op < 92) {
-      do_("gc", () -> pool.volumes.collectGarbage());
+      do_("gc", () -> pool.volumes().collectGarbage());
     } else if (op < 95) {
       do_("reopen", () -> {
         closeHandles();
@@ -118,7 +119,7 @@ class VolumeModelTest {
     String codec = codec();
     boolean dedupe = r.nextBoolean();
     do_("services " + v + " " + codec + " dedupe " + dedupe,
-        () -> pool.volumes.setServices(v, codec, dedupe, "default"));
+        () -> pool.volumes().setServices(v, codec, dedupe, "default"));
   }
 
   private interface Action {
@@ -138,7 +139,7 @@ class VolumeModelTest {
   private Volume handle(String name) throws Exception {
     Volume h = handles.get(name);
     if (h == null) {
-      h = pool.volumes.open(name);
+      h = pool.volumes().open(name);
       handles.put(name, h);
     }
     return h;
@@ -162,7 +163,7 @@ class VolumeModelTest {
     String codec = codec();
     boolean dedupe = r.nextBoolean();
     do_("create " + name + " size " + size + " bs " + bs + " " + codec + " dedupe " + dedupe,
-        () -> pool.volumes.create(name, new VolumeSpec(finalSize, bs, codec, "default", dedupe)));
+        () -> pool.volumes().create(name, new VolumeSpec(finalSize, bs, codec, "default", dedupe)));
     volumes.put(name, new byte[(int) size]);
     blockSizes.put(name, bs);
     snapshots.put(name, new LinkedHashMap<>());
@@ -222,7 +223,7 @@ class VolumeModelTest {
 
   private void snapshot(String v) throws Exception {
     String s = "s" + (++names);
-    do_("snapshot " + v + "@" + s, () -> pool.volumes.snapshot(v, s));
+    do_("snapshot " + v + "@" + s, () -> pool.volumes().snapshot(v, s));
     snapshots.get(v).put(s, volumes.get(v).clone());
   }
 
@@ -232,7 +233,7 @@ class VolumeModelTest {
     }
     String s = pick(snapshots.get(v).keySet());
     String c = "c" + (++names);
-    do_("clone " + v + "@" + s + " -> " + c, () -> pool.volumes.clone(v, s, c));
+    do_("clone " + v + "@" + s + " -> " + c, () -> pool.volumes().clone(v, s, c));
     volumes.put(c, snapshots.get(v).get(s).clone());
     blockSizes.put(c, blockSizes.get(v));
     snapshots.put(c, new LinkedHashMap<>());
@@ -243,13 +244,13 @@ class VolumeModelTest {
       return;
     }
     String s = pick(snapshots.get(v).keySet());
-    do_("rollback " + v + "@" + s, () -> pool.volumes.rollback(v, s));
+    do_("rollback " + v + "@" + s, () -> pool.volumes().rollback(v, s));
     volumes.put(v, snapshots.get(v).get(s).clone());
   }
 
   private void rename(String v) throws Exception {
     String n = "r" + (++names);
-    do_("rename " + v + " -> " + n, () -> pool.volumes.rename(v, n));
+    do_("rename " + v + " -> " + n, () -> pool.volumes().rename(v, n));
     volumes.put(n, volumes.remove(v));
     blockSizes.put(n, blockSizes.remove(v));
     snapshots.put(n, snapshots.remove(v));
@@ -265,7 +266,7 @@ class VolumeModelTest {
       if (h != null) {
         h.close();
       }
-      pool.volumes.delete(v, true);
+      pool.volumes().delete(v, true);
     });
     volumes.remove(v);
     snapshots.remove(v);
@@ -276,7 +277,7 @@ class VolumeModelTest {
       return;
     }
     String s = pick(snapshots.get(v).keySet());
-    do_("delete snapshot " + v + "@" + s, () -> pool.volumes.deleteSnapshot(v, s));
+    do_("delete snapshot " + v + "@" + s, () -> pool.volumes().deleteSnapshot(v, s));
     snapshots.get(v).remove(s);
   }
 
@@ -290,7 +291,7 @@ class VolumeModelTest {
 
   private void verifyAll() throws Exception {
     Map<String, VolumeInfo> infos = new TreeMap<>();
-    for (VolumeInfo i : pool.volumes.list()) {
+    for (VolumeInfo i : pool.volumes().list()) {
       infos.put(i.name(), i);
     }
     assertEquals(new TreeMap<>(volumes).keySet(), infos.keySet(), "the volumes listed");
@@ -299,7 +300,7 @@ class VolumeModelTest {
       assertEquals(e.getValue().length, h.size(), "size of " + e.getKey());
       VolumeBasicsTest.assertContent(h, e.getValue());
       for (Map.Entry<String, byte[]> s : snapshots.get(e.getKey()).entrySet()) {
-        try (Volume sv = pool.volumes.openSnapshot(e.getKey(), s.getKey())) {
+        try (Volume sv = pool.volumes().openSnapshot(e.getKey(), s.getKey())) {
           VolumeBasicsTest.assertContent(sv, s.getValue());
         }
       }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.Codec;
-import io.granary.dedupe.testing.ChildJvm;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.NoSuchVolumeException;
@@ -16,6 +15,8 @@ import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
+import io.granary.snapshots.testing.TestPool;
+import io.granary.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,19 +49,19 @@ class VolumeServicesTest {
     return new VolumeSpec(size, BS, "lz4", "default", dedupe);
   }
 
-  private static long unique(Pool pool) throws IOException {
-    return pool.chunks.stats().uniqueBytes();
+  private static long unique(TestPool pool) throws IOException {
+    return pool.chunks().stats().uniqueBytes();
   }
 
-  private static void write(Pool pool, String volume, long offset, byte[] data) throws IOException {
-    try (Volume v = pool.volumes.open(volume)) {
+  private static void write(TestPool pool, String volume, long offset, byte[] data) throws IOException {
+    try (Volume v = pool.volumes().open(volume)) {
       v.write(offset, data, 0, data.length, false);
     }
-    pool.volumes.flushAll();
+    pool.volumes().flushAll();
   }
 
-  private static void assertVolume(Pool pool, String volume, byte[] model) throws Exception {
-    try (Volume v = pool.volumes.open(volume)) {
+  private static void assertVolume(TestPool pool, String volume, byte[] model) throws Exception {
+    try (Volume v = pool.volumes().open(volume)) {
       assertContent(v, model);
     }
   }
@@ -68,12 +69,12 @@ class VolumeServicesTest {
   @Test
   void dedupeOnStoresEqualDataOnceOffStoresItPerVolume() throws Exception {
     byte[] x = random(1, 8 * MIB);
-    try (Pool pool = new Pool(dir)) {
+    try (TestPool pool = new TestPool(dir)) {
       for (String name : List.of("on1", "on2")) {
-        pool.volumes.create(name, spec(8 * MIB, true));
+        pool.volumes().create(name, spec(8 * MIB, true));
       }
       for (String name : List.of("off1", "off2")) {
-        pool.volumes.create(name, spec(8 * MIB, false));
+        pool.volumes().create(name, spec(8 * MIB, false));
       }
       long u0 = unique(pool);
       write(pool, "on1", 0, x);
@@ -92,12 +93,12 @@ class VolumeServicesTest {
       for (String name : List.of("on1", "on2", "off1", "off2")) {
         assertVolume(pool, name, x);
       }
-      assertEquals(8L * MIB, pool.volumes.stats("on1").sharedBytes());
-      assertEquals(8L * MIB, pool.volumes.stats("off1").uniqueBytes());
-      assertEquals(0, pool.volumes.stats("off2").sharedBytes());
-      assertFalse(pool.volumes.info("off1").dedupe());
-      assertTrue(pool.volumes.info("on1").dedupe());
-      assertTrue(pool.chunks.scrub(ProgressListener.NONE).clean());
+      assertEquals(8L * MIB, pool.volumes().stats("on1").sharedBytes());
+      assertEquals(8L * MIB, pool.volumes().stats("off1").uniqueBytes());
+      assertEquals(0, pool.volumes().stats("off2").sharedBytes());
+      assertFalse(pool.volumes().info("off1").dedupe());
+      assertTrue(pool.volumes().info("on1").dedupe());
+      assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());
       pool.reopen();
       assertVolume(pool, "off2", x);
     }
@@ -107,20 +108,20 @@ class VolumeServicesTest {
   void aDedupeOffVolumeSharesEqualBlocksWithinItself() throws Exception {
     byte[] block = random(2, BS);
     byte[] model = new byte[64 * BS];
-    try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("off", spec(model.length, false));
+    try (TestPool pool = new TestPool(dir)) {
+      pool.volumes().create("off", spec(model.length, false));
       long u0 = unique(pool);
-      try (Volume v = pool.volumes.open("off")) {
+      try (Volume v = pool.volumes().open("off")) {
         for (int i = 0; i < 64; i++) {
           v.write((long) i * BS, block, 0, BS, false);
           System.arraycopy(block, 0, model, i * BS, BS);
         }
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         assertContent(v, model);
       }
       long grew = unique(pool) - u0;
       assertTrue(grew >= BS && grew < 2 * BS, "one tagged block and a leaf page: " + grew);
-      assertEquals(BS, pool.volumes.stats("off").uniqueBytes(), "distinct blocks");
+      assertEquals(BS, pool.volumes().stats("off").uniqueBytes(), "distinct blocks");
     }
   }
 
@@ -128,30 +129,30 @@ class VolumeServicesTest {
   void switchingALiveVolumeAppliesToLaterFlushes() throws Exception {
     byte[] x = random(3, 4 * MIB);
     byte[] model = new byte[16 * MIB];
-    try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("src", spec(4 * MIB, true));
+    try (TestPool pool = new TestPool(dir)) {
+      pool.volumes().create("src", spec(4 * MIB, true));
       write(pool, "src", 0, x);
-      pool.volumes.create("v", spec(model.length, true));
-      try (Volume v = pool.volumes.open("v")) {
+      pool.volumes().create("v", spec(model.length, true));
+      try (Volume v = pool.volumes().open("v")) {
         long u0 = unique(pool);
         v.write(0, x, 0, x.length, false);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         long u1 = unique(pool);
         assertTrue(u1 - u0 < 64 << 10, "dedupe on: shared with src: " + (u1 - u0));
 
         v.write(4 * MIB, x, 0, x.length, false); // buffered before the switch, flushed after
-        pool.volumes.setServices("v", "lz4", false, "gold");
-        pool.volumes.flushAll();
+        pool.volumes().setServices("v", "lz4", false, "gold");
+        pool.volumes().flushAll();
         long u2 = unique(pool);
         assertTrue(u2 - u1 >= 4 * MIB, "dedupe off: stored again: " + (u2 - u1));
         v.write(8 * MIB, x, 0, x.length, false);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         long u3 = unique(pool);
         assertTrue(u3 - u2 < 64 << 10, "the same tag: shared within v: " + (u3 - u2));
 
-        pool.volumes.setServices("v", "lz4", true, "gold");
+        pool.volumes().setServices("v", "lz4", true, "gold");
         v.write(12 * MIB, x, 0, x.length, false);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         long u4 = unique(pool);
         assertTrue(u4 - u3 < 64 << 10, "dedupe on again: shared with src: " + (u4 - u3));
         for (int i = 0; i < 4; i++) {
@@ -162,12 +163,12 @@ class VolumeServicesTest {
         v.write(8 * MIB - BS - 5, patch, 0, patch.length, false);
         System.arraycopy(patch, 0, model, 8 * MIB - BS - 5, patch.length);
         assertContent(v, model);
-        pool.volumes.flushAll();
+        pool.volumes().flushAll();
         assertContent(v, model);
       }
-      VolumeInfo info = pool.volumes.info("v");
+      VolumeInfo info = pool.volumes().info("v");
       assertEquals(List.of("lz4", "gold", true), List.of(info.codec(), info.profile(), info.dedupe()));
-      assertTrue(pool.chunks.scrub(ProgressListener.NONE).clean());
+      assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());
       pool.reopen();
       assertVolume(pool, "v", model);
     }
@@ -178,57 +179,57 @@ class VolumeServicesTest {
     byte[] text = "granary volumes compress well when they hold text. ".repeat(400)
         .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] data = Arrays.copyOf(text, 8 * BS);
-    try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("v", new VolumeSpec(MIB, BS, "none", "default", false));
-      try (Volume v = pool.volumes.open("v")) {
-        long zstd0 = pool.chunks.stats().chunksByCodec().get(Codec.ZSTD);
+    try (TestPool pool = new TestPool(dir)) {
+      pool.volumes().create("v", new VolumeSpec(MIB, BS, "none", "default", false));
+      try (Volume v = pool.volumes().open("v")) {
+        long zstd0 = pool.chunks().stats().chunksByCodec().get(Codec.ZSTD);
         v.write(0, data, 0, data.length, false);
-        pool.volumes.flushAll();
-        assertEquals(zstd0, pool.chunks.stats().chunksByCodec().get(Codec.ZSTD));
-        pool.volumes.setServices("v", "zstd:5", false, "default");
+        pool.volumes().flushAll();
+        assertEquals(zstd0, pool.chunks().stats().chunksByCodec().get(Codec.ZSTD));
+        pool.volumes().setServices("v", "zstd:5", false, "default");
         data[0] = 'G'; // new content: a new chunk
         v.write(0, data, 0, data.length, false);
-        pool.volumes.flushAll();
-        assertTrue(pool.chunks.stats().chunksByCodec().get(Codec.ZSTD) > zstd0);
+        pool.volumes().flushAll();
+        assertTrue(pool.chunks().stats().chunksByCodec().get(Codec.ZSTD) > zstd0);
         byte[] model = new byte[MIB];
         System.arraycopy(data, 0, model, 0, data.length);
         assertContent(v, model);
       }
-      assertEquals("zstd:5", pool.volumes.info("v").codec());
+      assertEquals("zstd:5", pool.volumes().info("v").codec());
     }
   }
 
   @Test
   void servicesAreValidatedAndPersisted() throws Exception {
-    try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("v", VolumeSpec.ofSize(MIB));
+    try (TestPool pool = new TestPool(dir)) {
+      pool.volumes().create("v", VolumeSpec.ofSize(MIB));
       VolumeException e = assertThrows(VolumeException.class,
-          () -> pool.volumes.setServices("v", "gzip", true, "default"));
+          () -> pool.volumes().setServices("v", "gzip", true, "default"));
       assertEquals(VolumeException.Kind.INVALID, e.kind());
       assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes.setServices("v", "zstd:99", true, "default")).kind());
+          () -> pool.volumes().setServices("v", "zstd:99", true, "default")).kind());
       assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes.setServices("v", "lz4", true, ".bad")).kind());
+          () -> pool.volumes().setServices("v", "lz4", true, ".bad")).kind());
       assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes.create("w", new VolumeSpec(MIB, BS, "gzip", "default"))).kind());
+          () -> pool.volumes().create("w", new VolumeSpec(MIB, BS, "gzip", "default"))).kind());
       assertThrows(NoSuchVolumeException.class,
-          () -> pool.volumes.setServices("nope", "lz4", true, "default"));
-      pool.volumes.setServices("v", "zstd:7", false, "silver"); // not open: the row alone
+          () -> pool.volumes().setServices("nope", "lz4", true, "default"));
+      pool.volumes().setServices("v", "zstd:7", false, "silver"); // not open: the row alone
       pool.reopen();
-      VolumeInfo info = pool.volumes.info("v");
+      VolumeInfo info = pool.volumes().info("v");
       assertEquals(List.of("zstd:7", "silver", false), List.of(info.codec(), info.profile(), info.dedupe()));
-      assertEquals(MIB, pool.volumes.info("v").size());
+      assertEquals(MIB, pool.volumes().info("v").size());
     }
   }
 
   @Test
   void snapshotsClonesDiffAndGcWorkOverTaggedChunks() throws Exception {
     byte[] x = random(5, 2 * MIB);
-    try (Pool pool = new Pool(dir)) {
-      pool.volumes.create("off", spec(x.length, false));
+    try (TestPool pool = new TestPool(dir)) {
+      pool.volumes().create("off", spec(x.length, false));
       write(pool, "off", 0, x);
-      pool.volumes.snapshot("off", "s");
-      VolumeInfo c = pool.volumes.clone("off", "s", "clone");
+      pool.volumes().snapshot("off", "s");
+      VolumeInfo c = pool.volumes().clone("off", "s", "clone");
       assertFalse(c.dedupe(), "a clone takes its origin's services");
       byte[] y = x.clone();
       byte[] patch = random(6, BS);
@@ -237,21 +238,21 @@ class VolumeServicesTest {
       write(pool, "clone", 3 * BS, patch);
       assertTrue(unique(pool) - u0 < 64 << 10, "the clone shares its origin's tagged chunks");
       assertEquals(List.of(new Extent(3L * BS, BS, true)),
-          pool.volumes.diff(new StateRef("off", "s"), StateRef.head("clone")));
-      assertEquals(List.of(), pool.volumes.diff(new StateRef("off", "s"), StateRef.head("off")));
-      assertEquals(2L * MIB - BS, pool.volumes.stats("clone").sharedBytes());
+          pool.volumes().diff(new StateRef("off", "s"), StateRef.head("clone")));
+      assertEquals(List.of(), pool.volumes().diff(new StateRef("off", "s"), StateRef.head("off")));
+      assertEquals(2L * MIB - BS, pool.volumes().stats("clone").sharedBytes());
 
       // The clone's own block is tagged with its id: the same bytes in the origin are another chunk.
       write(pool, "off", 3 * BS, patch);
-      assertEquals(2L * MIB - BS, pool.volumes.stats("clone").sharedBytes());
+      assertEquals(2L * MIB - BS, pool.volumes().stats("clone").sharedBytes());
       assertEquals(List.of(new Extent(3L * BS, BS, true)),
-          pool.volumes.diff(StateRef.head("off"), StateRef.head("clone")),
+          pool.volumes().diff(StateRef.head("off"), StateRef.head("clone")),
           "equal bytes under different tags show as changed (docs/format.md §4.2)");
 
-      pool.volumes.delete("off", true);
-      pool.volumes.collectGarbage();
+      pool.volumes().delete("off", true);
+      pool.volumes().collectGarbage();
       assertVolume(pool, "clone", y);
-      assertTrue(pool.chunks.scrub(ProgressListener.NONE).clean());
+      assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());
       pool.reopen();
       assertVolume(pool, "clone", y);
     }
@@ -270,14 +271,14 @@ class VolumeServicesTest {
     byte[] model = new byte[ServicesCrashWriter.SIZE];
     System.arraycopy(x, 0, model, 0, x.length);
     System.arraycopy(x, 0, model, x.length, x.length);
-    try (Pool pool = new Pool(dir)) {
+    try (TestPool pool = new TestPool(dir)) {
       assertVolume(pool, "off", model);
       long u0 = unique(pool);
-      pool.volumes.flushAll();
+      pool.volumes().flushAll();
       assertTrue(unique(pool) - u0 < 64 << 10,
           "the replayed copy shares the volume's tagged chunks: " + (unique(pool) - u0));
       assertVolume(pool, "off", model);
-      assertTrue(pool.chunks.scrub(ProgressListener.NONE).clean());
+      assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());
     }
   }
 }

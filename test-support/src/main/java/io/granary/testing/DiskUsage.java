@@ -1,4 +1,4 @@
-package io.granary.dedupe.testing;
+package io.granary.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

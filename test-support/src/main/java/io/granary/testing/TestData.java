@@ -1,4 +1,4 @@
-package io.granary.dedupe.testing;
+package io.granary.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
