@@ -32,7 +32,7 @@ class ModuleBoundaryTest {
 
   @Test
   void testsUseTheModulesOnlyThroughTheirApisAndTestSeams() throws Exception {
-    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 40, TEST_RULE));
+    assertEquals(List.of(), ImportRules.violations(TEST, 40, TEST_RULE));
   }
 
   @Test

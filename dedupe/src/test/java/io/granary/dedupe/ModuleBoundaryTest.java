@@ -37,7 +37,7 @@ class ModuleBoundaryTest {
 
   @Test
   void testsNameNoOtherModule() throws Exception {
-    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 20, TEST_RULE));
+    assertEquals(List.of(), ImportRules.violations(TEST, 20, TEST_RULE));
   }
 
   @Test

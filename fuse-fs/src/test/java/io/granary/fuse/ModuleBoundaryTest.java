@@ -41,7 +41,7 @@ class ModuleBoundaryTest {
 
   @Test
   void testsUseTheLayersBelowOnlyThroughTheirApisAndTestSeams() throws Exception {
-    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 8, TEST_RULE));
+    assertEquals(List.of(), ImportRules.violations(TEST, 8, TEST_RULE));
   }
 
   @Test

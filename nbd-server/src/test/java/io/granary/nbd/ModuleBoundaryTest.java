@@ -63,7 +63,7 @@ class ModuleBoundaryTest {
 
   @Test
   void testsUseTheLayersBelowOnlyThroughTheirApisAndTestSeams() throws Exception {
-    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 50, TEST_RULE));
+    assertEquals(List.of(), ImportRules.violations(TEST, 50, TEST_RULE));
   }
 
   @Test

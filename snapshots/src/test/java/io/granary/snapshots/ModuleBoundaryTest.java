@@ -39,7 +39,7 @@ class ModuleBoundaryTest {
 
   @Test
   void testsUseTheChunkStoreOnlyThroughItsApiAndTestSeam() throws Exception {
-    assertEquals(List.of(), ImportRules.referenceViolations(TEST, 20, TEST_RULE));
+    assertEquals(List.of(), ImportRules.violations(TEST, 20, TEST_RULE));
   }
 
   @Test

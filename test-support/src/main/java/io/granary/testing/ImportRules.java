@@ -25,22 +25,10 @@ public final class ImportRules {
   /** A Granary type written out in full: lower-case packages, then a capitalised name. */
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile("(?<![\\w.])io\\.granary(?:\\.[a-z_]\\w*)*\\.[A-Z]\\w*");
-  private static final Pattern GRANARY_IMPORT =
-      Pattern.compile("^import (?:static )?(io\\.granary\\.[\\w.]+);", Pattern.MULTILINE);
   private static final Pattern ANY_IMPORT =
       Pattern.compile("^import (?:static )?([\\w.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
 
   private ImportRules() {}
-
-  /**
-   * Every Granary import under {@code dir} that {@code allowed} (file, imported name) rejects,
-   * as "FILE imports NAME" lines. Fails if {@code dir} holds fewer than {@code atLeast} sources,
-   * so a moved directory cannot make the check pass vacuously.
-   */
-  public static List<String> violations(Path dir, int atLeast, BiPredicate<Path, String> allowed)
-      throws IOException {
-    return violations(GRANARY_IMPORT, dir, atLeast, allowed);
-  }
 
   /** The same over every import, the JDK's and libraries' too (to confine a library). */
   public static List<String> anyImportViolations(Path dir, int atLeast,
@@ -52,9 +40,10 @@ public final class ImportRules {
    * Every Granary name that the sources under {@code dir} use and {@code allowed} rejects, as
    * "FILE imports NAME" and "FILE names NAME" lines: imports of every kind (static, on demand),
    * and names written out in full in the code, which an import-only scan would miss (comments
-   * and string literals aside). Fails if {@code dir} holds fewer than {@code atLeast} sources.
+   * and string literals aside). Fails if {@code dir} holds fewer than {@code atLeast} sources,
+   * so a moved directory cannot make the check pass vacuously.
    */
-  public static List<String> referenceViolations(Path dir, int atLeast,
+  public static List<String> violations(Path dir, int atLeast,
       BiPredicate<Path, String> allowed) throws IOException {
     List<String> bad = new ArrayList<>();
     for (Path f : sources(dir, atLeast)) {

@@ -61,7 +61,7 @@ class ImportRulesTest {
     assertEquals(List.of(f + " imports io.granary.dedupe.pack.RecordHeader.SIZE",
         f + " imports io.granary.dedupe.store",
         f + " imports io.granary.snapshots.volume.DefaultVolumeStore"),
-        ImportRules.referenceViolations(dir, 1, NBD_TESTS));
+        ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
@@ -78,7 +78,7 @@ class ImportRulesTest {
         """);
     assertEquals(List.of(f + " names io.granary.dedupe.pack.RecordHeader",
         f + " names io.granary.dedupe.store.LocalChunkStore"),
-        ImportRules.referenceViolations(dir, 1, NBD_TESTS));
+        ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
@@ -97,7 +97,7 @@ class ImportRulesTest {
           /* import io.granary.dedupe.index.ChunkIndex; */
         }
         """);
-    assertEquals(List.of(), ImportRules.referenceViolations(dir, 1, NBD_TESTS));
+    assertEquals(List.of(), ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
@@ -110,12 +110,12 @@ class ImportRulesTest {
         }
         """);
     assertEquals(List.of(f + " names io.granary.dedupe.store.X"),
-        ImportRules.referenceViolations(dir, 1, NBD_TESTS));
+        ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
   void tooFewSourcesFailInsteadOfPassingVacuously() throws Exception {
     source("One.java", "package io.granary.nbd;\nclass One {}\n");
-    assertThrows(AssertionError.class, () -> ImportRules.referenceViolations(dir, 2, NBD_TESTS));
+    assertThrows(AssertionError.class, () -> ImportRules.violations(dir, 2, NBD_TESTS));
   }
 }
