@@ -36,7 +36,7 @@ public final class ExportCommand extends ApiCommand {
       body.put("snapshot", n.snapshot());
     }
     var done = new TaskFollower(api, quiet).follow(api.post(volumePath(n) + "/export", body));
-    if (output.json) {
+    if (output().json) {
       printJson(done.get("result"));
     }
   }

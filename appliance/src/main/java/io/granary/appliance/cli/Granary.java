@@ -28,17 +28,28 @@ import io.granary.appliance.cli.volume.VolumeShow;
 import io.granary.appliance.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code granary}: the admin CLI, noun then verb as zfs and rbd. Exit codes: 0 success, 1 the
- * operation failed (message on stderr), 2 bad usage.
+ * operation failed (message on stderr), 2 bad usage. The options every daemon call shares are
+ * declared here and inherited by every command below ({@link DaemonOptions}).
  */
 @Command(name = "granary", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
+    footer = {"", "The options above other than -h and -V apply to every command that calls the "
+        + "daemon: they may come before the command, after it or after the verb "
+        + "(granary --data DIR volume list); the last one given wins."},
     subcommands = {Granary.Pool.class, Granary.Volume.class, Granary.Snapshot.class,
         Granary.Profile.class, StatusCommand.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
         ExportCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Granary {
+  @Mixin
+  DaemonOptions daemon;
+
+  @Mixin
+  OutputOptions output;
+
   /** {@code granary pool ...}. */
   @Command(name = "pool", description = "Capacity pools.", mixinStandardHelpOptions = true,
       subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class,

@@ -41,7 +41,7 @@ public final class ImportCommand extends ApiCommand {
     }
     var done = new TaskFollower(api, quiet).follow(
         api.post("/api/v1/pools/" + n.pool() + "/imports", body));
-    if (output.json) {
+    if (output().json) {
       printJson(done.get("result"));
     }
   }

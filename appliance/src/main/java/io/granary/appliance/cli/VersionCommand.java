@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code granary version}: this CLI's version (no daemon needed). */
 @Command(name = "version", mixinStandardHelpOptions = true,
+    modelTransformer = LocalCommand.class,
     description = "Print the version.")
 public final class VersionCommand implements Callable<Integer> {
   @Override

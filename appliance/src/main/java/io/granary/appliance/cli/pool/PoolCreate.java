@@ -48,7 +48,7 @@ public final class PoolCreate extends ApiCommand {
     }
     body.putAll(settings.fields(capacity));
     var p = api.post("/api/v1/pools", body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

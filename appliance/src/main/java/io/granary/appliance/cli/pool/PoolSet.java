@@ -36,7 +36,7 @@ public final class PoolSet extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     Map<String, Object> body = settings.fields(capacity);
     var p = api.patch("/api/v1/pools/" + name, body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

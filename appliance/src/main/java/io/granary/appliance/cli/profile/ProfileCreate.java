@@ -35,7 +35,7 @@ public final class ProfileCreate extends ApiCommand {
     body.put("name", name);
     body.putAll(settings.fields());
     var p = api.post("/api/v1/profiles", body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

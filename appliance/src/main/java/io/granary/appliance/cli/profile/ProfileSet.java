@@ -28,7 +28,7 @@ public final class ProfileSet extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     var p = api.patch("/api/v1/profiles/" + name, settings.fields());
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

@@ -24,7 +24,7 @@ public final class SnapshotCreate extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     VolumeRef n = snapshot(name);
     var s = api.post(volumePath(n) + "/snapshots", Map.of("name", n.snapshot()));
-    if (output.json) {
+    if (output().json) {
       printJson(s);
     }
   }

@@ -48,7 +48,7 @@ public final class SnapshotRollback extends ApiCommand {
     }
     var task = api.post(volumePath(n) + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
     var done = new TaskFollower(api, quiet).follow(task);
-    if (output.json) {
+    if (output().json) {
       printJson(done);
     }
   }

@@ -15,6 +15,6 @@ public final class Gc extends PoolTaskCommand {
   @Override
   void report(JsonNode r) {
     out.println(r.get("chunksFreed").asLong() + " chunks freed, " + r.get("packsCompacted").asInt()
-        + " packs compacted, " + output.size(r.get("bytesReclaimed").asLong()) + " reclaimed");
+        + " packs compacted, " + output().size(r.get("bytesReclaimed").asLong()) + " reclaimed");
   }
 }

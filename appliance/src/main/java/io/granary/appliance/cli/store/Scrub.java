@@ -19,7 +19,7 @@ public final class Scrub extends PoolTaskCommand {
 
   @Override
   void report(JsonNode r) {
-    out.println(r.get("chunksChecked").asLong() + " chunks (" + output.size(r.get("bytesChecked")
+    out.println(r.get("chunksChecked").asLong() + " chunks (" + output().size(r.get("bytesChecked")
         .asLong()) + " bytes) re-read and re-hashed, " + r.get("damaged").size() + " damaged; "
         + r.get("packsChecked").asLong() + " pack headers checked, "
         + r.get("damagedPacks").size() + " damaged");

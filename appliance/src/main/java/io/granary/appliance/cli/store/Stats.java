@@ -28,22 +28,22 @@ public final class Stats extends ApiCommand {
     } else {
       api.get("/api/v1/pools").forEach(pools::add);
     }
-    if (output.json) {
+    if (output().json) {
       printJson(pools);
       return;
     }
     Table t = new Table("POOL", "CAPACITY", "USED", "USE%", "ALERT", "LOGICAL", "PROVISIONED",
         "DEDUPE", "COMPRESS", "VOLUMES");
     for (JsonNode p : pools) {
-      t.row(p.get("name").asText(), output.size(p.get("capacityBytes").asLong()),
-          output.size(p.get("storedBytes").asLong()),
+      t.row(p.get("name").asText(), output().size(p.get("capacityBytes").asLong()),
+          output().size(p.get("storedBytes").asLong()),
           String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
-          p.get("alert").asText(), output.size(p.get("logicalBytes").asLong()),
-          output.size(p.get("provisionedBytes").asLong()),
+          p.get("alert").asText(), output().size(p.get("logicalBytes").asLong()),
+          output().size(p.get("provisionedBytes").asLong()),
           String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
           String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),
           p.get("volumes").asInt());
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

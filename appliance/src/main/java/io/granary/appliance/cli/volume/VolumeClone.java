@@ -34,7 +34,7 @@ public final class VolumeClone extends ApiCommand {
     VolumeRef t = volume(target);
     var v = api.post(volumePath(s) + "/snapshots/" + s.snapshot() + "/clone",
         Map.of("name", t.volume()));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -53,7 +53,7 @@ public final class VolumeCreate extends ApiCommand {
       body.put("codec", codec);
     }
     var v = api.post("/api/v1/pools/" + n.pool() + "/volumes", body);
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -31,7 +31,7 @@ public final class VolumeDelete extends ApiCommand {
     VolumeRef n = volume(name);
     var r = api.delete(volumePath(n) + "?recursive=" + recursive + (dryRun ? "&dryRun=true" : ""));
     if (dryRun) {
-      if (output.json) {
+      if (output().json) {
         printJson(r);
       } else {
         out.println("would delete volume " + n + " and " + r.get("snapshots").asInt()

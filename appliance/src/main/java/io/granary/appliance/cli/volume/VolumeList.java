@@ -39,18 +39,18 @@ public final class VolumeList extends ApiCommand {
     for (String p : pools) {
       api.get("/api/v1/pools/" + p + "/volumes").forEach(all::add);
     }
-    if (output.json) {
+    if (output().json) {
       printJson(all);
       return;
     }
     Table t = new Table("NAME", "SIZE", "BLOCK", "CODEC", "PROFILE", "SNAPSHOTS", "ORIGIN", "CREATED");
     for (JsonNode v : all) {
-      t.row(v.get("pool").asText() + "/" + v.get("name").asText(), output.size(v.get("size").asLong()),
-          output.size(v.get("blockSize").asLong()), v.get("codec").asText(),
+      t.row(v.get("pool").asText() + "/" + v.get("name").asText(), output().size(v.get("size").asLong()),
+          output().size(v.get("blockSize").asLong()), v.get("codec").asText(),
           v.get("profile").asText(), v.get("snapshots").asInt(),
           v.get("origin").isNull() ? null : v.get("pool").asText() + "/" + v.get("origin").asText(),
           v.get("created").asText());
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

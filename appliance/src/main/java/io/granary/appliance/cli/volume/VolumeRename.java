@@ -37,7 +37,7 @@ public final class VolumeRename extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)),
         Map.of("name", target().volume()));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -29,7 +29,7 @@ public final class VolumeResize extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)), Map.of("size", size));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

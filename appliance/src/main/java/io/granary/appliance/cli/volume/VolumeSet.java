@@ -29,7 +29,7 @@ public final class VolumeSet extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)),
         Map.of("profile", profile));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -26,7 +26,7 @@ public final class VolumeShow extends ApiCommand {
     VolumeRef n = volume(name);
     JsonNode v = api.get(volumePath(n));
     JsonNode s = api.get(volumePath(n) + "/stats");
-    if (output.json) {
+    if (output().json) {
       var both = ApiCommand.PRETTY.createObjectNode();
       both.set("volume", v);
       both.set("stats", s);
@@ -35,8 +35,8 @@ public final class VolumeShow extends ApiCommand {
     }
     Table t = new Table("PROPERTY", "VALUE");
     t.row("name", n.pool() + "/" + v.get("name").asText())
-        .row("size", output.size(v.get("size").asLong()))
-        .row("blockSize", output.size(v.get("blockSize").asLong()))
+        .row("size", output().size(v.get("size").asLong()))
+        .row("blockSize", output().size(v.get("blockSize").asLong()))
         .row("codec", v.get("codec").asText())
         .row("dedupe", v.get("dedupe").asBoolean() ? "on" : "off")
         .row("profile", v.get("profile").asText())
@@ -45,10 +45,10 @@ public final class VolumeShow extends ApiCommand {
         .row("openHandles", v.get("openHandles").asInt())
         .row("created", v.get("created").asText())
         .row("modified", v.get("modified").asText())
-        .row("written", output.size(s.get("bytesWritten").asLong()))
-        .row("allocated", output.size(s.get("allocatedBytes").asLong()))
-        .row("unique", output.size(s.get("uniqueBytes").asLong()))
-        .row("shared", output.size(s.get("sharedBytes").asLong()));
-    t.print(out, output.scripted);
+        .row("written", output().size(s.get("bytesWritten").asLong()))
+        .row("allocated", output().size(s.get("allocatedBytes").asLong()))
+        .row("unique", output().size(s.get("uniqueBytes").asLong()))
+        .row("shared", output().size(s.get("sharedBytes").asLong()));
+    t.print(out, output().scripted);
   }
 }
