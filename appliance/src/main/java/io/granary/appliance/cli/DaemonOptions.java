@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
  */
 public final class DaemonOptions {
   @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "granaryd's data directory (default: $GRANARY_DATA, else ./var; the "
+      description = "granaryd's data directory (default: $GRANARY_DATA, if unset ./var; the "
           + "installed launcher sets /var/lib/granary).")
   Path data;
 
