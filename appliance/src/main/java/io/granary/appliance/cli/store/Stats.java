@@ -1,6 +1,7 @@
 package io.granary.appliance.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
@@ -22,7 +23,7 @@ public final class Stats extends ApiCommand {
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var pools = ApiCommand.PRETTY.createArrayNode();
+    var pools = JsonNodeFactory.instance.arrayNode();
     if (pool != null) {
       pools.add(api.get("/api/v1/pools/" + pool));
     } else {

@@ -1,6 +1,7 @@
 package io.granary.appliance.cli.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
@@ -35,7 +36,7 @@ public final class VolumeList extends ApiCommand {
         pools.add(p.get("name").asText());
       }
     }
-    var all = ApiCommand.PRETTY.createArrayNode();
+    var all = JsonNodeFactory.instance.arrayNode();
     for (String p : pools) {
       api.get("/api/v1/pools/" + p + "/volumes").forEach(all::add);
     }

@@ -1,6 +1,7 @@
 package io.granary.appliance.cli.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.snapshots.api.InvalidNameException;
@@ -27,7 +28,7 @@ public final class VolumeShow extends ApiCommand {
     JsonNode v = api.get(volumePath(n));
     JsonNode s = api.get(volumePath(n) + "/stats");
     if (output().json) {
-      var both = ApiCommand.PRETTY.createObjectNode();
+      var both = JsonNodeFactory.instance.objectNode();
       both.set("volume", v);
       both.set("stats", s);
       printJson(both);
