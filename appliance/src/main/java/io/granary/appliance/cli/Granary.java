@@ -35,7 +35,7 @@ import picocli.CommandLine.Mixin;
  * operation failed (message on stderr), 2 bad usage. The options every daemon call shares are
  * declared here and inherited by every command below ({@link DaemonOptions}).
  */
-@Command(name = "granary", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "granary", versionProvider = Version.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
     footer = {"", "The options above other than -h and -V apply to every command that calls the "
         + "daemon: they may come before the command, after it or after the verb "
@@ -45,32 +45,35 @@ import picocli.CommandLine.Mixin;
         ExportCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Granary {
   @Mixin
+  HelpOptions help;
+
+  @Mixin
   DaemonOptions daemon;
 
   @Mixin
   OutputOptions output;
 
   /** {@code granary pool ...}. */
-  @Command(name = "pool", description = "Capacity pools.", mixinStandardHelpOptions = true,
+  @Command(name = "pool", description = "Capacity pools.",
       subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class,
           PoolDelete.class})
   static final class Pool {}
 
   /** {@code granary volume ...}. */
-  @Command(name = "volume", description = "Volumes.", mixinStandardHelpOptions = true,
+  @Command(name = "volume", description = "Volumes.",
       subcommands = {VolumeCreate.class, VolumeList.class, VolumeShow.class, VolumeResize.class,
           VolumeRename.class, VolumeSet.class, VolumeDelete.class, VolumeClone.class})
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */
-  @Command(name = "snapshot", description = "Snapshots.", mixinStandardHelpOptions = true,
+  @Command(name = "snapshot", description = "Snapshots.",
       subcommands = {SnapshotCreate.class, SnapshotList.class, SnapshotDelete.class,
           SnapshotRollback.class})
   static final class Snapshot {}
 
   /** {@code granary profile ...}. */
   @Command(name = "profile", description = "Profiles (per-volume policy).",
-      mixinStandardHelpOptions = true, subcommands = {ProfileCreate.class, ProfileList.class,
+      subcommands = {ProfileCreate.class, ProfileList.class,
           ProfileShow.class, ProfileSet.class, ProfileDelete.class})
   static final class Profile {}
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code granary status}: what the daemon serves, where, and how busy it is. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status",
     description = "The daemon's version, data directory, NBD listener and mount, and counts.")
 public final class StatusCommand extends ApiCommand {
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +84,23 @@ class CommonOptionsTest {
   }
 
   @Test
+  void everyCommandPrintsItsHelpWithHAndWithHelp() {
+    List<List<String>> all = new ArrayList<>();
+    collectAll(Granary.commandLine(), List.of(), all);
+    assertTrue(all.size() >= 35, "found " + all.size() + " commands");
+    for (List<String> words : all) {
+      for (String h : List.of("-h", "--help")) {
+        StringWriter help = new StringWriter();
+        CommandLine c = Granary.commandLine();
+        c.setOut(new PrintWriter(help));
+        assertEquals(0, c.execute(join(words, List.of(h)).toArray(String[]::new)), words + " " + h);
+        assertTrue(help.toString().startsWith(String.join(" ",
+            join(List.of("Usage: granary"), words)) + " ["), words + " " + h + ": " + help);
+      }
+    }
+  }
+
+  @Test
   void theDataGivenBeforeTheNounIsTheOneCalled() {
     PrintStream old = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -119,6 +138,11 @@ class CommonOptionsTest {
       out.add(words);
     }
     c.getSubcommands().forEach((name, sub) -> collect(sub, join(words, List.of(name)), out));
+  }
+
+  private static void collectAll(CommandLine c, List<String> words, List<List<String>> out) {
+    out.add(words);
+    c.getSubcommands().forEach((name, sub) -> collectAll(sub, join(words, List.of(name)), out));
   }
 
   /** A value for each required option and positional parameter of the command. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool create NAME --capacity SIZE [--path DIR] [--overcommit R] ...}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Create a capacity pool in a directory (on any disk).")
 public final class PoolCreate extends ApiCommand {
   @Parameters(paramLabel = "NAME")

@@ -8,7 +8,7 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /** {@code granary pool list}. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List pools with their capacity, use and alert state.")
 public final class PoolList extends ApiCommand {
   @Override

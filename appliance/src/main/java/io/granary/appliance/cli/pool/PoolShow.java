@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool show NAME}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
     description = "Show a pool's settings, space use and alert state.")
 public final class PoolShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")

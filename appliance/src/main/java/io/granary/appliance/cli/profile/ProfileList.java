@@ -7,7 +7,7 @@ import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 
 /** {@code granary profile list}. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List profiles.")
 public final class ProfileList extends ApiCommand {
   @Override

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot list POOL/NAME}: oldest first. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List a volume's snapshots, oldest first.")
 public final class SnapshotList extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")

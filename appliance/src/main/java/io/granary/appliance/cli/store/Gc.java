@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code granary gc [POOL]}: frees what no volume or snapshot references. */
-@Command(name = "gc", mixinStandardHelpOptions = true,
+@Command(name = "gc",
     description = "Free the chunks no volume or snapshot references, and compact.")
 public final class Gc extends PoolTaskCommand {
   @Override

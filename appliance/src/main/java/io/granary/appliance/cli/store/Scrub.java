@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk;
  * exit 1 on damage.
  */
-@Command(name = "scrub", mixinStandardHelpOptions = true,
+@Command(name = "scrub",
     description = "Verify every stored chunk of a pool; report damage.")
 public final class Scrub extends PoolTaskCommand {
   private boolean damaged;

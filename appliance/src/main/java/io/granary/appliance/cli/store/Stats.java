@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary stats [POOL]}: space, dedupe and compression of the pools. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats",
     description = "Capacity, use, alert state, dedupe and compression of every pool (or one).")
 public final class Stats extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1")

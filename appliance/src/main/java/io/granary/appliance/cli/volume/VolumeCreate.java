@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume create POOL/NAME --size 10G [--profile P]}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Create a thin-provisioned volume.")
 public final class VolumeCreate extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME", description = "The new volume.")

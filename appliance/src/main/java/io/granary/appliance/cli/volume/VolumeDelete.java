@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume delete [-r] [-n] POOL/NAME}: refused with snapshots unless -r. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete a volume (with its snapshots when -r is given).")
 public final class VolumeDelete extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")

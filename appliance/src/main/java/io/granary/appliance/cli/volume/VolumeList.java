@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume list [POOL]}: every volume of one pool or of all. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List volumes.")
 public final class VolumeList extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1", description = "Only this pool's volumes.")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume rename POOL/NAME NEWNAME}: within its pool; snapshots follow. */
-@Command(name = "rename", mixinStandardHelpOptions = true,
+@Command(name = "rename",
     description = "Rename a volume within its pool.")
 public final class VolumeRename extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME")

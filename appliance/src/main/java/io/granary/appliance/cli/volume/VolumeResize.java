@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume resize POOL/NAME --size SIZE}. */
-@Command(name = "resize", mixinStandardHelpOptions = true,
+@Command(name = "resize",
     description = "Grow or shrink a volume (shrinking discards the tail).")
 public final class VolumeResize extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume show POOL/NAME}: its properties and space figures. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
     description = "Show a volume's properties and space use.")
 public final class VolumeShow extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
