@@ -30,9 +30,15 @@ public final class ApiClient implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 120;
 
   private final Path socket;
+  private final long timeoutSeconds;
 
   ApiClient(Path socket) throws ApiError {
+    this(socket, TIMEOUT_SECONDS);
+  }
+
+  ApiClient(Path socket, long timeoutSeconds) throws ApiError {
     this.socket = socket;
+    this.timeoutSeconds = timeoutSeconds;
     if (!Files.exists(socket)) {
       throw unreachable("no socket there");
     }
@@ -81,7 +87,7 @@ public final class ApiClient implements AutoCloseable {
       throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage());
     } catch (TimeoutException e) {
       throw ApiError.unanswered("the call to granaryd failed: no answer within "
-          + TIMEOUT_SECONDS + " s");
+          + timeoutSeconds + " s");
     } catch (IOException e) {
       throw ApiError.unanswered("the call to granaryd failed: " + e);
     }
@@ -89,7 +95,7 @@ public final class ApiClient implements AutoCloseable {
 
   /** Sends one request on a connection of its own and reads the whole answer. */
   private HttpWire.Answer exchange(byte[] request) throws IOException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         Selector selector = Selector.open()) {
       channel.configureBlocking(false);
