@@ -31,6 +31,7 @@ bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
 bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
 scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
 scripts/bench-fuse.sh "$work" "$work/fuse.md" "$@"
+scripts/bench-cli.sh "$work" "$work/cli.md" "$@"
 
 {
   echo "# Benchmarks"
@@ -51,5 +52,7 @@ scripts/bench-fuse.sh "$work" "$work/fuse.md" "$@"
   cat "$work/nbd.md"
   echo
   cat "$work/fuse.md"
+  echo
+  cat "$work/cli.md"
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.granary.appliance.cli.Granary;
 import io.granary.appliance.daemon.Granaryd;
 import io.granary.testing.ChildJvm;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -58,6 +62,16 @@ class ApplianceIT {
     assertEquals(1, list.size());
     assertEquals("vm1", list.get(0).get("name").asText());
     assertEquals(64L << 20, list.get(0).get("size").asLong());
+    // The README's form, --data before the noun (Cli adds its own after the verb; not here).
+    ByteArrayOutputStream listed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    try {
+      System.setOut(new PrintStream(listed, true, StandardCharsets.UTF_8));
+      assertEquals(0, Granary.commandLine().execute("--data", data.toString(), "volume", "list", "-H"));
+    } finally {
+      System.setOut(stdout);
+    }
+    assertTrue(listed.toString(StandardCharsets.UTF_8).startsWith("default/vm1\t64M\t"), listed.toString());
 
     Path image = tmp.resolve("disk.raw");
     writeImage(image, 64L << 20, 1);

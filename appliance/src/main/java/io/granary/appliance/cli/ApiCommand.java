@@ -6,22 +6,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.VolumeRef;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * What every command that calls the daemon shares: where the daemon is, the output options,
- * and the error rule: {@code granary: cannot VERB OBJECT: REASON} on stderr, exit 1, or 2 for
- * a bad argument.
+ * What every command that calls the daemon shares: where the daemon is, the output options
+ * (both inherited from {@code granary}, see {@link DaemonOptions}), and the error rule:
+ * {@code granary: cannot VERB OBJECT: REASON} on stderr, exit 1, or 2 for a bad argument.
  */
 public abstract class ApiCommand implements Callable<Integer> {
-  protected static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  @Mixin
-  protected DaemonOptions daemon;
-
-  @Mixin
-  protected OutputOptions output;
+  @Spec
+  private CommandSpec spec;
 
   protected final PrintStream out = System.out;
 
@@ -42,7 +39,7 @@ public abstract class ApiCommand implements Callable<Integer> {
       System.err.println("granary: " + e.getMessage());
       return 2;
     }
-    try (ApiClient api = new ApiClient(daemon.socket())) {
+    try (ApiClient api = new ApiClient(socket())) {
       run(api);
       return 0;
     } catch (ApiError e) {
@@ -55,6 +52,27 @@ public abstract class ApiCommand implements Callable<Integer> {
       System.err.println("granary: cannot " + action + ": " + e);
       return 1;
     }
+  }
+
+  /** The admin socket, from the daemon options wherever they were given. */
+  Path socket() {
+    return inherited(DaemonOptions.class).socket();
+  }
+
+  /** How to print: {@code --json}, {@code -H}, {@code -p}, wherever they were given. */
+  protected OutputOptions output() {
+    return inherited(OutputOptions.class);
+  }
+
+  /** The options {@code granary} declares for every command under it (its mixins). */
+  private <T> T inherited(Class<T> type) {
+    for (CommandSpec mixin : spec.root().mixins().values()) {
+      if (type.isInstance(mixin.userObject())) {
+        return type.cast(mixin.userObject());
+      }
+    }
+    throw new IllegalStateException(spec.qualifiedName() + " runs under granary, which holds its "
+        + type.getSimpleName());
   }
 
   /** A volume on the command line: {@code [POOL/]VOLUME}. */
@@ -78,6 +96,15 @@ public abstract class ApiCommand implements Callable<Integer> {
   }
 
   protected void printJson(JsonNode n) throws Exception {
-    out.println(PRETTY.writeValueAsString(n));
+    out.println(Pretty.MAPPER.writeValueAsString(n));
+  }
+
+  /**
+   * Jackson's pretty printer, made on the first {@code --json}, not when picocli instantiates
+   * every command: Jackson's first ObjectMapper costs about a third of a CPU-second, which
+   * {@code --help} and a usage error need not pay.
+   */
+  private static final class Pretty {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 }

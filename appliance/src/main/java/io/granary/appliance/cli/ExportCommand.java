@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary export POOL/NAME[@SNAP] FILE}: a sparse raw image; FILE must not exist. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
     description = "Export a volume or a snapshot to a new sparse raw image.")
 public final class ExportCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME[@SNAP]")
@@ -36,7 +36,7 @@ public final class ExportCommand extends ApiCommand {
       body.put("snapshot", n.snapshot());
     }
     var done = new TaskFollower(api, quiet).follow(api.post(volumePath(n) + "/export", body));
-    if (output.json) {
+    if (output().json) {
       printJson(done.get("result"));
     }
   }

@@ -28,38 +28,52 @@ import io.granary.appliance.cli.volume.VolumeShow;
 import io.granary.appliance.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code granary}: the admin CLI, noun then verb as zfs and rbd. Exit codes: 0 success, 1 the
- * operation failed (message on stderr), 2 bad usage.
+ * operation failed (message on stderr), 2 bad usage. The options every daemon call shares are
+ * declared here and inherited by every command below ({@link DaemonOptions}).
  */
-@Command(name = "granary", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "granary", versionProvider = Version.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
+    footer = {"", "The options above other than -h and -V apply to every command that calls the "
+        + "daemon: they may come before the command, after it or after the verb "
+        + "(granary --data DIR volume list); the last one given wins."},
     subcommands = {Granary.Pool.class, Granary.Volume.class, Granary.Snapshot.class,
         Granary.Profile.class, StatusCommand.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
         ExportCommand.class, VersionCommand.class, CompletionCommand.class})
 public final class Granary {
+  @Mixin
+  HelpOptions help;
+
+  @Mixin
+  DaemonOptions daemon;
+
+  @Mixin
+  OutputOptions output;
+
   /** {@code granary pool ...}. */
-  @Command(name = "pool", description = "Capacity pools.", mixinStandardHelpOptions = true,
+  @Command(name = "pool", description = "Capacity pools.",
       subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class,
           PoolDelete.class})
   static final class Pool {}
 
   /** {@code granary volume ...}. */
-  @Command(name = "volume", description = "Volumes.", mixinStandardHelpOptions = true,
+  @Command(name = "volume", description = "Volumes.",
       subcommands = {VolumeCreate.class, VolumeList.class, VolumeShow.class, VolumeResize.class,
           VolumeRename.class, VolumeSet.class, VolumeDelete.class, VolumeClone.class})
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */
-  @Command(name = "snapshot", description = "Snapshots.", mixinStandardHelpOptions = true,
+  @Command(name = "snapshot", description = "Snapshots.",
       subcommands = {SnapshotCreate.class, SnapshotList.class, SnapshotDelete.class,
           SnapshotRollback.class})
   static final class Snapshot {}
 
   /** {@code granary profile ...}. */
   @Command(name = "profile", description = "Profiles (per-volume policy).",
-      mixinStandardHelpOptions = true, subcommands = {ProfileCreate.class, ProfileList.class,
+      subcommands = {ProfileCreate.class, ProfileList.class,
           ProfileShow.class, ProfileSet.class, ProfileDelete.class})
   static final class Profile {}
 

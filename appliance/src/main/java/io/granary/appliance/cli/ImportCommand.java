@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary import FILE POOL/NAME}: a raw image into a new volume of its size. */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(name = "import",
     description = "Import a raw disk image into a new volume (zero ranges stay holes).")
 public final class ImportCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "A raw image on the daemon's host.")
@@ -41,7 +41,7 @@ public final class ImportCommand extends ApiCommand {
     }
     var done = new TaskFollower(api, quiet).follow(
         api.post("/api/v1/pools/" + n.pool() + "/imports", body));
-    if (output.json) {
+    if (output().json) {
       printJson(done.get("result"));
     }
   }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code granary status}: what the daemon serves, where, and how busy it is. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status",
     description = "The daemon's version, data directory, NBD listener and mount, and counts.")
 public final class StatusCommand extends ApiCommand {
 
@@ -16,7 +16,7 @@ public final class StatusCommand extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     JsonNode s = api.get("/api/v1/status");
-    if (output.json) {
+    if (output().json) {
       printJson(s);
       return;
     }
@@ -32,7 +32,7 @@ public final class StatusCommand extends ApiCommand {
     t.row("pools", s.get("pools").asInt());
     t.row("volumes", s.get("volumes").asInt());
     t.row("tasks running", s.get("tasksRunning").asInt());
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 
   private static String addresses(JsonNode nbd) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool create NAME --capacity SIZE [--path DIR] [--overcommit R] ...}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Create a capacity pool in a directory (on any disk).")
 public final class PoolCreate extends ApiCommand {
   @Parameters(paramLabel = "NAME")
@@ -48,7 +48,7 @@ public final class PoolCreate extends ApiCommand {
     }
     body.putAll(settings.fields(capacity));
     var p = api.post("/api/v1/pools", body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool delete [-r] [-n] NAME}: its directory goes too. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete a pool and its directory (with its volumes when -r is given).")
 public final class PoolDelete extends ApiCommand {
   @Parameters(paramLabel = "NAME")

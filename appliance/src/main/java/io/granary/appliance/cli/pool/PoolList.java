@@ -8,7 +8,7 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /** {@code granary pool list}. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List pools with their capacity, use and alert state.")
 public final class PoolList extends ApiCommand {
   @Override
@@ -19,19 +19,19 @@ public final class PoolList extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     JsonNode list = api.get("/api/v1/pools");
-    if (output.json) {
+    if (output().json) {
       printJson(list);
       return;
     }
     Table t = new Table("NAME", "CAPACITY", "USED", "USE%", "ALERT", "PROVISIONED", "VOLUMES",
         "PROFILE", "PATH");
     for (JsonNode p : list) {
-      t.row(p.get("name").asText(), output.size(p.get("capacityBytes").asLong()),
-          output.size(p.get("storedBytes").asLong()),
+      t.row(p.get("name").asText(), output().size(p.get("capacityBytes").asLong()),
+          output().size(p.get("storedBytes").asLong()),
           String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
-          p.get("alert").asText(), output.size(p.get("provisionedBytes").asLong()),
+          p.get("alert").asText(), output().size(p.get("provisionedBytes").asLong()),
           p.get("volumes").asInt(), p.get("profile").asText(), p.get("path").asText());
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool set NAME [--capacity SIZE] [--overcommit R] ...}. */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(name = "set",
     description = "Change a pool's capacity, thresholds, services or default profile; the "
         + "new limits apply to the next write.")
 public final class PoolSet extends ApiCommand {
@@ -36,7 +36,7 @@ public final class PoolSet extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     Map<String, Object> body = settings.fields(capacity);
     var p = api.patch("/api/v1/pools/" + name, body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

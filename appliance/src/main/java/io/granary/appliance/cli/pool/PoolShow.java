@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool show NAME}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
     description = "Show a pool's settings, space use and alert state.")
 public final class PoolShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")
@@ -27,32 +27,32 @@ public final class PoolShow extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     JsonNode p = api.get("/api/v1/pools/" + name);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
       return;
     }
     Table t = new Table("PROPERTY", "VALUE");
     t.row("name", p.get("name").asText()).row("path", p.get("path").asText())
-        .row("capacity", output.size(p.get("capacityBytes").asLong())
+        .row("capacity", output().size(p.get("capacityBytes").asLong())
             + (p.get("capacityFromFileSystem").asBoolean() ? " (its file system)" : ""))
-        .row("used", output.size(p.get("storedBytes").asLong()) + " ("
+        .row("used", output().size(p.get("storedBytes").asLong()) + " ("
             + p.get("usedPercent").asDouble() + "%)")
         .row("alert", p.get("alert").asText() + " (warn " + p.get("warnPercent").asInt()
             + "%, critical " + p.get("criticalPercent").asInt() + "%)")
-        .row("buffered", output.size(p.get("bufferedBytes").asLong()))
-        .row("logical", output.size(p.get("logicalBytes").asLong()))
-        .row("unique", output.size(p.get("uniqueBytes").asLong()))
+        .row("buffered", output().size(p.get("bufferedBytes").asLong()))
+        .row("logical", output().size(p.get("logicalBytes").asLong()))
+        .row("unique", output().size(p.get("uniqueBytes").asLong()))
         .row("dedupeRatio", ratio(p.get("dedupeRatio")))
         .row("compressionRatio", ratio(p.get("compressionRatio")))
-        .row("provisioned", output.size(p.get("provisionedBytes").asLong()) + " of "
-            + output.size(p.get("provisionLimitBytes").asLong()) + " (overcommit "
+        .row("provisioned", output().size(p.get("provisionedBytes").asLong()) + " of "
+            + output().size(p.get("provisionLimitBytes").asLong()) + " (overcommit "
             + p.get("overcommit").asDouble() + ")")
-        .row("onDisk", output.size(p.get("diskBytes").asLong()))
+        .row("onDisk", output().size(p.get("diskBytes").asLong()))
         .row("volumes", p.get("volumes").asInt())
         .row("chunks", p.get("chunks").asLong())
         .row("services", PoolRows.services(p))
         .row("profile", p.get("profile").asText());
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 
   private static String ratio(JsonNode n) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile create NAME [--iops N] [--bandwidth SIZE] ...}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Create a profile: QoS limits and data services for volumes. Unset: no QoS "
         + "limit, lz4, dedupe on, 16K blocks, no automatic snapshots.")
 public final class ProfileCreate extends ApiCommand {
@@ -35,7 +35,7 @@ public final class ProfileCreate extends ApiCommand {
     body.put("name", name);
     body.putAll(settings.fields());
     var p = api.post("/api/v1/profiles", body);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile delete [-n] NAME}: refused while a pool or a volume uses it. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete a profile that nothing uses.")
 public final class ProfileDelete extends ApiCommand {
   @Parameters(paramLabel = "NAME")

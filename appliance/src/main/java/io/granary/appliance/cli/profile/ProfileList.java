@@ -7,7 +7,7 @@ import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 
 /** {@code granary profile list}. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List profiles.")
 public final class ProfileList extends ApiCommand {
   @Override
@@ -18,17 +18,17 @@ public final class ProfileList extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     JsonNode list = api.get("/api/v1/profiles");
-    if (output.json) {
+    if (output().json) {
       printJson(list);
       return;
     }
     Table t = new Table("NAME", "IOPS", "BANDWIDTH", "BURST", "CODEC", "DEDUPE", "BLOCK",
         "SNAPSHOTS");
     for (JsonNode p : list) {
-      t.row(p.get("name").asText(), ProfileRows.iops(p), ProfileRows.bandwidth(p, output),
+      t.row(p.get("name").asText(), ProfileRows.iops(p), ProfileRows.bandwidth(p, output()),
           ProfileRows.burst(p), p.get("codec").asText(), ProfileRows.dedupe(p),
-          output.size(p.get("blockSize").asLong()), ProfileRows.snapshots(p));
+          output().size(p.get("blockSize").asLong()), ProfileRows.snapshots(p));
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

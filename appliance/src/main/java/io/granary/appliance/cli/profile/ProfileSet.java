@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile set NAME [--iops N] ...}: volumes using the profile change at once. */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(name = "set",
     description = "Change settings of a profile; every volume using it follows at once, "
         + "open connections included.")
 public final class ProfileSet extends ApiCommand {
@@ -28,7 +28,7 @@ public final class ProfileSet extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     var p = api.patch("/api/v1/profiles/" + name, settings.fields());
-    if (output.json) {
+    if (output().json) {
       printJson(p);
     }
   }

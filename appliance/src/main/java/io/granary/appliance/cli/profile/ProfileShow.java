@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile show NAME}. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
     description = "Show a profile's settings.")
 public final class ProfileShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")
@@ -22,19 +22,19 @@ public final class ProfileShow extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     JsonNode p = api.get("/api/v1/profiles/" + name);
-    if (output.json) {
+    if (output().json) {
       printJson(p);
       return;
     }
     Table t = new Table("PROPERTY", "VALUE");
     t.row("name", p.get("name").asText())
         .row("iops", ProfileRows.iops(p))
-        .row("bandwidth", ProfileRows.bandwidth(p, output))
+        .row("bandwidth", ProfileRows.bandwidth(p, output()))
         .row("burst", ProfileRows.burst(p))
         .row("codec", p.get("codec").asText())
         .row("dedupe", ProfileRows.dedupe(p))
-        .row("blockSize", output.size(p.get("blockSize").asLong()))
+        .row("blockSize", output().size(p.get("blockSize").asLong()))
         .row("snapshots", ProfileRows.snapshots(p));
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot create POOL/NAME@SNAP}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Record a volume's current state as a read-only snapshot.")
 public final class SnapshotCreate extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")
@@ -24,7 +24,7 @@ public final class SnapshotCreate extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     VolumeRef n = snapshot(name);
     var s = api.post(volumePath(n) + "/snapshots", Map.of("name", n.snapshot()));
-    if (output.json) {
+    if (output().json) {
       printJson(s);
     }
   }

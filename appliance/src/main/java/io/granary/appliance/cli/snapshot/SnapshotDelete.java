@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot delete [-n] POOL/NAME@SNAP}; clones made from it stay intact. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete a snapshot (clones made from it stay intact).")
 public final class SnapshotDelete extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")

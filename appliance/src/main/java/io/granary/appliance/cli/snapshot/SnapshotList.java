@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot list POOL/NAME}: oldest first. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
     description = "List a volume's snapshots, oldest first.")
 public final class SnapshotList extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
@@ -25,15 +25,15 @@ public final class SnapshotList extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     VolumeRef n = volume(name);
     JsonNode list = api.get(volumePath(n) + "/snapshots");
-    if (output.json) {
+    if (output().json) {
       printJson(list);
       return;
     }
     Table t = new Table("NAME", "SIZE", "CREATED");
     for (JsonNode s : list) {
-      t.row(n + "@" + s.get("name").asText(), output.size(s.get("size").asLong()),
+      t.row(n + "@" + s.get("name").asText(), output().size(s.get("size").asLong()),
           s.get("created").asText());
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

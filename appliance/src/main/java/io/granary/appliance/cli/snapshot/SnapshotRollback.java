@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot rollback POOL/NAME@SNAP}: writes made since are discarded. */
-@Command(name = "rollback", mixinStandardHelpOptions = true,
+@Command(name = "rollback",
     description = "Set a volume back to a snapshot, discarding later writes.")
 public final class SnapshotRollback extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")
@@ -48,7 +48,7 @@ public final class SnapshotRollback extends ApiCommand {
     }
     var task = api.post(volumePath(n) + "/snapshots/" + n.snapshot() + "/rollback", Map.of());
     var done = new TaskFollower(api, quiet).follow(task);
-    if (output.json) {
+    if (output().json) {
       printJson(done);
     }
   }

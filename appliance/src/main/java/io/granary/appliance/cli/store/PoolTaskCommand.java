@@ -34,7 +34,7 @@ abstract class PoolTaskCommand extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     JsonNode task = api.post("/api/v1/pools/" + pool + "/" + verb(), Map.of());
     JsonNode done = new TaskFollower(api, quiet).follow(task);
-    if (output.json) {
+    if (output().json) {
       printJson(done.get("result"));
     } else {
       report(done.get("result"));

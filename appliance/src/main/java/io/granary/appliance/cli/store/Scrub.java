@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk;
  * exit 1 on damage.
  */
-@Command(name = "scrub", mixinStandardHelpOptions = true,
+@Command(name = "scrub",
     description = "Verify every stored chunk of a pool; report damage.")
 public final class Scrub extends PoolTaskCommand {
   private boolean damaged;
@@ -19,7 +19,7 @@ public final class Scrub extends PoolTaskCommand {
 
   @Override
   void report(JsonNode r) {
-    out.println(r.get("chunksChecked").asLong() + " chunks (" + output.size(r.get("bytesChecked")
+    out.println(r.get("chunksChecked").asLong() + " chunks (" + output().size(r.get("bytesChecked")
         .asLong()) + " bytes) re-read and re-hashed, " + r.get("damaged").size() + " damaged; "
         + r.get("packsChecked").asLong() + " pack headers checked, "
         + r.get("damagedPacks").size() + " damaged");

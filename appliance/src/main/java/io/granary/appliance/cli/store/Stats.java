@@ -1,6 +1,7 @@
 package io.granary.appliance.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary stats [POOL]}: space, dedupe and compression of the pools. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats",
     description = "Capacity, use, alert state, dedupe and compression of every pool (or one).")
 public final class Stats extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1")
@@ -22,28 +23,28 @@ public final class Stats extends ApiCommand {
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var pools = ApiCommand.PRETTY.createArrayNode();
+    var pools = JsonNodeFactory.instance.arrayNode();
     if (pool != null) {
       pools.add(api.get("/api/v1/pools/" + pool));
     } else {
       api.get("/api/v1/pools").forEach(pools::add);
     }
-    if (output.json) {
+    if (output().json) {
       printJson(pools);
       return;
     }
     Table t = new Table("POOL", "CAPACITY", "USED", "USE%", "ALERT", "LOGICAL", "PROVISIONED",
         "DEDUPE", "COMPRESS", "VOLUMES");
     for (JsonNode p : pools) {
-      t.row(p.get("name").asText(), output.size(p.get("capacityBytes").asLong()),
-          output.size(p.get("storedBytes").asLong()),
+      t.row(p.get("name").asText(), output().size(p.get("capacityBytes").asLong()),
+          output().size(p.get("storedBytes").asLong()),
           String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
-          p.get("alert").asText(), output.size(p.get("logicalBytes").asLong()),
-          output.size(p.get("provisionedBytes").asLong()),
+          p.get("alert").asText(), output().size(p.get("logicalBytes").asLong()),
+          output().size(p.get("provisionedBytes").asLong()),
           String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
           String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),
           p.get("volumes").asInt());
     }
-    t.print(out, output.scripted);
+    t.print(out, output().scripted);
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume create POOL/NAME --size 10G [--profile P]}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = "Create a thin-provisioned volume.")
 public final class VolumeCreate extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME", description = "The new volume.")
@@ -53,7 +53,7 @@ public final class VolumeCreate extends ApiCommand {
       body.put("codec", codec);
     }
     var v = api.post("/api/v1/pools/" + n.pool() + "/volumes", body);
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

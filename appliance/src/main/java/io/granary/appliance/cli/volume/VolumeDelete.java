@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume delete [-r] [-n] POOL/NAME}: refused with snapshots unless -r. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete a volume (with its snapshots when -r is given).")
 public final class VolumeDelete extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
@@ -31,7 +31,7 @@ public final class VolumeDelete extends ApiCommand {
     VolumeRef n = volume(name);
     var r = api.delete(volumePath(n) + "?recursive=" + recursive + (dryRun ? "&dryRun=true" : ""));
     if (dryRun) {
-      if (output.json) {
+      if (output().json) {
         printJson(r);
       } else {
         out.println("would delete volume " + n + " and " + r.get("snapshots").asInt()

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume rename POOL/NAME NEWNAME}: within its pool; snapshots follow. */
-@Command(name = "rename", mixinStandardHelpOptions = true,
+@Command(name = "rename",
     description = "Rename a volume within its pool.")
 public final class VolumeRename extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME")
@@ -37,7 +37,7 @@ public final class VolumeRename extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)),
         Map.of("name", target().volume()));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume resize POOL/NAME --size SIZE}. */
-@Command(name = "resize", mixinStandardHelpOptions = true,
+@Command(name = "resize",
     description = "Grow or shrink a volume (shrinking discards the tail).")
 public final class VolumeResize extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
@@ -29,7 +29,7 @@ public final class VolumeResize extends ApiCommand {
   @Override
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)), Map.of("size", size));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume set POOL/NAME --profile P}. */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(name = "set",
     description = "Put a volume under another profile: its QoS applies to open connections at "
         + "once, its codec and dedupe to data written from now on.")
 public final class VolumeSet extends ApiCommand {
@@ -29,7 +29,7 @@ public final class VolumeSet extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     var v = api.patch(volumePath(volume(name)),
         Map.of("profile", profile));
-    if (output.json) {
+    if (output().json) {
       printJson(v);
     }
   }

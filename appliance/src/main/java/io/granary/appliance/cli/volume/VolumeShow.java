@@ -1,6 +1,7 @@
 package io.granary.appliance.cli.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.snapshots.api.InvalidNameException;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume show POOL/NAME}: its properties and space figures. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(name = "show",
     description = "Show a volume's properties and space use.")
 public final class VolumeShow extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
@@ -26,8 +27,8 @@ public final class VolumeShow extends ApiCommand {
     VolumeRef n = volume(name);
     JsonNode v = api.get(volumePath(n));
     JsonNode s = api.get(volumePath(n) + "/stats");
-    if (output.json) {
-      var both = ApiCommand.PRETTY.createObjectNode();
+    if (output().json) {
+      var both = JsonNodeFactory.instance.objectNode();
       both.set("volume", v);
       both.set("stats", s);
       printJson(both);
@@ -35,8 +36,8 @@ public final class VolumeShow extends ApiCommand {
     }
     Table t = new Table("PROPERTY", "VALUE");
     t.row("name", n.pool() + "/" + v.get("name").asText())
-        .row("size", output.size(v.get("size").asLong()))
-        .row("blockSize", output.size(v.get("blockSize").asLong()))
+        .row("size", output().size(v.get("size").asLong()))
+        .row("blockSize", output().size(v.get("blockSize").asLong()))
         .row("codec", v.get("codec").asText())
         .row("dedupe", v.get("dedupe").asBoolean() ? "on" : "off")
         .row("profile", v.get("profile").asText())
@@ -45,10 +46,10 @@ public final class VolumeShow extends ApiCommand {
         .row("openHandles", v.get("openHandles").asInt())
         .row("created", v.get("created").asText())
         .row("modified", v.get("modified").asText())
-        .row("written", output.size(s.get("bytesWritten").asLong()))
-        .row("allocated", output.size(s.get("allocatedBytes").asLong()))
-        .row("unique", output.size(s.get("uniqueBytes").asLong()))
-        .row("shared", output.size(s.get("sharedBytes").asLong()));
-    t.print(out, output.scripted);
+        .row("written", output().size(s.get("bytesWritten").asLong()))
+        .row("allocated", output().size(s.get("allocatedBytes").asLong()))
+        .row("unique", output().size(s.get("uniqueBytes").asLong()))
+        .row("shared", output().size(s.get("sharedBytes").asLong()));
+    t.print(out, output().scripted);
   }
 }
