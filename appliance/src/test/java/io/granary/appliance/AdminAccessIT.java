@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.testing.Requirements;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ class AdminAccessIT {
         plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
             + "/api/v1/status")).build(), HttpResponse.BodyHandlers.ofString());
         refused = false;
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         refused = true;
       }
       assertTrue(refused, "plain HTTP is not served on the TLS port");
@@ -95,7 +97,7 @@ class AdminAccessIT {
       Path socket = data.resolve("admin.sock");
       assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
       assertEquals("users", Files.readAttributes(socket,
-          java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+          PosixFileAttributes.class).group().getName());
       assertEquals("403", curlAs(socket, "--regid=65534", "--groups=100"), "nobody, via a "
           + "supplementary group only");
       assertEquals("200", curlAs(socket, "--regid=100", "--clear-groups"), "nobody in group users");

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class ApplianceIT {
   }
 
   private JsonNode json(String... args) throws Exception {
-    String[] withJson = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] withJson = Arrays.copyOf(args, args.length + 1);
     withJson[args.length] = "--json";
     return JSON.readTree(cli.ok(withJson).out());
   }

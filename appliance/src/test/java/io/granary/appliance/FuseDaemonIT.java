@@ -11,6 +11,7 @@ import io.granary.testing.TestData;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class FuseDaemonIT {
       f.readFully(seen);
     }
     byte[] expected = new byte[65536];
-    java.util.Arrays.fill(expected, (byte) 0x6b);
+    Arrays.fill(expected, (byte) 0x6b);
     assertArrayEquals(expected, seen, "an NBD write, read through the file");
 
     byte[] data = TestData.random(5, 65536);
@@ -78,7 +79,7 @@ class FuseDaemonIT {
     Path copy = tmp.resolve("copy.raw");
     ExternalTool.run(60, "nbdcopy", uri("default/vm"), copy.toString()).ok();
     byte[] disk = Files.readAllBytes(copy);
-    assertArrayEquals(data, java.util.Arrays.copyOfRange(disk, 4 << 20, (4 << 20) + 65536),
+    assertArrayEquals(data, Arrays.copyOfRange(disk, 4 << 20, (4 << 20) + 65536),
         "a file write, read over NBD");
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class HostileNamesIT {
   private Set<String> filesOutside(Path data) throws Exception {
     try (Stream<Path> all = Files.walk(tmp)) {
       return all.filter(p -> !p.startsWith(data)).map(Path::toString)
-          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,7 +93,7 @@ class LeastPrivilegeIT {
     assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
         "mounted " + mnt);
     assertEquals("users", Files.readAttributes(tmp.resolve("data/admin.sock"),
-        java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+        PosixFileAttributes.class).group().getName());
     cli.ok("volume", "create", "default/vm", "--size", "8M");
     Path image = tmp.resolve("image");
     Files.write(image, TestData.random(7, 1 << 20));

@@ -13,6 +13,8 @@ import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.Volume;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The metrics of real pools in a test directory, read back from their text exposition. */
 class MetricsTest {
-  @TempDir java.nio.file.Path tmp;
+  @TempDir Path tmp;
   private Provisioning provisioning;
   private Throttles throttles;
   private Metrics metrics;
@@ -44,7 +46,7 @@ class MetricsTest {
   private PromText scrape() throws Exception {
     Metrics.Exposition e = metrics.scrape(null);
     assertTrue(e.contentType().startsWith("text/plain; version=0.0.4"), e.contentType());
-    return new PromText(new String(e.body(), java.nio.charset.StandardCharsets.UTF_8));
+    return new PromText(new String(e.body(), StandardCharsets.UTF_8));
   }
 
   @Test

@@ -14,7 +14,10 @@ import io.granary.snapshots.api.VolumeStore;
 import io.granary.testing.ExternalTool;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +53,7 @@ class SlowVolumeIT {
         }
 
         @Override
-        public VolumeStore store(String pool) throws java.io.IOException {
+        public VolumeStore store(String pool) throws IOException {
           return stallingReadsOf("slow", real.store(pool));
         }
 
@@ -60,7 +63,7 @@ class SlowVolumeIT {
         }
 
         @Override
-        public PoolSpace space(String pool) throws java.io.IOException {
+        public PoolSpace space(String pool) throws IOException {
           return real.space(pool);
         }
       };
@@ -69,8 +72,8 @@ class SlowVolumeIT {
         CompletableFuture<byte[]> stalled = CompletableFuture.supplyAsync(() -> {
           try {
             return Files.readAllBytes(pool.resolve("slow"));
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
         });
         Thread.sleep(300); // the slow read is now inside the file system
@@ -103,7 +106,7 @@ class SlowVolumeIT {
         });
   }
 
-  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+  private static Object invoke(Method m, Object target, Object[] args) throws Throwable {
     try {
       return m.invoke(target, args);
     } catch (InvocationTargetException e) {

@@ -12,6 +12,7 @@ import io.granary.nbd.testing.RawNbdClient;
 import io.granary.nbd.testing.TestExports;
 import io.granary.testing.TestData;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ class ConnectionLifecycleTest {
           answered++;
           Thread.sleep(200); // never idle for the 300 ms timeout
         }
-      } catch (java.io.IOException closed) {
+      } catch (IOException closed) {
         // the server hung up
       }
     }

@@ -1,6 +1,8 @@
 package io.granary.testing;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ public final class ExternalTool {
   }
 
   public static Result run(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     CompletableFuture<String> out = drain(p.getInputStream());
     CompletableFuture<String> err = drain(p.getErrorStream());
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -58,7 +60,7 @@ public final class ExternalTool {
     return new Result(p.exitValue(), out.join(), err.join());
   }
 
-  private static CompletableFuture<String> drain(java.io.InputStream in) {
+  private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);

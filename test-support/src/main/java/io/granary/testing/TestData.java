@@ -3,6 +3,7 @@ package io.granary.testing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Deterministic test content: incompressible, text-like compressible, and zeros. */
 public final class TestData {
@@ -56,6 +57,6 @@ public final class TestData {
       }
     }
     byte[] all = sb.toString().getBytes(StandardCharsets.US_ASCII);
-    return java.util.Arrays.copyOf(all, len);
+    return Arrays.copyOf(all, len);
   }
 }

@@ -1,5 +1,6 @@
 package io.granary.appliance.cli;
 
+import io.granary.appliance.units.Sizes;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -21,6 +22,6 @@ public final class OutputOptions {
   public boolean parsable;
 
   public String size(long bytes) {
-    return parsable ? Long.toString(bytes) : io.granary.appliance.units.Sizes.human(bytes);
+    return parsable ? Long.toString(bytes) : Sizes.human(bytes);
   }
 }

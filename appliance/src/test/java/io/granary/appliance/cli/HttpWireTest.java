@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The CLI's HTTP/1.1 with byte vectors: answers cut at every byte, chunked, cut short, malformed. */
@@ -79,7 +80,7 @@ class HttpWireTest {
   @Test
   void headersLongerThanTheLimitAreRefusedBeforeTheirEnd() throws Exception {
     byte[] wire = new byte[HttpWire.MAX_HEAD + 1];
-    java.util.Arrays.fill(wire, (byte) 'a');
+    Arrays.fill(wire, (byte) 'a');
     assertThrows(ProtocolException.class, () -> HttpWire.answer(wire, wire.length, false));
     assertNull(HttpWire.answer(wire, HttpWire.MAX_HEAD, false));
   }

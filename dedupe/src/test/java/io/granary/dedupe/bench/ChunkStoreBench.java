@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code make bench} for the chunk store: ingest and read rates of Granary next to
@@ -56,7 +59,7 @@ public final class ChunkStoreBench {
         default -> { } // options of the other benchmarks
       }
     }
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    Logger.getLogger("").setLevel(Level.WARNING);
     Files.createDirectories(dir);
     ChunkStoreBench bench = new ChunkStoreBench(dir, sizeMib << 20, reps);
     bench.run();
@@ -72,7 +75,7 @@ public final class ChunkStoreBench {
         TestData.compressible(i, buf.length), 0, buf, 0, buf.length));
     Path jdk = dir.resolve("jdk-modules.bin");
     Files.copy(Path.of(System.getProperty("java.home"), "lib", "modules"), jdk,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     for (Path p : List.of(random, text, jdk)) {
       PeerTool.time("cat " + p, dir); // into the page cache, for both sides
     }

@@ -1,5 +1,6 @@
 package io.granary.dedupe.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +21,8 @@ record Timing(double wallSeconds, double cpuSeconds) {
 
   /** Times {@code work} in this JVM, counting the whole process's CPU time (GC included). */
   static Timing of(ThrowingRunnable work) throws Exception {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     work.run();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.Codec;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class RecordHeaderTest {
@@ -93,7 +94,7 @@ class RecordHeaderTest {
 
   /** Recomputes the header checksum so only the semantic checks can reject the bytes. */
   private static ByteBuffer resealed(ByteBuffer b) {
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 52);
     b.putInt(52, (int) crc.getValue());
     return b.rewind();

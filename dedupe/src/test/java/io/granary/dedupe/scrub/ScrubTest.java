@@ -100,7 +100,7 @@ class ScrubTest {
       ChunkId id = store.put(TestData.random(1, 4096));
       store.sync();
       medium.failReads(true);
-      java.io.IOException e = assertThrows(java.io.IOException.class, () -> store.get(id));
+      IOException e = assertThrows(IOException.class, () -> store.get(id));
       assertTrue(e.getMessage().contains("Input/output error"), e.toString());
       medium.failReads(false);
       assertArrayEquals(TestData.random(1, 4096), store.get(id));

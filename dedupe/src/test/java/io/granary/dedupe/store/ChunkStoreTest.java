@@ -14,11 +14,17 @@ import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.GcOptions;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.StoreException;
+import io.granary.dedupe.pack.PackHeader;
+import io.granary.dedupe.pack.RecordHeader;
 import io.granary.testing.TestData;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +79,7 @@ class ChunkStoreTest {
         long compressed = s.chunksByCodec().get(CodecSpec.parse(codec).codec());
         assertTrue(compressed > 0, "some chunks were compressed: " + s);
       }
-      assertTrue(store.scrub(io.granary.dedupe.api.ProgressListener.NONE).clean());
+      assertTrue(store.scrub(ProgressListener.NONE).clean());
     }
   }
 
@@ -86,7 +92,7 @@ class ChunkStoreTest {
       assertEquals(store.stats().storedBytes(), store.storedBytes(), "before a sync");
       store.sync();
       assertEquals(store.stats().storedBytes(), store.storedBytes(), "after a sync");
-      store.collectGarbage(marker -> marker.mark(kept), io.granary.dedupe.api.GcOptions.DEFAULT);
+      store.collectGarbage(marker -> marker.mark(kept), GcOptions.DEFAULT);
       assertEquals(65536, store.storedBytes(), "random bytes are kept raw");
       assertEquals(store.stats().storedBytes(), store.storedBytes());
     }
@@ -152,7 +158,7 @@ class ChunkStoreTest {
     try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
       byte[] big = TestData.random(9, 10_000);
       ChunkId id = store.put(big, 1000, 5000, null);
-      assertArrayEquals(java.util.Arrays.copyOfRange(big, 1000, 6000), store.get(id));
+      assertArrayEquals(Arrays.copyOfRange(big, 1000, 6000), store.get(id));
     }
   }
 
@@ -199,7 +205,7 @@ class ChunkStoreTest {
       int threads = 4;
       int perThread = 500;
       List<Thread> ts = new ArrayList<>();
-      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
         Thread th = new Thread(() -> {
           try {
@@ -221,8 +227,8 @@ class ChunkStoreTest {
       assertEquals(perThread, s.chunks());
       assertEquals((long) threads * perThread * 8192, s.ingestedBytes());
       // every record in the packs is live: no duplicate was appended
-      long records = perThread * (8192L + io.granary.dedupe.pack.RecordHeader.SIZE);
-      assertEquals(records + s.packFiles() * io.granary.dedupe.pack.PackHeader.SIZE,
+      long records = perThread * (8192L + RecordHeader.SIZE);
+      assertEquals(records + s.packFiles() * PackHeader.SIZE,
           s.packBytes());
     }
   }

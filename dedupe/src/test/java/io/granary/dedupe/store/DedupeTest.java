@@ -12,6 +12,7 @@ import io.granary.dedupe.api.ChunkStores;
 import io.granary.testing.DiskUsage;
 import io.granary.testing.TestData;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class DedupeTest {
 
       TestData.fillRandom(CHUNKS / 2, buf);
       assertArrayEquals(buf, store.get(ChunkId.of(
-          java.security.MessageDigest.getInstance("SHA-256").digest(buf))));
+          MessageDigest.getInstance("SHA-256").digest(buf))));
     }
   }
 

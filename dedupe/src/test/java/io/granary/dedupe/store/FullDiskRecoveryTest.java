@@ -23,9 +23,12 @@ import io.granary.testing.TestData;
 import io.granary.testing.Tmpfs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,8 +147,8 @@ class FullDiskRecoveryTest {
         fs.fillUp(filler);
         // A little room left: LMDB's multi-page write is then cut short, which LMDB reports
         // as EIO rather than ENOSPC.
-        try (var ch = java.nio.channels.FileChannel.open(filler,
-            java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(filler,
+            StandardOpenOption.WRITE)) {
           ch.truncate(ch.size() - 12 * 1024);
         }
         // Far more than any reserve: 16 MiB of catalog rows in one batch.
@@ -260,7 +263,7 @@ class FullDiskRecoveryTest {
   /** Distinct 4-byte keys. */
   private static final class ByteBufferKey {
     static byte[] of(int i) {
-      return java.nio.ByteBuffer.allocate(4).putInt(i).array();
+      return ByteBuffer.allocate(4).putInt(i).array();
     }
   }
 

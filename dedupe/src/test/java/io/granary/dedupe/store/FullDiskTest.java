@@ -18,8 +18,10 @@ import io.granary.dedupe.api.StoreFullException;
 import io.granary.dedupe.testing.FaultyMedium;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,13 +86,13 @@ class FullDiskTest {
       store.sync();
       store.put(TestData.random(2, 5000));
       medium.failFsync(true);
-      assertThrows(java.io.IOException.class, store::sync);
+      assertThrows(IOException.class, store::sync);
       medium.failFsync(false);
       // The kernel may have dropped the pages: a later sync must not claim success.
-      assertThrows(java.io.IOException.class, store::sync);
-      assertThrows(java.io.IOException.class, () -> store.put(TestData.random(3, 5000)));
+      assertThrows(IOException.class, store::sync);
+      assertThrows(IOException.class, () -> store.put(TestData.random(3, 5000)));
       assertArrayEquals(TestData.random(1, 5000), store.get(id(TestData.random(1, 5000))));
-    } catch (java.io.IOException closeFails) {
+    } catch (IOException closeFails) {
       // close syncs too, and must report the same failure
     }
     try (ChunkStore store = ChunkStores.open(config)) {
@@ -159,6 +161,6 @@ class FullDiskTest {
   }
 
   private static ChunkId id(byte[] d) throws Exception {
-    return ChunkId.of(java.security.MessageDigest.getInstance("SHA-256").digest(d));
+    return ChunkId.of(MessageDigest.getInstance("SHA-256").digest(d));
   }
 }

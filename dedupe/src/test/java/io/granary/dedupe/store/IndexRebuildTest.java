@@ -10,10 +10,12 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.CodecSpec;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class IndexRebuildTest {
     }
     // Lose the index entirely, as a damaged disk or an operator's rm would.
     try (var s = Files.walk(dir.resolve("index"))) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     try (ChunkStore store = ChunkStores.open(config)) {
       verify(store, ids, before);
@@ -59,6 +61,6 @@ class IndexRebuildTest {
     assertEquals(before.uniqueBytes(), after.uniqueBytes());
     assertEquals(before.storedBytes(), after.storedBytes());
     assertEquals(before.chunksByCodec(), after.chunksByCodec());
-    assertTrue(store.scrub(io.granary.dedupe.api.ProgressListener.NONE).clean());
+    assertTrue(store.scrub(ProgressListener.NONE).clean());
   }
 }

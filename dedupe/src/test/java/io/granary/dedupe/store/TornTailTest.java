@@ -20,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,7 @@ class TornTailTest {
     long goodSize = Files.size(pack);
 
     byte[] lost = TestData.random(999, 8192);
-    ChunkId lostId = ChunkId.of(java.security.MessageDigest.getInstance("SHA-256").digest(lost));
+    ChunkId lostId = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(lost));
     ByteBuffer record = ByteBuffer.allocate(RecordHeader.SIZE + lost.length);
     new RecordHeader(lostId, Codec.NONE, 0, lost.length, lost.length,
         RecordHeader.payloadCrc(lost, 0, lost.length)).encode(record);

@@ -3,6 +3,7 @@ package io.granary.nbd.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.granary.snapshots.api.Extent;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class ReadReplyTest {
   @Test
   void allDataIsOnePiece() {
     byte[] b = new byte[256 * K];
-    java.util.Arrays.fill(b, (byte) 7);
+    Arrays.fill(b, (byte) 7);
     assertEquals(List.of(new Extent(100, 256 * K, true)), ReadReply.pieces(b, 100));
   }
 

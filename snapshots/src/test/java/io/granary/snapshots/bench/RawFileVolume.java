@@ -5,6 +5,7 @@ import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.List;
 
 /** A plain file behind the volume interface: the baseline of the side-by-side rows. */
@@ -42,7 +43,7 @@ final class RawFileVolume implements Volume {
     ByteBuffer b = ByteBuffer.wrap(dst, off, len);
     while (b.hasRemaining()) {
       if (file.read(b, offset + (b.position() - off)) < 0) {
-        java.util.Arrays.fill(dst, b.position(), off + len, (byte) 0);
+        Arrays.fill(dst, b.position(), off + len, (byte) 0);
         return;
       }
     }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code make bench} for volumes, straight on the API: snapshot time against written size,
@@ -62,7 +64,7 @@ public final class VolumeBench {
         default -> { } // options of the other benchmarks
       }
     }
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    Logger.getLogger("").setLevel(Level.WARNING);
     Files.createDirectories(dir);
     VolumeBench b = new VolumeBench(dir, reps, small, large);
     b.run();

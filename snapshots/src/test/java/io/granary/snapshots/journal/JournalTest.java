@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +71,7 @@ class JournalTest {
   @ValueSource(ints = {1, 20, 35, 36, 37, 1000})
   void aTornTailIsCutAndNeverReplayed(int keep) throws Exception {
     byte[] big = new byte[2000];
-    java.util.Arrays.fill(big, (byte) 5);
+    Arrays.fill(big, (byte) 5);
     try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
       j.appendWrite(0, new byte[] {1}, 0, 1);
       j.appendWrite(1, big, 0, big.length);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.granary.dedupe.api.ChunkId;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -56,7 +57,7 @@ class BlockMapTest {
     bad[0] ^= 1;
     assertThrows(IllegalArgumentException.class, () -> MapPage.decode(bad));
     assertThrows(IllegalArgumentException.class,
-        () -> MapPage.decode(java.util.Arrays.copyOf(p.encode(), 20)));
+        () -> MapPage.decode(Arrays.copyOf(p.encode(), 20)));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.granary.snapshots.tree;
 import io.granary.dedupe.api.ChunkId;
 import java.io.IOException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ final class MemoryPageStore implements PageStore {
       ChunkId id = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(b));
       stored.put(id, b);
       return id;
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }

@@ -12,6 +12,7 @@ import io.granary.snapshots.testing.TestPool;
 import io.granary.testing.TestData;
 import io.granary.testing.Tmpfs;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class JournalDiskFullTest {
     try (Tmpfs journals = Tmpfs.mount(dir.resolve("journal"), 4L << 20)) {
       // No flushes: everything stays in the journal, so the journal is what fills up.
       try (TestPool pool = new TestPool(dir, c -> c.withDirtyLimit(64L << 20, 64L << 20)
-          .withFlushInterval(java.time.Duration.ofHours(1)))) {
+          .withFlushInterval(Duration.ofHours(1)))) {
         pool.volumes().create("vm", new VolumeSpec(64L << 20, 64 << 10, "lz4", "default"));
         int acknowledged = 0;
         VolumeException refused = null;

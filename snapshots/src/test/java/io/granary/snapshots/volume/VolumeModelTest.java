@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ class VolumeModelTest {
     a.run();
   }
 
-  private <T> T pick(java.util.Collection<T> items) {
+  private <T> T pick(Collection<T> items) {
     List<T> l = new ArrayList<>(items);
     return l.get(r.nextInt(l.size()));
   }

@@ -177,7 +177,7 @@ class VolumeServicesTest {
   @Test
   void aCodecChangeAppliesToLaterFlushesWithoutReopening() throws Exception {
     byte[] text = "granary volumes compress well when they hold text. ".repeat(400)
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        .getBytes(StandardCharsets.US_ASCII);
     byte[] data = Arrays.copyOf(text, 8 * BS);
     try (TestPool pool = new TestPool(dir)) {
       pool.volumes().create("v", new VolumeSpec(MIB, BS, "none", "default", false));
