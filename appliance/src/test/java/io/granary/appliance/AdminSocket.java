@@ -25,10 +25,14 @@ final class AdminSocket implements AutoCloseable {
   }
 
   Answer send(String method, String path) throws Exception {
-    ContentResponse r = http.newRequest("http://granaryd" + path).method(method)
-        .transport(new Transport.TCPUnix(socket)).timeout(60, TimeUnit.SECONDS).send();
-    return new Answer(r.getStatus(), r.getHeaders().get(HttpHeader.CONTENT_TYPE),
-        r.getContentAsString());
+    ContentResponse r =
+        http.newRequest("http://granaryd" + path)
+            .method(method)
+            .transport(new Transport.TCPUnix(socket))
+            .timeout(60, TimeUnit.SECONDS)
+            .send();
+    return new Answer(
+        r.getStatus(), r.getHeaders().get(HttpHeader.CONTENT_TYPE), r.getContentAsString());
   }
 
   @Override

@@ -68,11 +68,14 @@ class ApplianceIT {
     PrintStream stdout = System.out;
     try {
       System.setOut(new PrintStream(listed, true, StandardCharsets.UTF_8));
-      assertEquals(0, Granary.commandLine().execute("--data", data.toString(), "volume", "list", "-H"));
+      assertEquals(
+          0, Granary.commandLine().execute("--data", data.toString(), "volume", "list", "-H"));
     } finally {
       System.setOut(stdout);
     }
-    assertTrue(listed.toString(StandardCharsets.UTF_8).startsWith("default/vm1\t64M\t"), listed.toString());
+    assertTrue(
+        listed.toString(StandardCharsets.UTF_8).startsWith("default/vm1\t64M\t"),
+        listed.toString());
 
     Path image = tmp.resolve("disk.raw");
     writeImage(image, 64L << 20, 1);
@@ -87,17 +90,19 @@ class ApplianceIT {
     cli.ok("volume", "clone", "default/vm1@golden", "default/vm2");
     // The CLI writes no data; a shrink destroys the second half, which the rollback restores.
     cli.ok("volume", "resize", "default/vm1", "--size", "32M");
-    assertEquals(32L << 20, json("volume", "show", "default/vm1").get("volume").get("size").asLong());
+    assertEquals(
+        32L << 20, json("volume", "show", "default/vm1").get("volume").get("size").asLong());
     cli.ok("snapshot", "rollback", "default/vm1@golden");
-    assertEquals(64L << 20, json("volume", "show", "default/vm1").get("volume").get("size").asLong());
+    assertEquals(
+        64L << 20, json("volume", "show", "default/vm1").get("volume").get("size").asLong());
     Path afterRollback = tmp.resolve("vm1-rolled.raw");
     cli.ok("export", "default/vm1", afterRollback.toString());
     assertEquals(sha256(image), sha256(afterRollback), "rollback restores the snapshot's bytes");
 
     JsonNode snaps = json("snapshot", "list", "default/vm1");
     assertEquals("golden", snaps.get(0).get("name").asText());
-    assertEquals("vm1@golden", json("volume", "show", "default/vm2").get("volume").get("origin")
-        .asText());
+    assertEquals(
+        "vm1@golden", json("volume", "show", "default/vm2").get("volume").get("origin").asText());
 
     // A clean stop, a restart, and every pool, volume, snapshot and byte as before.
     assertEquals(143, daemon.stop(), "SIGTERM: the JVM's exit after a clean stop");
@@ -113,7 +118,8 @@ class ApplianceIT {
     Cli.Result busy = cli.run("volume", "delete", "default/vm1");
     assertEquals(1, busy.exit());
     assertTrue(busy.err().startsWith("granary: cannot delete volume default/vm1: "), busy.err());
-    assertTrue(cli.ok("volume", "delete", "-n", "-r", "default/vm1").out().contains("would delete"));
+    assertTrue(
+        cli.ok("volume", "delete", "-n", "-r", "default/vm1").out().contains("would delete"));
     assertEquals(2, json("volume", "list").size());
     cli.ok("volume", "delete", "-r", "default/vm1");
     cli.ok("volume", "delete", "default/vm2");
@@ -125,8 +131,16 @@ class ApplianceIT {
   @Test
   void aSecondDaemonOnTheSameDataIsRefused() throws Exception {
     Path log = tmp.resolve("second.log");
-    Process second = ChildJvm.startLogged(Granaryd.class, log, "--data", data.toString(),
-        "--mount", "none", "--nbd-listen", "none");
+    Process second =
+        ChildJvm.startLogged(
+            Granaryd.class,
+            log,
+            "--data",
+            data.toString(),
+            "--mount",
+            "none",
+            "--nbd-listen",
+            "none");
     assertTrue(second.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, second.exitValue());
     String out = Files.readString(log);
@@ -147,8 +161,8 @@ class ApplianceIT {
 
     Cli.Result missing = cli.run("volume", "show", "default/nope");
     assertEquals(1, missing.exit());
-    assertEquals("granary: cannot show volume default/nope: volume nope does not exist\n",
-        missing.err());
+    assertEquals(
+        "granary: cannot show volume default/nope: volume nope does not exist\n", missing.err());
     Cli.Result noPool = cli.run("volume", "create", "tank/vm", "--size", "1G");
     assertEquals(1, noPool.exit());
     assertTrue(noPool.err().contains("pool tank does not exist"), noPool.err());
@@ -173,8 +187,16 @@ class ApplianceIT {
   void poolsAndProfilesLiveInTheirOwnDirectoriesAndState() throws Exception {
     Path disk2 = tmp.resolve("disk2/tank");
     cli.ok("profile", "create", "gold", "--codec", "zstd:3", "--iops", "500");
-    cli.ok("pool", "create", "tank", "--path", disk2.toString(), "--capacity", "4G",
-        "--profile", "gold");
+    cli.ok(
+        "pool",
+        "create",
+        "tank",
+        "--path",
+        disk2.toString(),
+        "--capacity",
+        "4G",
+        "--profile",
+        "gold");
     cli.ok("volume", "create", "tank/db", "--size", "10G");
     assertEquals("gold", json("volume", "show", "tank/db").get("volume").get("profile").asText());
     assertTrue(Files.isDirectory(disk2.resolve("store")));

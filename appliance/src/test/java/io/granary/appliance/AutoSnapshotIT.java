@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AutoSnapshotIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern TAKEN = Pattern.compile("automatic snapshot default/vm@(auto-\\S+)$",
-      Pattern.MULTILINE);
-  private static final Pattern DELETED = Pattern.compile(
-      "automatic snapshot default/vm@(auto-\\S+) expired and deleted");
+  private static final Pattern TAKEN =
+      Pattern.compile("automatic snapshot default/vm@(auto-\\S+)$", Pattern.MULTILINE);
+  private static final Pattern DELETED =
+      Pattern.compile("automatic snapshot default/vm@(auto-\\S+) expired and deleted");
 
   @TempDir Path tmp;
   private DaemonProcess daemon;
@@ -42,8 +42,8 @@ class AutoSnapshotIT {
   void snapshotsAreTakenEveryIntervalAndPrunedByCountAndAge() throws Exception {
     daemon = new DaemonProcess(tmp.resolve("data")).start("--clock-speed", "3600");
     Cli cli = new Cli(tmp.resolve("data"));
-    cli.ok("profile", "create", "hourly", "--snapshot-every", "1h", "--keep", "3",
-        "--keep-for", "5h");
+    cli.ok(
+        "profile", "create", "hourly", "--snapshot-every", "1h", "--keep", "3", "--keep-for", "5h");
     cli.ok("volume", "create", "default/vm", "--size", "16M", "--profile", "hourly");
     cli.ok("volume", "create", "default/other", "--size", "16M");
     cli.ok("snapshot", "create", "default/vm@before-upgrade");
@@ -69,20 +69,25 @@ class AutoSnapshotIT {
     assertTrue(names.contains("before-upgrade"), "a manual snapshot is never pruned: " + names);
     assertTrue(auto.size() >= 3, "the newest three are kept: " + names);
     // Deletions run after the snapshot of the same tick, so a listing may lag the log by one.
-    assertTrue(Math.abs(auto.size() - (taken - deleted)) <= 1, names + " vs taken " + taken
-        + ", deleted " + deleted);
+    assertTrue(
+        Math.abs(auto.size() - (taken - deleted)) <= 1,
+        names + " vs taken " + taken + ", deleted " + deleted);
     auto.sort(null);
     Instant newest = auto.get(auto.size() - 1);
     for (int i = 1; i < auto.size(); i++) {
       Duration gap = Duration.between(auto.get(i - 1), auto.get(i));
-      assertTrue(gap.compareTo(Duration.ofMinutes(59)) >= 0, "one snapshot an hour at most: " + auto);
+      assertTrue(
+          gap.compareTo(Duration.ofMinutes(59)) >= 0, "one snapshot an hour at most: " + auto);
     }
     for (int i = 0; i < auto.size() - 3; i++) {
-      assertTrue(Duration.between(auto.get(i), newest).compareTo(Duration.ofHours(6)) <= 0,
+      assertTrue(
+          Duration.between(auto.get(i), newest).compareTo(Duration.ofHours(6)) <= 0,
           "beyond the newest three only snapshots younger than 5h (and a tick) stay: " + auto);
     }
-    assertEquals(0, JSON.readTree(cli.ok("snapshot", "list", "default/other", "--json").out())
-        .size(), "a volume without a snapshot policy gets none");
+    assertEquals(
+        0,
+        JSON.readTree(cli.ok("snapshot", "list", "default/other", "--json").out()).size(),
+        "a volume without a snapshot policy gets none");
   }
 
   private static int count(Pattern p, String text) {

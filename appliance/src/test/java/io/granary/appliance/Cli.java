@@ -33,15 +33,18 @@ final class Cli {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       List<String> all = new ArrayList<>(List.of(args));
-      boolean needsDaemon = !all.isEmpty() && !all.get(0).equals("version")
-          && !all.get(0).equals("completion") && !all.contains("--help");
+      boolean needsDaemon =
+          !all.isEmpty()
+              && !all.get(0).equals("version")
+              && !all.get(0).equals("completion")
+              && !all.contains("--help");
       if (needsDaemon) {
         all.add("--data");
         all.add(data.toString());
       }
       int exit = Granary.commandLine().execute(all.toArray(String[]::new));
-      return new Result(exit, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
+      return new Result(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

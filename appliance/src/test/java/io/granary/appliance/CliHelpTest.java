@@ -33,7 +33,8 @@ class CliHelpTest {
       Path file = GOLDEN.resolve(name + ".txt");
       if (update) {
         Files.writeString(file, help, StandardCharsets.UTF_8);
-      } else if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(help)) {
+      } else if (!Files.exists(file)
+          || !Files.readString(file, StandardCharsets.UTF_8).equals(help)) {
         mismatched.add(name);
       }
     }

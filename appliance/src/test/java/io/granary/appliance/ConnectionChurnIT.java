@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectionChurnIT {
   private static final int CONNECTIONS = 1000;
   private static final int CHURN_THREADS = 8;
+
   /** Distinct source addresses for the churn: at most four connections each, under the limit. */
   private static final int CHURN_ADDRESSES = 250;
+
   private static final int PER_CLIENT = 8;
   private static final int IO_THREADS = 8;
   private static final long TIMEOUT_MILLIS = 2000;
@@ -52,9 +54,10 @@ class ConnectionChurnIT {
   private static final InetAddress NEIGHBOUR = address(127, 0, 0, 10);
   private static final int GREEDY_ATTEMPTS = 20;
   private static final int FILE_TOLERANCE = 2;
+
   /** Threads the JVM starts (UseDynamicNumberOf*Threads) and stops as it sees fit. */
-  private static final List<String> JVM_POOLS = List.of("GC Thread#", "G1 Conc#", "G1 Refine#",
-      "C1 CompilerThre", "C2 CompilerThre");
+  private static final List<String> JVM_POOLS =
+      List.of("GC Thread#", "G1 Conc#", "G1 Refine#", "C1 CompilerThre", "C2 CompilerThre");
 
   /** How a churn connection ends. */
   enum Drop {
@@ -99,34 +102,38 @@ class ConnectionChurnIT {
 
     AtomicBoolean churning = new AtomicBoolean(true);
     ExecutorService side = Executors.newFixedThreadPool(6);
-    List<Future<Long>> stalls = List.of(
-        side.submit(() -> stall(address(127, 0, 0, 20), 0)),
-        side.submit(() -> stall(address(127, 0, 0, 21), 1)),
-        side.submit(() -> stall(address(127, 0, 0, 22), 2)));
+    List<Future<Long>> stalls =
+        List.of(
+            side.submit(() -> stall(address(127, 0, 0, 20), 0)),
+            side.submit(() -> stall(address(127, 0, 0, 21), 1)),
+            side.submit(() -> stall(address(127, 0, 0, 22), 2)));
     Future<int[]> greedy = side.submit(this::greedyClient);
-    Future<Integer> qemu = side.submit(() -> {
-      int runs = 0;
-      while (churning.get() || runs == 0) {
-        qemuIo("-r", "read -P 0x5a 0 1M");
-        runs++;
-      }
-      return runs;
-    });
+    Future<Integer> qemu =
+        side.submit(
+            () -> {
+              int runs = 0;
+              while (churning.get() || runs == 0) {
+                qemuIo("-r", "read -P 0x5a 0 1M");
+                runs++;
+              }
+              return runs;
+            });
 
     AtomicIntegerArray dropped = new AtomicIntegerArray(Drop.values().length);
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     ExecutorService churn = Executors.newFixedThreadPool(CHURN_THREADS);
     for (int i = 0; i < CONNECTIONS; i++) {
       int n = i;
-      churn.execute(() -> {
-        Drop how = Drop.values()[n % Drop.values().length];
-        try {
-          drop(n, how);
-          dropped.incrementAndGet(how.ordinal());
-        } catch (Exception | AssertionError e) {
-          failures.add("connection " + n + " (" + how + "): " + e);
-        }
-      });
+      churn.execute(
+          () -> {
+            Drop how = Drop.values()[n % Drop.values().length];
+            try {
+              drop(n, how);
+              dropped.incrementAndGet(how.ordinal());
+            } catch (Exception | AssertionError e) {
+              failures.add("connection " + n + " (" + how + "): " + e);
+            }
+          });
     }
     churn.shutdown();
     assertTrue(churn.awaitTermination(5, TimeUnit.MINUTES), "churn did not finish");
@@ -150,22 +157,28 @@ class ConnectionChurnIT {
     double seconds = (System.nanoTime() - start) / 1e9;
     int made = CONNECTIONS + stallMillis.size() + refusals[0] + refusals[1] + 1 + qemuRuns + 2;
     System.out.printf("connection churn against granaryd (pid %d):%n", pid);
-    System.out.printf("  %d churn connections in %.1f s by %d threads from %d addresses: %s%n",
+    System.out.printf(
+        "  %d churn connections in %.1f s by %d threads from %d addresses: %s%n",
         CONNECTIONS, churnSeconds, CHURN_THREADS, CHURN_ADDRESSES, byDrop(dropped));
-    System.out.printf("  stalled handshakes closed after %s ms (handshake-timeout %d ms)%n",
+    System.out.printf(
+        "  stalled handshakes closed after %s ms (handshake-timeout %d ms)%n",
         stallMillis, TIMEOUT_MILLIS);
-    System.out.printf("  client past its limit of %d: %d connections refused before the greeting,"
-        + " slowest refusal %d ms; %d admitted meanwhile%n", PER_CLIENT, refusals[0],
-        refusals[2], refusals[1]);
+    System.out.printf(
+        "  client past its limit of %d: %d connections refused before the greeting,"
+            + " slowest refusal %d ms; %d admitted meanwhile%n",
+        PER_CLIENT, refusals[0], refusals[2], refusals[1]);
     System.out.printf("  qemu-io runs served meanwhile, each a connection: %d%n", qemuRuns);
     System.out.printf("  connections made in all: %d in %.1f s%n", made, seconds);
-    System.out.printf("  fds:     baseline %d, after %d  %s -> %s%n", baseline.fdCount(),
-        after.fdCount(), baseline.fds(), after.fds());
-    System.out.printf("  threads: baseline %d, after %d  %s -> %s%n", baseline.threadCount(),
-        after.threadCount(), baseline.threads(), after.threads());
+    System.out.printf(
+        "  fds:     baseline %d, after %d  %s -> %s%n",
+        baseline.fdCount(), after.fdCount(), baseline.fds(), after.fds());
+    System.out.printf(
+        "  threads: baseline %d, after %d  %s -> %s%n",
+        baseline.threadCount(), after.threadCount(), baseline.threads(), after.threads());
 
     for (long ms : stallMillis) {
-      assertTrue(ms >= TIMEOUT_MILLIS && ms < TIMEOUT_MILLIS + 1500,
+      assertTrue(
+          ms >= TIMEOUT_MILLIS && ms < TIMEOUT_MILLIS + 1500,
           "a stalled handshake closed after " + ms + " ms, timeout " + TIMEOUT_MILLIS);
     }
     assertTrue(qemuRuns >= 1);
@@ -185,23 +198,32 @@ class ConnectionChurnIT {
       assertEquals(refusals[0], m.value("granary_nbd_connections_refused_total"));
       assertEquals(0, m.value("granary_nbd_connections"));
     }
-    long logged = daemon.log().lines()
-        .filter(l -> l.contains("refused NBD connection from 127.0.0.9")).count();
-    assertTrue(logged >= 1 && logged <= 1 + (long) seconds / 10,
+    long logged =
+        daemon
+            .log()
+            .lines()
+            .filter(l -> l.contains("refused NBD connection from 127.0.0.9"))
+            .count();
+    assertTrue(
+        logged >= 1 && logged <= 1 + (long) seconds / 10,
         logged + " log lines for " + refusals[0] + " refusals");
   }
 
   private Cli start() throws Exception {
     port = FreePort.pick();
     Path config = tmp.resolve("granary.conf");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         [nbd]
         handshake-timeout = "%dms"
         max-connections-per-client = %d
         io-threads = %d
-        """.formatted(TIMEOUT_MILLIS, PER_CLIENT, IO_THREADS));
-    daemon = new DaemonProcess(tmp.resolve("data")).start("--config", config.toString(),
-        "--nbd-listen", "127.0.0.1:" + port);
+        """
+            .formatted(TIMEOUT_MILLIS, PER_CLIENT, IO_THREADS));
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .start("--config", config.toString(), "--nbd-listen", "127.0.0.1:" + port);
     return new Cli(tmp.resolve("data"));
   }
 
@@ -254,10 +276,13 @@ class ConnectionChurnIT {
     RawNbdClient p = RawNbdClient.dial(from, port);
     try {
       switch (how) {
-        case AT_ONCE -> { }
-        case MID_OPTION -> p.greeting().flags()
-            .send(Arrays.copyOf(NbdWire.option(RawNbdClient.OPT_GO, NbdWire.exportRequest(VOL)),
-                10));
+        case AT_ONCE -> {}
+        case MID_OPTION ->
+            p.greeting()
+                .flags()
+                .send(
+                    Arrays.copyOf(
+                        NbdWire.option(RawNbdClient.OPT_GO, NbdWire.exportRequest(VOL)), 10));
         case AFTER_GO -> go(p);
         case MID_WRITE -> {
           go(p).request(0, RawNbdClient.WRITE, 1, 0, 64 << 10, null);
@@ -395,8 +420,10 @@ class ConnectionChurnIT {
       Thread.sleep(500);
       Usage now = usage(pid);
       boolean stable = now.equals(last);
-      boolean within = baseline == null || now.fdsBut("file").equals(baseline.fdsBut("file"))
-          && now.threadsButJvm().equals(baseline.threadsButJvm());
+      boolean within =
+          baseline == null
+              || now.fdsBut("file").equals(baseline.fdsBut("file"))
+                  && now.threadsButJvm().equals(baseline.threadsButJvm());
       if (stable && within) {
         return now;
       }
@@ -420,8 +447,10 @@ class ConnectionChurnIT {
     try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : (Iterable<Path>) s::iterator) {
         try {
-          threads.merge(Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+$", ""),
-              1, Integer::sum);
+          threads.merge(
+              Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+$", ""),
+              1,
+              Integer::sum);
         } catch (NoSuchFileException exited) {
           // ended between the listing and the read
         }
@@ -446,7 +475,9 @@ class ConnectionChurnIT {
   private static String byDrop(AtomicIntegerArray dropped) {
     StringBuilder b = new StringBuilder();
     for (Drop d : Drop.values()) {
-      b.append(b.length() == 0 ? "" : ", ").append(d.name().toLowerCase()).append(' ')
+      b.append(b.length() == 0 ? "" : ", ")
+          .append(d.name().toLowerCase())
+          .append(' ')
           .append(dropped.get(d.ordinal()));
     }
     return b.toString();

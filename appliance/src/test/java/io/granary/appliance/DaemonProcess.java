@@ -43,8 +43,8 @@ final class DaemonProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(socket) || !readySince(from)) {
       if (!process.isAlive()) {
-        throw new IOException("granaryd exited with " + process.exitValue() + ":\n"
-            + Files.readString(log));
+        throw new IOException(
+            "granaryd exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       if (System.nanoTime() > deadline) {
         throw new IOException("granaryd did not start:\n" + Files.readString(log));
@@ -77,8 +77,7 @@ final class DaemonProcess implements AutoCloseable {
     args.addAll(List.of(extra));
     // The log is appended to across restarts: only what this start wrote counts.
     long from = Files.exists(log) ? Files.size(log) : 0;
-    process = ChildJvm.startLogged(wrapper, Granaryd.class, log, env,
-        args.toArray(String[]::new));
+    process = ChildJvm.startLogged(wrapper, Granaryd.class, log, env, args.toArray(String[]::new));
     return from;
   }
 

@@ -32,7 +32,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +47,12 @@ class DamagedChunkIT {
   private static final int MIB = 1 << 20;
   private static final int VOLUME_MIB = 8;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern READ_OK = Pattern.compile("^read (\\d+)/\\d+ bytes at offset (\\d+)$",
-      Pattern.MULTILINE);
-  private static final Pattern REPORTED = Pattern.compile(
-      "^damaged: chunk ([0-9a-f]{64}) in pack ([0-9a-f]{8}) at offset (\\d+): (.+)$",
-      Pattern.MULTILINE);
+  private static final Pattern READ_OK =
+      Pattern.compile("^read (\\d+)/\\d+ bytes at offset (\\d+)$", Pattern.MULTILINE);
+  private static final Pattern REPORTED =
+      Pattern.compile(
+          "^damaged: chunk ([0-9a-f]{64}) in pack ([0-9a-f]{8}) at offset (\\d+): (.+)$",
+          Pattern.MULTILINE);
 
   @TempDir Path tmp;
   private DaemonProcess daemon;
@@ -67,8 +67,9 @@ class DamagedChunkIT {
   }
 
   private Cli start() throws Exception {
-    daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port,
-        "--mount", tmp.resolve("mnt").toString());
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .start("--nbd-listen", "127.0.0.1:" + port, "--mount", tmp.resolve("mnt").toString());
     return new Cli(tmp.resolve("data"));
   }
 
@@ -105,8 +106,11 @@ class DamagedChunkIT {
     for (String v : images.keySet()) {
       cli.ok("volume", "create", "default/" + v, "--size", VOLUME_MIB + "M");
     }
-    block = JSON.readTree(cli.ok("volume", "show", "default/vm1", "--json").out())
-        .get("volume").get("blockSize").asInt();
+    block =
+        JSON.readTree(cli.ok("volume", "show", "default/vm1", "--json").out())
+            .get("volume")
+            .get("blockSize")
+            .asInt();
     // vm2 starts with four of vm1's blocks: dedupe stores them once, so damage to one such
     // chunk must show in both volumes.
     System.arraycopy(images.get("vm1"), 40 * block, images.get("vm2"), 0, 4 * block);
@@ -173,18 +177,32 @@ class DamagedChunkIT {
     }
     assertEquals(new TreeSet<>(damage.keySet()), reported.keySet(), text.out());
     assertTrue(text.out().contains(damage.size() + " damaged"), text.out());
-    assertTrue(text.out().contains(String.format("damaged: header of pack %08x: ", damagedHeader)),
+    assertTrue(
+        text.out().contains(String.format("damaged: header of pack %08x: ", damagedHeader)),
         text.out());
     JsonNode json = JSON.readTree(cli.run("scrub", "default", "--no-progress", "--json").out());
     assertEquals(damage.size(), json.get("damaged").size(), json.toString());
     assertEquals(1, json.get("damagedPacks").size(), json.toString());
     assertEquals(onDisk.size(), json.get("chunksChecked").asLong(), "every chunk was checked");
-    System.out.println("DamagedChunkIT: " + flipped + " bytes flipped on disk (" + damage.size()
-        + " chunk records: " + damage.values() + ", and 1 pack header); " + eioBlocks
-        + " blocks (one chunk shared by two volumes) read as EIO through NBD and FUSE, no"
-        + " other; " + verified + " bytes of the other blocks verified; granary scrub reported"
-        + " exactly " + reported.size() + " damaged chunks and 1 damaged pack header of "
-        + json.get("chunksChecked").asLong() + " chunks; it said:\n" + text.out());
+    System.out.println(
+        "DamagedChunkIT: "
+            + flipped
+            + " bytes flipped on disk ("
+            + damage.size()
+            + " chunk records: "
+            + damage.values()
+            + ", and 1 pack header); "
+            + eioBlocks
+            + " blocks (one chunk shared by two volumes) read as EIO through NBD and FUSE, no"
+            + " other; "
+            + verified
+            + " bytes of the other blocks verified; granary scrub reported"
+            + " exactly "
+            + reported.size()
+            + " damaged chunks and 1 damaged pack header of "
+            + json.get("chunksChecked").asLong()
+            + " chunks; it said:\n"
+            + text.out());
   }
 
   private ChunkId chunk(String volume, Map<String, byte[]> images, int blockIndex)
@@ -193,8 +211,9 @@ class DamagedChunkIT {
   }
 
   private ChunkId chunkOfBlock(byte[] image, int i) throws Exception {
-    return ChunkId.of(MessageDigest.getInstance("SHA-256")
-        .digest(Arrays.copyOfRange(image, i * block, (i + 1) * block)));
+    return ChunkId.of(
+        MessageDigest.getInstance("SHA-256")
+            .digest(Arrays.copyOfRange(image, i * block, (i + 1) * block)));
   }
 
   /** One qemu-io session reading every block; the blocks that failed, each with EIO. */
@@ -215,8 +234,10 @@ class DamagedChunkIT {
       failed.remove((int) (Long.parseLong(m.group(2)) / block));
     }
     String out = r.stdout() + r.stderr();
-    assertEquals(failed.size(), out.lines().filter("read failed: Input/output error"::equals)
-        .count(), "each failed read is EIO, on a session that goes on: " + out);
+    assertEquals(
+        failed.size(),
+        out.lines().filter("read failed: Input/output error"::equals).count(),
+        "each failed read is EIO, on a session that goes on: " + out);
     return failed;
   }
 
@@ -236,13 +257,17 @@ class DamagedChunkIT {
       }
       Path out = tmp.resolve("range.raw");
       Files.deleteIfExists(out);
-      String view = String.format("json:{\"driver\":\"raw\",\"offset\":%d,\"size\":%d,"
-          + "\"file\":{\"driver\":\"nbd\",\"server\":{\"type\":\"inet\",\"host\":\"127.0.0.1\","
-          + "\"port\":\"%d\"},\"export\":\"default/%s\"}}", (long) start * block,
-          (long) (end - start) * block, port, volume);
+      String view =
+          String.format(
+              "json:{\"driver\":\"raw\",\"offset\":%d,\"size\":%d,"
+                  + "\"file\":{\"driver\":\"nbd\",\"server\":{\"type\":\"inet\",\"host\":\"127.0.0.1\","
+                  + "\"port\":\"%d\"},\"export\":\"default/%s\"}}",
+              (long) start * block, (long) (end - start) * block, port, volume);
       ExternalTool.run(180, "qemu-img", "convert", "-O", "raw", view, out.toString()).ok();
-      assertArrayEquals(Arrays.copyOfRange(image, start * block, end * block),
-          Files.readAllBytes(out), volume + " blocks " + start + ".." + (end - 1));
+      assertArrayEquals(
+          Arrays.copyOfRange(image, start * block, end * block),
+          Files.readAllBytes(out),
+          volume + " blocks " + start + ".." + (end - 1));
       verified += (long) (end - start) * block;
       start = end;
     }
@@ -250,11 +275,10 @@ class DamagedChunkIT {
   }
 
   /** Every block through the FUSE file: the bad ones fail with EIO, the others read right. */
-  private long readThroughTheFile(String volume, byte[] image, Set<Integer> bad)
-      throws Exception {
+  private long readThroughTheFile(String volume, byte[] image, Set<Integer> bad) throws Exception {
     long verified = 0;
-    try (RandomAccessFile f = new RandomAccessFile(tmp.resolve("mnt/default/" + volume).toFile(),
-        "r")) {
+    try (RandomAccessFile f =
+        new RandomAccessFile(tmp.resolve("mnt/default/" + volume).toFile(), "r")) {
       byte[] back = new byte[block];
       for (int i = 0; i < image.length / block; i++) {
         f.seek((long) i * block);
@@ -263,7 +287,9 @@ class DamagedChunkIT {
           assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
         } else {
           f.readFully(back);
-          assertArrayEquals(Arrays.copyOfRange(image, i * block, (i + 1) * block), back,
+          assertArrayEquals(
+              Arrays.copyOfRange(image, i * block, (i + 1) * block),
+              back,
               volume + " file, block " + i);
           verified += block;
         }

@@ -66,8 +66,15 @@ class DiskFullIT {
   }
 
   private Cli start() throws Exception {
-    daemon = new DaemonProcess(data()).start("--config", config.toString(),
-        "--nbd-listen", "127.0.0.1:" + port, "--mount", data().resolve("mnt").toString());
+    daemon =
+        new DaemonProcess(data())
+            .start(
+                "--config",
+                config.toString(),
+                "--nbd-listen",
+                "127.0.0.1:" + port,
+                "--mount",
+                data().resolve("mnt").toString());
     return new Cli(data());
   }
 
@@ -81,22 +88,36 @@ class DiskFullIT {
   }
 
   /** The outcome of writing one piece and flushing it, in one NBD session. */
-  private enum Outcome { ACKNOWLEDGED, NO_SPACE }
+  private enum Outcome {
+    ACKNOWLEDGED,
+    NO_SPACE
+  }
 
   /**
    * Writes piece {@code i} at MiB {@code i}, flushes, then reads in the same session: a
    * refusal must be ENOSPC and leave the connection serving.
    */
   private Outcome writePiece(String volume, int i) throws Exception {
-    ExternalTool.Result r = ExternalTool.run(120, "qemu-io", "-f", "raw",
-        "-c", "write -s " + piece(volume, i) + " " + (long) i * MIB + " 1M",
-        "-c", "flush", "-c", "read 0 4k", uri(volume));
+    ExternalTool.Result r =
+        ExternalTool.run(
+            120,
+            "qemu-io",
+            "-f",
+            "raw",
+            "-c",
+            "write -s " + piece(volume, i) + " " + (long) i * MIB + " 1M",
+            "-c",
+            "flush",
+            "-c",
+            "read 0 4k",
+            uri(volume));
     String said = r.stdout() + r.stderr();
     assertTrue(said.contains("read 4096/4096 bytes"), "the session still serves: " + r);
     if (r.exit() == 0) {
       return Outcome.ACKNOWLEDGED;
     }
-    assertTrue(said.contains(ENOSPC) && !said.contains("Input/output error"),
+    assertTrue(
+        said.contains(ENOSPC) && !said.contains("Input/output error"),
         "a refused write is ENOSPC, nothing else: " + r);
     return Outcome.NO_SPACE;
   }
@@ -115,13 +136,16 @@ class DiskFullIT {
       throws Exception {
     byte[] back = export(volume);
     for (int i : acknowledged) {
-      assertArrayEquals(Files.readAllBytes(piece(volume, i)),
-          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB), volume + " piece " + i);
+      assertArrayEquals(
+          Files.readAllBytes(piece(volume, i)),
+          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB),
+          volume + " piece " + i);
     }
     for (int i : refused) {
       byte[] got = Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB);
-      assertTrue(Arrays.equals(got, new byte[MIB])
-          || Arrays.equals(got, Files.readAllBytes(piece(volume, i))),
+      assertTrue(
+          Arrays.equals(got, new byte[MIB])
+              || Arrays.equals(got, Files.readAllBytes(piece(volume, i))),
           volume + " refused piece " + i + " reads as it was or as written, nothing else");
     }
     verifiedBytes += (long) (acknowledged.size() + refused.size()) * MIB;
@@ -131,8 +155,10 @@ class DiskFullIT {
   private void verifyFile(String volume, List<Integer> acknowledged) throws Exception {
     byte[] back = Files.readAllBytes(data().resolve("mnt").resolve(volume));
     for (int i : acknowledged) {
-      assertArrayEquals(Files.readAllBytes(piece(volume, i)),
-          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB), volume + " file, piece " + i);
+      assertArrayEquals(
+          Files.readAllBytes(piece(volume, i)),
+          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB),
+          volume + " file, piece " + i);
     }
     verifiedBytes += (long) acknowledged.size() * MIB;
   }
@@ -151,7 +177,9 @@ class DiskFullIT {
     // Small, frequent flushes: data reaches the packs, so pack appends and index commits meet
     // the full disk as well as journal appends.
     config = tmp.resolve("granary.conf");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         [volumes]
         dirty-limit = "16M"
         volume-flush = "4M"
@@ -195,8 +223,16 @@ class DiskFullIT {
 
     // Through the file: dd gets ENOSPC too.
     Path file = data().resolve("mnt/p/vm");
-    ExternalTool.Result dd = ExternalTool.run(120, "dd", "if=" + piece("p/vm", next),
-        "of=" + file, "bs=1M", "seek=" + next, "count=1", "conv=notrunc,fsync");
+    ExternalTool.Result dd =
+        ExternalTool.run(
+            120,
+            "dd",
+            "if=" + piece("p/vm", next),
+            "of=" + file,
+            "bs=1M",
+            "seek=" + next,
+            "count=1",
+            "conv=notrunc,fsync");
     assertTrue(dd.exit() != 0 && dd.stderr().contains(ENOSPC), "dd through FUSE: " + dd);
 
     // The daemon is up and serves every volume, of this pool and of another on the disk,
@@ -227,8 +263,16 @@ class DiskFullIT {
       assertEquals(Outcome.ACKNOWLEDGED, writePiece("p/vm", i), "piece " + i);
       acknowledged.add(i);
     }
-    ExternalTool.run(120, "dd", "if=" + piece("p/vm", next), "of=" + file, "bs=1M",
-        "seek=" + next, "count=1", "conv=notrunc,fsync").ok();
+    ExternalTool.run(
+            120,
+            "dd",
+            "if=" + piece("p/vm", next),
+            "of=" + file,
+            "bs=1M",
+            "seek=" + next,
+            "count=1",
+            "conv=notrunc,fsync")
+        .ok();
     acknowledged.add(next);
     assertScrubClean(cli, "p");
     assertScrubClean(cli, "default");
@@ -241,11 +285,19 @@ class DiskFullIT {
     verify("default/other", keep, List.of());
     assertScrubClean(cli, "p");
     assertScrubClean(cli, "default");
-    System.out.println("DiskFullIT: a " + DISK / MIB + " MiB tmpfs data disk filled after "
-        + ackedBeforeFull + " MiB acknowledged through NBD; faults: " + nbdRefusals
-        + " writes refused with ENOSPC through NBD (qemu-io), 1 through FUSE (dd), 1 more through"
-        + " NBD after a kill -9 and a restart on the full disk; 0 EIO, 0 dropped connections;"
-        + " delete + gc freed " + gc.get("chunksFreed").asLong() + " chunks on the full disk; "
-        + verifiedBytes + " bytes verified; scrub clean");
+    System.out.println(
+        "DiskFullIT: a "
+            + DISK / MIB
+            + " MiB tmpfs data disk filled after "
+            + ackedBeforeFull
+            + " MiB acknowledged through NBD; faults: "
+            + nbdRefusals
+            + " writes refused with ENOSPC through NBD (qemu-io), 1 through FUSE (dd), 1 more through"
+            + " NBD after a kill -9 and a restart on the full disk; 0 EIO, 0 dropped connections;"
+            + " delete + gc freed "
+            + gc.get("chunksFreed").asLong()
+            + " chunks on the full disk; "
+            + verifiedBytes
+            + " bytes verified; scrub clean");
   }
 }

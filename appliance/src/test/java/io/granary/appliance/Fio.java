@@ -29,10 +29,17 @@ final class Fio {
   }
 
   /** fio's nbd engine on {@code uri}: {@code iodepth} requests in flight on one connection. */
-  static Fio nbd(Path dir, String name, String uri, int iodepth, int rampSeconds,
-      int runSeconds, String... extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("--ioengine=nbd", "--uri=" + uri,
-        "--iodepth=" + iodepth));
+  static Fio nbd(
+      Path dir,
+      String name,
+      String uri,
+      int iodepth,
+      int rampSeconds,
+      int runSeconds,
+      String... extra)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("--ioengine=nbd", "--uri=" + uri, "--iodepth=" + iodepth));
     args.addAll(List.of(extra));
     return start(dir, name, rampSeconds, runSeconds, args);
   }
@@ -40,19 +47,37 @@ final class Fio {
   /** Blocking reads of a file (the FUSE mount) from {@code jobs} threads. */
   static Fio file(Path dir, String name, Path file, int jobs, int rampSeconds, int runSeconds)
       throws IOException {
-    return start(dir, name, rampSeconds, runSeconds, List.of("--filename=" + file,
-        "--ioengine=psync", "--numjobs=" + jobs, "--group_reporting"));
+    return start(
+        dir,
+        name,
+        rampSeconds,
+        runSeconds,
+        List.of(
+            "--filename=" + file, "--ioengine=psync", "--numjobs=" + jobs, "--group_reporting"));
   }
 
-  private static Fio start(Path dir, String name, int rampSeconds, int runSeconds,
-      List<String> args) throws IOException {
+  private static Fio start(
+      Path dir, String name, int rampSeconds, int runSeconds, List<String> args)
+      throws IOException {
     Path report = dir.resolve(name + ".json");
-    List<String> cmd = new ArrayList<>(List.of("fio", "--name=" + name, "--rw=randread",
-        "--bs=4k", "--time_based", "--runtime=" + runSeconds, "--ramp_time=" + rampSeconds,
-        "--output-format=json", "--output=" + report));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "fio",
+                "--name=" + name,
+                "--rw=randread",
+                "--bs=4k",
+                "--time_based",
+                "--runtime=" + runSeconds,
+                "--ramp_time=" + rampSeconds,
+                "--output-format=json",
+                "--output=" + report));
     cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".out").toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .start();
     return new Fio(p, report, cmd);
   }
 
@@ -64,8 +89,8 @@ final class Fio {
     }
     Path out = report.resolveSibling(report.getFileName().toString().replace(".json", ".out"));
     if (process.exitValue() != 0) {
-      throw new AssertionError(command + " exited " + process.exitValue() + ":\n"
-          + Files.readString(out));
+      throw new AssertionError(
+          command + " exited " + process.exitValue() + ":\n" + Files.readString(out));
     }
     JsonNode job = JSON.readTree(report.toFile()).get("jobs").get(0);
     if (job.get("error").asInt() != 0) {

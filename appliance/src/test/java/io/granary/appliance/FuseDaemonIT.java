@@ -41,8 +41,9 @@ class FuseDaemonIT {
       port = FreePort.pick();
       mnt = tmp.resolve("mnt");
     }
-    daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port,
-        "--mount", mnt.toString());
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .start("--nbd-listen", "127.0.0.1:" + port, "--mount", mnt.toString());
     assertTrue(mounted(), "granaryd mounted " + mnt);
     return new Cli(tmp.resolve("data"));
   }
@@ -61,7 +62,8 @@ class FuseDaemonIT {
     cli.ok("volume", "create", "default/vm", "--size", "16M");
     Path file = mnt.resolve("default/vm");
 
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x6b 1M 64k", uri("default/vm")).ok();
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x6b 1M 64k", uri("default/vm"))
+        .ok();
     byte[] seen = new byte[65536];
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       f.seek(1 << 20);
@@ -79,8 +81,8 @@ class FuseDaemonIT {
     Path copy = tmp.resolve("copy.raw");
     ExternalTool.run(60, "nbdcopy", uri("default/vm"), copy.toString()).ok();
     byte[] disk = Files.readAllBytes(copy);
-    assertArrayEquals(data, Arrays.copyOfRange(disk, 4 << 20, (4 << 20) + 65536),
-        "a file write, read over NBD");
+    assertArrayEquals(
+        data, Arrays.copyOfRange(disk, 4 << 20, (4 << 20) + 65536), "a file write, read over NBD");
   }
 
   @Test
@@ -88,12 +90,15 @@ class FuseDaemonIT {
     Cli cli = start();
     cli.ok("volume", "create", "default/held", "--size", "1M");
     // qemu-io keeps its NBD connection while it waits for commands on stdin.
-    Process client = new ProcessBuilder("qemu-io", "-f", "raw", uri("default/held"))
-        .redirectErrorStream(true).start();
+    Process client =
+        new ProcessBuilder("qemu-io", "-f", "raw", uri("default/held"))
+            .redirectErrorStream(true)
+            .start();
     try {
       // Wait until the export is open (a connection still in its handshake holds nothing).
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!cli.ok("volume", "show", "default/held", "--json").out()
+      while (!cli.ok("volume", "show", "default/held", "--json")
+          .out()
           .matches("(?s).*\"openHandles\" ?: ?1.*")) {
         assertTrue(System.nanoTime() < deadline, "qemu-io did not open the export");
         Thread.sleep(50);
@@ -106,7 +111,8 @@ class FuseDaemonIT {
     }
     // The server releases the export when it sees the connection close: wait for that.
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (cli.ok("volume", "show", "default/held", "--json").out()
+    while (cli.ok("volume", "show", "default/held", "--json")
+        .out()
         .matches("(?s).*\"openHandles\" ?: ?[1-9].*")) {
       assertTrue(System.nanoTime() < deadline, "the export stayed open after qemu-io left");
       Thread.sleep(50);

@@ -27,12 +27,35 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeastPrivilegeIT {
   private static final Path UNIT = Path.of("..", "packaging", "src", "systemd", "granaryd.service");
+
   /** Bit numbers of capability(7) names, for the ones the unit may list. */
-  private static final List<String> CAPS = List.of("chown", "dac_override", "dac_read_search",
-      "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap", "linux_immutable",
-      "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock", "ipc_owner",
-      "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin",
-      "sys_boot", "sys_nice", "sys_resource");
+  private static final List<String> CAPS =
+      List.of(
+          "chown",
+          "dac_override",
+          "dac_read_search",
+          "fowner",
+          "fsetid",
+          "kill",
+          "setgid",
+          "setuid",
+          "setpcap",
+          "linux_immutable",
+          "net_bind_service",
+          "net_broadcast",
+          "net_admin",
+          "net_raw",
+          "ipc_lock",
+          "ipc_owner",
+          "sys_module",
+          "sys_rawio",
+          "sys_chroot",
+          "sys_ptrace",
+          "sys_pacct",
+          "sys_admin",
+          "sys_boot",
+          "sys_nice",
+          "sys_resource");
 
   @TempDir Path tmp;
   private DaemonProcess daemon;
@@ -51,7 +74,8 @@ class LeastPrivilegeIT {
     for (String line : Files.readAllLines(UNIT)) {
       if (line.startsWith("CapabilityBoundingSet=")) {
         return Arrays.stream(line.substring(line.indexOf('=') + 1).trim().split("\\s+"))
-            .map(c -> c.toLowerCase(Locale.ROOT).replaceFirst("^cap_", "")).toList();
+            .map(c -> c.toLowerCase(Locale.ROOT).replaceFirst("^cap_", ""))
+            .toList();
       }
     }
     throw new AssertionError("no CapabilityBoundingSet in " + UNIT);
@@ -59,15 +83,27 @@ class LeastPrivilegeIT {
 
   private Cli start(List<String> caps) throws Exception {
     port = FreePort.pick();
-    List<String> wrapper = new ArrayList<>(List.of("setpriv", "--no-new-privs",
-        "--inh-caps=-all", "--bounding-set=-all" + caps.stream().map(c -> ",+" + c)
-            .reduce("", String::concat)));
+    List<String> wrapper =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--no-new-privs",
+                "--inh-caps=-all",
+                "--bounding-set=-all"
+                    + caps.stream().map(c -> ",+" + c).reduce("", String::concat)));
     mnt = tmp.resolve("mnt");
     Path config = tmp.resolve("granary.conf");
     Files.writeString(config, "[admin]\ngroup = \"users\"\n");
-    daemon = new DaemonProcess(tmp.resolve("data")).wrapper(wrapper.toArray(String[]::new))
-        .start("--config", config.toString(), "--nbd-listen", "127.0.0.1:" + port,
-            "--mount", mnt.toString());
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .wrapper(wrapper.toArray(String[]::new))
+            .start(
+                "--config",
+                config.toString(),
+                "--nbd-listen",
+                "127.0.0.1:" + port,
+                "--mount",
+                mnt.toString());
     return new Cli(tmp.resolve("data"));
   }
 
@@ -77,7 +113,9 @@ class LeastPrivilegeIT {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("setpriv", "fusermount", "qemu-io");
     List<String> caps = unitCapabilities();
-    assertEquals(List.of("sys_admin", "chown"), caps,
+    assertEquals(
+        List.of("sys_admin", "chown"),
+        caps,
         "the unit grants FUSE's mount and the admin socket's chown, nothing else");
     Cli cli = start(caps);
 
@@ -90,15 +128,26 @@ class LeastPrivilegeIT {
     assertEquals(expected, capField(status, "CapBnd"), status);
     assertTrue(status.contains("NoNewPrivs:\t1"), status);
 
-    assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
+    assertTrue(
+        Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
         "mounted " + mnt);
-    assertEquals("users", Files.readAttributes(tmp.resolve("data/admin.sock"),
-        PosixFileAttributes.class).group().getName());
+    assertEquals(
+        "users",
+        Files.readAttributes(tmp.resolve("data/admin.sock"), PosixFileAttributes.class)
+            .group()
+            .getName());
     cli.ok("volume", "create", "default/vm", "--size", "8M");
     Path image = tmp.resolve("image");
     Files.write(image, TestData.random(7, 1 << 20));
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -s " + image + " 0 1M",
-        "nbd://127.0.0.1:" + port + "/default/vm").ok();
+    ExternalTool.run(
+            60,
+            "qemu-io",
+            "-f",
+            "raw",
+            "-c",
+            "write -s " + image + " 0 1M",
+            "nbd://127.0.0.1:" + port + "/default/vm")
+        .ok();
     byte[] viaFuse = new byte[1 << 20];
     try (var in = Files.newInputStream(mnt.resolve("default/vm"))) {
       assertEquals(viaFuse.length, in.readNBytes(viaFuse, 0, viaFuse.length));
@@ -106,7 +155,8 @@ class LeastPrivilegeIT {
     assertArrayEquals(Files.readAllBytes(image), viaFuse, "the NBD write, read through FUSE");
 
     assertEquals(143, daemon.stop(), daemon.log());
-    assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
+    assertFalse(
+        Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
         "the clean stop unmounted");
   }
 
@@ -116,12 +166,20 @@ class LeastPrivilegeIT {
     Requirements.require(Files.exists(Path.of("/dev/fuse")), "/dev/fuse");
     ExternalTool.require("setpriv", "fusermount", "nbdinfo");
     Cli cli = start(List.of("chown"));
-    assertTrue(daemon.log().contains("granaryd runs without CAP_SYS_ADMIN, which mounting FUSE "
-        + "needs: check CapabilityBoundingSet= of granaryd.service"), daemon.log());
+    assertTrue(
+        daemon
+            .log()
+            .contains(
+                "granaryd runs without CAP_SYS_ADMIN, which mounting FUSE "
+                    + "needs: check CapabilityBoundingSet= of granaryd.service"),
+        daemon.log());
     assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "));
     cli.ok("volume", "create", "default/vm", "--size", "8M");
-    assertTrue(ExternalTool.run(60, "nbdinfo", "--size",
-        "nbd://127.0.0.1:" + port + "/default/vm").ok().stdout().contains("8388608"));
+    assertTrue(
+        ExternalTool.run(60, "nbdinfo", "--size", "nbd://127.0.0.1:" + port + "/default/vm")
+            .ok()
+            .stdout()
+            .contains("8388608"));
   }
 
   private static long capField(String status, String field) {

@@ -45,7 +45,9 @@ class MetricsIT {
     nbdPort = FreePort.pick();
     metricsPort = FreePort.pick();
     Path config = tmp.resolve("granary.conf");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         [metrics]
         listen = "127.0.0.1:%d"
 
@@ -53,9 +55,11 @@ class MetricsIT {
         capacity = "1G"
         warn = 70
         critical = 85
-        """.formatted(metricsPort));
-    daemon = new DaemonProcess(tmp.resolve("data")).start("--config", config.toString(),
-        "--nbd-listen", "127.0.0.1:" + nbdPort);
+        """
+            .formatted(metricsPort));
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .start("--config", config.toString(), "--nbd-listen", "127.0.0.1:" + nbdPort);
     return new Cli(tmp.resolve("data"));
   }
 
@@ -71,15 +75,35 @@ class MetricsIT {
     try (AdminSocket admin = new AdminSocket(tmp.resolve("data/admin.sock"))) {
       PromText before = scrape(admin);
 
-      ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x11 0 1M",
-          "-c", "write -P 0x22 1M 1M", "-c", "write -P 0x33 2M 1M", uri("metered/vm")).ok();
-      ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "read -P 0x11 0 64k",
-          "-c", "read -P 0x22 1M 64k", uri("metered/vm")).ok();
+      ExternalTool.run(
+              60,
+              "qemu-io",
+              "-f",
+              "raw",
+              "-c",
+              "write -P 0x11 0 1M",
+              "-c",
+              "write -P 0x22 1M 1M",
+              "-c",
+              "write -P 0x33 2M 1M",
+              uri("metered/vm"))
+          .ok();
+      ExternalTool.run(
+              60,
+              "qemu-io",
+              "-f",
+              "raw",
+              "-c",
+              "read -P 0x11 0 64k",
+              "-c",
+              "read -P 0x22 1M 64k",
+              uri("metered/vm"))
+          .ok();
 
       AdminSocket.Answer answer = admin.get("/metrics");
       assertEquals(200, answer.status());
-      assertTrue(answer.contentType().startsWith("text/plain; version=0.0.4"),
-          answer.contentType());
+      assertTrue(
+          answer.contentType().startsWith("text/plain; version=0.0.4"), answer.contentType());
       PromText after = new PromText(answer.body());
       String[] vm = {"pool", "metered", "volume", "vm"};
       assertEquals(3, delta(before, after, "granary_volume_write_ops_total", vm));
@@ -87,23 +111,53 @@ class MetricsIT {
       assertEquals(2, delta(before, after, "granary_volume_read_ops_total", vm));
       assertEquals(128 * KIB, delta(before, after, "granary_volume_read_bytes_total", vm));
       assertEquals(0, after.value("granary_volume_throttled_seconds_total", vm));
-      assertEquals(3, delta(before, after, "granary_volume_request_duration_seconds_count",
-          "op", "write", "pool", "metered"));
-      assertEquals(2, delta(before, after, "granary_volume_request_duration_seconds_count",
-          "op", "read", "pool", "metered"));
-      assertEquals(2, after.value("granary_volume_request_duration_seconds_bucket",
-          "le", "+Inf", "op", "read", "pool", "metered"));
-      assertEquals(0, after.value("granary_volume_read_ops_total", "pool", "metered",
-          "volume", "idle"), "a volume never used has its series, at zero");
+      assertEquals(
+          3,
+          delta(
+              before,
+              after,
+              "granary_volume_request_duration_seconds_count",
+              "op",
+              "write",
+              "pool",
+              "metered"));
+      assertEquals(
+          2,
+          delta(
+              before,
+              after,
+              "granary_volume_request_duration_seconds_count",
+              "op",
+              "read",
+              "pool",
+              "metered"));
+      assertEquals(
+          2,
+          after.value(
+              "granary_volume_request_duration_seconds_bucket",
+              "le",
+              "+Inf",
+              "op",
+              "read",
+              "pool",
+              "metered"));
+      assertEquals(
+          0,
+          after.value("granary_volume_read_ops_total", "pool", "metered", "volume", "idle"),
+          "a volume never used has its series, at zero");
 
       String[] pool = {"pool", "metered"};
       assertEquals(1L << 30, after.value("granary_pool_capacity_bytes", pool));
       assertEquals(80 * MIB, after.value("granary_pool_provisioned_bytes", pool));
       assertEquals(0, after.value("granary_pool_alert_level", pool));
-      assertEquals(0.70, after.value("granary_pool_threshold_ratio", "level", "warning",
-          "pool", "metered"), 1e-9);
-      assertEquals(0.85, after.value("granary_pool_threshold_ratio", "level", "critical",
-          "pool", "metered"), 1e-9);
+      assertEquals(
+          0.70,
+          after.value("granary_pool_threshold_ratio", "level", "warning", "pool", "metered"),
+          1e-9);
+      assertEquals(
+          0.85,
+          after.value("granary_pool_threshold_ratio", "level", "critical", "pool", "metered"),
+          1e-9);
       assertTrue(after.value("granary_pool_used_bytes", pool) <= 3 * MIB);
       assertTrue(after.value("granary_pool_dedupe_ratio", pool) >= 1);
       assertTrue(after.value("granary_pool_compression_ratio", pool) >= 1);
@@ -111,19 +165,27 @@ class MetricsIT {
 
       Path text = tmp.resolve("metrics.txt");
       Files.writeString(text, answer.body());
-      Process promtool = new ProcessBuilder("promtool", "check", "metrics")
-          .redirectInput(text.toFile()).redirectErrorStream(true).start();
+      Process promtool =
+          new ProcessBuilder("promtool", "check", "metrics")
+              .redirectInput(text.toFile())
+              .redirectErrorStream(true)
+              .start();
       String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
-      System.out.printf("metrics: %d bytes scraped; promtool check metrics: rc %d%s%n",
+      System.out.printf(
+          "metrics: %d bytes scraped; promtool check metrics: rc %d%s%n",
           answer.body().length(), promtool.exitValue(), said.isBlank() ? "" : "\n" + said);
       assertEquals(0, promtool.exitValue(), said);
 
-      HttpResponse<String> tcp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> tcp =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, tcp.statusCode());
-      assertEquals(after.value("granary_volume_write_bytes_total", vm),
+      assertEquals(
+          after.value("granary_volume_write_bytes_total", vm),
           new PromText(tcp.body()).value("granary_volume_write_bytes_total", vm),
           "the TCP listener serves the same registry");
 
@@ -139,8 +201,10 @@ class MetricsIT {
     try (AdminSocket admin = new AdminSocket(tmp.resolve("data/admin.sock"))) {
       assertEquals(0, scrape(admin).value("granary_nbd_connections"));
       // qemu-io keeps its connection while it waits for commands on stdin.
-      Process client = new ProcessBuilder("qemu-io", "-f", "raw", uri("default/held"))
-          .redirectErrorStream(true).start();
+      Process client =
+          new ProcessBuilder("qemu-io", "-f", "raw", uri("default/held"))
+              .redirectErrorStream(true)
+              .start();
       try {
         assertEquals(1, awaitConnections(admin, 1));
       } finally {

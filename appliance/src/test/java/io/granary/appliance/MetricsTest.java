@@ -32,8 +32,10 @@ class MetricsTest {
 
   @BeforeEach
   void open() throws Exception {
-    provisioning = Provisioning.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
-        tmp), Clock.systemUTC());
+    provisioning =
+        Provisioning.open(
+            ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"), tmp),
+            Clock.systemUTC());
     throttles = Throttles.over(provisioning, now::get);
     metrics = Metrics.create(provisioning.pools(), throttles);
   }
@@ -71,10 +73,14 @@ class MetricsTest {
     assertEquals(512, m.value("granary_volume_read_bytes_total", vm));
     assertEquals(4, m.value("granary_volume_write_ops_total", vm), "writes, trim, write-zeroes");
     assertEquals(8192, m.value("granary_volume_write_bytes_total", vm));
-    for (String[] op : new String[][] {{"read", "1"}, {"write", "2"}, {"trim", "1"},
-        {"zero", "1"}, {"flush", "1"}}) {
-      assertEquals(Double.parseDouble(op[1]), m.value(
-          "granary_volume_request_duration_seconds_count", "op", op[0], "pool", "default"), op[0]);
+    for (String[] op :
+        new String[][] {
+          {"read", "1"}, {"write", "2"}, {"trim", "1"}, {"zero", "1"}, {"flush", "1"}
+        }) {
+      assertEquals(
+          Double.parseDouble(op[1]),
+          m.value("granary_volume_request_duration_seconds_count", "op", op[0], "pool", "default"),
+          op[0]);
     }
   }
 
@@ -85,13 +91,13 @@ class MetricsTest {
     pool.volumes().create("b", provisioning.newVolume(pool, 2 << 20, null));
     PromText m = scrape();
     assertEquals(0, m.value("granary_volume_write_ops_total", "pool", "default", "volume", "a"));
-    assertEquals(0, m.value("granary_volume_throttled_seconds_total", "pool", "default",
-        "volume", "b"));
+    assertEquals(
+        0, m.value("granary_volume_throttled_seconds_total", "pool", "default", "volume", "b"));
     assertEquals(3 << 20, m.value("granary_pool_provisioned_bytes", "pool", "default"));
-    assertEquals(0.8, m.value("granary_pool_threshold_ratio", "level", "warning", "pool",
-        "default"));
-    assertEquals(0.9, m.value("granary_pool_threshold_ratio", "level", "critical", "pool",
-        "default"));
+    assertEquals(
+        0.8, m.value("granary_pool_threshold_ratio", "level", "warning", "pool", "default"));
+    assertEquals(
+        0.9, m.value("granary_pool_threshold_ratio", "level", "critical", "pool", "default"));
     assertEquals(0, m.value("granary_pool_alert_level", "pool", "default"));
     assertEquals(0, m.value("granary_nbd_connections"));
     assertEquals(0, m.value("granary_nbd_connections_refused_total"));
@@ -119,7 +125,9 @@ class MetricsTest {
     var throttle = throttles.of("default", "vm");
     assertEquals(0, throttle.delayNanos(false, 4096));
     assertEquals(100_000_000L, throttle.delayNanos(false, 4096));
-    assertEquals(0.1, scrape().value("granary_volume_throttled_seconds_total", "pool",
-        "default", "volume", "vm"), 1e-9);
+    assertEquals(
+        0.1,
+        scrape().value("granary_volume_throttled_seconds_total", "pool", "default", "volume", "vm"),
+        1e-9);
   }
 }

@@ -16,18 +16,27 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundaryTest {
   private static final Path TEST = Path.of("src/test/java");
-  private static final BiPredicate<Path, String> TEST_RULE = ImportRules.testCode(
-      "io.granary.appliance", "io.granary.nbd", "io.granary.fuse", "io.granary.snapshots",
-      "io.granary.dedupe");
+  private static final BiPredicate<Path, String> TEST_RULE =
+      ImportRules.testCode(
+          "io.granary.appliance",
+          "io.granary.nbd",
+          "io.granary.fuse",
+          "io.granary.snapshots",
+          "io.granary.dedupe");
 
   @Test
   void usesOtherModulesOnlyThroughTheirApis() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(Path.of("src/main/java/io/granary/appliance"),
-        30, (file, imp) -> imp.startsWith("io.granary.appliance.")
-            || imp.startsWith("io.granary.dedupe.api.")
-            || imp.startsWith("io.granary.snapshots.api.")
-            || imp.startsWith("io.granary.nbd.api.")
-            || imp.startsWith("io.granary.fuse.api.")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            Path.of("src/main/java/io/granary/appliance"),
+            30,
+            (file, imp) ->
+                imp.startsWith("io.granary.appliance.")
+                    || imp.startsWith("io.granary.dedupe.api.")
+                    || imp.startsWith("io.granary.snapshots.api.")
+                    || imp.startsWith("io.granary.nbd.api.")
+                    || imp.startsWith("io.granary.fuse.api.")));
   }
 
   @Test

@@ -47,20 +47,28 @@ class NbdDaemonIT {
     ExternalTool.require("nbdinfo", "qemu-io");
     Cli cli = startDaemon();
     cli.ok("volume", "create", "default/vm1", "--size", "64M");
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x11 0 1M", uri("default/vm1")).ok();
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x11 0 1M", uri("default/vm1"))
+        .ok();
     cli.ok("snapshot", "create", "default/vm1@s1");
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x22 0 1M", uri("default/vm1")).ok();
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x22 0 1M", uri("default/vm1"))
+        .ok();
 
-    String list = ExternalTool.run(60, "nbdinfo", "--list", "nbd://127.0.0.1:" + port).ok().stdout();
+    String list =
+        ExternalTool.run(60, "nbdinfo", "--list", "nbd://127.0.0.1:" + port).ok().stdout();
     assertTrue(list.contains("export=\"default/vm1\""), list);
     assertTrue(list.contains("export=\"default/vm1@s1\""), list);
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", uri("default/vm1@s1")).ok();
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "read -P 0x22 0 1M", uri("default/vm1")).ok();
-    var write = ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write 0 4k", uri("default/vm1@s1"));
+    ExternalTool.run(
+            60, "qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", uri("default/vm1@s1"))
+        .ok();
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "read -P 0x22 0 1M", uri("default/vm1"))
+        .ok();
+    var write =
+        ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write 0 4k", uri("default/vm1@s1"));
     assertNotEquals(0, write.exit(), "a snapshot export refuses writes");
 
     String status = cli.ok("status", "--json").out();
-    assertTrue(status.contains("\"serving\" : true") || status.contains("\"serving\":true"), status);
+    assertTrue(
+        status.contains("\"serving\" : true") || status.contains("\"serving\":true"), status);
   }
 
   @Test
@@ -74,10 +82,21 @@ class NbdDaemonIT {
       int unflushed = flushed + 2 * MIB;
       String pattern = String.valueOf(0x30 + round);
       // Acknowledged by FLUSH, by FUA, and one that nothing made durable.
-      ExternalTool.run(60, "qemu-io", "-f", "raw",
-          "-c", "write -P " + pattern + " " + flushed + " 1M", "-c", "flush",
-          "-c", "write -f -P " + pattern + " " + fua + " 1M",
-          "-c", "write -P " + pattern + " " + unflushed + " 1M", uri("default/crash")).ok();
+      ExternalTool.run(
+              60,
+              "qemu-io",
+              "-f",
+              "raw",
+              "-c",
+              "write -P " + pattern + " " + flushed + " 1M",
+              "-c",
+              "flush",
+              "-c",
+              "write -f -P " + pattern + " " + fua + " 1M",
+              "-c",
+              "write -P " + pattern + " " + unflushed + " 1M",
+              uri("default/crash"))
+          .ok();
       daemon.kill9();
       cli = startDaemon();
       Path image = tmp.resolve("round" + round + ".raw");
@@ -85,8 +104,18 @@ class NbdDaemonIT {
       byte[] disk = Files.readAllBytes(image);
       for (int r = 1; r <= round; r++) {
         byte p = (byte) (0x30 + r);
-        assertRegion(disk, r * 4 * MIB, MIB, p, "round " + r + ": flushed write after " + round + " kill -9");
-        assertRegion(disk, r * 4 * MIB + MIB, MIB, p, "round " + r + ": FUA write after " + round + " kill -9");
+        assertRegion(
+            disk,
+            r * 4 * MIB,
+            MIB,
+            p,
+            "round " + r + ": flushed write after " + round + " kill -9");
+        assertRegion(
+            disk,
+            r * 4 * MIB + MIB,
+            MIB,
+            p,
+            "round " + r + ": FUA write after " + round + " kill -9");
         assertOldOrNew(disk, r * 4 * MIB + 2 * MIB, MIB, p);
       }
     }

@@ -1,7 +1,6 @@
 package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,8 +64,10 @@ class PoolFullIT {
     cmd.add(uri(export));
     ExternalTool.Result r = ExternalTool.run(300, cmd.toArray(String[]::new));
     int wrote = (int) r.stdout().lines().filter(l -> l.startsWith("wrote ")).count();
-    assertTrue(r.stdout().contains("No space left on device")
-        || r.stderr().contains("No space left on device"), "qemu-io was told ENOSPC: " + r);
+    assertTrue(
+        r.stdout().contains("No space left on device")
+            || r.stderr().contains("No space left on device"),
+        "qemu-io was told ENOSPC: " + r);
     return wrote;
   }
 
@@ -76,8 +77,9 @@ class PoolFullIT {
     ExternalTool.require("qemu-io", "nbdcopy", "dd", "fusermount");
     port = FreePort.pick();
     Path mnt = tmp.resolve("mnt");
-    daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port,
-        "--mount", mnt.toString());
+    daemon =
+        new DaemonProcess(tmp.resolve("data"))
+            .start("--nbd-listen", "127.0.0.1:" + port, "--mount", mnt.toString());
     Cli cli = new Cli(tmp.resolve("data"));
     cli.ok("pool", "create", "tiny", "--capacity", "32M");
     cli.ok("volume", "create", "tiny/filler", "--size", "64M");
@@ -96,31 +98,59 @@ class PoolFullIT {
 
     // Through the file: dd gets ENOSPC too.
     Path file = mnt.resolve("tiny/vm");
-    ExternalTool.Result dd = ExternalTool.run(120, "dd", "if=" + vm.get(23), "of=" + file,
-        "bs=1M", "seek=40", "count=1", "conv=notrunc,fsync", "iflag=fullblock");
+    ExternalTool.Result dd =
+        ExternalTool.run(
+            120,
+            "dd",
+            "if=" + vm.get(23),
+            "of=" + file,
+            "bs=1M",
+            "seek=40",
+            "count=1",
+            "conv=notrunc,fsync",
+            "iflag=fullblock");
     assertNotEquals(0, dd.exit(), "dd through FUSE fails: " + dd);
     assertTrue(dd.stderr().contains("No space left on device"), dd.stderr());
 
     // Everything acknowledged reads back; nothing is damaged.
     byte[] back = Files.readAllBytes(exported("tiny/vm"));
     for (int i = 0; i < wrote; i++) {
-      assertArrayEquals(Files.readAllBytes(vm.get(i)),
-          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB), "piece " + i);
+      assertArrayEquals(
+          Files.readAllBytes(vm.get(i)),
+          Arrays.copyOfRange(back, i * MIB, (i + 1) * MIB),
+          "piece " + i);
     }
-    assertArrayEquals(Files.readAllBytes(concat(filler)),
+    assertArrayEquals(
+        Files.readAllBytes(concat(filler)),
         Arrays.copyOf(Files.readAllBytes(exported("tiny/filler")), 16 * MIB));
     assertScrubClean(cli);
 
     // Space freed: writes work again.
     cli.ok("volume", "delete", "tiny/filler");
     cli.ok("gc", "tiny");
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -s " + vm.get(wrote) + " "
-        + (long) wrote * MIB + " 1M", "-c", "flush", uri("tiny/vm")).ok();
-    ExternalTool.run(120, "dd", "if=" + vm.get(23), "of=" + file, "bs=1M", "seek=40", "count=1",
-        "conv=notrunc,fsync").ok();
+    ExternalTool.run(
+            60,
+            "qemu-io",
+            "-f",
+            "raw",
+            "-c",
+            "write -s " + vm.get(wrote) + " " + (long) wrote * MIB + " 1M",
+            "-c",
+            "flush",
+            uri("tiny/vm"))
+        .ok();
+    ExternalTool.run(
+            120,
+            "dd",
+            "if=" + vm.get(23),
+            "of=" + file,
+            "bs=1M",
+            "seek=40",
+            "count=1",
+            "conv=notrunc,fsync")
+        .ok();
     back = Files.readAllBytes(exported("tiny/vm"));
-    assertArrayEquals(Files.readAllBytes(vm.get(23)),
-        Arrays.copyOfRange(back, 40 * MIB, 41 * MIB));
+    assertArrayEquals(Files.readAllBytes(vm.get(23)), Arrays.copyOfRange(back, 40 * MIB, 41 * MIB));
     assertScrubClean(cli);
   }
 

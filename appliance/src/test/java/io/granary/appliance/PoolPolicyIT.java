@@ -73,20 +73,50 @@ class PoolPolicyIT {
 
   @Test
   void aPoolRefusesProfilesAndOperationsForServicesItDoesNotAllow() throws Exception {
-    refused(1, "does not allow", "pool", "create", "plain", "--capacity", "1G",
-        "--services", "snapshots"); // the default profile uses dedupe and lz4
+    refused(
+        1,
+        "does not allow",
+        "pool",
+        "create",
+        "plain",
+        "--capacity",
+        "1G",
+        "--services",
+        "snapshots"); // the default profile uses dedupe and lz4
     cli.ok("profile", "create", "raw", "--codec", "none", "--dedupe", "off");
-    cli.ok("pool", "create", "plain", "--capacity", "1G", "--services", "snapshots",
-        "--profile", "raw");
+    cli.ok(
+        "pool",
+        "create",
+        "plain",
+        "--capacity",
+        "1G",
+        "--services",
+        "snapshots",
+        "--profile",
+        "raw");
     cli.ok("volume", "create", "plain/v", "--size", "64M");
     JsonNode v = json("volume", "show", "plain/v").get("volume");
     assertEquals("none", v.get("codec").asText());
     assertFalse(v.get("dedupe").asBoolean());
 
-    refused(1, "uses dedupe, compression, which pool plain does not allow", "volume", "set",
-        "plain/v", "--profile", "default");
-    refused(1, "does not allow", "volume", "create", "plain/w", "--size", "64M",
-        "--profile", "default");
+    refused(
+        1,
+        "uses dedupe, compression, which pool plain does not allow",
+        "volume",
+        "set",
+        "plain/v",
+        "--profile",
+        "default");
+    refused(
+        1,
+        "does not allow",
+        "volume",
+        "create",
+        "plain/w",
+        "--size",
+        "64M",
+        "--profile",
+        "default");
     cli.ok("snapshot", "create", "plain/v@s1");
     refused(1, "does not allow clones", "volume", "clone", "plain/v@s1", "plain/c");
     refused(1, "does not allow", "profile", "set", "raw", "--codec", "zstd:3");
@@ -103,16 +133,63 @@ class PoolPolicyIT {
 
   @Test
   void settingsAreCheckedAndKeptAcrossRestarts() throws Exception {
-    refused(2, "cannot be above", "pool", "create", "t", "--capacity", "1G", "--warn", "95",
-        "--critical", "90");
-    refused(2, "unknown service", "pool", "create", "t", "--capacity", "1G", "--services",
+    refused(
+        2,
+        "cannot be above",
+        "pool",
+        "create",
+        "t",
+        "--capacity",
+        "1G",
+        "--warn",
+        "95",
+        "--critical",
+        "90");
+    refused(
+        2,
+        "unknown service",
+        "pool",
+        "create",
+        "t",
+        "--capacity",
+        "1G",
+        "--services",
         "replication");
     refused(2, "--keep", "profile", "create", "hourly", "--snapshot-every", "1h");
-    cli.ok("profile", "create", "gold", "--iops", "500", "--bandwidth", "100M", "--burst", "50",
-        "--codec", "zstd:3", "--block-size", "64K", "--snapshot-every", "1h", "--keep", "24",
-        "--keep-for", "7d");
-    cli.ok("pool", "create", "t", "--capacity", "2G", "--warn", "70", "--critical", "85",
-        "--services", "snapshots,dedupe,compression", "--profile", "gold");
+    cli.ok(
+        "profile",
+        "create",
+        "gold",
+        "--iops",
+        "500",
+        "--bandwidth",
+        "100M",
+        "--burst",
+        "50",
+        "--codec",
+        "zstd:3",
+        "--block-size",
+        "64K",
+        "--snapshot-every",
+        "1h",
+        "--keep",
+        "24",
+        "--keep-for",
+        "7d");
+    cli.ok(
+        "pool",
+        "create",
+        "t",
+        "--capacity",
+        "2G",
+        "--warn",
+        "70",
+        "--critical",
+        "85",
+        "--services",
+        "snapshots,dedupe,compression",
+        "--profile",
+        "gold");
     cli.ok("volume", "create", "t/db", "--size", "1G");
 
     daemon.close();

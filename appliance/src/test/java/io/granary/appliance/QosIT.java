@@ -70,26 +70,28 @@ class QosIT {
     cli.ok("volume", "create", "default/limited", "--size", "1G", "--profile", "gold");
     cli.ok("volume", "create", "default/neighbour", "--size", "1G");
 
-    double alone = Fio.nbd(tmp, "neighbour-alone", uri("default/neighbour"), 16, RAMP, RUN)
-        .readIops();
+    double alone =
+        Fio.nbd(tmp, "neighbour-alone", uri("default/neighbour"), 16, RAMP, RUN).readIops();
     Fio limitedRun = Fio.nbd(tmp, "limited", uri("default/limited"), 16, RAMP, RUN);
     Fio neighbourRun = Fio.nbd(tmp, "neighbour-during", uri("default/neighbour"), 16, RAMP, RUN);
     double limited = limitedRun.readIops();
     double during = neighbourRun.readIops();
-    System.out.printf("QoS: volume limited to 500 IOPS: %.0f IOPS (fio randread 4k, iodepth 16,"
-        + " NBD); unlimited neighbour: %.0f IOPS alone, %.0f IOPS beside it (%.0f %%)%n",
+    System.out.printf(
+        "QoS: volume limited to 500 IOPS: %.0f IOPS (fio randread 4k, iodepth 16,"
+            + " NBD); unlimited neighbour: %.0f IOPS alone, %.0f IOPS beside it (%.0f %%)%n",
         limited, alone, during, 100 * during / alone);
 
     assertTrue(limited >= 450 && limited <= 550, "limited volume: " + limited + " IOPS");
     double baseline = alone;
     if (during < 0.6 * alone) {
-      double again = Fio.nbd(tmp, "neighbour-alone-again", uri("default/neighbour"), 16, RAMP,
-          RUN).readIops();
+      double again =
+          Fio.nbd(tmp, "neighbour-alone-again", uri("default/neighbour"), 16, RAMP, RUN).readIops();
       System.out.printf("QoS: neighbour alone again: %.0f IOPS%n", again);
       baseline = Math.min(alone, again);
     }
-    assertTrue(during >= 0.6 * baseline, "neighbour slowed from " + baseline + " to " + during
-        + " IOPS beside the limited volume");
+    assertTrue(
+        during >= 0.6 * baseline,
+        "neighbour slowed from " + baseline + " to " + during + " IOPS beside the limited volume");
   }
 
   /**
@@ -105,8 +107,16 @@ class QosIT {
     cli.ok("volume", "create", "default/vm", "--size", "1G");
     Path log = tmp.resolve("live");
     long started = System.nanoTime();
-    Fio run = Fio.nbd(tmp, "live", uri("default/vm"), 16, 0, 19,
-        "--write_iops_log=" + log, "--log_avg_msec=1000");
+    Fio run =
+        Fio.nbd(
+            tmp,
+            "live",
+            uri("default/vm"),
+            16,
+            0,
+            19,
+            "--write_iops_log=" + log,
+            "--log_avg_msec=1000");
     sleepUntil(started, 5);
     cli.ok("volume", "set", "default/vm", "--profile", "gold");
     sleepUntil(started, 12);
@@ -117,9 +127,11 @@ class QosIT {
     double unlimited = mean(perSecond, 1, 4);
     double at500 = mean(perSecond, 8, 11);
     double at1000 = mean(perSecond, 15, 18);
-    System.out.printf("QoS: one NBD connection, live changes: %.0f IOPS unlimited, %.0f IOPS"
-        + " after volume set --profile gold (500), %.0f IOPS after profile set gold --iops"
-        + " 1000%n", unlimited, at500, at1000);
+    System.out.printf(
+        "QoS: one NBD connection, live changes: %.0f IOPS unlimited, %.0f IOPS"
+            + " after volume set --profile gold (500), %.0f IOPS after profile set gold --iops"
+            + " 1000%n",
+        unlimited, at500, at1000);
     assertTrue(unlimited > 1100, "before any limit: " + unlimited + " IOPS");
     assertTrue(at500 >= 450 && at500 <= 550, "at 500 IOPS: " + at500);
     assertTrue(at1000 >= 900 && at1000 <= 1100, "at 1000 IOPS: " + at1000);
@@ -136,7 +148,8 @@ class QosIT {
     ExternalTool.require("fusermount");
     Path mnt = tmp.resolve("mnt");
     Cli cli = start("--mount", mnt.toString());
-    assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
+    assertTrue(
+        Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mnt + " "),
         "granaryd mounted " + mnt);
     cli.ok("profile", "create", "gold", "--iops", "500");
     cli.ok("volume", "create", "default/shared", "--size", "1G", "--profile", "gold");
@@ -145,12 +158,13 @@ class QosIT {
     Fio volume = Fio.nbd(tmp, "shared-nbd", uri("default/shared"), 8, RAMP, RUN);
     Fio snapshot = Fio.nbd(tmp, "shared-snapshot", uri("default/shared@s1"), 8, RAMP, RUN);
     Fio file = Fio.file(tmp, "shared-fuse", mnt.resolve("default/shared"), 4, RAMP, RUN);
-    Map<String, Double> iops = Map.of("nbd", volume.readIops(), "snapshot",
-        snapshot.readIops(), "fuse", file.readIops());
+    Map<String, Double> iops =
+        Map.of("nbd", volume.readIops(), "snapshot", snapshot.readIops(), "fuse", file.readIops());
     double sum = iops.values().stream().mapToDouble(Double::doubleValue).sum();
-    System.out.printf("QoS: one volume limited to 500 IOPS, three clients at once: NBD %.0f +"
-        + " NBD snapshot export %.0f + FUSE file %.0f = %.0f IOPS%n", iops.get("nbd"),
-        iops.get("snapshot"), iops.get("fuse"), sum);
+    System.out.printf(
+        "QoS: one volume limited to 500 IOPS, three clients at once: NBD %.0f +"
+            + " NBD snapshot export %.0f + FUSE file %.0f = %.0f IOPS%n",
+        iops.get("nbd"), iops.get("snapshot"), iops.get("fuse"), sum);
     assertTrue(sum >= 400 && sum <= 550, "together: " + sum + " IOPS");
     iops.forEach((who, v) -> assertTrue(v >= 25, who + " got " + v + " IOPS"));
   }
@@ -163,8 +177,7 @@ class QosIT {
   }
 
   /** The mean of the per-second samples that end within [fromSecond, toSecond] of the run. */
-  private static double mean(NavigableMap<Long, Double> perSecond, int fromSecond,
-      int toSecond) {
+  private static double mean(NavigableMap<Long, Double> perSecond, int fromSecond, int toSecond) {
     var window = perSecond.subMap(fromSecond * 1000L, true, toSecond * 1000L + 500, true);
     assertTrue(window.size() >= toSecond - fromSecond, "fio logged " + perSecond);
     return window.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();

@@ -15,8 +15,18 @@ final class SocketCurl {
   static String call(List<String> prefix, Path socket, String method, String path, String body)
       throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of("curl", "-s", "--path-as-is", "-X", method, "-w", " %{http_code}",
-        "--unix-socket", socket.toString(), "http://granaryd" + path));
+    cmd.addAll(
+        List.of(
+            "curl",
+            "-s",
+            "--path-as-is",
+            "-X",
+            method,
+            "-w",
+            " %{http_code}",
+            "--unix-socket",
+            socket.toString(),
+            "http://granaryd" + path));
     if (body != null) {
       cmd.addAll(List.of("-H", "Content-Type: application/json", "-d", body));
     }

@@ -35,33 +35,36 @@ class TortureIT {
     int port = FreePort.pick();
     daemon = new DaemonProcess(tmp.resolve("data"));
     Cli cli = new Cli(tmp.resolve("data"));
-    TortureRun run = new TortureRun(new TortureRun.Appliance() {
-      @Override
-      public void start() throws Exception {
-        daemon.start("--nbd-listen", "127.0.0.1:" + port);
-      }
+    TortureRun run =
+        new TortureRun(
+            new TortureRun.Appliance() {
+              @Override
+              public void start() throws Exception {
+                daemon.start("--nbd-listen", "127.0.0.1:" + port);
+              }
 
-      @Override
-      public void kill9() throws Exception {
-        daemon.kill9();
-      }
+              @Override
+              public void kill9() throws Exception {
+                daemon.kill9();
+              }
 
-      @Override
-      public boolean killWhileStarting(long millis) throws Exception {
-        return daemon.killWhileStarting(millis, "--nbd-listen", "127.0.0.1:" + port);
-      }
+              @Override
+              public boolean killWhileStarting(long millis) throws Exception {
+                return daemon.killWhileStarting(millis, "--nbd-listen", "127.0.0.1:" + port);
+              }
 
-      @Override
-      public int nbdPort() {
-        return port;
-      }
+              @Override
+              public int nbdPort() {
+                return port;
+              }
 
-      @Override
-      public Admin.Result run(String... args) {
-        Cli.Result r = cli.run(args);
-        return new Admin.Result(r.exit(), r.out() + r.err());
-      }
-    }, seed);
+              @Override
+              public Admin.Result run(String... args) {
+                Cli.Result r = cli.run(args);
+                return new Admin.Result(r.exit(), r.out() + r.err());
+              }
+            },
+            seed);
     try {
       run.run(cycles);
     } finally {

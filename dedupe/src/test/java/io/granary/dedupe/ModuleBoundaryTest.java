@@ -23,16 +23,22 @@ class ModuleBoundaryTest {
 
   @Test
   void importsNoOtherGranaryModule() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN, 20,
-        (file, imp) -> imp.startsWith("io.granary.dedupe.")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(MAIN, 20, (file, imp) -> imp.startsWith("io.granary.dedupe.")));
   }
 
   @Test
   void theApiReachesTheImplementationOnlyThroughItsFactory() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN.resolve("api"), 10,
-        (file, imp) -> imp.startsWith("io.granary.dedupe.api.")
-            || (file.endsWith("ChunkStores.java")
-                && imp.equals("io.granary.dedupe.store.LocalChunkStore"))));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            MAIN.resolve("api"),
+            10,
+            (file, imp) ->
+                imp.startsWith("io.granary.dedupe.api.")
+                    || (file.endsWith("ChunkStores.java")
+                        && imp.equals("io.granary.dedupe.store.LocalChunkStore"))));
   }
 
   @Test

@@ -35,20 +35,49 @@ class AdminToolsIT {
 
   @Test
   void qemuImgCreatesInspectsAndConvertsBothWays() throws Exception {
-    ExternalTool.run(60, "qemu-img", "create", "-f", "raw", pool.resolve("made").toString(), "64M").ok();
+    ExternalTool.run(60, "qemu-img", "create", "-f", "raw", pool.resolve("made").toString(), "64M")
+        .ok();
     assertEquals(64L << 20, namespace.volumes().info("made").size());
-    String info = ExternalTool.run(60, "qemu-img", "info", pool.resolve("made").toString()).ok().stdout();
+    String info =
+        ExternalTool.run(60, "qemu-img", "info", pool.resolve("made").toString()).ok().stdout();
     assertTrue(info.contains("virtual size: 64 MiB"), info);
 
     Path image = dir.resolve("in.raw");
     Files.write(image, TestData.random(3, 8 << 20));
-    ExternalTool.run(120, "qemu-img", "convert", "-f", "raw", "-O", "raw", image.toString(),
-        pool.resolve("converted").toString()).ok();
+    ExternalTool.run(
+            120,
+            "qemu-img",
+            "convert",
+            "-f",
+            "raw",
+            "-O",
+            "raw",
+            image.toString(),
+            pool.resolve("converted").toString())
+        .ok();
     Path out = dir.resolve("out.qcow2");
-    ExternalTool.run(120, "qemu-img", "convert", "-f", "raw", "-O", "qcow2",
-        pool.resolve("converted").toString(), out.toString()).ok();
-    ExternalTool.run(120, "qemu-img", "compare", "-f", "raw", "-F", "qcow2", image.toString(),
-        out.toString()).ok();
+    ExternalTool.run(
+            120,
+            "qemu-img",
+            "convert",
+            "-f",
+            "raw",
+            "-O",
+            "qcow2",
+            pool.resolve("converted").toString(),
+            out.toString())
+        .ok();
+    ExternalTool.run(
+            120,
+            "qemu-img",
+            "compare",
+            "-f",
+            "raw",
+            "-F",
+            "qcow2",
+            image.toString(),
+            out.toString())
+        .ok();
   }
 
   @Test

@@ -50,8 +50,15 @@ class ErrnoIT {
 
   @Test
   void snapshotsAreErofs() throws Exception {
-    fails("Read-only file system", "dd", "if=/dev/zero", "of=" + pool + "/.snapshots/vm/s1",
-        "bs=4k", "count=1", "conv=notrunc", "status=none");
+    fails(
+        "Read-only file system",
+        "dd",
+        "if=/dev/zero",
+        "of=" + pool + "/.snapshots/vm/s1",
+        "bs=4k",
+        "count=1",
+        "conv=notrunc",
+        "status=none");
     fails("Read-only file system", "truncate", "-s", "0", pool + "/.snapshots/vm/s1");
     fails("Read-only file system", "rm", "-f", pool + "/.snapshots/vm/s1");
     assertEquals(1, namespace.volumes().snapshots("vm").size(), "the snapshot is still there");
@@ -68,7 +75,8 @@ class ErrnoIT {
   void namesBreakingTheNamingRuleAreEinval() throws Exception {
     fails("Invalid argument", "truncate", "-s", "1M", pool + "/bad name");
     fails("Invalid argument", "mv", pool + "/vm", pool + "/-dash");
-    assertTrue(namespace.volumes().list().stream().anyMatch(v -> v.name().equals("vm")), "vm untouched");
+    assertTrue(
+        namespace.volumes().list().stream().anyMatch(v -> v.name().equals("vm")), "vm untouched");
   }
 
   @Test

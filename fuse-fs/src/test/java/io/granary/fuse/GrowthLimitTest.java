@@ -39,8 +39,8 @@ class GrowthLimitTest {
       fs.write(fh, MIB, Arrays.copyOfRange(model, MIB, model.length), 8 * MIB);
       assertEquals(9L * MIB, ns.volumes().info("f").size());
 
-      IOException e = assertThrows(IOException.class,
-          () -> fs.write(fh, 9L * MIB, new byte[2 * MIB], 2 * MIB));
+      IOException e =
+          assertThrows(IOException.class, () -> fs.write(fh, 9L * MIB, new byte[2 * MIB], 2 * MIB));
       assertEquals(Errno.ENOSPC, Errnos.of(e));
       assertEquals(9L * MIB, fs.attributes("/test/f").size(), "the file did not grow");
 

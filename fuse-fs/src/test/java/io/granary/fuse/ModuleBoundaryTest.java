@@ -23,18 +23,33 @@ class ModuleBoundaryTest {
 
   @Test
   void usesOnlyTheVolumeApi() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN, 10,
-        (file, imp) -> imp.startsWith("io.granary.fuse.") || imp.startsWith("io.granary.snapshots.api.")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            MAIN,
+            10,
+            (file, imp) ->
+                imp.startsWith("io.granary.fuse.") || imp.startsWith("io.granary.snapshots.api.")));
   }
 
   @Test
   void theFileSystemKnowsNoBinding() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN.resolve("fs"), 5,
-        (file, imp) -> imp.startsWith("io.granary.fuse.fs.") || imp.startsWith("io.granary.fuse.api.")
-            || imp.startsWith("io.granary.snapshots.api.")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            MAIN.resolve("fs"),
+            5,
+            (file, imp) ->
+                imp.startsWith("io.granary.fuse.fs.")
+                    || imp.startsWith("io.granary.fuse.api.")
+                    || imp.startsWith("io.granary.snapshots.api.")));
     for (String pkg : List.of("fs", "api")) {
-      assertEquals(List.of(), ImportRules.anyImportViolations(MAIN.resolve(pkg), 3,
-          (file, imp) -> !imp.startsWith("jnr.") && !imp.startsWith("ru.serce.")),
+      assertEquals(
+          List.of(),
+          ImportRules.anyImportViolations(
+              MAIN.resolve(pkg),
+              3,
+              (file, imp) -> !imp.startsWith("jnr.") && !imp.startsWith("ru.serce.")),
           "jnr-fuse is used outside io.granary.fuse.binding");
     }
   }

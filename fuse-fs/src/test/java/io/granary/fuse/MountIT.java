@@ -39,7 +39,8 @@ class MountIT {
   void unmount() throws Exception {
     if (mounted != null) {
       mounted.close();
-      assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(dir.resolve("mnt").toString()),
+      assertFalse(
+          Files.readString(Path.of("/proc/self/mountinfo")).contains(dir.resolve("mnt").toString()),
           "no mount left behind");
     }
   }
@@ -67,13 +68,20 @@ class MountIT {
     Files.write(image, TestData.random(7, size));
     ExternalTool.run(60, "cp", image.toString(), pool.resolve("copied").toString()).ok();
     ExternalTool.run(60, "cmp", image.toString(), pool.resolve("copied").toString()).ok();
-    assertEquals(size, namespace.volumes().info("copied").size(), "cp made a volume of the file's size");
+    assertEquals(
+        size, namespace.volumes().info("copied").size(), "cp made a volume of the file's size");
     assertEquals(size, Files.size(pool.resolve("copied")));
     Path back = dir.resolve("back.raw");
-    ExternalTool.run(60, "dd", "if=" + pool.resolve("copied"), "of=" + back, "bs=1M", "status=none").ok();
+    ExternalTool.run(60, "dd", "if=" + pool.resolve("copied"), "of=" + back, "bs=1M", "status=none")
+        .ok();
     assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(back));
-    String sum = ExternalTool.run(60, "sha256sum", pool.resolve("copied").toString()).ok().stdout().split(" ")[0];
-    String expected = ExternalTool.run(60, "sha256sum", image.toString()).ok().stdout().split(" ")[0];
+    String sum =
+        ExternalTool.run(60, "sha256sum", pool.resolve("copied").toString())
+            .ok()
+            .stdout()
+            .split(" ")[0];
+    String expected =
+        ExternalTool.run(60, "sha256sum", image.toString()).ok().stdout().split(" ")[0];
     assertEquals(expected, sum);
   }
 
@@ -85,10 +93,20 @@ class MountIT {
     Files.write(pool.resolve("vm"), TestData.random(2, 1 << 20));
     Path snap = pool.resolve(".snapshots/vm/s1");
     assertArrayEquals(TestData.random(1, 1 << 20), Files.readAllBytes(snap));
-    var write = ExternalTool.run(30, "dd", "if=/dev/zero", "of=" + snap, "bs=4k", "count=1",
-        "conv=notrunc", "status=none");
+    var write =
+        ExternalTool.run(
+            30,
+            "dd",
+            "if=/dev/zero",
+            "of=" + snap,
+            "bs=4k",
+            "count=1",
+            "conv=notrunc",
+            "status=none");
     assertNotEquals(0, write.exit());
-    assertTrue(write.stderr().contains("Read-only file system") || write.stderr().contains("Permission denied"),
+    assertTrue(
+        write.stderr().contains("Read-only file system")
+            || write.stderr().contains("Permission denied"),
         write.stderr());
   }
 
@@ -96,15 +114,32 @@ class MountIT {
   void sparseCopiesStayHolesAndDfShowsThePool() throws Exception {
     Path sparse = dir.resolve("sparse.raw");
     ExternalTool.run(30, "truncate", "-s", "512M", sparse.toString()).ok();
-    ExternalTool.run(30, "dd", "if=/dev/urandom", "of=" + sparse, "bs=1M", "seek=100", "count=1",
-        "conv=notrunc", "status=none").ok();
-    ExternalTool.run(120, "cp", "--sparse=always", sparse.toString(), pool.resolve("thin").toString()).ok();
+    ExternalTool.run(
+            30,
+            "dd",
+            "if=/dev/urandom",
+            "of=" + sparse,
+            "bs=1M",
+            "seek=100",
+            "count=1",
+            "conv=notrunc",
+            "status=none")
+        .ok();
+    ExternalTool.run(
+            120, "cp", "--sparse=always", sparse.toString(), pool.resolve("thin").toString())
+        .ok();
     ExternalTool.run(120, "cmp", sparse.toString(), pool.resolve("thin").toString()).ok();
-    long blocks = Long.parseLong(ExternalTool.run(30, "stat", "-c", "%b", pool.resolve("thin").toString())
-        .ok().stdout().trim());
-    assertTrue(blocks * 512 <= 2L << 20, "a 512 MiB file with 1 MiB of data allocates " + blocks * 512);
+    long blocks =
+        Long.parseLong(
+            ExternalTool.run(30, "stat", "-c", "%b", pool.resolve("thin").toString())
+                .ok()
+                .stdout()
+                .trim());
+    assertTrue(
+        blocks * 512 <= 2L << 20, "a 512 MiB file with 1 MiB of data allocates " + blocks * 512);
 
-    String df = ExternalTool.run(30, "df", "-B1", "--output=size,avail", pool.toString()).ok().stdout();
+    String df =
+        ExternalTool.run(30, "df", "-B1", "--output=size,avail", pool.toString()).ok().stdout();
     String[] cols = df.lines().skip(1).findFirst().orElseThrow().trim().split("\\s+");
     var space = namespace.space(TestNamespace.POOL);
     assertTrue(Math.abs(Long.parseLong(cols[0]) - space.capacityBytes()) < (1L << 20), df);

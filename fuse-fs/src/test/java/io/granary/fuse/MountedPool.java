@@ -15,6 +15,7 @@ import java.nio.file.Path;
 final class MountedPool implements AutoCloseable {
   final TestNamespace namespace;
   final FuseMount mount;
+
   /** {@code MOUNT/test}: the pool's directory. */
   final Path pool;
 
@@ -30,8 +31,8 @@ final class MountedPool implements AutoCloseable {
     ExternalTool.require(tools);
     TestNamespace namespace = new TestNamespace(dir.resolve("pool"));
     try {
-      return new MountedPool(namespace,
-          FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace));
+      return new MountedPool(
+          namespace, FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), namespace));
     } catch (Exception e) {
       namespace.close();
       throw e;

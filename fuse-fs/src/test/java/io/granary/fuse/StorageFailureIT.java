@@ -61,15 +61,25 @@ class StorageFailureIT {
     ExternalTool.require("fusermount", "dd");
     FaultyMedium medium = new FaultyMedium();
     // A small dirty budget: once the medium is full, buffered writes cannot drain.
-    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"), medium::open,
-            c -> c.withDirtyLimit(2 * MIB, 256 << 10)));
+    try (TestNamespace ns =
+            new TestNamespace(
+                new TestPool(
+                    dir.resolve("pool"), medium::open, c -> c.withDirtyLimit(2 * MIB, 256 << 10)));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
       ns.volumes().create("vm", VolumeSpec.ofSize(64 * MIB));
       Path file = mount.mountPoint().resolve("test/vm");
       medium.fillAfter(0);
       try {
-        var r = ExternalTool.run(120, "dd", "if=/dev/urandom", "of=" + file, "bs=1M", "count=32",
-            "conv=notrunc,fsync", "status=none");
+        var r =
+            ExternalTool.run(
+                120,
+                "dd",
+                "if=/dev/urandom",
+                "of=" + file,
+                "bs=1M",
+                "count=32",
+                "conv=notrunc,fsync",
+                "status=none");
         assertTrue(r.exit() != 0 && r.stderr().contains("No space left on device"), r.stderr());
       } finally {
         medium.freeSpace();
@@ -98,10 +108,14 @@ class StorageFailureIT {
     try (TestNamespace ns = new TestNamespace(dir.resolve("pool"));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
       Path file = mount.mountPoint().resolve("test/vm");
-      var r = ExternalTool.run(60, "dd", "if=" + file, "of=/dev/null", "bs=4k", "count=1", "status=none");
+      var r =
+          ExternalTool.run(
+              60, "dd", "if=" + file, "of=/dev/null", "bs=4k", "count=1", "status=none");
       assertTrue(r.exit() != 0 && r.stderr().contains("Input/output error"), r.stderr());
       Path out = dir.resolve("block1");
-      ExternalTool.run(60, "dd", "if=" + file, "of=" + out, "bs=16k", "skip=1", "count=1", "status=none").ok();
+      ExternalTool.run(
+              60, "dd", "if=" + file, "of=" + out, "bs=16k", "skip=1", "count=1", "status=none")
+          .ok();
       assertArrayEquals(intact, Files.readAllBytes(out));
     }
   }
@@ -116,8 +130,8 @@ class StorageFailureIT {
     UnaryOperator<ChunkStoreConfig> smallPacks =
         c -> c.withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     Map<ChunkId, Integer> blockOfA = new HashMap<>();
-    TestPool pool = new TestPool(dir.resolve("pool"), c -> ChunkStores.open(smallPacks.apply(c)),
-        c -> c);
+    TestPool pool =
+        new TestPool(dir.resolve("pool"), c -> ChunkStores.open(smallPacks.apply(c)), c -> c);
     try (TestNamespace ns = new TestNamespace(pool)) {
       for (String name : List.of("a", "b")) {
         ns.volumes().create(name, new VolumeSpec((long) blocks * block, block, "none", "default"));
@@ -133,16 +147,17 @@ class StorageFailureIT {
         ns.volumes().flushAll();
       }
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
-        blockOfA.keySet());
+    Map.Entry<Integer, List<ChunkId>> onlyA =
+        StoredChunks.packHoldingOnly(pool.chunkStoreDir(), blockOfA.keySet());
     int bad = onlyA.getKey();
-    Set<Integer> lost = onlyA.getValue().stream().map(blockOfA::get)
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<Integer> lost =
+        onlyA.getValue().stream().map(blockOfA::get).collect(Collectors.toCollection(TreeSet::new));
     assertTrue(lost.size() >= 4 && lost.size() < blocks, lost.toString());
 
     FaultyMedium medium = new FaultyMedium();
-    try (TestNamespace ns = new TestNamespace(new TestPool(dir.resolve("pool"),
-            c -> medium.open(smallPacks.apply(c)), c -> c));
+    try (TestNamespace ns =
+            new TestNamespace(
+                new TestPool(dir.resolve("pool"), c -> medium.open(smallPacks.apply(c)), c -> c));
         FuseMount mount = FuseMounts.mount(new MountConfig(dir.resolve("mnt"), false), ns)) {
       ChunkStore chunks = ns.pool().chunks();
       Path a = mount.mountPoint().resolve("test/a");
@@ -152,27 +167,29 @@ class StorageFailureIT {
       // Another volume's file is written, fsynced and read back the whole time.
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong neighbourBytes = new AtomicLong();
-      CompletableFuture<Void> neighbour = CompletableFuture.runAsync(() -> {
-        try (RandomAccessFile f = new RandomAccessFile(b.toFile(), "rw")) {
-          byte[] back = new byte[block];
-          for (int round = 0; !stop.get() || round < 2; round++) {
-            int i = round % blocks;
-            byte[] other = new byte[block];
-            Arrays.fill(other, (byte) (200 + round % 50));
-            for (byte[] data : List.of(other, patterned("b", i, block))) {
-              f.seek((long) i * block);
-              f.write(data);
-              f.getFD().sync();
-              f.seek((long) i * block);
-              f.readFully(back);
-              assertArrayEquals(data, back, "b block " + i);
-              neighbourBytes.addAndGet(2L * block);
-            }
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> neighbour =
+          CompletableFuture.runAsync(
+              () -> {
+                try (RandomAccessFile f = new RandomAccessFile(b.toFile(), "rw")) {
+                  byte[] back = new byte[block];
+                  for (int round = 0; !stop.get() || round < 2; round++) {
+                    int i = round % blocks;
+                    byte[] other = new byte[block];
+                    Arrays.fill(other, (byte) (200 + round % 50));
+                    for (byte[] data : List.of(other, patterned("b", i, block))) {
+                      f.seek((long) i * block);
+                      f.write(data);
+                      f.getFD().sync();
+                      f.seek((long) i * block);
+                      f.readFully(back);
+                      assertArrayEquals(data, back, "b block " + i);
+                      neighbourBytes.addAndGet(2L * block);
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
 
       int passes = 3;
       long verified = 0;
@@ -183,10 +200,13 @@ class StorageFailureIT {
             f.seek((long) i * block);
             if (lost.contains(i)) {
               int at = i;
-              IOException e = assertThrows(IOException.class, () -> f.readFully(back),
-                  "block " + at + " lies in the unreadable pack");
-              assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"),
-                  e.toString());
+              IOException e =
+                  assertThrows(
+                      IOException.class,
+                      () -> f.readFully(back),
+                      "block " + at + " lies in the unreadable pack");
+              assertTrue(
+                  String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
             } else {
               f.readFully(back);
               assertArrayEquals(patterned("a", i, block), back, "block " + i);
@@ -196,17 +216,30 @@ class StorageFailureIT {
         }
       }
       int first = lost.iterator().next();
-      var dd = ExternalTool.run(60, "dd", "if=" + a, "of=/dev/null", "bs=" + block,
-          "skip=" + first, "count=1", "status=none");
+      var dd =
+          ExternalTool.run(
+              60,
+              "dd",
+              "if=" + a,
+              "of=/dev/null",
+              "bs=" + block,
+              "skip=" + first,
+              "count=1",
+              "status=none");
       assertTrue(dd.exit() != 0 && dd.stderr().contains("Input/output error"), dd.stderr());
       stop.set(true);
       neighbour.join();
 
       ScrubReport during = chunks.scrub(ProgressListener.NONE);
-      assertEquals(new TreeSet<>(onlyA.getValue()), during.damaged().stream()
-          .map(DamagedChunk::id).collect(Collectors.toCollection(TreeSet::new)));
-      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
-          .toList(), "its header cannot be read either");
+      assertEquals(
+          new TreeSet<>(onlyA.getValue()),
+          during.damaged().stream()
+              .map(DamagedChunk::id)
+              .collect(Collectors.toCollection(TreeSet::new)));
+      assertEquals(
+          List.of(bad),
+          during.damagedPacks().stream().map(DamagedPack::packId).toList(),
+          "its header cannot be read either");
       long faults = medium.readFaultsInjected();
 
       medium.failReads(bad, false);
@@ -214,16 +247,30 @@ class StorageFailureIT {
       ExternalTool.run(120, "dd", "if=" + a, "of=" + out, "bs=1M", "status=none").ok();
       byte[] all = Files.readAllBytes(out);
       for (int i = 0; i < blocks; i++) {
-        assertArrayEquals(patterned("a", i, block),
-            Arrays.copyOfRange(all, i * block, (i + 1) * block), "block " + i + " once clear");
+        assertArrayEquals(
+            patterned("a", i, block),
+            Arrays.copyOfRange(all, i * block, (i + 1) * block),
+            "block " + i + " once clear");
       }
       assertTrue(chunks.scrub(ProgressListener.NONE).clean());
-      System.out.println("StorageFailureIT: " + faults + " read faults injected into pack " + bad
-          + " (" + lost.size() + " of " + blocks + " blocks of a); reads through the FUSE file got"
-          + " EIO for exactly those in " + passes + " passes and dd too; "
-          + (verified + all.length + neighbourBytes.get()) + " bytes verified (a's other blocks,"
-          + " a whole once clear, b written and read back meanwhile); scrub named exactly "
-          + during.damaged().size() + " chunks and the pack's header, then nothing");
+      System.out.println(
+          "StorageFailureIT: "
+              + faults
+              + " read faults injected into pack "
+              + bad
+              + " ("
+              + lost.size()
+              + " of "
+              + blocks
+              + " blocks of a); reads through the FUSE file got"
+              + " EIO for exactly those in "
+              + passes
+              + " passes and dd too; "
+              + (verified + all.length + neighbourBytes.get())
+              + " bytes verified (a's other blocks,"
+              + " a whole once clear, b written and read back meanwhile); scrub named exactly "
+              + during.damaged().size()
+              + " chunks and the pack's header, then nothing");
     }
   }
 

@@ -63,36 +63,53 @@ class AccessRulesIT {
 
     assertEquals(List.of("test/open1"), list("nbd://127.0.0.1:" + TestExports.port(server)));
     assertRefused(TestExports.uri(server, "test/secret1"));
-    assertEquals(1 << 20, describe(TestExports.uri(server, "test/open1")).get("export-size").asLong());
+    assertEquals(
+        1 << 20, describe(TestExports.uri(server, "test/open1")).get("export-size").asLong());
   }
 
   @Test
   void aRuleForLoopbackLetsItIn() throws Exception {
-    NbdServer server = serve(new AccessRule(SECRETS, List.of("10.0.0.0/8"), List.of()),
-        new AccessRule(SECRETS, List.of("127.0.0.0/8"), List.of()));
+    NbdServer server =
+        serve(
+            new AccessRule(SECRETS, List.of("10.0.0.0/8"), List.of()),
+            new AccessRule(SECRETS, List.of("127.0.0.0/8"), List.of()));
 
-    assertEquals(List.of("test/open1", "test/secret1"),
-        list("nbd://127.0.0.1:" + TestExports.port(server)));
-    assertEquals(1 << 20, describe(TestExports.uri(server, "test/secret1")).get("export-size").asLong());
+    assertEquals(
+        List.of("test/open1", "test/secret1"), list("nbd://127.0.0.1:" + TestExports.port(server)));
+    assertEquals(
+        1 << 20, describe(TestExports.uri(server, "test/secret1")).get("export-size").asLong());
   }
 
   @Test
   void aUnixRuleAdmitsTheSocketButNotTcp() throws Exception {
     Path socket = tmp.resolve("nbd.sock");
-    NbdServer server = exports.serve(tcp().withUnixSocket(socket)
-        .withAccess(List.of(new AccessRule(SECRETS, List.of("unix"), List.of()))));
+    NbdServer server =
+        exports.serve(
+            tcp()
+                .withUnixSocket(socket)
+                .withAccess(List.of(new AccessRule(SECRETS, List.of("unix"), List.of()))));
 
     assertRefused(TestExports.uri(server, "test/secret1"));
-    assertEquals(1 << 20, describe("nbd+unix:///test/secret1?socket=" + socket).get("export-size").asLong());
+    assertEquals(
+        1 << 20, describe("nbd+unix:///test/secret1?socket=" + socket).get("export-size").asLong());
   }
 
   @Test
   void aSubjectRuleAdmitsOnlyTheClientWithThatCertificate() throws Exception {
     TestCertificates certs = TestCertificates.create(tmp.resolve("pki"));
-    NbdServer server = exports.serve(tcp()
-        .withTls(new TlsSettings(TlsMode.REQUIRED, certs.serverCertificate(), certs.serverKey(),
-            certs.caCertificate()))
-        .withAccess(List.of(new AccessRule(SECRETS, List.of(), List.of(TestCertificates.CLIENT_SUBJECT)))));
+    NbdServer server =
+        exports.serve(
+            tcp()
+                .withTls(
+                    new TlsSettings(
+                        TlsMode.REQUIRED,
+                        certs.serverCertificate(),
+                        certs.serverKey(),
+                        certs.caCertificate()))
+                .withAccess(
+                    List.of(
+                        new AccessRule(
+                            SECRETS, List.of(), List.of(TestCertificates.CLIENT_SUBJECT)))));
     String base = "nbds://127.0.0.1:" + TestExports.port(server);
     String withCert = "?tls-certificates=" + certs.client();
     String withoutCert = "?tls-certificates=" + certs.anonymousClient();

@@ -39,9 +39,11 @@ class ConnectionLifecycleTest {
   void serve() throws Exception {
     exports = new TestExports(dir);
     exports.create("vol", 4 << 20);
-    server = exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-        .withHandshakeTimeout(Duration.ofMillis(300))
-        .withLimits(ConnectionLimits.DEFAULTS.withMaxHandshake(Duration.ofMillis(1500))));
+    server =
+        exports.serve(
+            NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+                .withHandshakeTimeout(Duration.ofMillis(300))
+                .withLimits(ConnectionLimits.DEFAULTS.withMaxHandshake(Duration.ofMillis(1500))));
     port = TestExports.port(server);
   }
 
@@ -126,7 +128,8 @@ class ConnectionLifecycleTest {
 
       ByteArrayOutputStream reads = new ByteArrayOutputStream();
       for (int i = 0; i < PIPELINED; i++) {
-        reads.writeBytes(NbdWire.request(0, RawNbdClient.READ, 2000 + i, (long) i * BLOCK, BLOCK, null));
+        reads.writeBytes(
+            NbdWire.request(0, RawNbdClient.READ, 2000 + i, (long) i * BLOCK, BLOCK, null));
       }
       c.send(reads.toByteArray());
       Set<Long> seen = new HashSet<>();
@@ -159,7 +162,8 @@ class ConnectionLifecycleTest {
     }
     try (RawNbdClient c = RawNbdClient.open(port, VOL, false)) {
       for (int i = 0; i < PIPELINED; i++) {
-        assertArrayEquals(TestData.random(i, BLOCK), c.read(i, (long) i * BLOCK, BLOCK), "block " + i);
+        assertArrayEquals(
+            TestData.random(i, BLOCK), c.read(i, (long) i * BLOCK, BLOCK), "block " + i);
       }
     }
   }
@@ -196,8 +200,14 @@ class ConnectionLifecycleTest {
   private static byte[] writes(long firstCookie) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < PIPELINED; i++) {
-      out.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, firstCookie + i, (long) i * BLOCK,
-          BLOCK, TestData.random(i, BLOCK)));
+      out.writeBytes(
+          NbdWire.request(
+              0,
+              RawNbdClient.WRITE,
+              firstCookie + i,
+              (long) i * BLOCK,
+              BLOCK,
+              TestData.random(i, BLOCK)));
     }
     return out.toByteArray();
   }

@@ -49,18 +49,19 @@ class ConnectionLimitTest {
   private final List<AutoCloseable> open = new ArrayList<>();
   private final List<String> logged = new CopyOnWriteArrayList<>();
   private final Logger serverLog = Logger.getLogger("io.granary.nbd.transport.NettyNbdServer");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r.getMessage());
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          logged.add(r.getMessage());
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void volume() throws Exception {
@@ -79,9 +80,12 @@ class ConnectionLimitTest {
   }
 
   private void serve(int total, int perClient, Path unixSocket) throws IOException {
-    NbdServerConfig config = NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-        .withLimits(ConnectionLimits.DEFAULTS.withMaxConnections(total)
-            .withMaxConnectionsPerClient(perClient));
+    NbdServerConfig config =
+        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+            .withLimits(
+                ConnectionLimits.DEFAULTS
+                    .withMaxConnections(total)
+                    .withMaxConnectionsPerClient(perClient));
     server = exports.serve(unixSocket == null ? config : config.withUnixSocket(unixSocket));
     port = TestExports.port(server);
   }
@@ -93,7 +97,9 @@ class ConnectionLimitTest {
     for (int i = 0; i < 3; i++) {
       greedy.add(held(RawNbdClient.open(GREEDY, port, VOL, false)));
     }
-    assertThrows(EOFException.class, () -> RawNbdClient.connect(GREEDY, port),
+    assertThrows(
+        EOFException.class,
+        () -> RawNbdClient.connect(GREEDY, port),
         "a fourth connection from the same address gets no greeting");
     assertEquals(1, server.refusedConnections());
 
@@ -122,8 +128,9 @@ class ConnectionLimitTest {
     assertThrows(EOFException.class, () -> RawNbdClient.connect(OTHER, port), "a known one");
     assertEquals(2, server.refusedConnections());
     assertEquals(4, server.connections());
-    assertTrue(logged.stream()
-        .anyMatch(m -> m.contains("4 connections are open (the listener's limit)")), logged.toString());
+    assertTrue(
+        logged.stream().anyMatch(m -> m.contains("4 connections are open (the listener's limit)")),
+        logged.toString());
 
     other.close();
     held(awaitAdmitted(THIRD));
@@ -140,11 +147,13 @@ class ConnectionLimitTest {
     }
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertEquals(attempts, server.refusedConnections());
-    long lines = logged.stream()
-        .filter(m -> m.startsWith("refused NBD connection from 127.0.0.2: ")).count();
+    long lines =
+        logged.stream()
+            .filter(m -> m.startsWith("refused NBD connection from 127.0.0.2: "))
+            .count();
     // One line per 10 s at most: a single one unless this machine took that long.
-    assertTrue(lines >= 1 && lines <= 1 + seconds / 10,
-        lines + " lines in " + seconds + " s: " + logged);
+    assertTrue(
+        lines >= 1 && lines <= 1 + seconds / 10, lines + " lines in " + seconds + " s: " + logged);
     try (RawNbdClient other = RawNbdClient.open(OTHER, port, VOL, false)) {
       assertArrayEquals(new byte[BLOCK], other.read(1, 0, BLOCK));
     }
@@ -160,8 +169,15 @@ class ConnectionLimitTest {
     refused.connect(UnixDomainSocketAddress.of(socket));
     assertEquals(-1, refused.read(ByteBuffer.allocate(18)), "a third connection of this user");
     assertEquals(1, server.refusedConnections());
-    assertTrue(logged.stream().anyMatch(m -> m.startsWith("refused NBD connection from unix:"
-        + System.getProperty("user.name") + ": ")), logged.toString());
+    assertTrue(
+        logged.stream()
+            .anyMatch(
+                m ->
+                    m.startsWith(
+                        "refused NBD connection from unix:"
+                            + System.getProperty("user.name")
+                            + ": ")),
+        logged.toString());
     try (RawNbdClient tcp = RawNbdClient.open(port, VOL, false)) {
       assertArrayEquals(new byte[BLOCK], tcp.read(1, 0, BLOCK));
     }

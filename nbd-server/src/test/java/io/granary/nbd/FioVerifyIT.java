@@ -39,15 +39,27 @@ class FioVerifyIT {
 
   @Test
   void randomWritesAtQueueDepth16VerifyByChecksum() throws Exception {
-    ExternalTool.Result r = run("fio", "--name=v", "--ioengine=nbd",
-        "--uri=" + TestExports.uri(server, "test/vol"), "--rw=randwrite", "--bs=4k", "--size=32m",
-        "--iodepth=16", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1").ok();
+    ExternalTool.Result r =
+        run(
+                "fio",
+                "--name=v",
+                "--ioengine=nbd",
+                "--uri=" + TestExports.uri(server, "test/vol"),
+                "--rw=randwrite",
+                "--bs=4k",
+                "--size=32m",
+                "--iodepth=16",
+                "--verify=crc32c",
+                "--do_verify=1",
+                "--verify_fatal=1")
+            .ok();
 
     String out = r.stdout() + r.stderr();
     assertTrue(out.contains("err= 0"), out);
     // 32 MiB in 4 KiB blocks: 8,192 writes, then the verify pass reads each one back.
     assertTrue(out.contains("issued rwts: total=8192,8192,"), out);
-    assertFalse(out.contains("verify:"), "fio reports every checksum mismatch as 'verify: ...': " + out);
+    assertFalse(
+        out.contains("verify:"), "fio reports every checksum mismatch as 'verify: ...': " + out);
     assertFalse(out.contains("bad magic"), out);
   }
 }

@@ -30,6 +30,7 @@ class InFlightLimitTest {
   private static final int MIB = 1 << 20;
   private static final int WRITES = 8;
   private static final int SIZE = 8 * MIB;
+
   /** Far more I/O threads than the request bound, so that only the bound can hold calls back. */
   private static final int IO_THREADS = 64;
 
@@ -39,13 +40,17 @@ class InFlightLimitTest {
   void twiceTheBudgetPipelinedIsAllAnswered() throws Exception {
     try (TestExports exports = new TestExports(dir)) {
       exports.create("vol", WRITES * SIZE);
-      int port = TestExports.port(exports.serve(
-          NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withMaxInFlightBytes(32L * MIB)));
+      int port =
+          TestExports.port(
+              exports.serve(
+                  NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+                      .withMaxInFlightBytes(32L * MIB)));
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < WRITES; i++) {
-          all.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, i, (long) i * SIZE, SIZE,
-              TestData.random(i, SIZE)));
+          all.writeBytes(
+              NbdWire.request(
+                  0, RawNbdClient.WRITE, i, (long) i * SIZE, SIZE, TestData.random(i, SIZE)));
         }
         c.send(all.toByteArray());
         Set<Long> cookies = new HashSet<>();
@@ -56,8 +61,8 @@ class InFlightLimitTest {
         }
         assertEquals(WRITES, cookies.size());
         for (int i = 0; i < WRITES; i += 7) {
-          assertArrayEquals(TestData.random(i, SIZE), c.read(100 + i, (long) i * SIZE, SIZE),
-              "write " + i);
+          assertArrayEquals(
+              TestData.random(i, SIZE), c.read(100 + i, (long) i * SIZE, SIZE), "write " + i);
         }
       }
     }
@@ -77,11 +82,12 @@ class InFlightLimitTest {
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < requests; i++) {
-          all.writeBytes(NbdWire.request(0, RawNbdClient.READ, i, (long) i * 4096 % (16 * MIB),
-              length, null));
+          all.writeBytes(
+              NbdWire.request(0, RawNbdClient.READ, i, (long) i * 4096 % (16 * MIB), length, null));
         }
         c.send(all.toByteArray());
-        assertTrue(gate.awaitInside(limit, 10, TimeUnit.SECONDS),
+        assertTrue(
+            gate.awaitInside(limit, 10, TimeUnit.SECONDS),
             "only " + gate.inside() + " of the first " + limit + " reads reached the volume");
         // Time for a request past the bound to get in, were the bound not kept.
         Thread.sleep(300);
@@ -120,36 +126,40 @@ class InFlightLimitTest {
       int port = TestExports.port(exports.serve(serverWith(limit, 4L << 30)));
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
         AtomicLong sent = new AtomicLong();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-          try {
-            for (int i = 0; i < writes; i++) {
-              c.request(0, RawNbdClient.WRITE, i, (long) i * length, length, data);
-              sent.addAndGet(request.length);
-            }
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        CompletableFuture<Set<Long>> replies = CompletableFuture.supplyAsync(() -> {
-          Set<Long> cookies = new HashSet<>();
-          try {
-            for (int i = 0; i < writes; i++) {
-              RawNbdClient.SimpleReply r = c.readSimple();
-              if (r.error() == 0) {
-                cookies.add(r.cookie());
-              }
-            }
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          return cookies;
-        });
+        CompletableFuture<Void> writer =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    for (int i = 0; i < writes; i++) {
+                      c.request(0, RawNbdClient.WRITE, i, (long) i * length, length, data);
+                      sent.addAndGet(request.length);
+                    }
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        CompletableFuture<Set<Long>> replies =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  Set<Long> cookies = new HashSet<>();
+                  try {
+                    for (int i = 0; i < writes; i++) {
+                      RawNbdClient.SimpleReply r = c.readSimple();
+                      if (r.error() == 0) {
+                        cookies.add(r.cookie());
+                      }
+                    }
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return cookies;
+                });
         assertTrue(gate.awaitInside(limit, 10, TimeUnit.SECONDS));
         long stalled = awaitStall(sent);
         assertTrue(stalled < total, "the server read all " + total + " bytes past its bound");
         assertEquals(limit, gate.calls(), "writes that reached the volume while it blocks");
-        System.out.printf("request bound %d: client held back after %d of %d bytes%n",
-            limit, stalled, total);
+        System.out.printf(
+            "request bound %d: client held back after %d of %d bytes%n", limit, stalled, total);
         gate.open();
 
         writer.get(60, TimeUnit.SECONDS);
@@ -172,8 +182,8 @@ class InFlightLimitTest {
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < writes; i++) {
-          all.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, i, i * 4096L, 4096,
-              TestData.random(i, 4096)));
+          all.writeBytes(
+              NbdWire.request(0, RawNbdClient.WRITE, i, i * 4096L, 4096, TestData.random(i, 4096)));
         }
         all.writeBytes(NbdWire.request(0, RawNbdClient.DISC, writes, 0, 0, null));
         c.send(all.toByteArray());

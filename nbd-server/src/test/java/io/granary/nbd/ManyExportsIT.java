@@ -59,7 +59,8 @@ class ManyExportsIT {
   void aThousandExportsAreAllListed() throws Exception {
     ExternalTool.require("nbdinfo");
     Path socket = tmp.resolve("nbd.sock");
-    exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withUnixSocket(socket));
+    exports.serve(
+        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withUnixSocket(socket));
     long c0 = System.nanoTime();
     for (int i = 0; i < 1000; i++) {
       exports.create(String.format("vm%04d", i), 1 << 20);
@@ -68,7 +69,8 @@ class ManyExportsIT {
 
     String out = run("nbdinfo", "--list", "nbd+unix://?socket=" + socket).ok().stdout();
     long c2 = System.nanoTime();
-    System.out.printf("1,000 exports: created in %.1f s, nbdinfo --list took %.2f s%n",
+    System.out.printf(
+        "1,000 exports: created in %.1f s, nbdinfo --list took %.2f s%n",
         (c1 - c0) / 1e9, (c2 - c1) / 1e9);
 
     List<String> names = listed(out);
@@ -92,16 +94,28 @@ class ManyExportsIT {
     }
 
     long t0 = System.nanoTime();
-    String out = ExternalTool.run(600, "qemu-nbd", "--list", "-b", "127.0.0.1",
-        "-p", String.valueOf(TestExports.port(server))).ok().stdout();
+    String out =
+        ExternalTool.run(
+                600,
+                "qemu-nbd",
+                "--list",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(TestExports.port(server)))
+            .ok()
+            .stdout();
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf("1,000 exports over TCP: qemu-nbd --list took %.2f s%n", seconds);
     // Not a benchmark but a stall guard: qemu writes each option's header and data apart
     // without TCP_NODELAY, and unless the server quick-ACKs, every option waits out a 40 ms
     // delayed ACK (130 s for this listing instead of well under a second).
     assertTrue(seconds < 60, "the listing stalled on delayed ACKs: " + seconds + " s");
-    List<String> names = out.lines().filter(l -> l.startsWith(" export: "))
-        .map(l -> l.substring(" export: ".length()).replace("'", "")).toList();
+    List<String> names =
+        out.lines()
+            .filter(l -> l.startsWith(" export: "))
+            .map(l -> l.substring(" export: ".length()).replace("'", ""))
+            .toList();
     assertEquals(1000, new HashSet<>(names).size(), "distinct exports listed");
     assertTrue(out.contains("exports available: 1000"), out.lines().findFirst().orElse(""));
   }
@@ -114,15 +128,19 @@ class ManyExportsIT {
   @Test
   void aListingLongerThanTheHandshakeTimeoutIsNotCutOff() throws Exception {
     ExternalTool.require("nbdinfo");
-    NbdServer server = exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-        .withHandshakeTimeout(Duration.ofSeconds(1)));
+    NbdServer server =
+        exports.serve(
+            NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+                .withHandshakeTimeout(Duration.ofSeconds(1)));
     for (int i = 0; i < 12; i++) {
       exports.create("vm" + i, 1 << 20);
     }
 
     long t0 = System.nanoTime();
-    String out = run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
-    System.out.printf("nbdinfo --list of 12 exports over TCP: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+    String out =
+        run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
+    System.out.printf(
+        "nbdinfo --list of 12 exports over TCP: %.2f s%n", (System.nanoTime() - t0) / 1e9);
     assertEquals(12, listed(out).size(), out);
 
     // A client that says nothing after the greeting is still hung up on.
@@ -146,11 +164,22 @@ class ManyExportsIT {
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try (ConnectionGauge gauge = new ConnectionGauge(server)) {
       // Each client writes then verifies its pattern while the others do the same.
-      runAll(pool, server, n, i -> List.of("-c", "write -P " + pattern(i) + " 0 4M",
-          "-c", "read -P " + pattern(i) + " 0 4M"));
+      runAll(
+          pool,
+          server,
+          n,
+          i ->
+              List.of(
+                  "-c",
+                  "write -P " + pattern(i) + " 0 4M",
+                  "-c",
+                  "read -P " + pattern(i) + " 0 4M"));
       // Then again, all at once, read only: no client's data landed on another's export.
-      runAll(pool, server, n, i -> List.of("-r", "-c", "read -P " + pattern(i) + " 0 4M",
-          "-c", "read -P 0 4M 4M"));
+      runAll(
+          pool,
+          server,
+          n,
+          i -> List.of("-r", "-c", "read -P " + pattern(i) + " 0 4M", "-c", "read -P 0 4M 4M"));
       System.out.printf("64 qemu-io clients: at most %d connections open at once%n", gauge.peak());
       // All 64 overlap when run alone; a margin keeps a loaded machine from failing the test.
       assertTrue(gauge.peak() >= 16, "clients overlapped: " + gauge.peak());
@@ -164,8 +193,9 @@ class ManyExportsIT {
     return i + 1;
   }
 
-  private static void runAll(ExecutorService pool, NbdServer server, int n,
-      IntFunction<List<String>> commands) throws Exception {
+  private static void runAll(
+      ExecutorService pool, NbdServer server, int n, IntFunction<List<String>> commands)
+      throws Exception {
     List<Future<ExternalTool.Result>> running = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw"));

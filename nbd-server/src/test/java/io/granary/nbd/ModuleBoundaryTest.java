@@ -25,40 +25,63 @@ class ModuleBoundaryTest {
 
   @Test
   void usesOnlyTheVolumeApiAndNetty() throws Exception {
-    assertEquals(List.of(), violations(MAIN, 40,
-        (file, imp) -> jdk(imp) || imp.startsWith("io.granary.nbd.")
-            || imp.startsWith("io.granary.snapshots.api.") || imp.startsWith("io.netty.")
-            // The one zero test (a pure function on bytes), for reads answered as holes.
-            || (file.endsWith("ReadReply.java") && imp.equals("io.granary.dedupe.api.Zeroes"))));
+    assertEquals(
+        List.of(),
+        violations(
+            MAIN,
+            40,
+            (file, imp) ->
+                jdk(imp)
+                    || imp.startsWith("io.granary.nbd.")
+                    || imp.startsWith("io.granary.snapshots.api.")
+                    || imp.startsWith("io.netty.")
+                    // The one zero test (a pure function on bytes), for reads answered as holes.
+                    || (file.endsWith("ReadReply.java")
+                        && imp.equals("io.granary.dedupe.api.Zeroes"))));
   }
 
   @Test
   void theProtocolCodecsArePure() throws Exception {
-    assertEquals(List.of(), violations(MAIN.resolve("protocol"), 20,
-        (file, imp) -> imp.startsWith("java.") || imp.startsWith("io.granary.nbd.protocol.")));
+    assertEquals(
+        List.of(),
+        violations(
+            MAIN.resolve("protocol"),
+            20,
+            (file, imp) -> imp.startsWith("java.") || imp.startsWith("io.granary.nbd.protocol.")));
   }
 
   @Test
   void theSessionLayerKnowsNothingOfTheTransport() throws Exception {
-    assertEquals(List.of(), violations(MAIN.resolve("session"), 20,
-        (file, imp) -> !imp.startsWith("io.netty.")
-            && !imp.startsWith("io.granary.nbd.transport.")));
+    assertEquals(
+        List.of(),
+        violations(
+            MAIN.resolve("session"),
+            20,
+            (file, imp) ->
+                !imp.startsWith("io.netty.") && !imp.startsWith("io.granary.nbd.transport.")));
   }
 
   @Test
   void theApiReachesTheImplementationOnlyThroughItsFactory() throws Exception {
-    assertEquals(List.of(), violations(MAIN.resolve("api"), 7,
-        (file, imp) -> jdk(imp) || imp.startsWith("io.granary.nbd.api.")
-            || imp.startsWith("io.granary.snapshots.api.")
-            || (file.endsWith("NbdServers.java")
-                && imp.equals("io.granary.nbd.transport.NettyNbdServer"))));
+    assertEquals(
+        List.of(),
+        violations(
+            MAIN.resolve("api"),
+            7,
+            (file, imp) ->
+                jdk(imp)
+                    || imp.startsWith("io.granary.nbd.api.")
+                    || imp.startsWith("io.granary.snapshots.api.")
+                    || (file.endsWith("NbdServers.java")
+                        && imp.equals("io.granary.nbd.transport.NettyNbdServer"))));
   }
 
   @Test
   void aForbiddenImportIsReported() throws Exception {
     // The scanner itself must be able to fail: Netty is imported by the transport.
-    assertFalse(violations(MAIN.resolve("transport"), 3,
-        (file, imp) -> !imp.startsWith("io.netty.")).isEmpty());
+    assertFalse(
+        violations(MAIN.resolve("transport"), 3, (file, imp) -> !imp.startsWith("io.netty."))
+            .isEmpty());
   }
 
   @Test

@@ -60,8 +60,8 @@ class NbdCopyIT {
       assertEquals(4, gauge.peak(), "connections reading at once");
     }
     long t2 = System.nanoTime();
-    System.out.printf("nbdcopy of %d MiB: in %.1f s, out %.1f s%n", SIZE >> 20,
-        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    System.out.printf(
+        "nbdcopy of %d MiB: in %.1f s, out %.1f s%n", SIZE >> 20, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
 
     assertEquals(SIZE, Files.size(out));
     assertEquals(sha256(in), sha256(out), "what nbdcopy wrote is what it reads back");

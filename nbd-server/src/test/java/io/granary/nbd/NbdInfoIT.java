@@ -53,7 +53,8 @@ class NbdInfoIT {
 
   @Test
   void listShowsEveryExportWithItsDescription() throws Exception {
-    String out = run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
+    String out =
+        run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
 
     assertEquals(List.of("test/small", "test/vol", "test/vol@snap"), sorted(listed(out)), out);
     assertTrue(out.contains("description: volume vol"), out);
@@ -70,8 +71,16 @@ class NbdInfoIT {
     assertEquals(SIZE, e.get("export-size").asLong());
     assertFalse(e.get("is_read_only").asBoolean());
     assertFalse(e.get("is_rotational").asBoolean());
-    for (String can : List.of("can_flush", "can_fua", "can_trim", "can_zero", "can_fast_zero",
-        "can_multi_conn", "can_cache", "can_df")) {
+    for (String can :
+        List.of(
+            "can_flush",
+            "can_fua",
+            "can_trim",
+            "can_zero",
+            "can_fast_zero",
+            "can_multi_conn",
+            "can_cache",
+            "can_df")) {
       assertTrue(e.get(can).asBoolean(), can + " in " + e);
     }
     assertEquals(1, e.get("block_size_minimum").asInt());
@@ -103,15 +112,18 @@ class NbdInfoIT {
   void aVolumeCreatedWhileServingIsReachableAtOnce() throws Exception {
     exports.create("late", 3 << 20);
 
-    assertEquals(3 << 20, describe(TestExports.uri(server, "test/late")).get("export-size").asLong());
-    String out = run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
+    assertEquals(
+        3 << 20, describe(TestExports.uri(server, "test/late")).get("export-size").asLong());
+    String out =
+        run("nbdinfo", "--list", "nbd://127.0.0.1:" + TestExports.port(server)).ok().stdout();
     assertTrue(listed(out).contains("test/late"), out);
   }
 
   @Test
   void theUnixSocketServesTheSameExports() throws Exception {
     Path socket = tmp.resolve("nbd.sock");
-    exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withUnixSocket(socket));
+    exports.serve(
+        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withUnixSocket(socket));
 
     JsonNode e = describe("nbd+unix:///test/vol?socket=" + socket);
     assertEquals(SIZE, e.get("export-size").asLong());

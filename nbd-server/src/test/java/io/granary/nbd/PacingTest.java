@@ -80,22 +80,27 @@ class PacingTest {
     fill("a", throttled);
     fill("b", 50);
     exports.pace("test/a", new IntervalPacer(Duration.ofMillis(100)));
-    int port = TestExports.port(exports.serve(
-        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withIoThreads(1)));
+    int port =
+        TestExports.port(
+            exports.serve(
+                NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withIoThreads(1)));
     try (RawNbdClient a = RawNbdClient.open(port, "test/a", false);
         RawNbdClient b = RawNbdClient.open(port, "test/b", false)) {
       long start = System.nanoTime();
       a.send(reads(0, throttled));
       for (int i = 0; i < 50; i++) {
-        assertArrayEquals(TestData.random(i, BLOCK), b.read(i, (long) i * BLOCK, BLOCK), "block " + i);
+        assertArrayEquals(
+            TestData.random(i, BLOCK), b.read(i, (long) i * BLOCK, BLOCK), "block " + i);
       }
       long neighbourMillis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(cookies(0, throttled), readReplies(a, 0, throttled));
       long throttledMillis = (System.nanoTime() - start) / 1_000_000;
       // Export a needs 3.1 s at least; export b's reads, ~1 ms each, all ran meanwhile.
-      assertTrue(throttledMillis >= (throttled - 1) * 100,
+      assertTrue(
+          throttledMillis >= (throttled - 1) * 100,
           "export a was not throttled: " + throttledMillis + " ms");
-      assertTrue(neighbourMillis < 2000,
+      assertTrue(
+          neighbourMillis < 2000,
           "50 reads on export b took " + neighbourMillis + " ms next to a throttled export");
     }
   }
@@ -108,8 +113,14 @@ class PacingTest {
     try (RawNbdClient c = RawNbdClient.open(port, "test/a", false)) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       for (int i = 0; i < writes; i++) {
-        all.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, 1000 + i, (long) i * BLOCK, BLOCK,
-            TestData.random(i, BLOCK)));
+        all.writeBytes(
+            NbdWire.request(
+                0,
+                RawNbdClient.WRITE,
+                1000 + i,
+                (long) i * BLOCK,
+                BLOCK,
+                TestData.random(i, BLOCK)));
       }
       all.writeBytes(NbdWire.request(0, RawNbdClient.DISC, 5000, 0, 0, null));
       c.send(all.toByteArray());
@@ -119,7 +130,8 @@ class PacingTest {
     exports.pace("test/a", RequestPacer.NONE);
     try (RawNbdClient c = RawNbdClient.open(port, "test/a", false)) {
       for (int i = 0; i < writes; i++) {
-        assertArrayEquals(TestData.random(i, BLOCK), c.read(i, (long) i * BLOCK, BLOCK), "block " + i);
+        assertArrayEquals(
+            TestData.random(i, BLOCK), c.read(i, (long) i * BLOCK, BLOCK), "block " + i);
       }
     }
   }
@@ -174,22 +186,31 @@ class PacingTest {
       assertEquals(0, simple(c, RawNbdClient.FLUSH, 5, 0, 0));
       assertEquals(0, simple(c, 5 /* CACHE */, 6, 0, BLOCK));
     }
-    assertEquals(List.of(new Asked(false, BLOCK), new Asked(true, 2 * BLOCK), new Asked(true, 0),
-        new Asked(true, 0)), pacer.asked());
+    assertEquals(
+        List.of(
+            new Asked(false, BLOCK),
+            new Asked(true, 2 * BLOCK),
+            new Asked(true, 0),
+            new Asked(true, 0)),
+        pacer.asked());
   }
 
   @Test
   void aFailingPacerOrCatalogLeavesTheExportUnpaced() throws Exception {
-    exports.pace("test/a", (write, bytes) -> {
-      throw new IllegalStateException("token bucket broken");
-    });
+    exports.pace(
+        "test/a",
+        (write, bytes) -> {
+          throw new IllegalStateException("token bucket broken");
+        });
     int port = TestExports.port(exports.serve());
     try (RawNbdClient c = RawNbdClient.open(port, "test/a", false)) {
       assertEquals(0, c.write(1, 0, TestData.random(1, BLOCK)));
       assertArrayEquals(TestData.random(1, BLOCK), c.read(2, 0, BLOCK));
     }
-    try (NbdServer server = NbdServers.start(
-            NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)), new NoPacerCatalog(exports));
+    try (NbdServer server =
+            NbdServers.start(
+                NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)),
+                new NoPacerCatalog(exports));
         RawNbdClient c = RawNbdClient.open(TestExports.port(server), "test/b", false)) {
       assertEquals(0, c.write(1, 0, TestData.random(1, BLOCK)));
       assertArrayEquals(TestData.random(1, BLOCK), c.read(2, 0, BLOCK));
@@ -238,7 +259,8 @@ class PacingTest {
   private static byte[] reads(long first, int n) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < n; i++) {
-      out.writeBytes(NbdWire.request(0, RawNbdClient.READ, first + i, (long) i * BLOCK, BLOCK, null));
+      out.writeBytes(
+          NbdWire.request(0, RawNbdClient.READ, first + i, (long) i * BLOCK, BLOCK, null));
     }
     return out.toByteArray();
   }
@@ -247,8 +269,14 @@ class PacingTest {
   private static byte[] writes(long first, int n) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < n; i++) {
-      out.writeBytes(NbdWire.request(0, RawNbdClient.WRITE, first + i, (long) i * BLOCK, BLOCK,
-          TestData.random(i, BLOCK)));
+      out.writeBytes(
+          NbdWire.request(
+              0,
+              RawNbdClient.WRITE,
+              first + i,
+              (long) i * BLOCK,
+              BLOCK,
+              TestData.random(i, BLOCK)));
     }
     return out.toByteArray();
   }

@@ -52,7 +52,8 @@ class PackReadErrorIT {
   private static final int BLOCK = 64 << 10;
   private static final int BLOCKS = 96;
   private static final Pattern READ_OK =
-      Pattern.compile("^read " + BLOCK + "/" + BLOCK + " bytes at offset (\\d+)$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^read " + BLOCK + "/" + BLOCK + " bytes at offset (\\d+)$", Pattern.MULTILINE);
 
   @TempDir Path dir;
 
@@ -68,12 +69,11 @@ class PackReadErrorIT {
   }
 
   /** One qemu-io session reading every block with its pattern; the offsets that read right. */
-  private static Set<Long> readAll(String uri, String volume, List<String> said)
-      throws Exception {
+  private static Set<Long> readAll(String uri, String volume, List<String> said) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw", "-r"));
     for (int i = 0; i < BLOCKS; i++) {
-      cmd.addAll(List.of("-c", "read -P " + pattern(volume, i) + " " + (long) i * BLOCK + " "
-          + BLOCK));
+      cmd.addAll(
+          List.of("-c", "read -P " + pattern(volume, i) + " " + (long) i * BLOCK + " " + BLOCK));
     }
     cmd.add(uri);
     ExternalTool.Result r = run(cmd);
@@ -99,8 +99,9 @@ class PackReadErrorIT {
     TestPool pool = new TestPool(dir, c -> ChunkStores.open(smallPacks.apply(c)), c -> c);
     try (TestExports exports = new TestExports(pool)) {
       for (String v : List.of("a", "b")) {
-        exports.volumes().create(v, new VolumeSpec((long) BLOCKS * BLOCK, BLOCK, "none",
-            "default"));
+        exports
+            .volumes()
+            .create(v, new VolumeSpec((long) BLOCKS * BLOCK, BLOCK, "none", "default"));
         try (Volume vol = exports.volumes().open(v)) {
           byte[] block = new byte[BLOCK];
           for (int i = 0; i < BLOCKS; i++) {
@@ -118,8 +119,8 @@ class PackReadErrorIT {
     for (int i = 0; i < BLOCKS; i++) {
       blockOfA.put(chunkOf("a", i), i);
     }
-    Map.Entry<Integer, List<ChunkId>> onlyA = StoredChunks.packHoldingOnly(pool.chunkStoreDir(),
-        blockOfA.keySet());
+    Map.Entry<Integer, List<ChunkId>> onlyA =
+        StoredChunks.packHoldingOnly(pool.chunkStoreDir(), blockOfA.keySet());
     int bad = onlyA.getKey();
     Set<Long> lost = new TreeSet<>();
     for (ChunkId id : onlyA.getValue()) {
@@ -128,8 +129,8 @@ class PackReadErrorIT {
     assertTrue(lost.size() >= 4 && lost.size() < BLOCKS, "blocks in the bad pack: " + lost);
 
     FaultyMedium medium = new FaultyMedium();
-    try (TestExports exports = new TestExports(new TestPool(dir,
-        c -> medium.open(smallPacks.apply(c)), c -> c))) {
+    try (TestExports exports =
+        new TestExports(new TestPool(dir, c -> medium.open(smallPacks.apply(c)), c -> c))) {
       ChunkStore chunks = exports.pool().chunks();
       NbdServer server = exports.serve();
       String a = TestExports.uri(server, "test/a");
@@ -139,22 +140,39 @@ class PackReadErrorIT {
       // Another client works on b the whole time: writes, flushes, reads back.
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong bOps = new AtomicLong();
-      CompletableFuture<Void> neighbour = CompletableFuture.runAsync(() -> {
-        try {
-          for (int round = 0; !stop.get() || round < 2; round++) {
-            int i = round % BLOCKS;
-            int p = 200 + round % 50;
-            run("qemu-io", "-f", "raw", "-c", "write -P " + p + " " + (long) i * BLOCK + " "
-                + BLOCK, "-c", "flush", "-c", "read -P " + p + " " + (long) i * BLOCK + " "
-                + BLOCK, b).ok();
-            run("qemu-io", "-f", "raw", "-c", "write -P " + pattern("b", i) + " "
-                + (long) i * BLOCK + " " + BLOCK, b).ok();
-            bOps.addAndGet(4);
-          }
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Void> neighbour =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (int round = 0; !stop.get() || round < 2; round++) {
+                    int i = round % BLOCKS;
+                    int p = 200 + round % 50;
+                    run(
+                            "qemu-io",
+                            "-f",
+                            "raw",
+                            "-c",
+                            "write -P " + p + " " + (long) i * BLOCK + " " + BLOCK,
+                            "-c",
+                            "flush",
+                            "-c",
+                            "read -P " + p + " " + (long) i * BLOCK + " " + BLOCK,
+                            b)
+                        .ok();
+                    run(
+                            "qemu-io",
+                            "-f",
+                            "raw",
+                            "-c",
+                            "write -P " + pattern("b", i) + " " + (long) i * BLOCK + " " + BLOCK,
+                            b)
+                        .ok();
+                    bOps.addAndGet(4);
+                  }
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
 
       List<String> said = new ArrayList<>();
       Set<Long> all = new TreeSet<>();
@@ -174,24 +192,43 @@ class PackReadErrorIT {
 
       // Scrub names exactly the chunks of the bad pack, and goes on past them.
       ScrubReport during = chunks.scrub(ProgressListener.NONE);
-      assertEquals(lost.stream().map(o -> blockChunk("a", o)).collect(Collectors.toSet()),
+      assertEquals(
+          lost.stream().map(o -> blockChunk("a", o)).collect(Collectors.toSet()),
           during.damaged().stream().map(DamagedChunk::id).collect(Collectors.toSet()),
           during.damaged().toString());
-      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId)
-          .toList(), "its header cannot be read either");
+      assertEquals(
+          List.of(bad),
+          during.damagedPacks().stream().map(DamagedPack::packId).toList(),
+          "its header cannot be read either");
       long faults = medium.readFaultsInjected();
 
       // The error passes: every block reads, nothing was marked lost.
       medium.failReads(bad, false);
       assertEquals(all, readAll(a, "a", said));
       assertTrue(chunks.scrub(ProgressListener.NONE).clean());
-      System.out.println("PackReadErrorIT: " + faults + " read faults injected into pack " + bad
-          + " (" + lost.size() + " of a's " + BLOCKS + " blocks); qemu-io got EIO for exactly "
-          + "those blocks in " + sessions + " sessions and read the other "
-          + (BLOCKS - lost.size()) + " right; " + bOps.get() + " operations on b meanwhile, all "
-          + "right; scrub named exactly " + during.damaged().size() + " chunks and the pack's "
-          + "header; after the fault cleared all blocks read back; "
-          + ((long) sessions * expectOk.size() + 2L * BLOCKS) * BLOCK + " bytes verified");
+      System.out.println(
+          "PackReadErrorIT: "
+              + faults
+              + " read faults injected into pack "
+              + bad
+              + " ("
+              + lost.size()
+              + " of a's "
+              + BLOCKS
+              + " blocks); qemu-io got EIO for exactly "
+              + "those blocks in "
+              + sessions
+              + " sessions and read the other "
+              + (BLOCKS - lost.size())
+              + " right; "
+              + bOps.get()
+              + " operations on b meanwhile, all "
+              + "right; scrub named exactly "
+              + during.damaged().size()
+              + " chunks and the pack's "
+              + "header; after the fault cleared all blocks read back; "
+              + ((long) sessions * expectOk.size() + 2L * BLOCKS) * BLOCK
+              + " bytes verified");
     }
   }
 

@@ -64,21 +64,31 @@ class QemuClientsIT {
     int flipped = ~readByte(image, offset) & 0xff;
     qemuIo(vol, "write -P " + flipped + " " + offset + " 1").ok();
     ExternalTool.Result changed = compare(image);
-    assertEquals(1, changed.exit(), "qemu-img compare exits 1 when the images differ: "
-        + changed.stdout() + changed.stderr());
+    assertEquals(
+        1,
+        changed.exit(),
+        "qemu-img compare exits 1 when the images differ: " + changed.stdout() + changed.stderr());
     // qemu-img compare names the 512-byte sector that differs.
-    assertTrue(changed.stdout().contains("Content mismatch at offset " + offset / 512 * 512),
+    assertTrue(
+        changed.stdout().contains("Content mismatch at offset " + offset / 512 * 512),
         changed.stdout());
   }
 
   @Test
   void patternsVerifyAndAWrongPatternFails() throws Exception {
-    qemuIo(vol, "write -P 0xab 0 1M", "write -P 0xcd 1M 64k", "flush",
-        "read -P 0xab 0 1M", "read -P 0xcd 1M 64k").ok();
+    qemuIo(
+            vol,
+            "write -P 0xab 0 1M",
+            "write -P 0xcd 1M 64k",
+            "flush",
+            "read -P 0xab 0 1M",
+            "read -P 0xcd 1M 64k")
+        .ok();
 
     ExternalTool.Result wrong = qemuIo(vol, "read -P 0xee 0 4k");
     assertNotEquals(0, wrong.exit(), "a pattern that was never written must not verify");
-    assertTrue((wrong.stdout() + wrong.stderr()).contains("Pattern verification failed"),
+    assertTrue(
+        (wrong.stdout() + wrong.stderr()).contains("Pattern verification failed"),
         wrong.stdout() + wrong.stderr());
   }
 

@@ -44,8 +44,9 @@ class StorageFailureTest {
   private void fillThePool(boolean packExists) throws Exception {
     FaultyMedium medium = new FaultyMedium();
     // A small dirty budget: once the pack medium is full, buffered writes cannot drain.
-    try (TestExports exports = new TestExports(new TestPool(dir, medium::open,
-        c -> c.withDirtyLimit(2 * MIB, 256 << 10)))) {
+    try (TestExports exports =
+        new TestExports(
+            new TestPool(dir, medium::open, c -> c.withDirtyLimit(2 * MIB, 256 << 10)))) {
       exports.create("vol", 64 * MIB);
       int port = TestExports.port(exports.serve());
       try (RawNbdClient c = RawNbdClient.open(port, "test/vol", false)) {

@@ -62,8 +62,11 @@ class TlsIT {
   }
 
   private NbdServer serve(TlsMode mode) throws Exception {
-    return exports.serve(NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withTls(
-        new TlsSettings(mode, certs.serverCertificate(), certs.serverKey(), certs.caCertificate())));
+    return exports.serve(
+        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+            .withTls(
+                new TlsSettings(
+                    mode, certs.serverCertificate(), certs.serverKey(), certs.caCertificate())));
   }
 
   @Test
@@ -90,8 +93,16 @@ class TlsIT {
   void requiredTlsListsExportsToATlsClient() throws Exception {
     NbdServer server = serve(TlsMode.REQUIRED);
 
-    String out = run("nbdinfo", "--list", "nbds://127.0.0.1:" + TestExports.port(server)
-        + "?tls-certificates=" + certs.anonymousClient()).ok().stdout();
+    String out =
+        run(
+                "nbdinfo",
+                "--list",
+                "nbds://127.0.0.1:"
+                    + TestExports.port(server)
+                    + "?tls-certificates="
+                    + certs.anonymousClient())
+            .ok()
+            .stdout();
     assertEquals(List.of("test/vol"), listed(out), out);
     assertTrue(out.contains("with TLS"), out);
   }
@@ -100,7 +111,8 @@ class TlsIT {
   void optionalTlsServesPlainAndTlsClients() throws Exception {
     NbdServer server = serve(TlsMode.OPTIONAL);
 
-    JsonNode plain = JSON.readTree(run("nbdinfo", "--json", TestExports.uri(server, "test/vol")).ok().stdout());
+    JsonNode plain =
+        JSON.readTree(run("nbdinfo", "--json", TestExports.uri(server, "test/vol")).ok().stdout());
     assertFalse(plain.get("TLS").asBoolean(), plain.toString());
     String tls = tlsUri(server, "test/vol", certs.anonymousClient());
     JsonNode secure = JSON.readTree(run("nbdinfo", "--json", tls).ok().stdout());
@@ -113,19 +125,33 @@ class TlsIT {
     ExternalTool.require("qemu-img");
     NbdServer server = serve(TlsMode.REQUIRED);
     String tlsObject = "tls-creds-x509,id=tls0,endpoint=client,dir=" + certs.client();
-    String nbd = "driver=nbd,host=127.0.0.1,port=" + TestExports.port(server)
-        + ",export=test/vol,tls-creds=tls0";
+    String nbd =
+        "driver=nbd,host=127.0.0.1,port="
+            + TestExports.port(server)
+            + ",export=test/vol,tls-creds=tls0";
 
-    ExternalTool.Result info = run("qemu-img", "info", "--object", tlsObject, "--image-opts", nbd).ok();
+    ExternalTool.Result info =
+        run("qemu-img", "info", "--object", tlsObject, "--image-opts", nbd).ok();
     assertTrue(info.stdout().contains("(" + SIZE + " bytes)"), info.stdout());
-    ExternalTool.Result same = run("qemu-img", "compare", "--object", tlsObject, "--image-opts",
-        "driver=raw,file.driver=file,file.filename=" + data, nbd);
+    ExternalTool.Result same =
+        run(
+            "qemu-img",
+            "compare",
+            "--object",
+            tlsObject,
+            "--image-opts",
+            "driver=raw,file.driver=file,file.filename=" + data,
+            nbd);
     assertEquals(0, same.exit(), same.stdout() + same.stderr());
   }
 
   private static String tlsUri(NbdServer server, String export, Path clientDir) {
-    return "nbds://127.0.0.1:" + TestExports.port(server) + "/" + export
-        + "?tls-certificates=" + clientDir;
+    return "nbds://127.0.0.1:"
+        + TestExports.port(server)
+        + "/"
+        + export
+        + "?tls-certificates="
+        + clientDir;
   }
 
   private Path copyOut(String uri) throws Exception {

@@ -23,18 +23,28 @@ class ModuleBoundaryTest {
 
   @Test
   void usesOnlyTheChunkStoreApi() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN, 20,
-        (file, imp) -> imp.startsWith("io.granary.snapshots.")
-            || imp.startsWith("io.granary.dedupe.api.")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            MAIN,
+            20,
+            (file, imp) ->
+                imp.startsWith("io.granary.snapshots.")
+                    || imp.startsWith("io.granary.dedupe.api.")));
   }
 
   @Test
   void theApiReachesTheImplementationOnlyThroughItsFactory() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(MAIN.resolve("api"), 10,
-        (file, imp) -> imp.startsWith("io.granary.snapshots.api.")
-            || imp.startsWith("io.granary.dedupe.api.")
-            || (file.endsWith("VolumeStores.java")
-                && imp.equals("io.granary.snapshots.volume.DefaultVolumeStore"))));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            MAIN.resolve("api"),
+            10,
+            (file, imp) ->
+                imp.startsWith("io.granary.snapshots.api.")
+                    || imp.startsWith("io.granary.dedupe.api.")
+                    || (file.endsWith("VolumeStores.java")
+                        && imp.equals("io.granary.snapshots.volume.DefaultVolumeStore"))));
   }
 
   @Test

@@ -12,7 +12,8 @@ public final class ChildJvm {
 
   public static Process start(Class<?> main, String... args) throws IOException {
     return new ProcessBuilder(command(main, args))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
   }
 
   /** Starts {@code main} with stdout and stderr appended to {@code log}. */
@@ -21,8 +22,8 @@ public final class ChildJvm {
   }
 
   /** Starts {@code main} with {@code env} added to this JVM's environment, logged to {@code log}. */
-  public static Process startLogged(Class<?> main, Path log, Map<String, String> env,
-      String... args) throws IOException {
+  public static Process startLogged(
+      Class<?> main, Path log, Map<String, String> env, String... args) throws IOException {
     return startLogged(List.of(), main, log, env, args);
   }
 
@@ -30,19 +31,22 @@ public final class ChildJvm {
    * The same, through {@code wrapper} (a command such as setpriv that execs the rest of its
    * arguments, so the process is still the JVM).
    */
-  public static Process startLogged(List<String> wrapper, Class<?> main, Path log,
-      Map<String, String> env, String... args) throws IOException {
+  public static Process startLogged(
+      List<String> wrapper, Class<?> main, Path log, Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(wrapper);
     cmd.addAll(command(main, args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     return pb.start();
   }
 
   private static List<String> command(Class<?> main, String... args) {
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");

@@ -9,8 +9,10 @@ public final class DiskUsage {
   private DiskUsage() {}
 
   public static long of(Path dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("du", "-s", "--block-size=1", dir.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("du", "-s", "--block-size=1", dir.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (p.waitFor() != 0) {
       throw new IOException("du failed: " + out);

@@ -45,28 +45,35 @@ public final class ExternalTool {
     return false;
   }
 
-  public static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+  public static Result run(long timeoutSeconds, String... command)
+      throws IOException, InterruptedException {
     return run(timeoutSeconds, List.of(command));
   }
 
-  public static Result run(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+  public static Result run(long timeoutSeconds, List<String> command)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     CompletableFuture<String> out = drain(p.getInputStream());
     CompletableFuture<String> err = drain(p.getErrorStream());
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s; stderr:\n" + err.join());
+      throw new AssertionError(
+          command + " did not finish within " + timeoutSeconds + " s; stderr:\n" + err.join());
     }
     return new Result(p.exitValue(), out.join(), err.join());
   }
 
   private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            return "";
+          }
+        });
   }
 }

@@ -20,19 +20,24 @@ import java.util.stream.Stream;
 public final class ImportRules {
   /** The helpers every module's tests may use: this package, test-support. */
   private static final String TEST_SUPPORT = "io.granary.testing";
-  private static final Pattern ANY_GRANARY_IMPORT = Pattern.compile(
-      "^import\\s+(?:static\\s+)?(io\\.granary(?:\\.\\w+)*)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
+
+  private static final Pattern ANY_GRANARY_IMPORT =
+      Pattern.compile(
+          "^import\\s+(?:static\\s+)?(io\\.granary(?:\\.\\w+)*)(?:\\.\\*)?\\s*;",
+          Pattern.MULTILINE);
+
   /** A Granary type written out in full: lower-case packages, then a capitalised name. */
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile("(?<![\\w.])io\\.granary(?:\\.[a-z_]\\w*)*\\.[A-Z]\\w*");
+
   private static final Pattern ANY_IMPORT =
       Pattern.compile("^import (?:static )?([\\w.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
 
   private ImportRules() {}
 
   /** The same over every import, the JDK's and libraries' too (to confine a library). */
-  public static List<String> anyImportViolations(Path dir, int atLeast,
-      BiPredicate<Path, String> allowed) throws IOException {
+  public static List<String> anyImportViolations(
+      Path dir, int atLeast, BiPredicate<Path, String> allowed) throws IOException {
     return violations(ANY_IMPORT, dir, atLeast, allowed);
   }
 
@@ -43,8 +48,8 @@ public final class ImportRules {
    * and string literals aside). Fails if {@code dir} holds fewer than {@code atLeast} sources,
    * so a moved directory cannot make the check pass vacuously.
    */
-  public static List<String> violations(Path dir, int atLeast,
-      BiPredicate<Path, String> allowed) throws IOException {
+  public static List<String> violations(Path dir, int atLeast, BiPredicate<Path, String> allowed)
+      throws IOException {
     List<String> bad = new ArrayList<>();
     for (Path f : sources(dir, atLeast)) {
       String code = CodeText.of(Files.readString(f));
@@ -80,12 +85,12 @@ public final class ImportRules {
       open.add(module + ".api");
       open.add(module + ".testing");
     }
-    return (file, name) -> open.stream()
-        .anyMatch(p -> name.equals(p) || name.startsWith(p + "."));
+    return (file, name) -> open.stream().anyMatch(p -> name.equals(p) || name.startsWith(p + "."));
   }
 
-  private static List<String> violations(Pattern imports, Path dir, int atLeast,
-      BiPredicate<Path, String> allowed) throws IOException {
+  private static List<String> violations(
+      Pattern imports, Path dir, int atLeast, BiPredicate<Path, String> allowed)
+      throws IOException {
     List<String> bad = new ArrayList<>();
     for (Path f : sources(dir, atLeast)) {
       Matcher m = imports.matcher(Files.readString(f));
@@ -104,8 +109,8 @@ public final class ImportRules {
       files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
     }
     if (files.size() < atLeast) {
-      throw new AssertionError("expected at least " + atLeast + " sources in " + dir + ", found "
-          + files.size());
+      throw new AssertionError(
+          "expected at least " + atLeast + " sources in " + dir + ", found " + files.size());
     }
     return files;
   }

@@ -7,10 +7,12 @@ import java.util.Arrays;
 
 /** Deterministic test content: incompressible, text-like compressible, and zeros. */
 public final class TestData {
-  private static final String[] WORDS = ("the volume block chunk pack index store snapshot clone "
-      + "write read flush trim zero hole extent journal root tree page map hash codec lz4 zstd "
-      + "dedupe pool profile quota nbd fuse export client server request reply offset length "
-      + "error retry commit sync crash recover scrub compact sweep mark live dead garbage").split(" ");
+  private static final String[] WORDS =
+      ("the volume block chunk pack index store snapshot clone "
+              + "write read flush trim zero hole extent journal root tree page map hash codec lz4 zstd "
+              + "dedupe pool profile quota nbd fuse export client server request reply offset length "
+              + "error retry commit sync crash recover scrub compact sweep mark live dead garbage")
+          .split(" ");
 
   private TestData() {}
 

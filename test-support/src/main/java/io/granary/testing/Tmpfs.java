@@ -51,8 +51,9 @@ public final class Tmpfs implements AutoCloseable {
    */
   public long fillUp(Path file) throws IOException {
     long taken = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       for (int chunk = 1 << 20; chunk >= 4096; chunk /= 4) {
         ByteBuffer b = ByteBuffer.allocate(chunk);
         while (true) {

@@ -29,25 +29,40 @@ class ImportRulesTest {
   @Test
   void testCodeMayUseItsOwnModuleTheApisAndTheTestSeamsBelowAndTestSupport() {
     Path f = dir.resolve("T.java");
-    for (String ok : List.of("io.granary.nbd.protocol.NbdMagic", "io.granary.nbd.Foo",
-        "io.granary.snapshots.api.Volume", "io.granary.snapshots.testing.TestPool",
-        "io.granary.dedupe.api.ChunkId", "io.granary.dedupe.testing.FaultyMedium",
-        "io.granary.dedupe.testing", "io.granary.testing.TestData",
-        "io.granary.nbd.testing.NbdWire.hex")) {
+    for (String ok :
+        List.of(
+            "io.granary.nbd.protocol.NbdMagic",
+            "io.granary.nbd.Foo",
+            "io.granary.snapshots.api.Volume",
+            "io.granary.snapshots.testing.TestPool",
+            "io.granary.dedupe.api.ChunkId",
+            "io.granary.dedupe.testing.FaultyMedium",
+            "io.granary.dedupe.testing",
+            "io.granary.testing.TestData",
+            "io.granary.nbd.testing.NbdWire.hex")) {
       assertTrue(NBD_TESTS.test(f, ok), ok);
     }
-    for (String bad : List.of("io.granary.dedupe.store.LocalChunkStore",
-        "io.granary.dedupe.pack.RecordHeader", "io.granary.dedupe.index.ChunkIndex",
-        "io.granary.snapshots.volume.DefaultVolumeStore", "io.granary.fuse.api.FuseMount",
-        "io.granary.appliance.Anything", "io.granary.nbdx.Foo", "io.granary.dedupe.apix.Foo",
-        "io.granary.dedupe")) {
+    for (String bad :
+        List.of(
+            "io.granary.dedupe.store.LocalChunkStore",
+            "io.granary.dedupe.pack.RecordHeader",
+            "io.granary.dedupe.index.ChunkIndex",
+            "io.granary.snapshots.volume.DefaultVolumeStore",
+            "io.granary.fuse.api.FuseMount",
+            "io.granary.appliance.Anything",
+            "io.granary.nbdx.Foo",
+            "io.granary.dedupe.apix.Foo",
+            "io.granary.dedupe")) {
       assertFalse(NBD_TESTS.test(f, bad), bad);
     }
   }
 
   @Test
   void everyKindOfImportIsChecked() throws Exception {
-    Path f = source("Imports.java", """
+    Path f =
+        source(
+            "Imports.java",
+            """
         package io.granary.nbd;
 
         import static io.granary.dedupe.pack.RecordHeader.SIZE;
@@ -58,15 +73,20 @@ class ImportRulesTest {
 
         class Imports {}
         """);
-    assertEquals(List.of(f + " imports io.granary.dedupe.pack.RecordHeader.SIZE",
-        f + " imports io.granary.dedupe.store",
-        f + " imports io.granary.snapshots.volume.DefaultVolumeStore"),
+    assertEquals(
+        List.of(
+            f + " imports io.granary.dedupe.pack.RecordHeader.SIZE",
+            f + " imports io.granary.dedupe.store",
+            f + " imports io.granary.snapshots.volume.DefaultVolumeStore"),
         ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
   void aNameWrittenOutInFullInTheCodeIsCheckedToo() throws Exception {
-    Path f = source("Inline.java", """
+    Path f =
+        source(
+            "Inline.java",
+            """
         package io.granary.nbd;
 
         class Inline {
@@ -76,14 +96,18 @@ class ImportRulesTest {
           Object again = io.granary.dedupe.pack.RecordHeader.MAGIC;
         }
         """);
-    assertEquals(List.of(f + " names io.granary.dedupe.pack.RecordHeader",
-        f + " names io.granary.dedupe.store.LocalChunkStore"),
+    assertEquals(
+        List.of(
+            f + " names io.granary.dedupe.pack.RecordHeader",
+            f + " names io.granary.dedupe.store.LocalChunkStore"),
         ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test
   void commentsAndLiteralsAreNotCode() throws Exception {
-    source("Quiet.java", """
+    source(
+        "Quiet.java",
+        """
         package io.granary.nbd;
 
         // io.granary.dedupe.store.LocalChunkStore in a line comment
@@ -102,15 +126,18 @@ class ImportRulesTest {
 
   @Test
   void codeAfterALiteralIsStillSeen() throws Exception {
-    Path f = source("After.java", """
+    Path f =
+        source(
+            "After.java",
+            """
         package io.granary.nbd;
 
         class After {
           String s = "a \\"quoted\\" word"; char c = '\\''; Object o = io.granary.dedupe.store.X.Y;
         }
         """);
-    assertEquals(List.of(f + " names io.granary.dedupe.store.X"),
-        ImportRules.violations(dir, 1, NBD_TESTS));
+    assertEquals(
+        List.of(f + " names io.granary.dedupe.store.X"), ImportRules.violations(dir, 1, NBD_TESTS));
   }
 
   @Test

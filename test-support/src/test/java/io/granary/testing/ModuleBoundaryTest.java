@@ -10,9 +10,13 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
   @Test
   void namesNoGranaryModule() throws Exception {
-    assertEquals(List.of(), ImportRules.violations(Path.of("src/main/java"), 8,
-        ImportRules.testCode("io.granary.testing")));
-    assertEquals(List.of(), ImportRules.violations(Path.of("src/test/java"), 2,
-        ImportRules.testCode("io.granary.testing")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            Path.of("src/main/java"), 8, ImportRules.testCode("io.granary.testing")));
+    assertEquals(
+        List.of(),
+        ImportRules.violations(
+            Path.of("src/test/java"), 2, ImportRules.testCode("io.granary.testing")));
   }
 }

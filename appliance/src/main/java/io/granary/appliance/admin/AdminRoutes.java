@@ -10,8 +10,13 @@ import io.granary.nbd.api.NbdServer;
 public final class AdminRoutes {
   private AdminRoutes() {}
 
-  public static Router build(ApplianceConfig config, Provisioning provisioning, Tasks tasks, NbdServer nbd,
-      FuseMount mount, String version) {
+  public static Router build(
+      ApplianceConfig config,
+      Provisioning provisioning,
+      Tasks tasks,
+      NbdServer nbd,
+      FuseMount mount,
+      String version) {
     Router r = new Router();
     new PoolRoutes(provisioning, tasks, config.data()).register(r);
     new VolumeRoutes(provisioning, tasks).register(r);

@@ -49,26 +49,36 @@ public final class AdminServer implements AutoCloseable {
     if (config.adminTcp() != null) {
       token = Files.readString(config.adminTcp().tokenFile(), StandardCharsets.UTF_8).trim();
       if (token.length() < 16) {
-        throw new IllegalArgumentException("the admin token in " + config.adminTcp().tokenFile()
-            + " must have at least 16 characters");
+        throw new IllegalArgumentException(
+            "the admin token in "
+                + config.adminTcp().tokenFile()
+                + " must have at least 16 characters");
       }
       server.addConnector(tlsConnector(server, config.adminTcp()));
     }
     Path socket = config.adminSocket();
     Files.deleteIfExists(socket); // left by a crash: the daemon lock says no one else uses it
-    UnixDomainServerConnector uds = new UnixDomainServerConnector(server,
-        new HttpConnectionFactory());
+    UnixDomainServerConnector uds =
+        new UnixDomainServerConnector(server, new HttpConnectionFactory());
     uds.setUnixDomainPath(socket);
     server.addConnector(uds);
     Admission admission = new Admission(new PeerAccess(config.adminGroup()), token);
-    server.setHandler(new Handler.Sequence(new MetricsHandler(metrics, admission),
-        new ApiHandler(router, admission)));
+    server.setHandler(
+        new Handler.Sequence(
+            new MetricsHandler(metrics, admission), new ApiHandler(router, admission)));
     server.start();
     restrict(socket, config.adminGroup());
     AdminServer admin = new AdminServer(server, socket);
-    LOG.log(Level.INFO, "admin API on {0}{1}", socket, config.adminTcp() == null ? ""
-        : " and https://" + config.adminTcp().listen().replaceAll(":[0-9]+$", "") + ":"
-            + admin.tlsPort());
+    LOG.log(
+        Level.INFO,
+        "admin API on {0}{1}",
+        socket,
+        config.adminTcp() == null
+            ? ""
+            : " and https://"
+                + config.adminTcp().listen().replaceAll(":[0-9]+$", "")
+                + ":"
+                + admin.tlsPort());
     return admin;
   }
 
@@ -78,8 +88,9 @@ public final class AdminServer implements AutoCloseable {
     tls.setKeyStorePassword(tcp.keyStorePassword());
     HttpConfiguration https = new HttpConfiguration();
     https.addCustomizer(new SecureRequestCustomizer(false));
-    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
-        new HttpConnectionFactory(https));
+    ServerConnector c =
+        new ServerConnector(
+            server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
     HostPort listen = HostPort.parse("admin.tcp", tcp.listen());
     c.setHost(listen.host());
     c.setPort(listen.port());
@@ -91,10 +102,9 @@ public final class AdminServer implements AutoCloseable {
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
       return;
     }
-    GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByGroupName(group);
-    Files.getFileAttributeView(socket, PosixFileAttributeView.class)
-        .setGroup(g);
+    GroupPrincipal g =
+        socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+    Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(g);
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
   }
 

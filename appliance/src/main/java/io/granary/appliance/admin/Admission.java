@@ -1,7 +1,5 @@
 package io.granary.appliance.admin;
 
-
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.eclipse.jetty.http.HttpHeader;
@@ -22,12 +20,13 @@ final class Admission {
 
   /** Who the caller is if it may use the API; a {@code forbidden} problem otherwise. */
   Caller admit(Request request) throws Exception {
-    Object transport = request.getConnectionMetaData().getConnection().getEndPoint()
-        .getTransport();
+    Object transport = request.getConnectionMetaData().getConnection().getEndPoint().getTransport();
     if (token != null && request.isSecure()) {
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      byte[] given = auth != null && auth.startsWith("Bearer ")
-          ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+      byte[] given =
+          auth != null && auth.startsWith("Bearer ")
+              ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+              : new byte[0];
       if (!MessageDigest.isEqual(given, token)) {
         throw new ProblemException(Problem.FORBIDDEN, "a valid bearer token is required");
       }
@@ -35,7 +34,8 @@ final class Admission {
     }
     Caller caller = peers.admit(transport);
     if (caller == null) {
-      throw new ProblemException(Problem.FORBIDDEN,
+      throw new ProblemException(
+          Problem.FORBIDDEN,
           "only root, the daemon's user and the admin group may use this socket");
     }
     return caller;

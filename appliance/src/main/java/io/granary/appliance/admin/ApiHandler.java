@@ -2,8 +2,6 @@ package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-
-
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
@@ -44,8 +42,10 @@ final class ApiHandler extends Handler.Abstract {
     try {
       Caller caller = admission.admit(request);
       Router.Match m = router.match(method, path);
-      reply = m.route().handle(new ApiRequest(method, path, m.params(), query(request),
-          body(request), caller));
+      reply =
+          m.route()
+              .handle(
+                  new ApiRequest(method, path, m.params(), query(request), body(request), caller));
     } catch (Throwable t) {
       reply = problem(t, method, path);
     }
@@ -83,8 +83,8 @@ final class ApiHandler extends Handler.Abstract {
         }
         return n;
       } catch (JacksonException e) {
-        throw new ProblemException(Problem.INVALID, "the request body is not valid JSON: "
-            + e.getOriginalMessage());
+        throw new ProblemException(
+            Problem.INVALID, "the request body is not valid JSON: " + e.getOriginalMessage());
       }
     }
   }
@@ -110,18 +110,25 @@ final class ApiHandler extends Handler.Abstract {
     try {
       bytes = reply.body() == null ? new byte[0] : Json.MAPPER.writeValueAsBytes(reply.body());
     } catch (Exception e) {
-      bytes = ("{\"type\":\"" + Problem.FAILED.type() + "\",\"status\":500}")
-          .getBytes(StandardCharsets.UTF_8);
+      bytes =
+          ("{\"type\":\"" + Problem.FAILED.type() + "\",\"status\":500}")
+              .getBytes(StandardCharsets.UTF_8);
       reply = new Reply(500, null, Map.of("Content-Type", "application/problem+json"));
     }
     response.setStatus(reply.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE,
-        reply.headers().getOrDefault("Content-Type", "application/json"));
-    reply.headers().forEach((k, v) -> {
-      if (!k.equals("Content-Type")) {
-        response.getHeaders().put(k, v);
-      }
-    });
+    response
+        .getHeaders()
+        .put(
+            HttpHeader.CONTENT_TYPE,
+            reply.headers().getOrDefault("Content-Type", "application/json"));
+    reply
+        .headers()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("Content-Type")) {
+                response.getHeaders().put(k, v);
+              }
+            });
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }

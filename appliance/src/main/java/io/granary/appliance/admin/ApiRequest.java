@@ -1,8 +1,6 @@
 package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -10,8 +8,13 @@ import java.util.Map;
  * One call as a route sees it: its path parameters, query parameters, JSON body and caller.
  * Decoding of the body is done once, before the route runs.
  */
-public record ApiRequest(String method, String path, Map<String, String> params,
-    Map<String, String> query, JsonNode body, Caller caller) {
+public record ApiRequest(
+    String method,
+    String path,
+    Map<String, String> params,
+    Map<String, String> query,
+    JsonNode body,
+    Caller caller) {
 
   public String param(String name) {
     return params.get(name);
@@ -38,9 +41,17 @@ public record ApiRequest(String method, String path, Map<String, String> params,
   public Path file(String field) throws ProblemException {
     String name = text(field);
     if (!caller.mayNameFiles()) {
-      throw new ProblemException(Problem.FORBIDDEN, "only root may have granaryd open files on "
-          + "the appliance (\"" + field + "\": " + name + "); " + caller.name() + " can copy "
-          + "images over NBD instead: qemu-img convert -n -O raw IMAGE nbd://HOST:PORT/POOL/VOLUME");
+      throw new ProblemException(
+          Problem.FORBIDDEN,
+          "only root may have granaryd open files on "
+              + "the appliance (\""
+              + field
+              + "\": "
+              + name
+              + "); "
+              + caller.name()
+              + " can copy "
+              + "images over NBD instead: qemu-img convert -n -O raw IMAGE nbd://HOST:PORT/POOL/VOLUME");
     }
     return Path.of(name);
   }
@@ -57,7 +68,8 @@ public record ApiRequest(String method, String path, Map<String, String> params,
       return fallback;
     }
     if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
-      throw new ProblemException(Problem.INVALID, "\"" + field + "\" must be a non-negative integer");
+      throw new ProblemException(
+          Problem.INVALID, "\"" + field + "\" must be a non-negative integer");
     }
     return n.asLong();
   }

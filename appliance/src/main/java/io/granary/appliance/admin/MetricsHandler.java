@@ -1,7 +1,6 @@
 package io.granary.appliance.admin;
 
 import io.granary.appliance.metrics.Metrics;
-
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +54,12 @@ final class MetricsHandler extends Handler.Abstract {
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, scrape.contentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, scrape.body().length);
-    response.write(true, "HEAD".equals(request.getMethod()) ? ByteBuffer.allocate(0)
-        : ByteBuffer.wrap(scrape.body()), callback);
+    response.write(
+        true,
+        "HEAD".equals(request.getMethod())
+            ? ByteBuffer.allocate(0)
+            : ByteBuffer.wrap(scrape.body()),
+        callback);
     return true;
   }
 

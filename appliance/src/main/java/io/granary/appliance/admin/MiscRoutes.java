@@ -3,8 +3,6 @@ package io.granary.appliance.admin;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
-
-
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
@@ -24,7 +22,12 @@ final class MiscRoutes {
   private final FuseMount fuse;
   private final String version;
 
-  MiscRoutes(Pools pools, Tasks tasks, ApplianceConfig config, NbdServer nbd, FuseMount fuse,
+  MiscRoutes(
+      Pools pools,
+      Tasks tasks,
+      ApplianceConfig config,
+      NbdServer nbd,
+      FuseMount fuse,
       String version) {
     this.pools = pools;
     this.nbd = nbd;
@@ -36,11 +39,14 @@ final class MiscRoutes {
 
   void register(Router r) {
     r.add("GET", "/api/v1/status", this::status)
-        .add("GET", "/api/v1/tasks", q -> {
-          List<Views.TaskView> out = new ArrayList<>();
-          tasks.list().forEach(t -> out.add(Views.task(t.snapshot())));
-          return Reply.ok(out);
-        })
+        .add(
+            "GET",
+            "/api/v1/tasks",
+            q -> {
+              List<Views.TaskView> out = new ArrayList<>();
+              tasks.list().forEach(t -> out.add(Views.task(t.snapshot())));
+              return Reply.ok(out);
+            })
         .add("GET", "/api/v1/tasks/{task}", this::task);
   }
 
@@ -70,7 +76,9 @@ final class MiscRoutes {
     m.put("socket", c == null || c.socket() == null ? null : c.socket().toString());
     m.put("tls", c == null ? null : c.tls().mode().name().toLowerCase(Locale.ROOT));
     m.put("serving", nbd != null);
-    m.put("addresses", nbd == null ? List.of() : nbd.addresses().stream().map(Object::toString).toList());
+    m.put(
+        "addresses",
+        nbd == null ? List.of() : nbd.addresses().stream().map(Object::toString).toList());
     m.put("connections", nbd == null ? 0 : nbd.connections());
     return m;
   }

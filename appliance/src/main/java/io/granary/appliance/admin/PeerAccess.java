@@ -31,8 +31,8 @@ final class PeerAccess {
     if (user.equals("root") || user.equals(daemonUser)) {
       return new Caller(user, true);
     }
-    if (adminGroup != null && (peer.group().getName().equals(adminGroup)
-        || groupMembers(adminGroup).contains(user))) {
+    if (adminGroup != null
+        && (peer.group().getName().equals(adminGroup) || groupMembers(adminGroup).contains(user))) {
       return new Caller(user, false);
     }
     return null;

@@ -1,10 +1,8 @@
 package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.config.ServiceList;
-
-
+import io.granary.appliance.policy.PoolSettings;
 
 /** The pool settings a create or change request asks for, over the ones it starts from. */
 final class PoolChanges {
@@ -23,8 +21,10 @@ final class PoolChanges {
         s = s.withOvercommit(n.asDouble());
       }
       if (q.has("warnPercent") || q.has("criticalPercent")) {
-        s = s.withThresholds((int) q.number("warnPercent", s.warnPercent()),
-            (int) q.number("criticalPercent", s.criticalPercent()));
+        s =
+            s.withThresholds(
+                (int) q.number("warnPercent", s.warnPercent()),
+                (int) q.number("criticalPercent", s.criticalPercent()));
       }
       if (q.has("services")) {
         s = s.withServices(ServiceList.read(q.body().get("services")));

@@ -1,14 +1,12 @@
 package io.granary.appliance.admin;
 
+import io.granary.appliance.image.RawImages;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
-
-
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
-import io.granary.appliance.image.RawImages;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SpaceReport;
@@ -54,10 +52,13 @@ final class PoolRoutes {
   private Reply create(ApiRequest q) throws Exception {
     String name = Names.check("pool", q.text("name"));
     // A pool may live anywhere (another disk), but only root may say where.
-    Path path = data.resolve(q.text("path", null) == null ? Path.of("pools", name) : q.file("path"))
-        .toAbsolutePath().normalize();
-    return Reply.created(Views.pool(provisioning.createPool(name, path,
-        PoolChanges.apply(PoolSettings.defaults(), q))));
+    Path path =
+        data.resolve(q.text("path", null) == null ? Path.of("pools", name) : q.file("path"))
+            .toAbsolutePath()
+            .normalize();
+    return Reply.created(
+        Views.pool(
+            provisioning.createPool(name, path, PoolChanges.apply(PoolSettings.defaults(), q))));
   }
 
   private Reply change(ApiRequest q) throws Exception {
@@ -79,50 +80,103 @@ final class PoolRoutes {
     Path source = q.file("source");
     long size = RawImages.sourceSize(source);
     pool.volumes().create(name, VolumeSpecs.of(provisioning, pool, size, q));
-    Task t = tasks.start("import", pool.name() + "/" + name, "bytes", progress -> {
-      try (Volume v = pool.volumes().open(name)) {
-        RawImages.importInto(source, v, progress);
-      } catch (Exception e) {
-        try {
-          pool.volumes().delete(name, true); // leave no half-imported volume behind
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-      return Views.volume(pool, pool.volumes().info(name));
-    });
+    Task t =
+        tasks.start(
+            "import",
+            pool.name() + "/" + name,
+            "bytes",
+            progress -> {
+              try (Volume v = pool.volumes().open(name)) {
+                RawImages.importInto(source, v, progress);
+              } catch (Exception e) {
+                try {
+                  pool.volumes().delete(name, true); // leave no half-imported volume behind
+                } catch (Exception suppressed) {
+                  e.addSuppressed(suppressed);
+                }
+                throw e;
+              }
+              return Views.volume(pool, pool.volumes().info(name));
+            });
     return Reply.accepted(t);
   }
 
   private Reply scrub(ApiRequest q) throws Exception {
     Pool pool = pools.get(q.param("pool"));
-    Task t = tasks.start("scrub", pool.name(), "chunks", progress -> {
-      ScrubReport r = pool.chunks().scrub((phase, done, total) -> progress.set(done, total));
-      List<Map<String, Object>> damaged = new ArrayList<>();
-      r.damaged().forEach(d -> damaged.add(Map.of("chunk", d.id().toString(),
-          "pack", String.format("%08x", d.packId()), "offset", d.offset(), "reason", d.reason())));
-      List<Map<String, Object>> damagedPacks = new ArrayList<>();
-      r.damagedPacks().forEach(d -> damagedPacks.add(Map.of(
-          "pack", String.format("%08x", d.packId()), "reason", d.reason())));
-      return Map.of("chunksChecked", r.chunksChecked(), "bytesChecked", r.bytesChecked(),
-          "damaged", damaged, "packsChecked", r.packsChecked(), "damagedPacks", damagedPacks);
-    });
+    Task t =
+        tasks.start(
+            "scrub",
+            pool.name(),
+            "chunks",
+            progress -> {
+              ScrubReport r =
+                  pool.chunks().scrub((phase, done, total) -> progress.set(done, total));
+              List<Map<String, Object>> damaged = new ArrayList<>();
+              r.damaged()
+                  .forEach(
+                      d ->
+                          damaged.add(
+                              Map.of(
+                                  "chunk",
+                                  d.id().toString(),
+                                  "pack",
+                                  String.format("%08x", d.packId()),
+                                  "offset",
+                                  d.offset(),
+                                  "reason",
+                                  d.reason())));
+              List<Map<String, Object>> damagedPacks = new ArrayList<>();
+              r.damagedPacks()
+                  .forEach(
+                      d ->
+                          damagedPacks.add(
+                              Map.of(
+                                  "pack",
+                                  String.format("%08x", d.packId()),
+                                  "reason",
+                                  d.reason())));
+              return Map.of(
+                  "chunksChecked",
+                  r.chunksChecked(),
+                  "bytesChecked",
+                  r.bytesChecked(),
+                  "damaged",
+                  damaged,
+                  "packsChecked",
+                  r.packsChecked(),
+                  "damagedPacks",
+                  damagedPacks);
+            });
     return Reply.accepted(t);
   }
 
   private Reply gc(ApiRequest q) throws Exception {
     Pool pool = pools.get(q.param("pool"));
     if (q.flag("dryRun")) {
-      throw new ProblemException(Problem.INVALID, "gc has no dry run: it only frees what nothing "
-          + "references");
+      throw new ProblemException(
+          Problem.INVALID, "gc has no dry run: it only frees what nothing " + "references");
     }
-    Task t = tasks.start("gc", pool.name(), "chunks", progress -> {
-      SpaceReport r = pool.volumes().collectGarbage();
-      return Map.of("chunksBefore", r.chunksBefore(), "chunksLive", r.chunksLive(),
-          "chunksFreed", r.chunksFreed(), "packsCompacted", r.packsCompacted(),
-          "bytesReclaimed", r.bytesReclaimed(), "seconds", r.elapsed().toMillis() / 1000.0);
-    });
+    Task t =
+        tasks.start(
+            "gc",
+            pool.name(),
+            "chunks",
+            progress -> {
+              SpaceReport r = pool.volumes().collectGarbage();
+              return Map.of(
+                  "chunksBefore",
+                  r.chunksBefore(),
+                  "chunksLive",
+                  r.chunksLive(),
+                  "chunksFreed",
+                  r.chunksFreed(),
+                  "packsCompacted",
+                  r.packsCompacted(),
+                  "bytesReclaimed",
+                  r.bytesReclaimed(),
+                  "seconds",
+                  r.elapsed().toMillis() / 1000.0);
+            });
     return Reply.accepted(t);
   }
 }

@@ -11,8 +11,18 @@ import java.util.Set;
 
 /** Profiles: their JSON form is the {@link Profile} record's; a change names only what changes. */
 final class ProfileRoutes {
-  private static final Set<String> FIELDS = Set.of("name", "iops", "bandwidth", "burst", "codec",
-      "dedupe", "blockSize", "snapshotEverySeconds", "keep", "keepForSeconds");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "name",
+          "iops",
+          "bandwidth",
+          "burst",
+          "codec",
+          "dedupe",
+          "blockSize",
+          "snapshotEverySeconds",
+          "keep",
+          "keepForSeconds");
 
   private final Provisioning provisioning;
   private final Profiles profiles;
@@ -27,11 +37,15 @@ final class ProfileRoutes {
         .add("POST", "/api/v1/profiles", this::create)
         .add("GET", "/api/v1/profiles/{profile}", q -> Reply.ok(profiles.get(q.param("profile"))))
         .add("PATCH", "/api/v1/profiles/{profile}", this::change)
-        .add("DELETE", "/api/v1/profiles/{profile}", q -> {
-          provisioning.deleteProfile(q.param("profile"), q.flag("dryRun"));
-          return q.flag("dryRun") ? Reply.ok(Map.of("profile", q.param("profile")))
-              : Reply.noContent();
-        });
+        .add(
+            "DELETE",
+            "/api/v1/profiles/{profile}",
+            q -> {
+              provisioning.deleteProfile(q.param("profile"), q.flag("dryRun"));
+              return q.flag("dryRun")
+                  ? Reply.ok(Map.of("profile", q.param("profile")))
+                  : Reply.noContent();
+            });
   }
 
   private Reply create(ApiRequest q) throws Exception {
@@ -68,8 +82,11 @@ final class ProfileRoutes {
       while (c.getCause() != null) {
         c = c.getCause();
       }
-      throw new ProblemException(Problem.INVALID, c instanceof IllegalArgumentException
-          ? c.getMessage() : "invalid profile: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new ProblemException(
+          Problem.INVALID,
+          c instanceof IllegalArgumentException
+              ? c.getMessage()
+              : "invalid profile: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 }

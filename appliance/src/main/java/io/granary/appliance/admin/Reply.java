@@ -19,6 +19,7 @@ public record Reply(int status, Object body, Map<String, String> headers) {
 
   /** 202 with the task and its {@code Location}. */
   public static Reply accepted(Task task) {
-    return new Reply(202, Views.task(task.snapshot()), Map.of("Location", "/api/v1/tasks/" + task.id()));
+    return new Reply(
+        202, Views.task(task.snapshot()), Map.of("Location", "/api/v1/tasks/" + task.id()));
   }
 }

@@ -1,7 +1,5 @@
 package io.granary.appliance.admin;
 
-
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +37,8 @@ public final class Router {
         }
       }
     }
-    throw new ProblemException(pathKnown ? Problem.INVALID : Problem.NOT_FOUND,
+    throw new ProblemException(
+        pathKnown ? Problem.INVALID : Problem.NOT_FOUND,
         pathKnown ? method + " is not allowed on " + path : "no such resource: " + path);
   }
 

@@ -19,26 +19,68 @@ public final class Views {
    * A pool with its settings and space figures. {@code storedBytes} is the physical use the
    * capacity limits; {@code capacityFromFileSystem} when no capacity was set.
    */
-  public record PoolView(String name, String path, String profile, int volumes,
-      long capacityBytes, boolean capacityFromFileSystem, double overcommit, int warnPercent,
-      int criticalPercent, List<String> services, long storedBytes, double usedPercent,
-      String alert, long bufferedBytes, long logicalBytes, long uniqueBytes, long diskBytes,
-      long chunks, long provisionedBytes, long provisionLimitBytes, double dedupeRatio,
+  public record PoolView(
+      String name,
+      String path,
+      String profile,
+      int volumes,
+      long capacityBytes,
+      boolean capacityFromFileSystem,
+      double overcommit,
+      int warnPercent,
+      int criticalPercent,
+      List<String> services,
+      long storedBytes,
+      double usedPercent,
+      String alert,
+      long bufferedBytes,
+      long logicalBytes,
+      long uniqueBytes,
+      long diskBytes,
+      long chunks,
+      long provisionedBytes,
+      long provisionLimitBytes,
+      double dedupeRatio,
       double compressionRatio) {}
 
-  public record VolumeView(String pool, String name, long size, int blockSize, String codec,
-      String profile, boolean dedupe, String origin, int snapshots, String created,
-      String modified, int openHandles) {}
+  public record VolumeView(
+      String pool,
+      String name,
+      long size,
+      int blockSize,
+      String codec,
+      String profile,
+      boolean dedupe,
+      String origin,
+      int snapshots,
+      String created,
+      String modified,
+      int openHandles) {}
 
-  public record SnapshotView(String pool, String volume, String name, long size,
-      String created) {}
+  public record SnapshotView(String pool, String volume, String name, long size, String created) {}
 
-  public record StatsView(String pool, String name, long size, long bytesWritten,
-      long allocatedBytes, long uniqueBytes, long sharedBytes) {}
+  public record StatsView(
+      String pool,
+      String name,
+      long size,
+      long bytesWritten,
+      long allocatedBytes,
+      long uniqueBytes,
+      long sharedBytes) {}
 
   /** A long operation; {@code error} only when it failed. */
-  public record TaskView(String id, String type, String target, String state, long done,
-      long total, String unit, String started, String finished, TaskError error, Object result,
+  public record TaskView(
+      String id,
+      String type,
+      String target,
+      String state,
+      long done,
+      long total,
+      String unit,
+      String started,
+      String finished,
+      TaskError error,
+      Object result,
       long version) {}
 
   /** A failed task's problem, as an API answer would carry it. */
@@ -47,16 +89,44 @@ public final class Views {
   static PoolView pool(Pool p) throws IOException {
     PoolUsage u = p.usage();
     PoolSettings s = p.settings();
-    return new PoolView(p.name(), p.path().toString(), s.profile(), p.volumes().list().size(),
-        u.capacity(), s.capacity() == 0, s.overcommit(), s.warnPercent(), s.criticalPercent(),
-        Service.labels(s.services()), u.used(), round(100 * u.usedRatio()), u.alert().label(),
-        u.buffered(), u.logical(), u.unique(), u.diskBytes(), u.chunks(), u.provisioned(),
-        u.provisionLimit(), round(u.dedupeRatio()), round(u.compressionRatio()));
+    return new PoolView(
+        p.name(),
+        p.path().toString(),
+        s.profile(),
+        p.volumes().list().size(),
+        u.capacity(),
+        s.capacity() == 0,
+        s.overcommit(),
+        s.warnPercent(),
+        s.criticalPercent(),
+        Service.labels(s.services()),
+        u.used(),
+        round(100 * u.usedRatio()),
+        u.alert().label(),
+        u.buffered(),
+        u.logical(),
+        u.unique(),
+        u.diskBytes(),
+        u.chunks(),
+        u.provisioned(),
+        u.provisionLimit(),
+        round(u.dedupeRatio()),
+        round(u.compressionRatio()));
   }
 
   static VolumeView volume(Pool p, VolumeInfo v) throws IOException {
-    return new VolumeView(p.name(), v.name(), v.size(), v.blockSize(), v.codec(), v.profile(),
-        v.dedupe(), v.origin(), v.snapshots(), v.created().toString(), v.modified().toString(),
+    return new VolumeView(
+        p.name(),
+        v.name(),
+        v.size(),
+        v.blockSize(),
+        v.codec(),
+        v.profile(),
+        v.dedupe(),
+        v.origin(),
+        v.snapshots(),
+        v.created().toString(),
+        v.modified().toString(),
         p.volumes().openHandles(v.name()));
   }
 
@@ -65,8 +135,14 @@ public final class Views {
   }
 
   static StatsView stats(Pool p, VolumeStats s) {
-    return new StatsView(p.name(), s.name(), s.size(), s.bytesWritten(), s.allocatedBytes(),
-        s.uniqueBytes(), s.sharedBytes());
+    return new StatsView(
+        p.name(),
+        s.name(),
+        s.size(),
+        s.bytesWritten(),
+        s.allocatedBytes(),
+        s.uniqueBytes(),
+        s.sharedBytes());
   }
 
   static TaskView task(Task.Snapshot t) {
@@ -75,8 +151,19 @@ public final class Views {
       Problem kind = Problem.of(t.failure());
       error = new TaskError(kind.type(), kind.status(), Problem.detail(t.failure()));
     }
-    return new TaskView(t.id(), t.type(), t.target(), t.state(), t.done(), t.total(), t.unit(),
-        t.started(), t.finished(), error, t.result(), t.version());
+    return new TaskView(
+        t.id(),
+        t.type(),
+        t.target(),
+        t.state(),
+        t.done(),
+        t.total(),
+        t.unit(),
+        t.started(),
+        t.finished(),
+        error,
+        t.result(),
+        t.version());
   }
 
   private static double round(double v) {

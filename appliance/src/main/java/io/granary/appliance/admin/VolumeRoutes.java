@@ -1,15 +1,13 @@
 package io.granary.appliance.admin;
 
+import io.granary.appliance.image.RawImages;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.NoSuchPoolException;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
-
-
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
-import io.granary.appliance.image.RawImages;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.Volume;
@@ -41,8 +39,10 @@ final class VolumeRoutes {
         .add("GET", VOLUME, q -> Reply.ok(view(q)))
         .add("PATCH", VOLUME, this::change)
         .add("DELETE", VOLUME, this::delete)
-        .add("GET", VOLUME + "/stats", q -> Reply.ok(Views.stats(pool(q),
-            pool(q).volumes().stats(q.param("volume")))))
+        .add(
+            "GET",
+            VOLUME + "/stats",
+            q -> Reply.ok(Views.stats(pool(q), pool(q).volumes().stats(q.param("volume")))))
         .add("POST", VOLUME + "/export", this::export)
         .add("GET", VOLUME + "/snapshots", this::snapshots)
         .add("POST", VOLUME + "/snapshots", this::snapshot)
@@ -75,7 +75,8 @@ final class VolumeRoutes {
     if (!q.has("size")) {
       throw new ProblemException(Problem.INVALID, "the request needs a \"size\" in bytes");
     }
-    VolumeInfo v = p.volumes().create(name, VolumeSpecs.of(provisioning, p, q.number("size", 0), q));
+    VolumeInfo v =
+        p.volumes().create(name, VolumeSpecs.of(provisioning, p, q.number("size", 0), q));
     return Reply.created(Views.volume(p, v));
   }
 
@@ -106,8 +107,14 @@ final class VolumeRoutes {
     if (q.flag("dryRun")) {
       // The refusals the delete itself would give, without deleting.
       if (v.snapshots() > 0 && !q.flag("recursive")) {
-        throw new VolumeBusyException("volume " + p.name() + "/" + name + " has "
-            + v.snapshots() + " snapshots; delete them too with -r");
+        throw new VolumeBusyException(
+            "volume "
+                + p.name()
+                + "/"
+                + name
+                + " has "
+                + v.snapshots()
+                + " snapshots; delete them too with -r");
       }
       if (p.volumes().openHandles(name) > 0) {
         throw new VolumeBusyException("volume " + p.name() + "/" + name + " is in use");
@@ -129,13 +136,20 @@ final class VolumeRoutes {
       p.volumes().openSnapshot(name, snapshot).close(); // checks that it exists
     }
     String what = p.name() + "/" + name + (snapshot == null ? "" : "@" + snapshot);
-    Task t = tasks.start("export", what, "bytes", progress -> {
-      try (Volume v = snapshot == null ? p.volumes().open(name)
-          : p.volumes().openSnapshot(name, snapshot)) {
-        RawImages.exportTo(v, target, progress);
-      }
-      return Map.of("target", target.toString());
-    });
+    Task t =
+        tasks.start(
+            "export",
+            what,
+            "bytes",
+            progress -> {
+              try (Volume v =
+                  snapshot == null
+                      ? p.volumes().open(name)
+                      : p.volumes().openSnapshot(name, snapshot)) {
+                RawImages.exportTo(v, target, progress);
+              }
+              return Map.of("target", target.toString());
+            });
     return Reply.accepted(t);
   }
 
@@ -172,18 +186,24 @@ final class VolumeRoutes {
     String volume = q.param("volume");
     String snap = q.param("snapshot");
     p.volumes().openSnapshot(volume, snap).close(); // a missing snapshot is an answer, not a task
-    Task t = tasks.start("rollback", p.name() + "/" + volume + "@" + snap, "volumes", progress -> {
-      p.volumes().rollback(volume, snap);
-      return Views.volume(p, p.volumes().info(volume));
-    });
+    Task t =
+        tasks.start(
+            "rollback",
+            p.name() + "/" + volume + "@" + snap,
+            "volumes",
+            progress -> {
+              p.volumes().rollback(volume, snap);
+              return Views.volume(p, p.volumes().info(volume));
+            });
     return Reply.accepted(t);
   }
 
   private Reply cloneSnapshot(ApiRequest q) throws Exception {
     Pool p = pool(q);
     provisioning.require(p, Service.CLONES);
-    VolumeInfo c = p.volumes().clone(q.param("volume"), q.param("snapshot"),
-        Names.check("volume", q.text("name")));
+    VolumeInfo c =
+        p.volumes()
+            .clone(q.param("volume"), q.param("snapshot"), Names.check("volume", q.text("name")));
     return Reply.created(Views.volume(p, c));
   }
 }

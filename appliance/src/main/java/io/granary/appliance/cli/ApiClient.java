@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ApiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How long one call may take, answer included (a task's long poll returns well before). */
   private static final long TIMEOUT_SECONDS = 120;
 
@@ -45,9 +46,13 @@ public final class ApiClient implements AutoCloseable {
   }
 
   private ApiError unreachable(String why) {
-    return ApiError.unanswered("cannot reach granaryd at " + socket + " (" + why
-        + "); is it running? Start it with 'make run' or 'granaryd', or point --data at its "
-        + "data directory");
+    return ApiError.unanswered(
+        "cannot reach granaryd at "
+            + socket
+            + " ("
+            + why
+            + "); is it running? Start it with 'make run' or 'granaryd', or point --data at its "
+            + "data directory");
   }
 
   public JsonNode get(String path) throws ApiError {
@@ -76,8 +81,8 @@ public final class ApiClient implements AutoCloseable {
       HttpWire.Answer answer = exchange(HttpWire.request(method, target, json));
       JsonNode n = answer.body().length == 0 ? null : JSON.readTree(answer.body());
       if (answer.status() >= 400) {
-        String detail = n == null || !n.has("detail") ? "HTTP " + answer.status()
-            : n.get("detail").asText();
+        String detail =
+            n == null || !n.has("detail") ? "HTTP " + answer.status() : n.get("detail").asText();
         throw new ApiError(answer.status(), detail);
       }
       return n;
@@ -86,8 +91,8 @@ public final class ApiClient implements AutoCloseable {
     } catch (ConnectException | ClosedChannelException e) {
       throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage());
     } catch (TimeoutException e) {
-      throw ApiError.unanswered("the call to granaryd failed: no answer within "
-          + timeoutSeconds + " s");
+      throw ApiError.unanswered(
+          "the call to granaryd failed: no answer within " + timeoutSeconds + " s");
     } catch (IOException e) {
       throw ApiError.unanswered("the call to granaryd failed: " + e);
     }

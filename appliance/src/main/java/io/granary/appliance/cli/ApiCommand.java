@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
  * {@code granary: cannot VERB OBJECT: REASON} on stderr, exit 1, or 2 for a bad argument.
  */
 public abstract class ApiCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   protected final PrintStream out = System.out;
 
@@ -71,8 +70,8 @@ public abstract class ApiCommand implements Callable<Integer> {
         return type.cast(mixin.userObject());
       }
     }
-    throw new IllegalStateException(spec.qualifiedName() + " runs under granary, which holds its "
-        + type.getSimpleName());
+    throw new IllegalStateException(
+        spec.qualifiedName() + " runs under granary, which holds its " + type.getSimpleName());
   }
 
   /** A volume on the command line: {@code [POOL/]VOLUME}. */
@@ -105,6 +104,7 @@ public abstract class ApiCommand implements Callable<Integer> {
    * {@code --help} and a usage error need not pay.
    */
   private static final class Pretty {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 }

@@ -25,18 +25,23 @@ import java.util.Map;
  */
 public final class CdsTraining {
   /** Canned answers by request target; anything else is a 404 problem. */
-  private static final Map<String, String> ANSWERS = Map.of(
-      "/api/v1/pools", "[{\"name\":\"default\",\"path\":\"/srv/g/pools/default\","
-          + "\"profile\":\"default\",\"volumes\":1,\"capacityBytes\":1099511627776,"
-          + "\"storedBytes\":1048576,\"usedPercent\":0.0,\"alert\":\"ok\","
-          + "\"provisionedBytes\":10737418240}]",
-      "/api/v1/pools/default/volumes", "[{\"pool\":\"default\",\"name\":\"vm1\","
-          + "\"size\":10737418240,\"blockSize\":16384,\"codec\":\"lz4\",\"profile\":\"default\","
-          + "\"dedupe\":true,\"origin\":null,\"snapshots\":0,"
-          + "\"created\":\"2026-01-01T00:00:00Z\",\"modified\":\"2026-01-01T00:00:00Z\","
-          + "\"openHandles\":0}]");
-  private static final String NOT_FOUND = "{\"type\":\"urn:granary:problem:not-found\","
-      + "\"title\":\"not found\",\"status\":404,\"detail\":\"volume nope does not exist\"}";
+  private static final Map<String, String> ANSWERS =
+      Map.of(
+          "/api/v1/pools",
+              "[{\"name\":\"default\",\"path\":\"/srv/g/pools/default\","
+                  + "\"profile\":\"default\",\"volumes\":1,\"capacityBytes\":1099511627776,"
+                  + "\"storedBytes\":1048576,\"usedPercent\":0.0,\"alert\":\"ok\","
+                  + "\"provisionedBytes\":10737418240}]",
+          "/api/v1/pools/default/volumes",
+              "[{\"pool\":\"default\",\"name\":\"vm1\","
+                  + "\"size\":10737418240,\"blockSize\":16384,\"codec\":\"lz4\",\"profile\":\"default\","
+                  + "\"dedupe\":true,\"origin\":null,\"snapshots\":0,"
+                  + "\"created\":\"2026-01-01T00:00:00Z\",\"modified\":\"2026-01-01T00:00:00Z\","
+                  + "\"openHandles\":0}]");
+
+  private static final String NOT_FOUND =
+      "{\"type\":\"urn:granary:problem:not-found\","
+          + "\"title\":\"not found\",\"status\":404,\"detail\":\"volume nope does not exist\"}";
 
   private CdsTraining() {}
 
@@ -93,9 +98,16 @@ public final class CdsTraining {
         String body = ANSWERS.get(target);
         boolean found = body != null;
         byte[] b = (found ? body : NOT_FOUND).getBytes(StandardCharsets.UTF_8);
-        c.write(ByteBuffer.wrap(("HTTP/1.1 " + (found ? "200 OK" : "404 Not Found") + "\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n"
-            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+        c.write(
+            ByteBuffer.wrap(
+                ("HTTP/1.1 "
+                        + (found ? "200 OK" : "404 Not Found")
+                        + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: "
+                        + b.length
+                        + "\r\n"
+                        + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
         c.write(ByteBuffer.wrap(b));
       } catch (IOException | RuntimeException e) {
         // the server closed (training is over), or a call went away: serve the next one

@@ -5,7 +5,8 @@ import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 
 /** {@code granary completion}: a bash (and zsh) completion script generated from the commands. */
-@Command(name = "completion",
+@Command(
+    name = "completion",
     modelTransformer = LocalCommand.class,
     description = "Print a bash/zsh completion script: source <(granary completion).")
 public final class CompletionCommand implements Callable<Integer> {

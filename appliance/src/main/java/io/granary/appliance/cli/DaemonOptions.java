@@ -11,12 +11,19 @@ import picocli.CommandLine.ScopeType;
  * --data DIR} all work; picocli stores every occurrence in this one object, so the rightmost wins.
  */
 public final class DaemonOptions {
-  @Option(names = "--data", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "granaryd's data directory (default: $GRANARY_DATA, if unset ./var; the "
-          + "installed launcher sets /var/lib/granary).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description =
+          "granaryd's data directory (default: $GRANARY_DATA, if unset ./var; the "
+              + "installed launcher sets /var/lib/granary).")
   Path data;
 
-  @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      scope = ScopeType.INHERIT,
       description = "The admin socket (default: DATA/admin.sock).")
   Path socket;
 

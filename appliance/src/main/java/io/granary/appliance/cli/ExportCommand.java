@@ -10,8 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary export POOL/NAME[@SNAP] FILE}: a sparse raw image; FILE must not exist. */
-@Command(name = "export",
-    description = "Export a volume or a snapshot to a new sparse raw image.")
+@Command(name = "export", description = "Export a volume or a snapshot to a new sparse raw image.")
 public final class ExportCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME[@SNAP]")
   String name;

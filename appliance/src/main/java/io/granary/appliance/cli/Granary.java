@@ -1,5 +1,6 @@
 package io.granary.appliance.cli;
 
+import io.granary.appliance.Version;
 import io.granary.appliance.cli.pool.PoolCreate;
 import io.granary.appliance.cli.pool.PoolDelete;
 import io.granary.appliance.cli.pool.PoolList;
@@ -25,7 +26,6 @@ import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
-import io.granary.appliance.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,46 +35,89 @@ import picocli.CommandLine.Mixin;
  * operation failed (message on stderr), 2 bad usage. The options every daemon call shares are
  * declared here and inherited by every command below ({@link DaemonOptions}).
  */
-@Command(name = "granary", versionProvider = Version.class,
+@Command(
+    name = "granary",
+    versionProvider = Version.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
-    footer = {"", "The options above other than -h and -V apply to every command that calls the "
-        + "daemon: they may come before the command, after it or after the verb "
-        + "(granary --data DIR volume list); the last one given wins."},
-    subcommands = {Granary.Pool.class, Granary.Volume.class, Granary.Snapshot.class,
-        Granary.Profile.class, StatusCommand.class, Stats.class, Scrub.class, Gc.class, ImportCommand.class,
-        ExportCommand.class, VersionCommand.class, CompletionCommand.class})
+    footer = {
+      "",
+      "The options above other than -h and -V apply to every command that calls the "
+          + "daemon: they may come before the command, after it or after the verb "
+          + "(granary --data DIR volume list); the last one given wins."
+    },
+    subcommands = {
+      Granary.Pool.class,
+      Granary.Volume.class,
+      Granary.Snapshot.class,
+      Granary.Profile.class,
+      StatusCommand.class,
+      Stats.class,
+      Scrub.class,
+      Gc.class,
+      ImportCommand.class,
+      ExportCommand.class,
+      VersionCommand.class,
+      CompletionCommand.class
+    })
 public final class Granary {
-  @Mixin
-  HelpOptions help;
+  @Mixin HelpOptions help;
 
-  @Mixin
-  DaemonOptions daemon;
+  @Mixin DaemonOptions daemon;
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
   /** {@code granary pool ...}. */
-  @Command(name = "pool", description = "Capacity pools.",
-      subcommands = {PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class,
-          PoolDelete.class})
+  @Command(
+      name = "pool",
+      description = "Capacity pools.",
+      subcommands = {
+        PoolCreate.class,
+        PoolList.class,
+        PoolShow.class,
+        PoolSet.class,
+        PoolDelete.class
+      })
   static final class Pool {}
 
   /** {@code granary volume ...}. */
-  @Command(name = "volume", description = "Volumes.",
-      subcommands = {VolumeCreate.class, VolumeList.class, VolumeShow.class, VolumeResize.class,
-          VolumeRename.class, VolumeSet.class, VolumeDelete.class, VolumeClone.class})
+  @Command(
+      name = "volume",
+      description = "Volumes.",
+      subcommands = {
+        VolumeCreate.class,
+        VolumeList.class,
+        VolumeShow.class,
+        VolumeResize.class,
+        VolumeRename.class,
+        VolumeSet.class,
+        VolumeDelete.class,
+        VolumeClone.class
+      })
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */
-  @Command(name = "snapshot", description = "Snapshots.",
-      subcommands = {SnapshotCreate.class, SnapshotList.class, SnapshotDelete.class,
-          SnapshotRollback.class})
+  @Command(
+      name = "snapshot",
+      description = "Snapshots.",
+      subcommands = {
+        SnapshotCreate.class,
+        SnapshotList.class,
+        SnapshotDelete.class,
+        SnapshotRollback.class
+      })
   static final class Snapshot {}
 
   /** {@code granary profile ...}. */
-  @Command(name = "profile", description = "Profiles (per-volume policy).",
-      subcommands = {ProfileCreate.class, ProfileList.class,
-          ProfileShow.class, ProfileSet.class, ProfileDelete.class})
+  @Command(
+      name = "profile",
+      description = "Profiles (per-volume policy).",
+      subcommands = {
+        ProfileCreate.class,
+        ProfileList.class,
+        ProfileShow.class,
+        ProfileSet.class,
+        ProfileDelete.class
+      })
   static final class Profile {}
 
   public static void main(String[] args) {
@@ -84,16 +127,20 @@ public final class Granary {
   /** The command tree, with usage errors reported in one line and exit code 2. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Granary());
-    cli.setParameterExceptionHandler((e, a) -> {
-      System.err.println("granary: " + e.getMessage());
-      System.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
-          + " --help' for more information.");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, c, p) -> {
-      System.err.println("granary: " + e.getMessage());
-      return 1;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          System.err.println("granary: " + e.getMessage());
+          System.err.println(
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for more information.");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, c, p) -> {
+          System.err.println("granary: " + e.getMessage());
+          return 1;
+        });
     return cli;
   }
 }

@@ -9,11 +9,17 @@ import picocli.CommandLine.ScopeType;
  * builds the standard mixin by reflection anew for every command, a fifth of the CLI's start.
  */
 public final class HelpOptions {
-  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
       description = "Show this help message and exit.")
   boolean help;
 
-  @Option(names = {"-V", "--version"}, versionHelp = true, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      scope = ScopeType.INHERIT,
       description = "Print version information and exit.")
   boolean version;
 }

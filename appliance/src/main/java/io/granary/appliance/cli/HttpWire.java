@@ -15,8 +15,10 @@ import java.util.Locale;
 final class HttpWire {
   /** The longest status line and headers accepted. */
   static final int MAX_HEAD = 64 << 10;
+
   /** The longest body accepted (a listing of thousands of volumes is a few MiB). */
   static final int MAX_BODY = 64 << 20;
+
   /** The most bytes read for one answer: headers, body and chunk framing. */
   static final int MAX_ANSWER = 2 * MAX_BODY;
 
@@ -27,14 +29,20 @@ final class HttpWire {
 
   /** The bytes of a request for {@code target} (path and query), with a JSON body or none. */
   static byte[] request(String method, String target, byte[] json) {
-    StringBuilder head = new StringBuilder()
-        .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-        .append("Host: granaryd\r\n")
-        .append("Accept: application/json\r\n")
-        .append("Connection: close\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(target)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: granaryd\r\n")
+            .append("Accept: application/json\r\n")
+            .append("Connection: close\r\n");
     if (json != null) {
       head.append("Content-Type: application/json\r\n")
-          .append("Content-Length: ").append(json.length).append("\r\n");
+          .append("Content-Length: ")
+          .append(json.length)
+          .append("\r\n");
     }
     byte[] h = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
     if (json == null) {
@@ -105,7 +113,9 @@ final class HttpWire {
 
   private static int status(String line) throws ProtocolException {
     // HTTP/1.1 200 OK: the version, one space, three digits, then a space or nothing.
-    if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' '
+    if (!line.startsWith("HTTP/1.")
+        || line.length() < 12
+        || line.charAt(8) != ' '
         || (line.length() > 12 && line.charAt(12) != ' ')) {
       throw new ProtocolException("malformed status line: " + line);
     }
@@ -141,7 +151,9 @@ final class HttpWire {
       int semicolon = sizeText.indexOf(';'); // chunk extensions are ignored
       long size;
       try {
-        size = Long.parseLong((semicolon < 0 ? sizeText : sizeText.substring(0, semicolon)).trim(), 16);
+        size =
+            Long.parseLong(
+                (semicolon < 0 ? sizeText : sizeText.substring(0, semicolon)).trim(), 16);
       } catch (NumberFormatException e) {
         throw new ProtocolException("malformed chunk size: " + sizeText);
       }

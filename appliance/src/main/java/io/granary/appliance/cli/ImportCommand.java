@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary import FILE POOL/NAME}: a raw image into a new volume of its size. */
-@Command(name = "import",
+@Command(
+    name = "import",
     description = "Import a raw disk image into a new volume (zero ranges stay holes).")
 public final class ImportCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "A raw image on the daemon's host.")
@@ -39,8 +40,9 @@ public final class ImportCommand extends ApiCommand {
     if (profile != null) {
       body.put("profile", profile);
     }
-    var done = new TaskFollower(api, quiet).follow(
-        api.post("/api/v1/pools/" + n.pool() + "/imports", body));
+    var done =
+        new TaskFollower(api, quiet)
+            .follow(api.post("/api/v1/pools/" + n.pool() + "/imports", body));
     if (output().json) {
       printJson(done.get("result"));
     }

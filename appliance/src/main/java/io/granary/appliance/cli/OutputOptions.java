@@ -13,11 +13,15 @@ public final class OutputOptions {
   @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the API's JSON.")
   public boolean json;
 
-  @Option(names = "-H", scope = ScopeType.INHERIT,
+  @Option(
+      names = "-H",
+      scope = ScopeType.INHERIT,
       description = "Scripted: no header, fields separated by one tab.")
   public boolean scripted;
 
-  @Option(names = "-p", scope = ScopeType.INHERIT,
+  @Option(
+      names = "-p",
+      scope = ScopeType.INHERIT,
       description = "Exact numbers (bytes) instead of 10G.")
   public boolean parsable;
 

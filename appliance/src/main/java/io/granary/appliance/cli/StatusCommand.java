@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code granary status}: what the daemon serves, where, and how busy it is. */
-@Command(name = "status",
+@Command(
+    name = "status",
     description = "The daemon's version, data directory, NBD listener and mount, and counts.")
 public final class StatusCommand extends ApiCommand {
 
@@ -25,9 +26,16 @@ public final class StatusCommand extends ApiCommand {
     Table t = new Table("PROPERTY", "VALUE");
     t.row("version", s.get("version").asText());
     t.row("data", s.get("dataDirectory").asText());
-    t.row("nbd", nbd.get("serving").asBoolean()
-        ? addresses(nbd) + " (TLS " + nbd.get("tls").asText() + ", " + nbd.get("connections").asInt() + " connections)"
-        : "off");
+    t.row(
+        "nbd",
+        nbd.get("serving").asBoolean()
+            ? addresses(nbd)
+                + " (TLS "
+                + nbd.get("tls").asText()
+                + ", "
+                + nbd.get("connections").asInt()
+                + " connections)"
+            : "off");
     t.row("mount", mount.get("mounted").asBoolean() ? mount.get("path").asText() : "not mounted");
     t.row("pools", s.get("pools").asInt());
     t.row("volumes", s.get("volumes").asInt());

@@ -45,13 +45,24 @@ public final class TaskFollower {
     long done = t.get("done").asLong();
     long total = t.get("total").asLong();
     boolean bytes = "bytes".equals(t.get("unit").asText());
-    String amount = bytes ? Sizes.human(done) + (total >= 0 ? "/" + Sizes.human(total) : "")
-        : done + (total >= 0 ? "/" + total : "") + " " + t.get("unit").asText();
+    String amount =
+        bytes
+            ? Sizes.human(done) + (total >= 0 ? "/" + Sizes.human(total) : "")
+            : done + (total >= 0 ? "/" + total : "") + " " + t.get("unit").asText();
     if (total > 0) {
       int pct = (int) Math.min(100, done * 100 / total);
       int filled = pct * 30 / 100;
-      err.print("\r" + t.get("type").asText() + " [" + "#".repeat(filled)
-          + ".".repeat(30 - filled) + "] " + pct + "% " + amount + "   ");
+      err.print(
+          "\r"
+              + t.get("type").asText()
+              + " ["
+              + "#".repeat(filled)
+              + ".".repeat(30 - filled)
+              + "] "
+              + pct
+              + "% "
+              + amount
+              + "   ");
     } else {
       err.print("\r" + t.get("type").asText() + " " + amount + "   ");
     }

@@ -5,7 +5,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code granary version}: this CLI's version (no daemon needed). */
-@Command(name = "version",
+@Command(
+    name = "version",
     modelTransformer = LocalCommand.class,
     description = "Print the version.")
 public final class VersionCommand implements Callable<Integer> {

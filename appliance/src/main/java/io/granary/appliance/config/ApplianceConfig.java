@@ -35,15 +35,22 @@ public record ApplianceConfig(
    * The NBD listener: a TCP {@code HOST:PORT} and/or a Unix socket, TLS, access rules, and the
    * I/O threads, per-connection in-flight bound, handshake timeout and connection limits.
    */
-  public record Nbd(String listen, Path socket, TlsSettings tls, List<AccessRule> access,
-      int ioThreads, long maxInFlight, Duration handshakeTimeout, ConnectionLimits limits) {}
+  public record Nbd(
+      String listen,
+      Path socket,
+      TlsSettings tls,
+      List<AccessRule> access,
+      int ioThreads,
+      long maxInFlight,
+      Duration handshakeTimeout,
+      ConnectionLimits limits) {}
 
   /** The TCP admin listener: TLS from a PKCS#12 key store, and a bearer token. */
   public record AdminTcp(String listen, Path keyStore, String keyStorePassword, Path tokenFile) {}
 
   /** How volumes buffer writes (see VolumeStoreConfig). */
-  public record Volumes(long dirtyLimit, long volumeFlush, Duration flushInterval,
-      long blockCache, long pageCache) {}
+  public record Volumes(
+      long dirtyLimit, long volumeFlush, Duration flushInterval, long blockCache, long pageCache) {}
 
   /**
    * A pool named in the configuration: where it lives, and its settings when it is first

@@ -22,8 +22,8 @@ public final class ConfigLoader {
   /** Command-line values that win over the file; null fields are not given. */
   public record Overrides(Path data, String nbdListen, String mount) {}
 
-  private static final Set<String> TOP = Set.of("data", "nbd", "fuse", "admin", "metrics", "volumes",
-      "pools");
+  private static final Set<String> TOP =
+      Set.of("data", "nbd", "fuse", "admin", "metrics", "volumes", "pools");
 
   private ConfigLoader() {}
 
@@ -31,18 +31,24 @@ public final class ConfigLoader {
       throws IOException {
     JsonNode root = file == null ? null : read(file);
     check(root, TOP, "");
-    Path data = overrides.data() != null ? overrides.data()
-        : root != null && root.has("data") ? Path.of(root.get("data").asText()) : defaultData;
+    Path data =
+        overrides.data() != null
+            ? overrides.data()
+            : root != null && root.has("data") ? Path.of(root.get("data").asText()) : defaultData;
     data = data.toAbsolutePath().normalize();
 
-    ApplianceConfig.Nbd nbd = NbdSection.load(section(root, "nbd", NbdSection.KEYS),
-        overrides.nbdListen(), data);
+    ApplianceConfig.Nbd nbd =
+        NbdSection.load(section(root, "nbd", NbdSection.KEYS), overrides.nbdListen(), data);
 
     JsonNode fuse = section(root, "fuse", Set.of("mount"));
     String mount = overrides.mount() != null ? overrides.mount() : text(fuse, "mount", "mnt");
 
-    JsonNode admin = section(root, "admin", Set.of("socket", "group", "tcp", "tls-keystore",
-        "tls-keystore-password", "token-file"));
+    JsonNode admin =
+        section(
+            root,
+            "admin",
+            Set.of(
+                "socket", "group", "tcp", "tls-keystore", "tls-keystore-password", "token-file"));
     ApplianceConfig.AdminTcp tcp = null;
     if (admin != null && admin.has("tcp")) {
       String listen = admin.get("tcp").asText();
@@ -51,8 +57,12 @@ public final class ConfigLoader {
         throw new IllegalArgumentException(
             "admin.tcp needs tls-keystore and token-file: the TCP admin API is TLS with a token only");
       }
-      tcp = new ApplianceConfig.AdminTcp(listen, data.resolve(admin.get("tls-keystore").asText()),
-          text(admin, "tls-keystore-password", ""), data.resolve(admin.get("token-file").asText()));
+      tcp =
+          new ApplianceConfig.AdminTcp(
+              listen,
+              data.resolve(admin.get("tls-keystore").asText()),
+              text(admin, "tls-keystore-password", ""),
+              data.resolve(admin.get("token-file").asText()));
     }
 
     JsonNode metrics = section(root, "metrics", Set.of("listen"));
@@ -61,12 +71,18 @@ public final class ConfigLoader {
       HostPort.parse("metrics.listen", metricsListen);
     }
 
-    JsonNode vol = section(root, "volumes", Set.of("dirty-limit", "volume-flush",
-        "flush-interval", "block-cache", "page-cache"));
-    ApplianceConfig.Volumes volumes = new ApplianceConfig.Volumes(
-        size(vol, "dirty-limit", "512M"), size(vol, "volume-flush", "64M"),
-        duration(vol, "volumes.", "flush-interval", "5s"), size(vol, "block-cache", "128M"),
-        size(vol, "page-cache", "64M"));
+    JsonNode vol =
+        section(
+            root,
+            "volumes",
+            Set.of("dirty-limit", "volume-flush", "flush-interval", "block-cache", "page-cache"));
+    ApplianceConfig.Volumes volumes =
+        new ApplianceConfig.Volumes(
+            size(vol, "dirty-limit", "512M"),
+            size(vol, "volume-flush", "64M"),
+            duration(vol, "volumes.", "flush-interval", "5s"),
+            size(vol, "block-cache", "128M"),
+            size(vol, "page-cache", "64M"));
 
     Map<String, ApplianceConfig.PoolDeclaration> pools = new LinkedHashMap<>();
     JsonNode poolsNode = root == null ? null : root.get("pools");
@@ -76,10 +92,16 @@ public final class ConfigLoader {
         pools.put(e.getKey(), PoolDeclarations.read(e.getKey(), e.getValue(), data));
       }
     }
-    return new ApplianceConfig(data, nbd,
+    return new ApplianceConfig(
+        data,
+        nbd,
         "none".equals(mount) ? null : data.resolve(mount),
-        data.resolve(text(admin, "socket", "admin.sock")), text(admin, "group", null), tcp,
-        metricsListen, volumes, pools);
+        data.resolve(text(admin, "socket", "admin.sock")),
+        text(admin, "group", null),
+        tcp,
+        metricsListen,
+        volumes,
+        pools);
   }
 
   private static JsonNode read(Path file) throws IOException {
@@ -89,8 +111,11 @@ public final class ConfigLoader {
     try {
       return new TomlMapper().readTree(file.toFile());
     } catch (IOException e) {
-      throw new IllegalArgumentException("configuration file " + file + " is not valid TOML: "
-          + e.getMessage().lines().findFirst().orElse(""));
+      throw new IllegalArgumentException(
+          "configuration file "
+              + file
+              + " is not valid TOML: "
+              + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 

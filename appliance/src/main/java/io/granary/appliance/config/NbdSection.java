@@ -15,18 +15,32 @@ import java.util.Set;
 
 /** The {@code [nbd]} section: listeners, TLS, {@code [[nbd.access]]} rules and tuning. */
 final class NbdSection {
-  static final Set<String> KEYS = Set.of("listen", "socket", "tls", "tls-certificate", "tls-key",
-      "tls-client-ca", "access", "io-threads", "max-in-flight", "handshake-timeout",
-      "handshake-limit", "max-connections", "max-connections-per-client",
-      "max-requests-in-flight");
+  static final Set<String> KEYS =
+      Set.of(
+          "listen",
+          "socket",
+          "tls",
+          "tls-certificate",
+          "tls-key",
+          "tls-client-ca",
+          "access",
+          "io-threads",
+          "max-in-flight",
+          "handshake-timeout",
+          "handshake-limit",
+          "max-connections",
+          "max-connections-per-client",
+          "max-requests-in-flight");
   private static final Set<String> RULE_KEYS = Set.of("exports", "networks", "subjects");
 
   private NbdSection() {}
 
   /** The listener, or {@code null} when neither a TCP address nor a socket is configured. */
   static ApplianceConfig.Nbd load(JsonNode nbd, String listenOverride, Path data) {
-    String listen = listenOverride != null ? listenOverride
-        : ConfigLoader.text(nbd, "listen", "127.0.0.1:" + NbdServerConfig.DEFAULT_PORT);
+    String listen =
+        listenOverride != null
+            ? listenOverride
+            : ConfigLoader.text(nbd, "listen", "127.0.0.1:" + NbdServerConfig.DEFAULT_PORT);
     if ("none".equals(listen)) {
       listen = null;
     } else {
@@ -36,8 +50,10 @@ final class NbdSection {
     if (listen == null && socket == null) {
       return null;
     }
-    int ioThreads = nbd != null && nbd.has("io-threads") ? nbd.get("io-threads").asInt(0)
-        : NbdServerConfig.defaultIoThreads();
+    int ioThreads =
+        nbd != null && nbd.has("io-threads")
+            ? nbd.get("io-threads").asInt(0)
+            : NbdServerConfig.defaultIoThreads();
     if (ioThreads < 1) {
       throw new IllegalArgumentException("nbd.io-threads must be a positive number");
     }
@@ -47,13 +63,21 @@ final class NbdSection {
     }
     Duration timeout = ConfigLoader.duration(nbd, "nbd.", "handshake-timeout", "30s");
     ConnectionLimits defaults = ConnectionLimits.DEFAULTS;
-    ConnectionLimits limits = new ConnectionLimits(
-        positive(nbd, "max-connections", defaults.maxConnections()),
-        positive(nbd, "max-connections-per-client", defaults.maxConnectionsPerClient()),
-        positive(nbd, "max-requests-in-flight", defaults.maxRequestsInFlight()),
-        ConfigLoader.duration(nbd, "nbd.", "handshake-limit", "5m"));
-    return new ApplianceConfig.Nbd(listen, socket == null ? null : data.resolve(socket),
-        tls(nbd, data), access(nbd), ioThreads, inFlight, timeout, limits);
+    ConnectionLimits limits =
+        new ConnectionLimits(
+            positive(nbd, "max-connections", defaults.maxConnections()),
+            positive(nbd, "max-connections-per-client", defaults.maxConnectionsPerClient()),
+            positive(nbd, "max-requests-in-flight", defaults.maxRequestsInFlight()),
+            ConfigLoader.duration(nbd, "nbd.", "handshake-limit", "5m"));
+    return new ApplianceConfig.Nbd(
+        listen,
+        socket == null ? null : data.resolve(socket),
+        tls(nbd, data),
+        access(nbd),
+        ioThreads,
+        inFlight,
+        timeout,
+        limits);
   }
 
   private static int positive(JsonNode nbd, String key, int fallback) {
@@ -62,8 +86,8 @@ final class NbdSection {
       return fallback;
     }
     if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-      throw new IllegalArgumentException("nbd." + key + " must be a positive whole number, not "
-          + n);
+      throw new IllegalArgumentException(
+          "nbd." + key + " must be a positive whole number, not " + n);
     }
     return n.asInt();
   }
@@ -74,8 +98,8 @@ final class NbdSection {
     try {
       tlsMode = TlsMode.valueOf(mode);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("nbd.tls must be off, optional or required, not '"
-          + mode.toLowerCase(Locale.ROOT) + "'");
+      throw new IllegalArgumentException(
+          "nbd.tls must be off, optional or required, not '" + mode.toLowerCase(Locale.ROOT) + "'");
     }
     if (tlsMode == TlsMode.OFF) {
       return TlsSettings.OFF;
@@ -84,11 +108,13 @@ final class NbdSection {
     String key = ConfigLoader.text(nbd, "tls-key", null);
     if (cert == null || key == null) {
       throw new IllegalArgumentException(
-          "nbd.tls = " + mode.toLowerCase(Locale.ROOT) + " needs nbd.tls-certificate and nbd.tls-key");
+          "nbd.tls = "
+              + mode.toLowerCase(Locale.ROOT)
+              + " needs nbd.tls-certificate and nbd.tls-key");
     }
     String ca = ConfigLoader.text(nbd, "tls-client-ca", null);
-    return new TlsSettings(tlsMode, data.resolve(cert), data.resolve(key),
-        ca == null ? null : data.resolve(ca));
+    return new TlsSettings(
+        tlsMode, data.resolve(cert), data.resolve(key), ca == null ? null : data.resolve(ca));
   }
 
   private static List<AccessRule> access(JsonNode nbd) {
@@ -105,7 +131,9 @@ final class NbdSection {
       if (!r.has("exports")) {
         throw new IllegalArgumentException("every [[nbd.access]] rule needs exports = \"GLOB\"");
       }
-      out.add(new AccessRule(r.get("exports").asText(), strings(r, "networks"), strings(r, "subjects")));
+      out.add(
+          new AccessRule(
+              r.get("exports").asText(), strings(r, "networks"), strings(r, "subjects")));
     }
     return out;
   }

@@ -17,7 +17,6 @@ import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
 import java.io.Closeable;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,6 +33,7 @@ import java.util.Locale;
  */
 public final class Daemon implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
   /** How often automatic snapshots and pool alerts are looked at, in real time. */
   private static final Duration SCHEDULER_PERIOD = Duration.ofSeconds(15);
 
@@ -46,8 +46,15 @@ public final class Daemon implements AutoCloseable {
   private final PolicyScheduler scheduler;
   private final Closeable metricsListener;
 
-  private Daemon(DaemonLock lock, Provisioning provisioning, Tasks tasks, PolicyScheduler scheduler,
-      NbdServer nbd, FuseMount mount, AdminServer admin, Closeable metricsListener) {
+  private Daemon(
+      DaemonLock lock,
+      Provisioning provisioning,
+      Tasks tasks,
+      PolicyScheduler scheduler,
+      NbdServer nbd,
+      FuseMount mount,
+      AdminServer admin,
+      Closeable metricsListener) {
     this.lock = lock;
     this.provisioning = provisioning;
     this.tasks = tasks;
@@ -69,8 +76,11 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(ApplianceConfig config, String version, double clockSpeed)
       throws Exception {
     if (!Files.exists(config.data())) {
-      Files.createDirectories(config.data(), PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString(config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
+      Files.createDirectories(
+          config.data(),
+          PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString(
+                  config.adminGroup() == null ? "rwx------" : "rwxr-x---")));
     }
     DaemonLock lock = DaemonLock.acquire(config.data());
     Provisioning provisioning = null;
@@ -86,22 +96,38 @@ public final class Daemon implements AutoCloseable {
       Throttles throttles = Throttles.over(provisioning, System::nanoTime);
       Metrics metrics = Metrics.create(pools, throttles);
       tasks = new Tasks(clock, 2);
-      scheduler = PolicyScheduler.start(pools, provisioning.profiles(), clock, Duration.ofMillis(
-          Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
+      scheduler =
+          PolicyScheduler.start(
+              pools,
+              provisioning.profiles(),
+              clock,
+              Duration.ofMillis(Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
       nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
       if (nbd != null) {
         metrics.nbdConnections(nbd::connections);
         metrics.nbdRefused(nbd::refusedConnections);
       }
       mount = FuseFrontEnd.start(config.mount(), new PoolFiles(provisioning, throttles, metrics));
-      admin = AdminServer.start(config, AdminRoutes.build(config, provisioning, tasks, nbd,
-          mount, version), metrics);
-      Closeable metricsListener = config.metricsListen() == null ? null
-          : metrics.listen(HostPort.parse("metrics.listen", config.metricsListen()));
-      LOG.log(Level.INFO, "NBD: {0}", nbd == null ? "off" : "serving every volume on "
-          + nbd.addresses() + ", TLS " + config.nbd().tls().mode().name().toLowerCase(Locale.ROOT));
-      LOG.log(Level.INFO, "FUSE: {0}", mount == null ? "not mounted" : "volumes as files at "
-          + mount.mountPoint());
+      admin =
+          AdminServer.start(
+              config, AdminRoutes.build(config, provisioning, tasks, nbd, mount, version), metrics);
+      Closeable metricsListener =
+          config.metricsListen() == null
+              ? null
+              : metrics.listen(HostPort.parse("metrics.listen", config.metricsListen()));
+      LOG.log(
+          Level.INFO,
+          "NBD: {0}",
+          nbd == null
+              ? "off"
+              : "serving every volume on "
+                  + nbd.addresses()
+                  + ", TLS "
+                  + config.nbd().tls().mode().name().toLowerCase(Locale.ROOT));
+      LOG.log(
+          Level.INFO,
+          "FUSE: {0}",
+          mount == null ? "not mounted" : "volumes as files at " + mount.mountPoint());
       return new Daemon(lock, provisioning, tasks, scheduler, nbd, mount, admin, metricsListener);
     } catch (Exception e) {
       if (admin != null) {

@@ -25,8 +25,9 @@ final class DaemonLock implements AutoCloseable {
   /** Takes the lock, or explains who holds it. */
   static DaemonLock acquire(Path data) throws IOException {
     Path file = data.resolve("granaryd.lock");
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -38,12 +39,16 @@ final class DaemonLock implements AutoCloseable {
       ch.read(b, 0);
       ch.close();
       String pid = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim();
-      throw new IllegalStateException("another granaryd" + (pid.isEmpty() ? "" : " (pid " + pid
-          + ")") + " is running on " + data);
+      throw new IllegalStateException(
+          "another granaryd"
+              + (pid.isEmpty() ? "" : " (pid " + pid + ")")
+              + " is running on "
+              + data);
     }
     ch.truncate(0);
-    ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-        .getBytes(StandardCharsets.US_ASCII)), 0);
+    ch.write(
+        ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+        0);
     ch.force(true);
     return new DaemonLock(ch, lock);
   }

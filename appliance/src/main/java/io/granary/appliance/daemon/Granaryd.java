@@ -15,27 +15,42 @@ import picocli.CommandLine.Option;
  * which overrides the embedded defaults. SIGTERM and SIGINT stop it cleanly. Under systemd
  * ({@code Type=notify}) it reports READY=1 once serving and STOPPING=1 when it begins to stop.
  */
-@Command(name = "granaryd", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "granaryd",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "The Granary daemon: pools, volumes, the admin API (and NBD and FUSE).")
 public final class Granaryd implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Configuration file (TOML, see docs/configuration.md).")
   Path config;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Data directory (default: $GRANARY_DATA, else ./var; the installed "
-          + "launchers set /var/lib/granary).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Data directory (default: $GRANARY_DATA, else ./var; the installed "
+              + "launchers set /var/lib/granary).")
   Path data;
 
-  @Option(names = "--nbd-listen", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--nbd-listen",
+      paramLabel = "HOST:PORT",
       description = "NBD listener, or 'none' (default 127.0.0.1:10809).")
   String nbdListen;
 
-  @Option(names = "--mount", paramLabel = "DIR",
+  @Option(
+      names = "--mount",
+      paramLabel = "DIR",
       description = "FUSE mount point, or 'none' (default DATA/mnt).")
   String mount;
 
-  @Option(names = "--clock-speed", hidden = true, defaultValue = "1",
+  @Option(
+      names = "--clock-speed",
+      hidden = true,
+      defaultValue = "1",
       description = "For tests: the daemon's clock runs this many times faster.")
   double clockSpeed;
 
@@ -43,10 +58,12 @@ public final class Granaryd implements Callable<Integer> {
     System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
     LogFormat.install();
     CommandLine cli = new CommandLine(new Granaryd());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      System.err.println("granaryd: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          System.err.println(
+              "granaryd: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
+          return 1;
+        });
     System.exit(cli.execute(args));
   }
 
@@ -54,8 +71,8 @@ public final class Granaryd implements Callable<Integer> {
   public Integer call() throws Exception {
     String env = System.getenv("GRANARY_DATA");
     Path defaultData = Path.of(env != null && !env.isEmpty() ? env : "var");
-    ApplianceConfig cfg = ConfigLoader.load(config,
-        new ConfigLoader.Overrides(data, nbdListen, mount), defaultData);
+    ApplianceConfig cfg =
+        ConfigLoader.load(config, new ConfigLoader.Overrides(data, nbdListen, mount), defaultData);
     if (!(clockSpeed >= 1)) {
       throw new IllegalArgumentException("--clock-speed must be 1 or more");
     }
@@ -64,20 +81,28 @@ public final class Granaryd implements Callable<Integer> {
     // journal is replayed and every listener bound.
     SystemdNotify systemd = SystemdNotify.fromEnvironment();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        systemd.send("STOPPING=1\nSTATUS=stopping: flushing every volume");
-        daemon.close();
-      } catch (Exception e) {
-        System.getLogger("granaryd").log(System.Logger.Level.ERROR,
-            "unclean stop: " + e.getMessage(), e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "granaryd-shutdown"));
-    System.getLogger("granaryd").log(System.Logger.Level.INFO,
-        "granaryd {0} ready: data {1}, admin socket {2}", Version.current(), cfg.data(),
-        cfg.adminSocket());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    systemd.send("STOPPING=1\nSTATUS=stopping: flushing every volume");
+                    daemon.close();
+                  } catch (Exception e) {
+                    System.getLogger("granaryd")
+                        .log(System.Logger.Level.ERROR, "unclean stop: " + e.getMessage(), e);
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "granaryd-shutdown"));
+    System.getLogger("granaryd")
+        .log(
+            System.Logger.Level.INFO,
+            "granaryd {0} ready: data {1}, admin socket {2}",
+            Version.current(),
+            cfg.data(),
+            cfg.adminSocket());
     systemd.send("READY=1\nSTATUS=serving the pools of " + cfg.data());
     stopped.await();
     return 0;

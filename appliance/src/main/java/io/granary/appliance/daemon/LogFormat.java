@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 public final class LogFormat extends Formatter {
   /** Held so that the level set on it stays: the JDK keeps loggers only weakly. */
   private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty");
+
   private final boolean debug = "1".equals(System.getenv("GRANARY_DEBUG"));
 
   /** Sends every log record of the JVM to stderr in this format. */
@@ -38,9 +39,13 @@ public final class LogFormat extends Formatter {
     String name = r.getLoggerName() == null ? "" : r.getLoggerName();
     String component = name.substring(name.lastIndexOf('.') + 1);
     StringBuilder sb = new StringBuilder();
-    sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ')
-        .append(level(r.getLevel())).append(' ')
-        .append(component).append(": ").append(formatMessage(r));
+    sb.append(Instant.ofEpochMilli(r.getMillis()))
+        .append(' ')
+        .append(level(r.getLevel()))
+        .append(' ')
+        .append(component)
+        .append(": ")
+        .append(formatMessage(r));
     Throwable t = r.getThrown();
     if (t != null) {
       if (debug || r.getLevel().intValue() >= Level.SEVERE.intValue()) {
@@ -56,7 +61,8 @@ public final class LogFormat extends Formatter {
 
   private static String level(Level l) {
     int v = l.intValue();
-    return v >= Level.SEVERE.intValue() ? "ERROR" : v >= Level.WARNING.intValue() ? "WARN "
-        : v >= Level.INFO.intValue() ? "INFO " : "DEBUG";
+    return v >= Level.SEVERE.intValue()
+        ? "ERROR"
+        : v >= Level.WARNING.intValue() ? "WARN " : v >= Level.INFO.intValue() ? "INFO " : "DEBUG";
   }
 }

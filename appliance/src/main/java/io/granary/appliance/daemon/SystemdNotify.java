@@ -28,6 +28,7 @@ final class SystemdNotify {
   private static final int SOCK_DGRAM = 2;
   private static final int SOCK_CLOEXEC = 0x80000;
   private static final int MSG_NOSIGNAL = 0x4000;
+
   /** {@code sizeof(sun_path)} on Linux. */
   private static final int SUN_PATH = 108;
 
@@ -35,8 +36,8 @@ final class SystemdNotify {
   public interface LibC {
     int socket(int domain, int type, int protocol);
 
-    @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr,
-        int addrlen);
+    @ssize_t
+    long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr, int addrlen);
 
     int close(int fd);
   }
@@ -45,6 +46,7 @@ final class SystemdNotify {
 
   /** The encoded {@code struct sockaddr_un}, or null when there is no socket to tell. */
   private final byte[] address;
+
   private final String socketName;
 
   /** {@code socketName} as in {@code $NOTIFY_SOCKET}; null or empty for none. */
@@ -74,8 +76,14 @@ final class SystemdNotify {
     try {
       sendOrThrow(state);
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot tell systemd " + state.replace('\n', ' ')
-          + " on " + socketName + ": " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot tell systemd "
+              + state.replace('\n', ' ')
+              + " on "
+              + socketName
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -102,17 +110,17 @@ final class SystemdNotify {
   /** {@code struct sockaddr_un} for a path, or for an abstract name written {@code @name}. */
   static byte[] sockaddr(String socketName) {
     boolean isAbstract = socketName.charAt(0) == '@';
-    byte[] name = (isAbstract ? socketName.substring(1) : socketName)
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] name =
+        (isAbstract ? socketName.substring(1) : socketName).getBytes(StandardCharsets.UTF_8);
     if (!isAbstract && socketName.charAt(0) != '/') {
-      throw new IllegalArgumentException("NOTIFY_SOCKET must be an absolute path or start with @: "
-          + socketName);
+      throw new IllegalArgumentException(
+          "NOTIFY_SOCKET must be an absolute path or start with @: " + socketName);
     }
     // A path keeps its terminating NUL inside sun_path; an abstract name has a leading one.
     int pathLength = name.length + 1;
     if (pathLength > SUN_PATH) {
-      throw new IllegalArgumentException("NOTIFY_SOCKET is longer than " + (SUN_PATH - 1)
-          + " bytes: " + socketName);
+      throw new IllegalArgumentException(
+          "NOTIFY_SOCKET is longer than " + (SUN_PATH - 1) + " bytes: " + socketName);
     }
     ByteBuffer addr = ByteBuffer.allocate(2 + pathLength).order(ByteOrder.nativeOrder());
     addr.putShort(AF_UNIX);

@@ -25,15 +25,23 @@ public final class FuseFrontEnd {
       return null;
     }
     if (!Files.isReadable(Path.of("/dev/fuse")) || !Files.isWritable(Path.of("/dev/fuse"))) {
-      LOG.warning("not mounting volumes as files at " + mountPoint
-          + ": /dev/fuse is missing or not usable by this user");
+      LOG.warning(
+          "not mounting volumes as files at "
+              + mountPoint
+              + ": /dev/fuse is missing or not usable by this user");
       return null;
     }
     try {
       return FuseMounts.mount(new MountConfig(mountPoint, false), namespace);
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warning("not mounting volumes as files at " + mountPoint + ": " + e.getMessage()
-          + " (" + hint() + ")");
+      LOG.warning(
+          "not mounting volumes as files at "
+              + mountPoint
+              + ": "
+              + e.getMessage()
+              + " ("
+              + hint()
+              + ")");
       return null;
     }
   }

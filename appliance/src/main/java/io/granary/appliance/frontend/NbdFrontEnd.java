@@ -16,8 +16,7 @@ public final class NbdFrontEnd {
   private NbdFrontEnd() {}
 
   /** The running server, or {@code null} when NBD is off. */
-  public static NbdServer start(ApplianceConfig.Nbd nbd, ExportCatalog exports)
-      throws IOException {
+  public static NbdServer start(ApplianceConfig.Nbd nbd, ExportCatalog exports) throws IOException {
     if (nbd == null) {
       return null;
     }
@@ -25,8 +24,16 @@ public final class NbdFrontEnd {
     if (nbd.listen() != null) {
       tcp.add(HostPort.parse("nbd.listen", nbd.listen()).socketAddress());
     }
-    NbdServerConfig config = new NbdServerConfig(tcp, nbd.socket(), nbd.tls(), nbd.access(),
-        nbd.ioThreads(), nbd.maxInFlight(), nbd.handshakeTimeout(), nbd.limits());
+    NbdServerConfig config =
+        new NbdServerConfig(
+            tcp,
+            nbd.socket(),
+            nbd.tls(),
+            nbd.access(),
+            nbd.ioThreads(),
+            nbd.maxInFlight(),
+            nbd.handshakeTimeout(),
+            nbd.limits());
     return NbdServers.start(config, exports);
   }
 }

@@ -76,8 +76,10 @@ public final class PoolExports implements ExportCatalog {
   public Volume open(String name) throws IOException {
     VolumeRef n = exported(name);
     Pool p = pools.get(n.pool());
-    Volume v = n.snapshot() == null ? p.volumes().open(n.volume())
-        : p.volumes().openSnapshot(n.volume(), n.snapshot());
+    Volume v =
+        n.snapshot() == null
+            ? p.volumes().open(n.volume())
+            : p.volumes().openSnapshot(n.volume(), n.snapshot());
     return metrics.metered(n.pool(), n.volume(), v);
   }
 
@@ -99,15 +101,26 @@ public final class PoolExports implements ExportCatalog {
   }
 
   private static ExportInfo volume(Pool p, VolumeInfo v) {
-    String description = "volume, " + v.codec() + ", profile " + v.profile()
-        + (v.origin() == null ? "" : ", clone of " + p.name() + "/" + v.origin());
-    return new ExportInfo(new VolumeRef(p.name(), v.name(), null).toString(), description, v.size(),
-        v.blockSize(), false);
+    String description =
+        "volume, "
+            + v.codec()
+            + ", profile "
+            + v.profile()
+            + (v.origin() == null ? "" : ", clone of " + p.name() + "/" + v.origin());
+    return new ExportInfo(
+        new VolumeRef(p.name(), v.name(), null).toString(),
+        description,
+        v.size(),
+        v.blockSize(),
+        false);
   }
 
   private static ExportInfo snapshot(Pool p, VolumeInfo v, SnapshotInfo s) {
-    return new ExportInfo(new VolumeRef(p.name(), v.name(), s.name()).toString(),
+    return new ExportInfo(
+        new VolumeRef(p.name(), v.name(), s.name()).toString(),
         "snapshot of " + p.name() + "/" + v.name() + " taken " + s.created() + ", read-only",
-        s.size(), v.blockSize(), true);
+        s.size(),
+        v.blockSize(),
+        true);
   }
 }

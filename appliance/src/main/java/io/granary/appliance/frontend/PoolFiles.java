@@ -5,14 +5,12 @@ import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolFill;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
-import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.qos.ThrottledVolume;
+import io.granary.appliance.qos.Throttles;
 import io.granary.fuse.api.FuseNamespace;
 import io.granary.fuse.api.PoolSpace;
-import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.Volume;
-import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.api.VolumeStore;
 import java.io.IOException;
@@ -61,8 +59,8 @@ public final class PoolFiles implements FuseNamespace {
     Pool p = pools.get(pool);
     PoolFill u = p.fill();
     long free = Math.max(0, u.capacity() - u.used() - u.buffered());
-    return new PoolSpace(u.capacity(),
-        Math.min(free, Files.getFileStore(p.path()).getUsableSpace()));
+    return new PoolSpace(
+        u.capacity(), Math.min(free, Files.getFileStore(p.path()).getUsableSpace()));
   }
 
   /**

@@ -4,8 +4,8 @@ import io.granary.appliance.task.Task;
 import io.granary.dedupe.api.Zeroes;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Volume;
-import io.granary.snapshots.api.VolumeException.Kind;
 import io.granary.snapshots.api.VolumeException;
+import io.granary.snapshots.api.VolumeException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -68,8 +68,8 @@ public final class RawImages {
     }
     long size = volume.size();
     byte[] buf = new byte[BUFFER];
-    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long done = 0;
       for (Extent e : volume.blockStatus(0, size)) {
         if (e.allocated()) {

@@ -27,12 +27,15 @@ import java.util.function.LongSupplier;
  */
 public final class Metrics {
   private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
+
   /**
    * Latency buckets for one storage request, in seconds: 50 µs (a cached read) to 10 s (a
    * write that waited for the flusher under back-pressure).
    */
-  private static final double[] LATENCY_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
-      0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double[] LATENCY_BUCKETS = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    2.5, 5, 10
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final ExpositionFormats formats = ExpositionFormats.init();
@@ -41,24 +44,32 @@ public final class Metrics {
   private volatile LongSupplier nbdRefused = () -> 0;
 
   private Metrics(Pools pools, Throttles throttles) {
-    Histogram.Builder latency = Histogram.builder()
-        .name("granary_volume_request_duration_seconds")
-        .help("Service time of volume requests (NBD and FUSE), without QoS waits, by pool and op")
-        .labelNames("pool", "op")
-        .classicOnly()
-        .classicUpperBounds(LATENCY_BUCKETS);
+    Histogram.Builder latency =
+        Histogram.builder()
+            .name("granary_volume_request_duration_seconds")
+            .help(
+                "Service time of volume requests (NBD and FUSE), without QoS waits, by pool and op")
+            .labelNames("pool", "op")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS);
     latency.withoutExemplars();
     Histogram histogram = latency.build();
     registry.register(histogram);
     volumes = new VolumeSeries(pools, throttles, histogram);
     registry.register(volumes);
     registry.register(new PoolSeries(pools));
-    registry.register(GaugeWithCallback.builder().name("granary_nbd_connections")
-        .help("NBD connections open now, in handshake or transmission")
-        .callback(cb -> cb.call(nbdConnections.getAsInt())).build());
-    registry.register(CounterWithCallback.builder().name("granary_nbd_connections_refused")
-        .help("NBD connections closed at once, over the listener's or their client's limit")
-        .callback(cb -> cb.call(nbdRefused.getAsLong())).build());
+    registry.register(
+        GaugeWithCallback.builder()
+            .name("granary_nbd_connections")
+            .help("NBD connections open now, in handshake or transmission")
+            .callback(cb -> cb.call(nbdConnections.getAsInt()))
+            .build());
+    registry.register(
+        CounterWithCallback.builder()
+            .name("granary_nbd_connections_refused")
+            .help("NBD connections closed at once, over the listener's or their client's limit")
+            .callback(cb -> cb.call(nbdRefused.getAsLong()))
+            .build());
     JvmMetrics.builder().register(registry);
   }
 
@@ -97,10 +108,14 @@ public final class Metrics {
    * cannot reach the admin socket. No authentication: bind it where only scrapers reach.
    */
   public Closeable listen(HostPort listen) throws IOException {
-    HTTPServer server = HTTPServer.builder().hostname(listen.host()).port(listen.port())
-        .registry(registry).buildAndStart();
-    LOG.log(Level.INFO, "metrics on http://{0}:{1,number,#}/metrics", listen.host(),
-        server.getPort());
+    HTTPServer server =
+        HTTPServer.builder()
+            .hostname(listen.host())
+            .port(listen.port())
+            .registry(registry)
+            .buildAndStart();
+    LOG.log(
+        Level.INFO, "metrics on http://{0}:{1,number,#}/metrics", listen.host(), server.getPort());
     return server;
   }
 }

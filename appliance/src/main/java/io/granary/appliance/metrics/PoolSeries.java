@@ -31,28 +31,49 @@ final class PoolSeries implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    GaugeSnapshot.Builder capacity = gauge("granary_pool_capacity_bytes", Unit.BYTES,
-        "Physical space the pool may use (stored bytes)");
-    GaugeSnapshot.Builder used = gauge("granary_pool_used_bytes", Unit.BYTES,
-        "Physical space used: chunks stored after dedupe and compression");
-    GaugeSnapshot.Builder logical = gauge("granary_pool_logical_bytes", Unit.BYTES,
-        "Bytes written into the store before dedupe and compression");
-    GaugeSnapshot.Builder provisioned = gauge("granary_pool_provisioned_bytes", Unit.BYTES,
-        "The sizes of the pool's volumes added up");
-    GaugeSnapshot.Builder dedupe = gauge("granary_pool_dedupe_ratio", Unit.RATIO,
-        "Logical bytes over unique bytes");
-    GaugeSnapshot.Builder compression = gauge("granary_pool_compression_ratio", Unit.RATIO,
-        "Unique bytes over stored bytes");
-    GaugeSnapshot.Builder alert = gauge("granary_pool_alert_level", null,
-        "How full the pool is: 0 ok, 1 warning, 2 critical, 3 full");
-    GaugeSnapshot.Builder threshold = gauge("granary_pool_threshold_ratio", Unit.RATIO,
-        "The pool's alert thresholds as fractions of its capacity");
+    GaugeSnapshot.Builder capacity =
+        gauge(
+            "granary_pool_capacity_bytes",
+            Unit.BYTES,
+            "Physical space the pool may use (stored bytes)");
+    GaugeSnapshot.Builder used =
+        gauge(
+            "granary_pool_used_bytes",
+            Unit.BYTES,
+            "Physical space used: chunks stored after dedupe and compression");
+    GaugeSnapshot.Builder logical =
+        gauge(
+            "granary_pool_logical_bytes",
+            Unit.BYTES,
+            "Bytes written into the store before dedupe and compression");
+    GaugeSnapshot.Builder provisioned =
+        gauge(
+            "granary_pool_provisioned_bytes",
+            Unit.BYTES,
+            "The sizes of the pool's volumes added up");
+    GaugeSnapshot.Builder dedupe =
+        gauge("granary_pool_dedupe_ratio", Unit.RATIO, "Logical bytes over unique bytes");
+    GaugeSnapshot.Builder compression =
+        gauge("granary_pool_compression_ratio", Unit.RATIO, "Unique bytes over stored bytes");
+    GaugeSnapshot.Builder alert =
+        gauge(
+            "granary_pool_alert_level",
+            null,
+            "How full the pool is: 0 ok, 1 warning, 2 critical, 3 full");
+    GaugeSnapshot.Builder threshold =
+        gauge(
+            "granary_pool_threshold_ratio",
+            Unit.RATIO,
+            "The pool's alert thresholds as fractions of its capacity");
     for (Pool p : pools.list()) {
       PoolUsage u;
       try {
         u = p.usage();
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "metrics: cannot read the usage of pool {0}: {1}", p.name(),
+        LOG.log(
+            Level.WARNING,
+            "metrics: cannot read the usage of pool {0}: {1}",
+            p.name(),
             e.toString());
         continue;
       }
@@ -68,17 +89,28 @@ final class PoolSeries implements MultiCollector {
       threshold.dataPoint(point(pool.add("level", "warning"), s.warnPercent() / 100.0));
       threshold.dataPoint(point(pool.add("level", "critical"), s.criticalPercent() / 100.0));
     }
-    return new MetricSnapshots(capacity.build(), used.build(), logical.build(),
-        provisioned.build(), dedupe.build(), compression.build(), alert.build(),
+    return new MetricSnapshots(
+        capacity.build(),
+        used.build(),
+        logical.build(),
+        provisioned.build(),
+        dedupe.build(),
+        compression.build(),
+        alert.build(),
         threshold.build());
   }
 
   @Override
   public List<String> getPrometheusNames() {
-    return List.of("granary_pool_capacity_bytes", "granary_pool_used_bytes",
-        "granary_pool_logical_bytes", "granary_pool_provisioned_bytes",
-        "granary_pool_dedupe_ratio", "granary_pool_compression_ratio",
-        "granary_pool_alert_level", "granary_pool_threshold_ratio");
+    return List.of(
+        "granary_pool_capacity_bytes",
+        "granary_pool_used_bytes",
+        "granary_pool_logical_bytes",
+        "granary_pool_provisioned_bytes",
+        "granary_pool_dedupe_ratio",
+        "granary_pool_compression_ratio",
+        "granary_pool_alert_level",
+        "granary_pool_threshold_ratio");
   }
 
   private static GaugeSnapshot.Builder gauge(String name, Unit unit, String help) {

@@ -14,8 +14,10 @@ final class VolumeMeter {
   final LongAdder writeOps = new LongAdder();
   final LongAdder readBytes = new LongAdder();
   final LongAdder writeBytes = new LongAdder();
+
   /** When this meter was made (System.nanoTime): one made after a scrape listed volumes is kept. */
   final long created = System.nanoTime();
+
   private final PoolLatency latency;
 
   VolumeMeter(PoolLatency latency) {
@@ -23,8 +25,12 @@ final class VolumeMeter {
   }
 
   /** The latency histogram's data points of one pool, one per operation. */
-  record PoolLatency(DistributionDataPoint read, DistributionDataPoint write,
-      DistributionDataPoint flush, DistributionDataPoint trim, DistributionDataPoint zero) {}
+  record PoolLatency(
+      DistributionDataPoint read,
+      DistributionDataPoint write,
+      DistributionDataPoint flush,
+      DistributionDataPoint trim,
+      DistributionDataPoint zero) {}
 
   void read(long bytes, long nanos) {
     readOps.increment();

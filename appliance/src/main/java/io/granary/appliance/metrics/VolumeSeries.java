@@ -51,29 +51,42 @@ final class VolumeSeries implements MultiCollector {
 
   /** The meter of {@code pool/volume} (its series start at zero). */
   VolumeMeter meter(String pool, String volume) {
-    return meters.computeIfAbsent(new Key(pool, volume),
+    return meters.computeIfAbsent(
+        new Key(pool, volume),
         k -> new VolumeMeter(poolLatency.computeIfAbsent(pool, this::latencyOf)));
   }
 
   private VolumeMeter.PoolLatency latencyOf(String pool) {
-    return new VolumeMeter.PoolLatency(latency.labelValues(pool, "read"),
-        latency.labelValues(pool, "write"), latency.labelValues(pool, "flush"),
-        latency.labelValues(pool, "trim"), latency.labelValues(pool, "zero"));
+    return new VolumeMeter.PoolLatency(
+        latency.labelValues(pool, "read"),
+        latency.labelValues(pool, "write"),
+        latency.labelValues(pool, "flush"),
+        latency.labelValues(pool, "trim"),
+        latency.labelValues(pool, "zero"));
   }
 
   @Override
   public MetricSnapshots collect() {
     sync();
-    CounterSnapshot.Builder readOps = counter("granary_volume_read_ops", null,
-        "Reads completed (NBD and FUSE)");
-    CounterSnapshot.Builder writeOps = counter("granary_volume_write_ops", null,
-        "Writes, trims and write-zeroes completed (NBD and FUSE)");
-    CounterSnapshot.Builder readBytes = counter("granary_volume_read_bytes", Unit.BYTES,
-        "Bytes read");
-    CounterSnapshot.Builder writeBytes = counter("granary_volume_write_bytes", Unit.BYTES,
-        "Bytes written (trims and write-zeroes move none)");
-    CounterSnapshot.Builder throttled = counter("granary_volume_throttled_seconds",
-        Unit.SECONDS, "Time I/Os waited for the volume's QoS limits, added up over requests");
+    CounterSnapshot.Builder readOps =
+        counter("granary_volume_read_ops", null, "Reads completed (NBD and FUSE)");
+    CounterSnapshot.Builder writeOps =
+        counter(
+            "granary_volume_write_ops",
+            null,
+            "Writes, trims and write-zeroes completed (NBD and FUSE)");
+    CounterSnapshot.Builder readBytes =
+        counter("granary_volume_read_bytes", Unit.BYTES, "Bytes read");
+    CounterSnapshot.Builder writeBytes =
+        counter(
+            "granary_volume_write_bytes",
+            Unit.BYTES,
+            "Bytes written (trims and write-zeroes move none)");
+    CounterSnapshot.Builder throttled =
+        counter(
+            "granary_volume_throttled_seconds",
+            Unit.SECONDS,
+            "Time I/Os waited for the volume's QoS limits, added up over requests");
     for (Map.Entry<Key, VolumeMeter> e : meters.entrySet()) {
       Key k = e.getKey();
       VolumeMeter m = e.getValue();
@@ -84,14 +97,21 @@ final class VolumeSeries implements MultiCollector {
       writeBytes.dataPoint(point(labels, m.writeBytes.sum()));
       throttled.dataPoint(point(labels, throttles.throttledNanos(k.pool(), k.volume()) / 1e9));
     }
-    return new MetricSnapshots(readOps.build(), writeOps.build(), readBytes.build(),
-        writeBytes.build(), throttled.build());
+    return new MetricSnapshots(
+        readOps.build(),
+        writeOps.build(),
+        readBytes.build(),
+        writeBytes.build(),
+        throttled.build());
   }
 
   @Override
   public List<String> getPrometheusNames() {
-    return List.of("granary_volume_read_ops", "granary_volume_write_ops",
-        "granary_volume_read_bytes", "granary_volume_write_bytes",
+    return List.of(
+        "granary_volume_read_ops",
+        "granary_volume_write_ops",
+        "granary_volume_read_bytes",
+        "granary_volume_write_bytes",
         "granary_volume_throttled_seconds");
   }
 
@@ -107,18 +127,27 @@ final class VolumeSeries implements MultiCollector {
           names.add(v.name());
         }
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "metrics: cannot list the volumes of pool {0}: {1}", p.name(),
+        LOG.log(
+            Level.WARNING,
+            "metrics: cannot list the volumes of pool {0}: {1}",
+            p.name(),
             e.toString());
         continue;
       }
       names.forEach(v -> meter(p.name(), v));
       poolLatency.computeIfAbsent(p.name(), this::latencyOf);
-      meters.entrySet().removeIf(e -> e.getKey().pool().equals(p.name())
-          && !names.contains(e.getKey().volume()) && e.getValue().created - listed < 0);
+      meters
+          .entrySet()
+          .removeIf(
+              e ->
+                  e.getKey().pool().equals(p.name())
+                      && !names.contains(e.getKey().volume())
+                      && e.getValue().created - listed < 0);
       throttles.prune(p.name(), names);
     }
-    meters.entrySet().removeIf(e -> !poolNames.contains(e.getKey().pool())
-        && e.getValue().created - listed < 0);
+    meters
+        .entrySet()
+        .removeIf(e -> !poolNames.contains(e.getKey().pool()) && e.getValue().created - listed < 0);
     for (String pool : Set.copyOf(poolLatency.keySet())) {
       if (!poolNames.contains(pool)) {
         poolLatency.remove(pool);

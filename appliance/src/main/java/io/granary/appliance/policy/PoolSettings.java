@@ -9,8 +9,13 @@ import java.util.Set;
  * warning and critical thresholds in percent of capacity, the services its volumes may use,
  * and the default profile of new volumes.
  */
-public record PoolSettings(long capacity, double overcommit, int warnPercent,
-    int criticalPercent, Set<Service> services, String profile) {
+public record PoolSettings(
+    long capacity,
+    double overcommit,
+    int warnPercent,
+    int criticalPercent,
+    Set<Service> services,
+    String profile) {
 
   public static final double DEFAULT_OVERCOMMIT = 4;
   public static final int DEFAULT_WARN = 80;
@@ -21,15 +26,19 @@ public record PoolSettings(long capacity, double overcommit, int warnPercent,
       throw new IllegalArgumentException("capacity cannot be negative");
     }
     if (!(overcommit >= 1) || overcommit > 1000) {
-      throw new IllegalArgumentException("overcommit must be a ratio from 1 to 1000, not "
-          + overcommit);
+      throw new IllegalArgumentException(
+          "overcommit must be a ratio from 1 to 1000, not " + overcommit);
     }
     if (warnPercent < 1 || warnPercent > 100 || criticalPercent < 1 || criticalPercent > 100) {
       throw new IllegalArgumentException("thresholds are percentages from 1 to 100");
     }
     if (warnPercent > criticalPercent) {
-      throw new IllegalArgumentException("the warning threshold (" + warnPercent
-          + "%) cannot be above the critical one (" + criticalPercent + "%)");
+      throw new IllegalArgumentException(
+          "the warning threshold ("
+              + warnPercent
+              + "%) cannot be above the critical one ("
+              + criticalPercent
+              + "%)");
     }
     services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
     profile = profile == null ? Profile.DEFAULT : profile;
@@ -37,8 +46,13 @@ public record PoolSettings(long capacity, double overcommit, int warnPercent,
 
   /** Capacity of the file system, overcommit 4, 80 % and 90 %, every service, the default profile. */
   public static PoolSettings defaults() {
-    return new PoolSettings(0, DEFAULT_OVERCOMMIT, DEFAULT_WARN, DEFAULT_CRITICAL,
-        EnumSet.allOf(Service.class), Profile.DEFAULT);
+    return new PoolSettings(
+        0,
+        DEFAULT_OVERCOMMIT,
+        DEFAULT_WARN,
+        DEFAULT_CRITICAL,
+        EnumSet.allOf(Service.class),
+        Profile.DEFAULT);
   }
 
   public boolean allows(Service s) {

@@ -22,10 +22,20 @@ import java.util.Set;
  * @param keep automatic snapshots kept by count (the newest)
  * @param keepForSeconds automatic snapshots kept by age (the younger)
  */
-public record Profile(String name, long iops, long bandwidth, long burst, String codec,
-    boolean dedupe, int blockSize, long snapshotEverySeconds, int keep, long keepForSeconds) {
+public record Profile(
+    String name,
+    long iops,
+    long bandwidth,
+    long burst,
+    String codec,
+    boolean dedupe,
+    int blockSize,
+    long snapshotEverySeconds,
+    int keep,
+    long keepForSeconds) {
 
   public static final String DEFAULT = "default";
+
   /** Automatic snapshots are named to the minute, so none can come more often. */
   public static final long MIN_SNAPSHOT_INTERVAL_SECONDS = 60;
 
@@ -40,11 +50,12 @@ public record Profile(String name, long iops, long bandwidth, long burst, String
     try {
       CodecSpec.parse(codec);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid codec '" + codec
-          + "': use none, lz4 or zstd:LEVEL");
+      throw new IllegalArgumentException(
+          "invalid codec '" + codec + "': use none, lz4 or zstd:LEVEL");
     }
     blockSize = blockSize == 0 ? VolumeSpec.DEFAULT_BLOCK_SIZE : blockSize;
-    if (Integer.bitCount(blockSize) != 1 || blockSize < VolumeSpec.MIN_BLOCK_SIZE
+    if (Integer.bitCount(blockSize) != 1
+        || blockSize < VolumeSpec.MIN_BLOCK_SIZE
         || blockSize > VolumeSpec.MAX_BLOCK_SIZE) {
       throw new IllegalArgumentException("block size must be a power of two from 4K to 1M");
     }
@@ -55,8 +66,8 @@ public record Profile(String name, long iops, long bandwidth, long burst, String
       throw new IllegalArgumentException("automatic snapshots can be at most one a minute");
     }
     if (snapshotEverySeconds > 0 && keep == 0 && keepForSeconds == 0) {
-      throw new IllegalArgumentException("automatic snapshots need --keep N or --keep-for "
-          + "DURATION (or both)");
+      throw new IllegalArgumentException(
+          "automatic snapshots need --keep N or --keep-for " + "DURATION (or both)");
     }
   }
 
@@ -71,8 +82,10 @@ public record Profile(String name, long iops, long bandwidth, long burst, String
 
   /** Empty when the profile takes no automatic snapshots. */
   public SnapshotPolicy snapshotPolicy() {
-    return snapshotEverySeconds == 0 ? null : new SnapshotPolicy(
-        Duration.ofSeconds(snapshotEverySeconds), keep, Duration.ofSeconds(keepForSeconds));
+    return snapshotEverySeconds == 0
+        ? null
+        : new SnapshotPolicy(
+            Duration.ofSeconds(snapshotEverySeconds), keep, Duration.ofSeconds(keepForSeconds));
   }
 
   /** The pool services a volume with this profile uses. */
@@ -91,7 +104,16 @@ public record Profile(String name, long iops, long bandwidth, long burst, String
   }
 
   public Profile withName(String newName) {
-    return new Profile(newName, iops, bandwidth, burst, codec, dedupe, blockSize,
-        snapshotEverySeconds, keep, keepForSeconds);
+    return new Profile(
+        newName,
+        iops,
+        bandwidth,
+        burst,
+        codec,
+        dedupe,
+        blockSize,
+        snapshotEverySeconds,
+        keep,
+        keepForSeconds);
   }
 }

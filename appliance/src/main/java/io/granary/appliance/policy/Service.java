@@ -11,7 +11,10 @@ import java.util.Set;
  * not allow cannot be set on a volume there ({@code replication} is not built yet).
  */
 public enum Service {
-  SNAPSHOTS, CLONES, DEDUPE, COMPRESSION;
+  SNAPSHOTS,
+  CLONES,
+  DEDUPE,
+  COMPRESSION;
 
   /** The name users type: {@code snapshots}, {@code clones}, {@code dedupe}, {@code compression}. */
   public String label() {
@@ -24,8 +27,8 @@ public enum Service {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown service '" + label.trim()
-        + "': use snapshots, clones, dedupe, compression");
+    throw new IllegalArgumentException(
+        "unknown service '" + label.trim() + "': use snapshots, clones, dedupe, compression");
   }
 
   /** Parses a comma-separated list ({@code all} for every service; {@code none} or empty). */

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** How full a pool is against its thresholds; the metric's value is the ordinal's code. */
 public enum AlertLevel {
-  OK(0), WARNING(1), CRITICAL(2), FULL(3);
+  OK(0),
+  WARNING(1),
+  CRITICAL(2),
+  FULL(3);
 
   private final int code;
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.PoolSettings;
+import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,13 +28,28 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
   static final int VERSION = 2;
 
   /** A pool: its name, its directory, when it was made and its settings. */
-  public record PoolEntry(String name, String path, String created, long capacity,
-      double overcommit, int warnPercent, int criticalPercent, List<String> services,
+  public record PoolEntry(
+      String name,
+      String path,
+      String created,
+      long capacity,
+      double overcommit,
+      int warnPercent,
+      int criticalPercent,
+      List<String> services,
       String profile) {
 
     static PoolEntry of(String name, String path, String created, PoolSettings s) {
-      return new PoolEntry(name, path, created, s.capacity(), s.overcommit(), s.warnPercent(),
-          s.criticalPercent(), Service.labels(s.services()), s.profile());
+      return new PoolEntry(
+          name,
+          path,
+          created,
+          s.capacity(),
+          s.overcommit(),
+          s.warnPercent(),
+          s.criticalPercent(),
+          Service.labels(s.services()),
+          s.profile());
     }
 
     PoolSettings settings() {
@@ -44,9 +59,10 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ApplianceState empty() {
     return new ApplianceState(VERSION, List.of(), List.of());
@@ -66,7 +82,9 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
     }
     try {
       ApplianceState s = JSON.treeToValue(root, ApplianceState.class);
-      return new ApplianceState(VERSION, s.pools() == null ? List.of() : s.pools(),
+      return new ApplianceState(
+          VERSION,
+          s.pools() == null ? List.of() : s.pools(),
           s.profiles() == null ? List.of() : s.profiles());
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException(file + " is not a valid state file: " + e.getMessage(), e);
@@ -77,16 +95,29 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
   private static ApplianceState upgrade(JsonNode root) {
     List<PoolEntry> pools = new ArrayList<>();
     for (JsonNode p : root.path("pools")) {
-      pools.add(PoolEntry.of(p.path("name").asText(), p.path("path").asText(),
-          p.path("created").asText(), PoolSettings.defaults().withProfile(
-              p.path("profile").asText(Profile.DEFAULT))));
+      pools.add(
+          PoolEntry.of(
+              p.path("name").asText(),
+              p.path("path").asText(),
+              p.path("created").asText(),
+              PoolSettings.defaults().withProfile(p.path("profile").asText(Profile.DEFAULT))));
     }
     List<Profile> profiles = new ArrayList<>();
     for (JsonNode p : root.path("profiles")) {
       Profile d = Profile.defaults(p.path("name").asText());
       JsonNode s = p.path("settings");
-      profiles.add(new Profile(d.name(), 0, 0, 0, s.path("codec").asText(d.codec()), true,
-          s.path("blockSize").asInt(d.blockSize()), 0, 0, 0));
+      profiles.add(
+          new Profile(
+              d.name(),
+              0,
+              0,
+              0,
+              s.path("codec").asText(d.codec()),
+              true,
+              s.path("blockSize").asInt(d.blockSize()),
+              0,
+              0,
+              0));
     }
     return new ApplianceState(VERSION, pools, profiles);
   }

@@ -1,10 +1,10 @@
 package io.granary.appliance.pool;
 
+import io.granary.appliance.policy.PoolSettings;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
-import io.granary.appliance.policy.PoolSettings;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceUsage;
 import io.granary.snapshots.api.VolumeStore;
@@ -27,8 +27,8 @@ public final class Pool implements Closeable {
   private final VolumeStore volumes;
   private volatile PoolSettings settings;
 
-  private Pool(String name, Path path, PoolSettings settings, ChunkStore chunks,
-      VolumeStore volumes) {
+  private Pool(
+      String name, Path path, PoolSettings settings, ChunkStore chunks, VolumeStore volumes) {
     this.name = name;
     this.path = path;
     this.settings = settings;
@@ -42,10 +42,16 @@ public final class Pool implements Closeable {
     Files.createDirectories(path);
     ChunkStore chunks = ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")));
     try {
-      VolumeStoreConfig config = new VolumeStoreConfig(path.resolve("journal"),
-          tuning.dirtyLimitBytes(), tuning.volumeFlushBytes(), tuning.flushInterval(),
-          tuning.blockCacheBytes(), tuning.pageCacheBytes(), tuning.flushThreads(),
-          tuning.clock());
+      VolumeStoreConfig config =
+          new VolumeStoreConfig(
+              path.resolve("journal"),
+              tuning.dirtyLimitBytes(),
+              tuning.volumeFlushBytes(),
+              tuning.flushInterval(),
+              tuning.blockCacheBytes(),
+              tuning.pageCacheBytes(),
+              tuning.flushThreads(),
+              tuning.clock());
       Pool p = new Pool(name, path, settings, chunks, VolumeStores.open(chunks, config));
       p.applyLimits();
       return p;
@@ -95,8 +101,8 @@ public final class Pool implements Closeable {
   private void applyLimits() throws IOException {
     long capacity = capacity();
     double limit = capacity * settings.overcommit();
-    volumes.setLimits(new SpaceLimits(capacity,
-        limit >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) limit));
+    volumes.setLimits(
+        new SpaceLimits(capacity, limit >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) limit));
   }
 
   /** Capacity, use and alert level, cheap enough for every statfs and alert check. */
@@ -106,8 +112,12 @@ public final class Pool implements Closeable {
 
   private PoolFill fill(SpaceUsage u, long capacity) {
     PoolSettings p = settings;
-    return new PoolFill(capacity, u.storedBytes(), u.dirtyBytes(), AlertLevel.of(
-        u.storedBytes() + u.dirtyBytes(), capacity, p.warnPercent(), p.criticalPercent()));
+    return new PoolFill(
+        capacity,
+        u.storedBytes(),
+        u.dirtyBytes(),
+        AlertLevel.of(
+            u.storedBytes() + u.dirtyBytes(), capacity, p.warnPercent(), p.criticalPercent()));
   }
 
   /** Everything {@code pool show} and the metrics report; reads the chunk store's files. */
@@ -116,9 +126,17 @@ public final class Pool implements Closeable {
     SpaceUsage u = volumes.usage();
     SpaceLimits limits = volumes.limits();
     PoolFill f = fill(u, limits.capacityBytes());
-    return new PoolUsage(f.capacity(), f.used(), f.buffered(), s.ingestedBytes(),
-        s.uniqueBytes(), s.diskBytes(), s.chunks(), u.provisionedBytes(),
-        limits.provisionLimitBytes(), f.alert());
+    return new PoolUsage(
+        f.capacity(),
+        f.used(),
+        f.buffered(),
+        s.ingestedBytes(),
+        s.uniqueBytes(),
+        s.diskBytes(),
+        s.chunks(),
+        u.provisionedBytes(),
+        limits.provisionLimitBytes(),
+        f.alert());
   }
 
   /** Flushes every volume, then closes the volumes and the chunk store. */

@@ -7,8 +7,17 @@ package io.granary.appliance.pool;
  * distinct bytes before compression; {@code provisioned}: the volumes' sizes added up;
  * {@code alert}: as in {@link PoolFill}.
  */
-public record PoolUsage(long capacity, long used, long buffered, long logical, long unique,
-    long diskBytes, long chunks, long provisioned, long provisionLimit, AlertLevel alert) {
+public record PoolUsage(
+    long capacity,
+    long used,
+    long buffered,
+    long logical,
+    long unique,
+    long diskBytes,
+    long chunks,
+    long provisioned,
+    long provisionLimit,
+    AlertLevel alert) {
 
   /** Logical over unique (1.0 for an empty pool). */
   public double dedupeRatio() {

@@ -96,8 +96,8 @@ public final class Pools implements AutoCloseable {
       try {
         r.pool().close();
       } catch (IOException e) {
-        LOG.log(Level.ERROR, "pool {0} did not close cleanly: {1}", r.pool().name(),
-            e.getMessage());
+        LOG.log(
+            Level.ERROR, "pool {0} did not close cleanly: {1}", r.pool().name(), e.getMessage());
         failure = failure == null ? e : failure;
       }
     }

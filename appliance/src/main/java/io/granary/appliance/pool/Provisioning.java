@@ -58,8 +58,10 @@ public final class Provisioning implements AutoCloseable {
     Path stateFile = config.data().resolve("appliance.json");
     ApplianceState saved = ApplianceState.load(stateFile);
     Map<String, ApplianceConfig.PoolDeclaration> declarations = new LinkedHashMap<>();
-    declarations.put(Pools.DEFAULT, new ApplianceConfig.PoolDeclaration(
-        config.data().resolve("pools").resolve(Pools.DEFAULT), PoolSettings.defaults()));
+    declarations.put(
+        Pools.DEFAULT,
+        new ApplianceConfig.PoolDeclaration(
+            config.data().resolve("pools").resolve(Pools.DEFAULT), PoolSettings.defaults()));
     declarations.putAll(config.pools());
     for (String name : declarations.keySet()) {
       Names.check("pool", name);
@@ -73,7 +75,10 @@ public final class Provisioning implements AutoCloseable {
       }
       for (Map.Entry<String, ApplianceConfig.PoolDeclaration> d : declarations.entrySet()) {
         if (!pools.contains(d.getKey())) {
-          p.openSaved(d.getKey(), d.getValue().path(), d.getValue().settings(),
+          p.openSaved(
+              d.getKey(),
+              d.getValue().path(),
+              d.getValue().settings(),
               Instant.now(clock).toString());
         }
       }
@@ -89,17 +94,26 @@ public final class Provisioning implements AutoCloseable {
   }
 
   private static VolumeStoreConfig tuning(ApplianceConfig config, Clock clock) {
-    return new VolumeStoreConfig(config.data(), config.volumes().dirtyLimit(),
-        config.volumes().volumeFlush(), config.volumes().flushInterval(),
-        config.volumes().blockCache(), config.volumes().pageCache(), 2, clock);
+    return new VolumeStoreConfig(
+        config.data(),
+        config.volumes().dirtyLimit(),
+        config.volumes().volumeFlush(),
+        config.volumes().flushInterval(),
+        config.volumes().blockCache(),
+        config.volumes().pageCache(),
+        2,
+        clock);
   }
 
   /** Opens a pool at start; a default profile deleted meanwhile falls back to the default. */
   private void openSaved(String name, Path path, PoolSettings settings, String created)
       throws IOException {
     if (!profiles.contains(settings.profile())) {
-      LOG.log(Level.WARNING, "pool {0}: default profile {1} does not exist; using default",
-          name, settings.profile());
+      LOG.log(
+          Level.WARNING,
+          "pool {0}: default profile {1} does not exist; using default",
+          name,
+          settings.profile());
       settings = settings.withProfile(Profile.DEFAULT);
     }
     pools.open(name, path, settings, created);
@@ -180,8 +194,7 @@ public final class Provisioning implements AutoCloseable {
     Pool p = pools.get(name);
     ServiceRules.check(name, settings, profiles.get(settings.profile()), null);
     for (VolumeInfo v : p.volumes().list()) {
-      ServiceRules.check(name, settings, profiles.profileOf(v), "volume " + name + "/"
-          + v.name());
+      ServiceRules.check(name, settings, profiles.profileOf(v), "volume " + name + "/" + v.name());
     }
     PoolSettings old = p.settings();
     p.settings(settings);
@@ -201,13 +214,13 @@ public final class Provisioning implements AutoCloseable {
       throws IOException {
     Pool p = pools.get(name);
     if (pools.declared(name)) {
-      throw new VolumeException(Kind.BUSY, "pool " + name
-          + " is declared by the configuration; remove it there first");
+      throw new VolumeException(
+          Kind.BUSY, "pool " + name + " is declared by the configuration; remove it there first");
     }
     int volumes = p.volumes().list().size();
     if (volumes > 0 && !recursive) {
-      throw new VolumeException(Kind.BUSY, "pool " + name + " holds " + volumes
-          + " volumes; delete them too with -r");
+      throw new VolumeException(
+          Kind.BUSY, "pool " + name + " holds " + volumes + " volumes; delete them too with -r");
     }
     for (VolumeInfo v : p.volumes().list()) {
       if (p.volumes().openHandles(v.name()) > 0) {
@@ -237,8 +250,8 @@ public final class Provisioning implements AutoCloseable {
       throws VolumeException {
     Profile profile = profiles.get(profileName == null ? pool.profile() : profileName);
     ServiceRules.check(pool.name(), pool.settings(), profile, null);
-    return new VolumeSpec(size, profile.blockSize(), profile.codec(), profile.name(),
-        profile.dedupe());
+    return new VolumeSpec(
+        size, profile.blockSize(), profile.codec(), profile.name(), profile.dedupe());
   }
 
   /** Puts a volume under another profile: its QoS and data services change at once. */
@@ -282,8 +295,8 @@ public final class Provisioning implements AutoCloseable {
       }
       for (VolumeInfo v : p.volumes().list()) {
         if (v.profile().equals(name)) {
-          ServiceRules.check(p.name(), p.settings(), changed, "volume " + p.name() + "/"
-              + v.name());
+          ServiceRules.check(
+              p.name(), p.settings(), changed, "volume " + p.name() + "/" + v.name());
           users.computeIfAbsent(p, k -> new ArrayList<>()).add(v.name());
         }
       }
@@ -308,13 +321,13 @@ public final class Provisioning implements AutoCloseable {
     }
     for (Pool p : pools.list()) {
       if (p.profile().equals(name)) {
-        throw new VolumeException(Kind.BUSY, "profile " + name + " is pool " + p.name()
-            + "'s default");
+        throw new VolumeException(
+            Kind.BUSY, "profile " + name + " is pool " + p.name() + "'s default");
       }
       for (VolumeInfo v : p.volumes().list()) {
         if (name.equals(v.profile())) {
-          throw new VolumeException(Kind.BUSY, "profile " + name + " is used by volume "
-              + p.name() + "/" + v.name());
+          throw new VolumeException(
+              Kind.BUSY, "profile " + name + " is used by volume " + p.name() + "/" + v.name());
         }
       }
     }
@@ -344,8 +357,8 @@ public final class Provisioning implements AutoCloseable {
   private ApplianceState state() {
     List<ApplianceState.PoolEntry> entries = new ArrayList<>();
     for (Pools.Registered r : pools.snapshot().values()) {
-      entries.add(ApplianceState.PoolEntry.of(r.pool().name(), r.path(), r.created(),
-          r.pool().settings()));
+      entries.add(
+          ApplianceState.PoolEntry.of(r.pool().name(), r.path(), r.created(), r.pool().settings()));
     }
     return new ApplianceState(ApplianceState.VERSION, entries, profiles.list());
   }

@@ -3,8 +3,8 @@ package io.granary.appliance.pool;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
-import io.granary.snapshots.api.VolumeException.Kind;
 import io.granary.snapshots.api.VolumeException;
+import io.granary.snapshots.api.VolumeException.Kind;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,19 +23,33 @@ final class ServiceRules {
     missing.addAll(profile.services());
     missing.removeAll(settings.services());
     if (!missing.isEmpty()) {
-      throw new VolumeException(Kind.NOT_ALLOWED, (user == null ? "" : user + ": ")
-          + "profile " + profile.name()
-          + " uses " + String.join(", ", Service.labels(missing)) + ", which pool " + pool
-          + " does not allow (it allows: " + allowed(settings) + ")");
+      throw new VolumeException(
+          Kind.NOT_ALLOWED,
+          (user == null ? "" : user + ": ")
+              + "profile "
+              + profile.name()
+              + " uses "
+              + String.join(", ", Service.labels(missing))
+              + ", which pool "
+              + pool
+              + " does not allow (it allows: "
+              + allowed(settings)
+              + ")");
     }
   }
 
   /** Refuses an operation that needs a service the pool does not allow. */
-  static void require(String pool, PoolSettings settings, Service service)
-      throws VolumeException {
+  static void require(String pool, PoolSettings settings, Service service) throws VolumeException {
     if (!settings.allows(service)) {
-      throw new VolumeException(Kind.NOT_ALLOWED, "pool " + pool + " does not allow "
-          + service.label() + " (it allows: " + allowed(settings) + ")");
+      throw new VolumeException(
+          Kind.NOT_ALLOWED,
+          "pool "
+              + pool
+              + " does not allow "
+              + service.label()
+              + " (it allows: "
+              + allowed(settings)
+              + ")");
     }
   }
 

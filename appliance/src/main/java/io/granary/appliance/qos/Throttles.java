@@ -83,8 +83,8 @@ public final class Throttles {
       } catch (NoSuchVolumeException gone) {
         throttles.remove(key, e.getValue());
       } catch (IOException | RuntimeException failure) {
-        LOG.log(Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key,
-            failure.toString());
+        LOG.log(
+            Level.WARNING, "cannot re-read the QoS limits of {0}: {1}", key, failure.toString());
       }
     }
     if (changed > 0) {

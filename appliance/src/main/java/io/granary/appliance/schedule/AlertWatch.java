@@ -26,9 +26,14 @@ public final class AlertWatch {
         PoolFill u = p.fill();
         AlertLevel before = last.put(p.name(), u.alert());
         if (before != u.alert() && (before != null || u.alert() != AlertLevel.OK)) {
-          LOG.log(u.alert() == AlertLevel.OK ? Level.INFO : Level.WARNING,
+          LOG.log(
+              u.alert() == AlertLevel.OK ? Level.INFO : Level.WARNING,
               "pool {0} is {1}: {2,number,#} of {3,number,#} bytes used ({4,number,#.#}%)",
-              p.name(), u.alert().label(), u.used(), u.capacity(), 100 * u.usedRatio());
+              p.name(),
+              u.alert().label(),
+              u.used(),
+              u.capacity(),
+              100 * u.usedRatio());
         }
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "pool {0}: cannot read its usage: {1}", p.name(), e.getMessage());

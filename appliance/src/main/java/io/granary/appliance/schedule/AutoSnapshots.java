@@ -46,8 +46,7 @@ public final class AutoSnapshots {
           }
         }
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "automatic snapshots of pool {0}: {1}", pool.name(),
-            e.getMessage());
+        LOG.log(Level.WARNING, "automatic snapshots of pool {0}: {1}", pool.name(), e.getMessage());
       }
     }
   }

@@ -19,19 +19,25 @@ public final class PolicyScheduler implements AutoCloseable {
     this.thread = thread;
   }
 
-  public static PolicyScheduler start(Pools pools, Profiles profiles, Clock clock,
-      Duration period) {
-    ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread th = new Thread(r, "granary-scheduler");
-      th.setDaemon(true);
-      return th;
-    });
+  public static PolicyScheduler start(
+      Pools pools, Profiles profiles, Clock clock, Duration period) {
+    ScheduledExecutorService t =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread th = new Thread(r, "granary-scheduler");
+              th.setDaemon(true);
+              return th;
+            });
     AutoSnapshots snapshots = new AutoSnapshots(pools, profiles);
     AlertWatch alerts = new AlertWatch(pools);
-    t.scheduleWithFixedDelay(() -> {
-      alerts.check();
-      snapshots.tick(clock.instant());
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    t.scheduleWithFixedDelay(
+        () -> {
+          alerts.check();
+          snapshots.tick(clock.instant());
+        },
+        period.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
     return new PolicyScheduler(t);
   }
 

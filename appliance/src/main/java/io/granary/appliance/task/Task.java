@@ -10,7 +10,11 @@ import java.util.Locale;
  */
 public final class Task {
   /** Where a task is in its life. */
-  public enum State { RUNNING, SUCCEEDED, FAILED }
+  public enum State {
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+  }
 
   private final String id;
   private final String type;
@@ -84,8 +88,18 @@ public final class Task {
   }
 
   public synchronized Snapshot snapshot() {
-    return new Snapshot(id, type, target, state.name().toLowerCase(Locale.ROOT), done, total,
-        unit, started.toString(), finished == null ? null : finished.toString(), failure, result,
+    return new Snapshot(
+        id,
+        type,
+        target,
+        state.name().toLowerCase(Locale.ROOT),
+        done,
+        total,
+        unit,
+        started.toString(),
+        finished == null ? null : finished.toString(),
+        failure,
+        result,
         version);
   }
 
@@ -93,7 +107,17 @@ public final class Task {
    * The task as it stands: its fields as {@code docs/api.md} shows them, and the failure of a
    * failed task (null otherwise), which the admin API turns into a problem.
    */
-  public record Snapshot(String id, String type, String target, String state, long done,
-      long total, String unit, String started, String finished, Throwable failure,
-      Object result, long version) {}
+  public record Snapshot(
+      String id,
+      String type,
+      String target,
+      String state,
+      long done,
+      long total,
+      String unit,
+      String started,
+      String finished,
+      Throwable failure,
+      Object result,
+      long version) {}
 }

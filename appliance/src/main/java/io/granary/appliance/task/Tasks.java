@@ -33,11 +33,14 @@ public final class Tasks implements AutoCloseable {
   public Tasks(Clock clock, int threads) {
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "granary-task-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "granary-task-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public Task start(String type, String target, String unit, Work work) {
@@ -47,17 +50,23 @@ public final class Tasks implements AutoCloseable {
       prune();
     }
     LOG.log(Level.INFO, "task {0} started: {1} {2}", t.id(), type, target);
-    workers.execute(() -> {
-      try {
-        Object result = work.run(t::progress);
-        t.succeed(result, clock.instant());
-        LOG.log(Level.INFO, "task {0} ({1} {2}) succeeded", t.id(), type, target);
-      } catch (Exception | Error e) {
-        t.fail(e, clock.instant());
-        LOG.log(Level.WARNING, "task {0} ({1} {2}) failed: {3}", t.id(), type, target,
-            e.getMessage());
-      }
-    });
+    workers.execute(
+        () -> {
+          try {
+            Object result = work.run(t::progress);
+            t.succeed(result, clock.instant());
+            LOG.log(Level.INFO, "task {0} ({1} {2}) succeeded", t.id(), type, target);
+          } catch (Exception | Error e) {
+            t.fail(e, clock.instant());
+            LOG.log(
+                Level.WARNING,
+                "task {0} ({1} {2}) failed: {3}",
+                t.id(),
+                type,
+                target,
+                e.getMessage());
+          }
+        });
     return t;
   }
 

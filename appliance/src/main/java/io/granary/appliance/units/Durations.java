@@ -50,7 +50,7 @@ public final class Durations {
   }
 
   private static IllegalArgumentException invalid(String text) {
-    return new IllegalArgumentException("'" + text.trim()
-        + "' is not a duration (examples: 500ms, 30s, 15m, 2h, 7d, 4w)");
+    return new IllegalArgumentException(
+        "'" + text.trim() + "' is not a duration (examples: 500ms, 30s, 15m, 2h, 7d, 4w)");
   }
 }

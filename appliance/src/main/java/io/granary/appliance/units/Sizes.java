@@ -32,13 +32,16 @@ public final class Sizes {
     String number = shift == 0 ? t : t.substring(0, t.length() - 1);
     try {
       double v = Double.parseDouble(number);
-      if (v < 0 || Double.isNaN(v) || v * Math.pow(2, shift) > Long.MAX_VALUE
+      if (v < 0
+          || Double.isNaN(v)
+          || v * Math.pow(2, shift) > Long.MAX_VALUE
           || !number.matches("[0-9]+(\\.[0-9]+)?")) {
         throw new NumberFormatException();
       }
       return (long) Math.ceil(v * Math.pow(2, shift));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a size (examples: 4096, 512K, 10G, 2T)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size (examples: 4096, 512K, 10G, 2T)");
     }
   }
 
@@ -54,8 +57,12 @@ public final class Sizes {
     if (u == 0) {
       return Long.toString(bytes);
     }
-    String n = v >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
-        : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    String n =
+        v >= 100 || v == Math.rint(v)
+            ? String.format(Locale.ROOT, "%.0f", v)
+            : v >= 10
+                ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.2f", v);
     if (n.contains(".")) {
       n = n.replaceAll("0+$", "").replaceAll("\\.$", "");
     }

@@ -45,21 +45,23 @@ class ApiClientTest {
     Path socket = tmp.resolve("admin.sock");
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
-    Thread t = new Thread(() -> {
-      while (server.isOpen()) {
-        try (SocketChannel c = server.accept()) {
-          ByteBuffer in = ByteBuffer.allocate(1 << 16);
-          String request = "";
-          while (!complete(request) && c.read(in) >= 0) {
-            request = new String(in.array(), 0, in.position(), StandardCharsets.UTF_8);
-          }
-          lastRequest.set(request);
-          b.serve(c, request);
-        } catch (Exception e) {
-          // closed: the test is over
-        }
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              while (server.isOpen()) {
+                try (SocketChannel c = server.accept()) {
+                  ByteBuffer in = ByteBuffer.allocate(1 << 16);
+                  String request = "";
+                  while (!complete(request) && c.read(in) >= 0) {
+                    request = new String(in.array(), 0, in.position(), StandardCharsets.UTF_8);
+                  }
+                  lastRequest.set(request);
+                  b.serve(c, request);
+                } catch (Exception e) {
+                  // closed: the test is over
+                }
+              }
+            });
     t.setDaemon(true);
     t.start();
     return socket;
@@ -71,22 +73,29 @@ class ApiClientTest {
       return false;
     }
     int at = request.indexOf("Content-Length: ");
-    return at < 0 || request.length() - end - 4 >= Integer.parseInt(
-        request.substring(at + 16, request.indexOf("\r\n", at)));
+    return at < 0
+        || request.length() - end - 4
+            >= Integer.parseInt(request.substring(at + 16, request.indexOf("\r\n", at)));
   }
 
   private static void answer(SocketChannel c, int status, String json) throws IOException {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    c.write(ByteBuffer.wrap(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+    c.write(
+        ByteBuffer.wrap(
+            ("HTTP/1.1 "
+                    + status
+                    + " X\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: "
+                    + body.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
     c.write(ByteBuffer.wrap(body));
   }
 
   @Test
   void aJsonAnswerIsReturnedAndABodyIsSentAsJson() throws Exception {
     Path socket = stub((c, r) -> answer(c, 201, "{\"name\":\"vm1\",\"size\":1073741824}"));
-    JsonNode n = new ApiClient(socket).post("/api/v1/pools/default/volumes",
-        Map.of("name", "vm1"));
+    JsonNode n = new ApiClient(socket).post("/api/v1/pools/default/volumes", Map.of("name", "vm1"));
     assertEquals(1073741824L, n.get("size").asLong());
     String request = lastRequest.get();
     assertTrue(request.startsWith("POST /api/v1/pools/default/volumes HTTP/1.1\r\n"), request);
@@ -111,8 +120,10 @@ class ApiClientTest {
   void aDaemonThatClosesWithoutAnAnswerIsAFailedCall() throws Exception {
     Path socket = stub((c, r) -> c.close());
     ApiError e = assertThrows(ApiError.class, () -> new ApiClient(socket).get("/api/v1/pools"));
-    assertEquals("the call to granaryd failed: java.net.ProtocolException: granaryd closed the "
-        + "connection before the end of the headers", e.getMessage());
+    assertEquals(
+        "the call to granaryd failed: java.net.ProtocolException: granaryd closed the "
+            + "connection before the end of the headers",
+        e.getMessage());
   }
 
   @Test
@@ -131,8 +142,11 @@ class ApiClientTest {
     s.bind(UnixDomainSocketAddress.of(socket));
     s.close(); // the file stays, nobody listens: a daemon that died
     ApiError e = assertThrows(ApiError.class, () -> new ApiClient(socket).get("/api/v1/pools"));
-    assertTrue(e.getMessage().startsWith("cannot reach granaryd at " + socket
-        + " (Connection refused); is it running?"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot reach granaryd at " + socket + " (Connection refused); is it running?"),
+        e.getMessage());
     ApiError none = assertThrows(ApiError.class, () -> new ApiClient(tmp.resolve("nothing")));
     assertTrue(none.getMessage().contains("(no socket there)"), none.getMessage());
   }
@@ -140,7 +154,7 @@ class ApiClientTest {
   @Test
   void aTargetThatIsNoUriIsABadArgumentNeverSent() throws Exception {
     Path socket = stub((c, r) -> answer(c, 200, "{}"));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ApiClient(socket).get("/api/v1/profiles/a b"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ApiClient(socket).get("/api/v1/profiles/a b"));
   }
 }

@@ -36,7 +36,8 @@ class CommonOptionsTest {
       List<List<String>> placements = new ArrayList<>();
       placements.add(join(List.of("--data", DATA.toString()), words, required));
       if (words.size() == 2) {
-        placements.add(join(List.of(words.get(0), "--data", DATA.toString(), words.get(1)), required));
+        placements.add(
+            join(List.of(words.get(0), "--data", DATA.toString(), words.get(1)), required));
       }
       placements.add(join(words, List.of("--data", DATA.toString()), required));
       placements.add(join(words, required, List.of("--data", DATA.toString())));
@@ -56,9 +57,11 @@ class CommonOptionsTest {
 
   @Test
   void theLastOneGivenWinsAndSocketOverridesData() {
-    assertEquals(Path.of("/c/admin.sock"),
+    assertEquals(
+        Path.of("/c/admin.sock"),
         parse("--data", "/a", "volume", "--data", "/b", "list", "--data", "/c").socket());
-    assertEquals(Path.of("/b/admin.sock"), parse("--data", "/a", "status", "--data", "/b").socket());
+    assertEquals(
+        Path.of("/b/admin.sock"), parse("--data", "/a", "status", "--data", "/b").socket());
     assertEquals(Path.of("/s"), parse("--socket", "/s", "pool", "list", "--data", "/b").socket());
   }
 
@@ -74,10 +77,14 @@ class CommonOptionsTest {
   @Test
   void commandsThatNeverCallTheDaemonRefuseItsOptions() {
     for (String local : List.of("version", "completion")) {
-      assertThrows(CommandLine.UnmatchedArgumentException.class,
-          () -> Granary.commandLine().parseArgs(local, "--data", "/a"), local);
-      assertThrows(CommandLine.UnmatchedArgumentException.class,
-          () -> Granary.commandLine().parseArgs(local, "--json"), local);
+      assertThrows(
+          CommandLine.UnmatchedArgumentException.class,
+          () -> Granary.commandLine().parseArgs(local, "--data", "/a"),
+          local);
+      assertThrows(
+          CommandLine.UnmatchedArgumentException.class,
+          () -> Granary.commandLine().parseArgs(local, "--json"),
+          local);
     }
     // Before the command it belongs to granary, which accepts it for whatever follows.
     Granary.commandLine().parseArgs("--data", "/a", "version");
@@ -94,8 +101,10 @@ class CommonOptionsTest {
         CommandLine c = Granary.commandLine();
         c.setOut(new PrintWriter(help));
         assertEquals(0, c.execute(join(words, List.of(h)).toArray(String[]::new)), words + " " + h);
-        assertTrue(help.toString().startsWith(String.join(" ",
-            join(List.of("Usage: granary"), words)) + " ["), words + " " + h + ": " + help);
+        assertTrue(
+            help.toString()
+                .startsWith(String.join(" ", join(List.of("Usage: granary"), words)) + " ["),
+            words + " " + h + ": " + help);
       }
     }
   }
@@ -112,8 +121,12 @@ class CommonOptionsTest {
       System.setErr(old);
     }
     assertEquals(1, exit);
-    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("granary: cannot list volumes: "
-        + "cannot reach granaryd at /nonexistent/granary/admin.sock (no socket there)"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .startsWith(
+                "granary: cannot list volumes: "
+                    + "cannot reach granaryd at /nonexistent/granary/admin.sock (no socket there)"),
+        err.toString());
   }
 
   private static ApiCommand parse(String... args) {
@@ -121,8 +134,8 @@ class CommonOptionsTest {
   }
 
   private static ApiCommand parse(List<String> args) {
-    List<CommandLine> parsed = Granary.commandLine().parseArgs(args.toArray(String[]::new))
-        .asCommandLineList();
+    List<CommandLine> parsed =
+        Granary.commandLine().parseArgs(args.toArray(String[]::new)).asCommandLineList();
     return (ApiCommand) parsed.get(parsed.size() - 1).getCommand();
   }
 

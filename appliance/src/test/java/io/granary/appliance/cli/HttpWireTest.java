@@ -17,18 +17,25 @@ class HttpWireTest {
 
   @Test
   void requestsCarryTheirJsonAndAskToClose() {
-    assertEquals("GET /api/v1/pools?x=1 HTTP/1.1\r\nHost: granaryd\r\nAccept: application/json\r\n"
-        + "Connection: close\r\n\r\n",
+    assertEquals(
+        "GET /api/v1/pools?x=1 HTTP/1.1\r\nHost: granaryd\r\nAccept: application/json\r\n"
+            + "Connection: close\r\n\r\n",
         ascii(HttpWire.request("GET", "/api/v1/pools?x=1", null)));
-    assertEquals("POST /api/v1/pools HTTP/1.1\r\nHost: granaryd\r\nAccept: application/json\r\n"
-        + "Connection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+    assertEquals(
+        "POST /api/v1/pools HTTP/1.1\r\nHost: granaryd\r\nAccept: application/json\r\n"
+            + "Connection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
         ascii(HttpWire.request("POST", "/api/v1/pools", bytes("{}"))));
   }
 
   @Test
   void anAnswerWithContentLengthIsWholeAtItsLastByteAndNotBefore() throws Exception {
-    byte[] wire = bytes("HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\n"
-        + "Content-Length: " + JSON.length() + "\r\n\r\n" + JSON);
+    byte[] wire =
+        bytes(
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\n"
+                + "Content-Length: "
+                + JSON.length()
+                + "\r\n\r\n"
+                + JSON);
     for (int cut = 0; cut < wire.length; cut++) {
       assertNull(HttpWire.answer(wire, cut, false), "complete after " + cut + " bytes");
       int at = cut;
@@ -41,8 +48,12 @@ class HttpWireTest {
 
   @Test
   void aChunkedAnswerIsDechunkedAtEveryCut() throws Exception {
-    byte[] wire = bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "5;ext=1\r\n{\"a\":\r\n" + "3\r\n12}\r\n" + "0\r\nX-Trailer: t\r\n\r\n");
+    byte[] wire =
+        bytes(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;ext=1\r\n{\"a\":\r\n"
+                + "3\r\n12}\r\n"
+                + "0\r\nX-Trailer: t\r\n\r\n");
     for (int cut = 0; cut < wire.length; cut++) {
       assertNull(HttpWire.answer(wire, cut, false), "complete after " + cut + " bytes");
     }
@@ -64,15 +75,21 @@ class HttpWireTest {
 
   @Test
   void whatIsNoHttpAnswerIsRefused() {
-    for (String bad : new String[] {"SSH-2.0-OpenSSH\r\n\r\n", "HTTP/1.1 2000 OK\r\n\r\n",
-        "HTTP/1.1 abc OK\r\n\r\n", "HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd\r\n"}) {
+    for (String bad :
+        new String[] {
+          "SSH-2.0-OpenSSH\r\n\r\n",
+          "HTTP/1.1 2000 OK\r\n\r\n",
+          "HTTP/1.1 abc OK\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcd\r\n"
+        }) {
       byte[] wire = bytes(bad);
-      ProtocolException e = assertThrows(ProtocolException.class,
-          () -> HttpWire.answer(wire, wire.length, true), bad);
+      ProtocolException e =
+          assertThrows(
+              ProtocolException.class, () -> HttpWire.answer(wire, wire.length, true), bad);
       assertTrue(!e.getMessage().isEmpty());
     }
   }

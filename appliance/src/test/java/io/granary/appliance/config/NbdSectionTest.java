@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code [nbd]} tuning keys: their defaults, their values, and what is refused. */
 class NbdSectionTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private ApplianceConfig.Nbd load(String toml) throws Exception {
     Path f = tmp.resolve("granary.conf");
@@ -33,7 +32,9 @@ class NbdSectionTest {
 
   @Test
   void theLimitsAsConfigured() throws Exception {
-    ApplianceConfig.Nbd nbd = load("""
+    ApplianceConfig.Nbd nbd =
+        load(
+            """
         [nbd]
         max-connections = 1000
         max-connections-per-client = 8
@@ -47,17 +48,21 @@ class NbdSectionTest {
   @Test
   void aLimitMustBeAPositiveWholeNumber() {
     for (String bad : new String[] {"0", "-3", "\"64\"", "2.5", "10000000000"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> load("[nbd]\nmax-connections-per-client = " + bad + "\n"), bad);
-      assertTrue(e.getMessage().startsWith("nbd.max-connections-per-client must be a positive"),
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> load("[nbd]\nmax-connections-per-client = " + bad + "\n"),
+              bad);
+      assertTrue(
+          e.getMessage().startsWith("nbd.max-connections-per-client must be a positive"),
           e.getMessage());
     }
   }
 
   @Test
   void aMisspelledKeyIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load("[nbd]\nmax-connection = 10\n"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> load("[nbd]\nmax-connection = 10\n"));
     assertEquals("unknown configuration key nbd.max-connection", e.getMessage());
   }
 }

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PoolDeclarationsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private ApplianceConfig load(String toml) throws Exception {
     Path f = tmp.resolve("granary.conf");
@@ -24,7 +23,9 @@ class PoolDeclarationsTest {
 
   @Test
   void aDeclaredPoolCarriesItsStartingSettings() throws Exception {
-    ApplianceConfig c = load("""
+    ApplianceConfig c =
+        load(
+            """
         data = "%s"
         [pools.fast]
         path = "/srv/nvme"
@@ -33,11 +34,14 @@ class PoolDeclarationsTest {
         warn = 70
         critical = 85
         services = ["snapshots", "clones"]
-        """.formatted(tmp.resolve("data")));
+        """
+                .formatted(tmp.resolve("data")));
     ApplianceConfig.PoolDeclaration d = c.pools().get("fast");
     assertEquals(Path.of("/srv/nvme"), d.path());
-    assertEquals(new PoolSettings(2L << 40, 2.5, 70, 85,
-        EnumSet.of(Service.SNAPSHOTS, Service.CLONES), "default"), d.settings());
+    assertEquals(
+        new PoolSettings(
+            2L << 40, 2.5, 70, 85, EnumSet.of(Service.SNAPSHOTS, Service.CLONES), "default"),
+        d.settings());
   }
 
   @Test
@@ -48,8 +52,8 @@ class PoolDeclarationsTest {
 
   @Test
   void aBadSettingNamesThePool() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load("[pools.x]\ncritical = 150\n"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> load("[pools.x]\ncritical = 150\n"));
     assertTrue(e.getMessage().startsWith("pools.x: "), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> load("[pools.x]\nquota = \"1G\"\n"));
     assertTrue(e.getMessage().contains("pools.x.quota"), e.getMessage());

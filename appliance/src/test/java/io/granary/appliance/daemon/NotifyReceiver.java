@@ -27,7 +27,8 @@ public final class NotifyReceiver implements AutoCloseable {
 
     int bind(int fd, @In byte[] addr, int addrlen);
 
-    @ssize_t long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
+    @ssize_t
+    long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
 
     int close(int fd);
   }

@@ -59,12 +59,12 @@ class SystemdNotifyTest {
 
   @Test
   void addressIsAFamilyThenThePathWithItsNulOrANulThenTheAbstractName() {
-    byte[] family = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
-        ? new byte[] {1, 0} : new byte[] {0, 1};
-    assertArrayEquals(new byte[] {family[0], family[1], '/', 'r', '/', 'n', 0},
-        SystemdNotify.sockaddr("/r/n"));
-    assertArrayEquals(new byte[] {family[0], family[1], 0, 'n', 's'},
-        SystemdNotify.sockaddr("@ns"));
+    byte[] family =
+        ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? new byte[] {1, 0} : new byte[] {0, 1};
+    assertArrayEquals(
+        new byte[] {family[0], family[1], '/', 'r', '/', 'n', 0}, SystemdNotify.sockaddr("/r/n"));
+    assertArrayEquals(
+        new byte[] {family[0], family[1], 0, 'n', 's'}, SystemdNotify.sockaddr("@ns"));
   }
 
   @Test

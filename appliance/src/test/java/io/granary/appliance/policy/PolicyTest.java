@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.granary.appliance.units.Durations;
 import io.granary.appliance.pool.AlertLevel;
+import io.granary.appliance.units.Durations;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -32,17 +32,21 @@ class PolicyTest {
 
   @Test
   void invalidProfilesAreRefusedWithAReason() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Profile("x", 0, 0, 0, "brotli", true, 0, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Profile("x", 0, 0, 0, "lz4", true, 12288, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Profile("x", -1, 0, 0, "lz4", true, 0, 0, 0, 0));
-    IllegalArgumentException keepless = assertThrows(IllegalArgumentException.class,
-        () -> new Profile("x", 0, 0, 0, "lz4", true, 0, 3600, 0, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Profile("x", -1, 0, 0, "lz4", true, 0, 0, 0, 0));
+    IllegalArgumentException keepless =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Profile("x", 0, 0, 0, "lz4", true, 0, 3600, 0, 0));
     assertTrue(keepless.getMessage().contains("--keep"), keepless.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> new Profile("x", 0, 0, 0, "lz4", true, 0, 30, 1, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Profile("x", 0, 0, 0, "lz4", true, 0, 30, 1, 0));
   }
 
   @Test
@@ -58,8 +62,8 @@ class PolicyTest {
     assertThrows(IllegalArgumentException.class, () -> d.withThresholds(95, 90));
     assertThrows(IllegalArgumentException.class, () -> d.withThresholds(80, 101));
     assertThrows(IllegalArgumentException.class, () -> Service.parseList("snapshots,replication"));
-    assertEquals(EnumSet.of(Service.SNAPSHOTS, Service.CLONES),
-        Service.parseList("snapshots, clones"));
+    assertEquals(
+        EnumSet.of(Service.SNAPSHOTS, Service.CLONES), Service.parseList("snapshots, clones"));
   }
 
   @Test

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApplianceStateTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void aVersionOneFileIsUpgradedWithDefaultsAndKnownSettings() throws Exception {
     Path f = tmp.resolve("appliance.json");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         {"version": 1,
          "pools": [{"name": "tank", "path": "/srv/tank", "profile": "gold",
                     "created": "2026-11-01T00:00:00Z"}],
@@ -37,11 +38,18 @@ class ApplianceStateTest {
   @Test
   void theCurrentVersionRoundTrips() throws Exception {
     Path f = tmp.resolve("appliance.json");
-    ApplianceState s = new ApplianceState(ApplianceState.VERSION,
-        List.of(ApplianceState.PoolEntry.of("tank", "/srv/tank", "2026-11-01T00:00:00Z",
-            PoolSettings.defaults().withCapacity(1L << 40).withOvercommit(2.5))),
-        List.of(new Profile("gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24,
-            7 * 86400)));
+    ApplianceState s =
+        new ApplianceState(
+            ApplianceState.VERSION,
+            List.of(
+                ApplianceState.PoolEntry.of(
+                    "tank",
+                    "/srv/tank",
+                    "2026-11-01T00:00:00Z",
+                    PoolSettings.defaults().withCapacity(1L << 40).withOvercommit(2.5))),
+            List.of(
+                new Profile(
+                    "gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24, 7 * 86400)));
     s.save(f);
     assertEquals(s, ApplianceState.load(f));
   }

@@ -27,8 +27,8 @@ class ProvisioningOnFullDiskTest {
   @Test
   void poolsOpenOnAFullDiskAndAChangeThatCannotBeSavedLeavesTheOldState() throws Exception {
     try (Tmpfs fs = Tmpfs.mount(tmp.resolve("data"), 64L << 20)) {
-      ApplianceConfig config = ConfigLoader.load(null,
-          new ConfigLoader.Overrides(fs.path(), "none", "none"), tmp);
+      ApplianceConfig config =
+          ConfigLoader.load(null, new ConfigLoader.Overrides(fs.path(), "none", "none"), tmp);
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
         provisioning.createPool("p", fs.path().resolve("pools/p"), PoolSettings.defaults());
       }
@@ -37,26 +37,36 @@ class ProvisioningOnFullDiskTest {
       fs.fillUp(fs.path().resolve("filler"));
 
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
-        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
+        assertEquals(
+            List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // Every change needs the state file rewritten; each fails whole, in memory as on disk.
-        assertThrows(IOException.class,
-            () -> provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults()));
-        assertThrows(IOException.class, () -> provisioning.setPool("p",
-            PoolSettings.defaults().withCapacity(1L << 30)));
+        assertThrows(
+            IOException.class,
+            () ->
+                provisioning.createPool(
+                    "q", fs.path().resolve("pools/q"), PoolSettings.defaults()));
+        assertThrows(
+            IOException.class,
+            () -> provisioning.setPool("p", PoolSettings.defaults().withCapacity(1L << 30)));
         assertEquals(PoolSettings.defaults(), provisioning.pools().get("p").settings());
         assertThrows(IOException.class, () -> provisioning.deletePool("p", false, false));
-        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
+        assertEquals(
+            List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         provisioning.pools().get("p").volumes().list(); // still open and serving
-        assertThrows(IOException.class,
-            () -> provisioning.createProfile(Profile.defaults("gold")));
-        assertEquals(List.of("default"), provisioning.profiles().list().stream().map(Profile::name).toList());
+        assertThrows(IOException.class, () -> provisioning.createProfile(Profile.defaults("gold")));
+        assertEquals(
+            List.of("default"),
+            provisioning.profiles().list().stream().map(Profile::name).toList());
       }
       assertEquals(saved, Files.readString(state));
-      assertEquals(List.of("appliance.json", "filler", "pools"), names(fs.path()),
+      assertEquals(
+          List.of("appliance.json", "filler", "pools"),
+          names(fs.path()),
           "no half-written state file left behind");
       Files.delete(fs.path().resolve("filler"));
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
-        assertEquals(List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
+        assertEquals(
+            List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // The refused creation left nothing in the way of a retry.
         provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults());
       }
@@ -65,8 +75,10 @@ class ProvisioningOnFullDiskTest {
 
   private static List<String> names(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("granaryd"))
-          .sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("granaryd"))
+          .sorted()
+          .toList();
     }
   }
 }

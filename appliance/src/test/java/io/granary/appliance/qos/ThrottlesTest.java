@@ -30,8 +30,10 @@ class ThrottlesTest {
 
   @BeforeEach
   void open() throws Exception {
-    provisioning = Provisioning.open(ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"),
-        tmp), Clock.systemUTC());
+    provisioning =
+        Provisioning.open(
+            ConfigLoader.load(null, new ConfigLoader.Overrides(tmp, "none", "none"), tmp),
+            Clock.systemUTC());
     pool = provisioning.pools().get("default");
     throttles = Throttles.over(provisioning, now::get);
     provisioning.createProfile(new Profile("gold", 500, 100 << 20, 50, "lz4", true, 0, 0, 0, 0));

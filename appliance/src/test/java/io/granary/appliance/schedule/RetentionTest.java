@@ -27,22 +27,25 @@ class RetentionTest {
   @Test
   void keepsTheNewestByCount() {
     SnapshotPolicy p = new SnapshotPolicy(Duration.ofHours(1), 3, Duration.ZERO);
-    assertEquals(List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z",
-        "auto-2026-11-24T09:00Z"), Retention.expired(hourly(6), p, NOW));
+    assertEquals(
+        List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z", "auto-2026-11-24T09:00Z"),
+        Retention.expired(hourly(6), p, NOW));
   }
 
   @Test
   void keepsTheYoungerByAgeEvenBeyondTheCount() {
     SnapshotPolicy p = new SnapshotPolicy(Duration.ofHours(1), 1, Duration.ofMinutes(150));
     // 12:00 is the newest; 11:00 and 10:00 are younger than 2h30; 09:00 is not.
-    assertEquals(List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z",
-        "auto-2026-11-24T09:00Z"), Retention.expired(hourly(6), p, NOW));
+    assertEquals(
+        List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z", "auto-2026-11-24T09:00Z"),
+        Retention.expired(hourly(6), p, NOW));
   }
 
   @Test
   void keepsTheCountEvenWhenAllAreOld() {
     SnapshotPolicy p = new SnapshotPolicy(Duration.ofHours(1), 4, Duration.ofMinutes(1));
-    assertEquals(List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z"),
+    assertEquals(
+        List.of("auto-2026-11-24T07:00Z", "auto-2026-11-24T08:00Z"),
         Retention.expired(hourly(6), p, NOW));
     assertEquals(List.of(), Retention.expired(hourly(3), p, NOW));
   }
@@ -51,7 +54,8 @@ class RetentionTest {
   void namesRoundTripToTheMinuteAndOthersAreNotAutomatic() {
     Instant t = Instant.parse("2026-11-24T10:00:59.5Z");
     assertEquals("auto-2026-11-24T10:00Z", AutoSnapshotName.of(t));
-    assertEquals(Instant.parse("2026-11-24T10:00:00Z"), AutoSnapshotName.parse(AutoSnapshotName.of(t)));
+    assertEquals(
+        Instant.parse("2026-11-24T10:00:00Z"), AutoSnapshotName.parse(AutoSnapshotName.of(t)));
     assertNull(AutoSnapshotName.parse("before-upgrade"));
     assertNull(AutoSnapshotName.parse("auto-yesterday"));
   }

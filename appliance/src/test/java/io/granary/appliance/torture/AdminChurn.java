@@ -30,8 +30,14 @@ final class AdminChurn implements Runnable {
   private long packsCompacted;
   private long chunksFreed;
 
-  AdminChurn(Admin admin, String volume, SectorLedger ledger, List<TrackedSnapshot> snapshots,
-      int firstName, AtomicBoolean killed, long seed) {
+  AdminChurn(
+      Admin admin,
+      String volume,
+      SectorLedger ledger,
+      List<TrackedSnapshot> snapshots,
+      int firstName,
+      AtomicBoolean killed,
+      long seed) {
     this.admin = admin;
     this.volume = volume;
     this.ledger = ledger;
@@ -110,8 +116,10 @@ final class AdminChurn implements Runnable {
     for (TrackedSnapshot s : snapshots) {
       if (s.created == Fate.YES && s.deleted == Fate.NO && s.cloned == Fate.NO) {
         current = "clone";
-        s.cloned = fate(admin.run("volume", "clone", volume + "@" + s.name, pool() + s.cloneName()),
-            "clone of " + s.name);
+        s.cloned =
+            fate(
+                admin.run("volume", "clone", volume + "@" + s.name, pool() + s.cloneName()),
+                "clone of " + s.name);
         return;
       }
     }
@@ -124,14 +132,15 @@ final class AdminChurn implements Runnable {
       }
       current = "delete";
       if (s.hasClone()) {
-        s.cloneDeleted = fate(admin.run("volume", "delete", pool() + s.cloneName()),
-            "delete clone of " + s.name);
+        s.cloneDeleted =
+            fate(
+                admin.run("volume", "delete", pool() + s.cloneName()), "delete clone of " + s.name);
         if (s.cloneDeleted != Fate.YES) {
           return;
         }
       }
-      s.deleted = fate(admin.run("snapshot", "delete", volume + "@" + s.name),
-          "snapshot delete " + s.name);
+      s.deleted =
+          fate(admin.run("snapshot", "delete", volume + "@" + s.name), "snapshot delete " + s.name);
       return;
     }
   }

@@ -34,15 +34,20 @@ final class ExportCheck {
       int perRead = READ / SectorPattern.SECTOR;
       for (int first = 0; first < found.length; first += perRead) {
         int n = Math.min(perRead, found.length - first);
-        byte[] data = nbd.read(first, (long) first * SectorPattern.SECTOR, n * SectorPattern.SECTOR);
+        byte[] data =
+            nbd.read(first, (long) first * SectorPattern.SECTOR, n * SectorPattern.SECTOR);
         for (int i = 0; i < n; i++) {
           int s = first + i;
           found[s] = SectorPattern.decode(data, i * SectorPattern.SECTOR, s);
           if (!ledger.allows(s, found[s], floor[s], ceiling[s]) && reported++ < MAX_REPORTED) {
-            failures.add(export + ": " + (found[s] == SectorPattern.FOREIGN
-                ? "sector " + s + " holds bytes no write produced (torn or corrupt)"
-                : "sector " + s + " holds write " + found[s]) + "; "
-                + ledger.describe(s, floor[s], ceiling[s]));
+            failures.add(
+                export
+                    + ": "
+                    + (found[s] == SectorPattern.FOREIGN
+                        ? "sector " + s + " holds bytes no write produced (torn or corrupt)"
+                        : "sector " + s + " holds write " + found[s])
+                    + "; "
+                    + ledger.describe(s, floor[s], ceiling[s]));
           }
         }
         bytesVerified += (long) n * SectorPattern.SECTOR;

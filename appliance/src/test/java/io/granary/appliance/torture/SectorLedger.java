@@ -80,8 +80,12 @@ final class SectorLedger {
 
   /** A human-readable account of a sector's window, for failure messages. */
   synchronized String describe(int sector, int floor, int ceiling) {
-    return "sector " + sector + " may hold writes " + Arrays.toString(
-        Arrays.copyOfRange(values[sector], floor, ceiling + 1)) + " (of " + (sent[sector] + 1)
+    return "sector "
+        + sector
+        + " may hold writes "
+        + Arrays.toString(Arrays.copyOfRange(values[sector], floor, ceiling + 1))
+        + " (of "
+        + (sent[sector] + 1)
         + " values)";
   }
 

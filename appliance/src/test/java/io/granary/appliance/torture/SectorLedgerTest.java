@@ -22,13 +22,15 @@ class SectorLedgerTest {
     int s = 0;
     int floor = ledger.durableNow()[s];
     int ceiling = ledger.sentNow()[s];
-    assertFalse(ledger.allows(s, 0, floor, ceiling), "the zeroes before the flushed write are lost data");
+    assertFalse(
+        ledger.allows(s, 0, floor, ceiling), "the zeroes before the flushed write are lost data");
     assertTrue(ledger.allows(s, 7, floor, ceiling));
     assertTrue(ledger.allows(s, 8, floor, ceiling), "an unflushed write may survive");
     assertTrue(ledger.allows(s, 9, floor, ceiling), "so may one in flight");
     assertFalse(ledger.allows(s, 10, floor, ceiling), "a write never sent to it may not");
     assertFalse(ledger.allows(s, SectorPattern.FOREIGN, floor, ceiling));
-    assertFalse(ledger.allows(2, 7, ledger.durableNow()[2], ledger.sentNow()[2]),
+    assertFalse(
+        ledger.allows(2, 7, ledger.durableNow()[2], ledger.sentNow()[2]),
         "nor one sent to other sectors");
   }
 

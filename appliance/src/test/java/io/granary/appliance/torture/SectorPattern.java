@@ -11,8 +11,10 @@ import java.util.SplittableRandom;
  */
 final class SectorPattern {
   static final int SECTOR = 4096;
+
   /** What {@link #decode} returns for a sector that no write of this run could have produced. */
   static final long FOREIGN = -1;
+
   private static final int MAGIC = 0x47525458; // "GRTX"
   private static final int HEADER = 16;
 

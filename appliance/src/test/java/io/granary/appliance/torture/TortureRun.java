@@ -86,13 +86,20 @@ public final class TortureRun {
     List<TortureWriter> writers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
-      TortureWriter writer = new TortureWriter(appliance.nbdPort(), VOLUME, ledger,
-          w * SECTORS / WRITERS, SECTORS / WRITERS, ids, random.nextLong());
+      TortureWriter writer =
+          new TortureWriter(
+              appliance.nbdPort(),
+              VOLUME,
+              ledger,
+              w * SECTORS / WRITERS,
+              SECTORS / WRITERS,
+              ids,
+              random.nextLong());
       writers.add(writer);
       threads.add(new Thread(writer, "torture-writer-" + w));
     }
-    AdminChurn churn = new AdminChurn(appliance, VOLUME, ledger, snapshots, nextName, killed,
-        random.nextLong());
+    AdminChurn churn =
+        new AdminChurn(appliance, VOLUME, ledger, snapshots, nextName, killed, random.nextLong());
     threads.add(new Thread(churn, "torture-admin"));
     threads.forEach(Thread::start);
 
@@ -206,8 +213,15 @@ public final class TortureRun {
     clonesChecked++;
     for (int i = 0; i < content.length; i++) {
       if (content[i] != snapshot[i]) {
-        failures.add("clone " + clone + " differs from its snapshot at sector " + i + ": "
-            + content[i] + " vs " + snapshot[i]);
+        failures.add(
+            "clone "
+                + clone
+                + " differs from its snapshot at sector "
+                + i
+                + ": "
+                + content[i]
+                + " vs "
+                + snapshot[i]);
         return;
       }
     }
@@ -242,15 +256,26 @@ public final class TortureRun {
 
   /** The summary `make torture` prints. */
   public String summary() {
-    return String.format("""
+    return String.format(
+            """
         torture: %d cycles, %d failures
           kill -9 while in flight: %s
           acknowledged: %d writes (%.1f MiB), %d flushes
           verified: %.1f MiB read back (volume, %d snapshot reads, %d clone reads)
           gc: %d runs, %d packs compacted, %d chunks freed
-        """, cycles, failures.size(), killsDuring, writes, bytesAcked / 1048576.0, flushes,
-        check == null ? 0 : check.bytesVerified() / 1048576.0, snapshotsChecked, clonesChecked,
-        gcRuns, packsCompacted, chunksFreed)
+        """,
+            cycles,
+            failures.size(),
+            killsDuring,
+            writes,
+            bytesAcked / 1048576.0,
+            flushes,
+            check == null ? 0 : check.bytesVerified() / 1048576.0,
+            snapshotsChecked,
+            clonesChecked,
+            gcRuns,
+            packsCompacted,
+            chunksFreed)
         + (failures.isEmpty() ? "" : "  failures:\n    " + String.join("\n    ", failures) + "\n");
   }
 }

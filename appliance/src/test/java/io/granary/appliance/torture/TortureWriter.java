@@ -26,7 +26,13 @@ final class TortureWriter implements Runnable {
   private long flushes;
   private long bytesAcked;
 
-  TortureWriter(int port, String export, SectorLedger ledger, int first, int count, AtomicLong ids,
+  TortureWriter(
+      int port,
+      String export,
+      SectorLedger ledger,
+      int first,
+      int count,
+      AtomicLong ids,
       long seed) {
     this.port = port;
     this.export = export;
@@ -86,8 +92,13 @@ final class TortureWriter implements Runnable {
       SectorPattern.fill(id, from + i, data, i * SectorPattern.SECTOR);
     }
     ledger.sent(from, n, id);
-    nbd.request(fua ? RawNbdClient.FLAG_FUA : 0, RawNbdClient.WRITE, cookie,
-        (long) from * SectorPattern.SECTOR, data.length, data);
+    nbd.request(
+        fua ? RawNbdClient.FLAG_FUA : 0,
+        RawNbdClient.WRITE,
+        cookie,
+        (long) from * SectorPattern.SECTOR,
+        data.length,
+        data);
     if (answered(nbd, cookie, "WRITE")) {
       ledger.acked(from, n);
       if (fua) {
@@ -102,8 +113,13 @@ final class TortureWriter implements Runnable {
     int n = 1 + random.nextInt(MAX_SECTORS);
     int from = first + random.nextInt(count - n + 1);
     ledger.sent(from, n, 0);
-    nbd.request(0, RawNbdClient.WRITE_ZEROES, cookie, (long) from * SectorPattern.SECTOR,
-        (long) n * SectorPattern.SECTOR, null);
+    nbd.request(
+        0,
+        RawNbdClient.WRITE_ZEROES,
+        cookie,
+        (long) from * SectorPattern.SECTOR,
+        (long) n * SectorPattern.SECTOR,
+        null);
     if (answered(nbd, cookie, "WRITE_ZEROES")) {
       ledger.acked(from, n);
     }

@@ -68,7 +68,10 @@ public final class ChunkId implements Comparable<ChunkId> {
   @Override
   public boolean equals(Object o) {
     return o instanceof ChunkId other
-        && w0 == other.w0 && w1 == other.w1 && w2 == other.w2 && w3 == other.w3;
+        && w0 == other.w0
+        && w1 == other.w1
+        && w2 == other.w2
+        && w3 == other.w3;
   }
 
   @Override

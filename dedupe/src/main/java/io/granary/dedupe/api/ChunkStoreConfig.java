@@ -32,22 +32,22 @@ public record ChunkStoreConfig(
 
   /** Defaults: lz4, 64 MiB packs. */
   public static ChunkStoreConfig defaults(Path directory) {
-    return new ChunkStoreConfig(directory, CodecSpec.LZ4, DEFAULT_PACK_TARGET_BYTES,
-        DEFAULT_COMMIT_EVERY_CHUNKS, false);
+    return new ChunkStoreConfig(
+        directory, CodecSpec.LZ4, DEFAULT_PACK_TARGET_BYTES, DEFAULT_COMMIT_EVERY_CHUNKS, false);
   }
 
   public ChunkStoreConfig withCodec(CodecSpec codec) {
-    return new ChunkStoreConfig(directory, codec, packTargetBytes, commitEveryChunks,
-        verifyHashOnRead);
+    return new ChunkStoreConfig(
+        directory, codec, packTargetBytes, commitEveryChunks, verifyHashOnRead);
   }
 
   public ChunkStoreConfig withPackTargetBytes(long bytes) {
-    return new ChunkStoreConfig(directory, defaultCodec, bytes, commitEveryChunks,
-        verifyHashOnRead);
+    return new ChunkStoreConfig(
+        directory, defaultCodec, bytes, commitEveryChunks, verifyHashOnRead);
   }
 
   public ChunkStoreConfig withVerifyHashOnRead(boolean verify) {
-    return new ChunkStoreConfig(directory, defaultCodec, packTargetBytes, commitEveryChunks,
-        verify);
+    return new ChunkStoreConfig(
+        directory, defaultCodec, packTargetBytes, commitEveryChunks, verify);
   }
 }

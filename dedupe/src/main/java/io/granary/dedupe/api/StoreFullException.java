@@ -16,7 +16,8 @@ public final class StoreFullException extends StoreException {
       return true;
     }
     String m = e.getMessage();
-    return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    return m != null
+        && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
   }
 
   /**

@@ -37,12 +37,20 @@ public final class ChunkCompressor {
     int n;
     switch (spec.codec()) {
       case LZ4:
-        n = LZ4_COMPRESSOR.compress(src, off, len, s.buffer(LZ4_COMPRESSOR.maxCompressedLength(len)),
-            0, s.buffer.length);
+        n =
+            LZ4_COMPRESSOR.compress(
+                src,
+                off,
+                len,
+                s.buffer(LZ4_COMPRESSOR.maxCompressedLength(len)),
+                0,
+                s.buffer.length);
         break;
       case ZSTD:
-        n = s.zstd(spec.level()).compressByteArray(
-            s.buffer((int) Zstd.compressBound(len)), 0, s.buffer.length, src, off, len);
+        n =
+            s.zstd(spec.level())
+                .compressByteArray(
+                    s.buffer((int) Zstd.compressBound(len)), 0, s.buffer.length, src, off, len);
         break;
       default:
         return new Compressed(Codec.NONE, 0, src, off, len);
@@ -70,15 +78,16 @@ public final class ChunkCompressor {
     return out;
   }
 
-  public void decompress(Codec codec, byte[] payload, int off, int len, byte[] dst, int dstOff,
-      int rawLength) throws CorruptPayloadException {
+  public void decompress(
+      Codec codec, byte[] payload, int off, int len, byte[] dst, int dstOff, int rawLength)
+      throws CorruptPayloadException {
     int n;
     try {
       switch (codec) {
         case NONE:
           if (len != rawLength) {
-            throw new CorruptPayloadException("raw payload of " + len + " bytes, expected "
-                + rawLength);
+            throw new CorruptPayloadException(
+                "raw payload of " + len + " bytes, expected " + rawLength);
           }
           System.arraycopy(payload, off, dst, dstOff, len);
           return;
@@ -89,19 +98,22 @@ public final class ChunkCompressor {
           n = LZ4_DECOMPRESSOR.decompress(payload, off, len, dst, dstOff, rawLength);
           break;
         case ZSTD:
-          n = scratch.get().zstdDecompress().decompressByteArray(dst, dstOff, rawLength, payload,
-              off, len);
+          n =
+              scratch
+                  .get()
+                  .zstdDecompress()
+                  .decompressByteArray(dst, dstOff, rawLength, payload, off, len);
           break;
         default:
           throw new CorruptPayloadException("unknown codec " + codec);
       }
     } catch (LZ4Exception | ZstdException e) {
-      throw new CorruptPayloadException(codec.label() + " payload does not decode: "
-          + e.getMessage());
+      throw new CorruptPayloadException(
+          codec.label() + " payload does not decode: " + e.getMessage());
     }
     if (n != rawLength) {
-      throw new CorruptPayloadException(codec.label() + " payload decodes to " + n
-          + " bytes, expected " + rawLength);
+      throw new CorruptPayloadException(
+          codec.label() + " payload decodes to " + n + " bytes, expected " + rawLength);
     }
   }
 

@@ -20,8 +20,8 @@ public final class ChunkIdSet {
   }
 
   public ChunkIdSet(int expected) {
-    int cap = Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, expected * 4L / 3 + 1)))
-        << 1;
+    int cap =
+        Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, expected * 4L / 3 + 1))) << 1;
     allocate(cap);
   }
 

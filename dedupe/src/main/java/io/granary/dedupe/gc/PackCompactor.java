@@ -59,8 +59,11 @@ public final class PackCompactor {
         copyLiveRecords(packId);
       } catch (StoreFullException e) {
         // What was copied so far is committed below; the rest waits for the next collection.
-        LOG.log(Level.WARNING, "compaction stopped at pack {0}: no space left to copy its live "
-            + "records; {1} packs left for a later collection", Integer.toHexString(packId),
+        LOG.log(
+            Level.WARNING,
+            "compaction stopped at pack {0}: no space left to copy its live "
+                + "records; {1} packs left for a later collection",
+            Integer.toHexString(packId),
             partlyLive.size() - copied.size());
         break;
       }
@@ -69,9 +72,14 @@ public final class PackCompactor {
     }
     target.sync();
     Result moved = deleteEmptied(copied);
-    Result total = new Result(freed.packsCompacted() + moved.packsCompacted(),
-        freed.bytesReclaimed() + moved.bytesReclaimed());
-    LOG.log(Level.INFO, "compacted {0} packs, {1} bytes reclaimed", total.packsCompacted(),
+    Result total =
+        new Result(
+            freed.packsCompacted() + moved.packsCompacted(),
+            freed.bytesReclaimed() + moved.bytesReclaimed());
+    LOG.log(
+        Level.INFO,
+        "compacted {0} packs, {1} bytes reclaimed",
+        total.packsCompacted(),
         total.bytesReclaimed());
     return total;
   }
@@ -85,8 +93,11 @@ public final class PackCompactor {
       PackState s = table.get(packId);
       if (s != null && s.liveRecords() > 0) {
         // A record that could not be copied (damaged, or no space) is still indexed here.
-        LOG.log(Level.WARNING, "pack {0} still holds {1} indexed records; not deleted",
-            Integer.toHexString(packId), s.liveRecords());
+        LOG.log(
+            Level.WARNING,
+            "pack {0} still holds {1} indexed records; not deleted",
+            Integer.toHexString(packId),
+            s.liveRecords());
         continue;
       }
       long size = storage.size(packId);
@@ -120,8 +131,12 @@ public final class PackCompactor {
 
   private void copyLiveRecords(int packId) throws IOException {
     try (PackStorage.Reader reader = storage.openForRead(packId)) {
-      PackScanner.scan(reader, PackHeader.SIZE, record -> target.relocate(record.header().id(),
-          new PackLocation(packId, record.offset()), record));
+      PackScanner.scan(
+          reader,
+          PackHeader.SIZE,
+          record ->
+              target.relocate(
+                  record.header().id(), new PackLocation(packId, record.offset()), record));
     }
   }
 }

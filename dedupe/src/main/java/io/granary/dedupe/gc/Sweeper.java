@@ -37,8 +37,12 @@ public final class Sweeper {
   /** Counts of what a sweep forgot. */
   public record Result(long scanned, long swept, long storedBytesSwept) {}
 
-  public Result sweep(ChunkIdSet marked, ChunkIdSet touched, PackLocation boundary,
-      ProgressListener progress, Consumer<ChunkId> onForget)
+  public Result sweep(
+      ChunkIdSet marked,
+      ChunkIdSet touched,
+      PackLocation boundary,
+      ProgressListener progress,
+      Consumer<ChunkId> onForget)
       throws IOException {
     long total = index.counters().chunks();
     long scanned = 0;
@@ -54,7 +58,8 @@ public final class Sweeper {
       scanned += page.size();
       List<ChunkIndex.IndexedChunk> candidates = new ArrayList<>();
       for (ChunkIndex.IndexedChunk c : page) {
-        if (c.entry().location().compareTo(boundary) < 0 && !marked.contains(c.id())
+        if (c.entry().location().compareTo(boundary) < 0
+            && !marked.contains(c.id())
             && !touched.contains(c.id())) {
           candidates.add(c);
         }
@@ -69,8 +74,9 @@ public final class Sweeper {
     return new Result(scanned, swept, bytes);
   }
 
-  private IndexBatch.Result deleteUnlessRevived(List<ChunkIndex.IndexedChunk> candidates,
-      ChunkIdSet touched, Consumer<ChunkId> onForget) throws IOException {
+  private IndexBatch.Result deleteUnlessRevived(
+      List<ChunkIndex.IndexedChunk> candidates, ChunkIdSet touched, Consumer<ChunkId> onForget)
+      throws IOException {
     exclusiveGate.lock();
     try {
       IndexBatch batch = new IndexBatch();

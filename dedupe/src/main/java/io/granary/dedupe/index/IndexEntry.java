@@ -6,15 +6,15 @@ import io.granary.dedupe.pack.RecordHeader;
 import java.nio.ByteBuffer;
 
 /** Where a chunk's record lies and what it holds: the value of the {@code chunks} table. */
-public record IndexEntry(PackLocation location, int storedLength, int rawLength, Codec codec,
-    int level) {
+public record IndexEntry(
+    PackLocation location, int storedLength, int rawLength, Codec codec, int level) {
 
   public static final int ENCODED_SIZE = 22;
 
   /** The entry for a record found at {@code location}. */
   public static IndexEntry of(PackLocation location, RecordHeader header) {
-    return new IndexEntry(location, header.storedLength(), header.rawLength(), header.codec(),
-        header.level());
+    return new IndexEntry(
+        location, header.storedLength(), header.rawLength(), header.codec(), header.level());
   }
 
   /** Bytes the record occupies in its pack, header included. */
@@ -24,8 +24,12 @@ public record IndexEntry(PackLocation location, int storedLength, int rawLength,
 
   public byte[] encode() {
     ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE);
-    b.putInt(location.packId()).putLong(location.offset()).putInt(storedLength)
-        .putInt(rawLength).put((byte) codec.code()).put((byte) level);
+    b.putInt(location.packId())
+        .putLong(location.offset())
+        .putInt(storedLength)
+        .putInt(rawLength)
+        .put((byte) codec.code())
+        .put((byte) level);
     return b.array();
   }
 

@@ -27,15 +27,19 @@ import org.lmdbjava.Env;
  */
 final class IndexReserve {
   private static final System.Logger LOG = System.getLogger(IndexReserve.class.getName());
+
   /** Several full GC sweep batches of the chunk table; freed pages are reused after that. */
   static final long BYTES = 8L << 20;
+
   private static final int ZEROES = 1 << 20;
 
   private final Path file;
   private final Env<byte[]> env;
   private final long pageSize;
+
   /** Where the allocated tail ends: the file's length as this process last set or saw it. */
   private long allocatedEnd;
+
   private boolean shortLogged;
 
   IndexReserve(Path file, Env<byte[]> env) throws IOException {
@@ -72,8 +76,12 @@ final class IndexReserve {
       }
       if (!shortLogged) {
         shortLogged = true;
-        LOG.log(Level.WARNING, "the index''s reserve in {0} is {1} bytes short: {2}", file,
-            target - Math.max(allocatedEnd, used), e.getMessage());
+        LOG.log(
+            Level.WARNING,
+            "the index''s reserve in {0} is {1} bytes short: {2}",
+            file,
+            target - Math.max(allocatedEnd, used),
+            e.getMessage());
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.granary.dedupe.index;
 
+import io.granary.dedupe.api.Catalog;
+import io.granary.dedupe.api.CatalogBatch;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.api.StoreFullException;
@@ -8,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.granary.dedupe.api.Catalog;
-import io.granary.dedupe.api.CatalogBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,16 +37,20 @@ import org.lmdbjava.Txn;
  */
 public final class LmdbChunkIndex implements ChunkIndex {
   public static final int FORMAT_VERSION = 1;
+
   /** Address space reserved for the map; the file itself grows only as pages are used. */
   private static final long MAP_SIZE = 1L << 40;
+
   private static final int EIO = 5;
   private static final int ENOSPC = 28;
+
   /**
    * LMDB reports a write cut short as EIO ("short write, filesystem full?" in mdb_page_flush);
    * with less free space than this left, such an EIO is taken for the full disk it almost
    * surely is. One LMDB write is at most 64 pages.
    */
   private static final long NEARLY_FULL = 1L << 20;
+
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] COUNTERS_KEY = "counters".getBytes(StandardCharsets.US_ASCII);
 
@@ -73,8 +77,9 @@ public final class LmdbChunkIndex implements ChunkIndex {
       if (format == null) {
         meta.put(txn, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
       } else if (ByteBuffer.wrap(format).getInt() != FORMAT_VERSION) {
-        throw new StoreException(StoreException.Kind.BAD_FORMAT, "index format version "
-            + ByteBuffer.wrap(format).getInt() + " is not supported");
+        throw new StoreException(
+            StoreException.Kind.BAD_FORMAT,
+            "index format version " + ByteBuffer.wrap(format).getInt() + " is not supported");
       }
       byte[] c = meta.get(txn, COUNTERS_KEY);
       counters = c == null ? new StoreCounters() : StoreCounters.decode(c);
@@ -87,12 +92,13 @@ public final class LmdbChunkIndex implements ChunkIndex {
     Files.createDirectories(directory);
     Env<byte[]> env;
     try {
-      env = Env.create(ByteArrayProxy.PROXY_BA)
-          .setMapSize(MAP_SIZE)
-          .setMaxDbs(4)
-          .setMaxReaders(1024)
-          // Read transactions are not tied to threads: lookups come from any thread.
-          .open(directory.toFile(), EnvFlags.MDB_NOTLS);
+      env =
+          Env.create(ByteArrayProxy.PROXY_BA)
+              .setMapSize(MAP_SIZE)
+              .setMaxDbs(4)
+              .setMaxReaders(1024)
+              // Read transactions are not tied to threads: lookups come from any thread.
+              .open(directory.toFile(), EnvFlags.MDB_NOTLS);
     } catch (LmdbException e) {
       throw new IOException("cannot open the index in " + directory + ": " + e.getMessage(), e);
     }
@@ -176,8 +182,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
     }
   }
 
-  private void countLive(Txn<byte[]> txn, Map<Integer, PackState> touched, IndexEntry e,
-      int sign) {
+  private void countLive(Txn<byte[]> txn, Map<Integer, PackState> touched, IndexEntry e, int sign) {
     int packId = e.location().packId();
     touched.put(packId, pack(txn, touched, packId).plusLive(sign, sign * e.recordLength()));
   }

@@ -27,7 +27,10 @@ public record PackState(boolean retired, long indexedUpTo, long liveRecords, lon
 
   public byte[] encode() {
     ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE);
-    b.put((byte) (retired ? 2 : 1)).putLong(indexedUpTo).putLong(liveRecords).putLong(liveBytes)
+    b.put((byte) (retired ? 2 : 1))
+        .putLong(indexedUpTo)
+        .putLong(liveRecords)
+        .putLong(liveBytes)
         .putLong(0);
     return b.array();
   }

@@ -60,7 +60,10 @@ public final class StoreCounters {
   }
 
   public boolean isZero() {
-    return chunks == 0 && ingestedBytes == 0 && uniqueBytes == 0 && storedBytes == 0
+    return chunks == 0
+        && ingestedBytes == 0
+        && uniqueBytes == 0
+        && storedBytes == 0
         && Arrays.stream(chunksByCodec).allMatch(c -> c == 0);
   }
 

@@ -47,8 +47,8 @@ public final class LocalPackStorage implements PackStorage {
 
   @Override
   public Appender create(int packId) throws IOException {
-    FileChannel ch = FileChannel.open(path(packId), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(path(packId), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new FileAppender(ch);
   }
 

@@ -13,8 +13,12 @@ public record PackHeader(int packId, long storeId) {
 
   public ByteBuffer encode() {
     ByteBuffer b = ByteBuffer.allocate(SIZE);
-    b.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) 0).putInt(packId)
-        .putLong(storeId).putInt(0);
+    b.put(MAGIC)
+        .putShort((short) FORMAT_VERSION)
+        .putShort((short) 0)
+        .putInt(packId)
+        .putLong(storeId)
+        .putInt(0);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 28);
     b.putInt((int) crc.getValue());

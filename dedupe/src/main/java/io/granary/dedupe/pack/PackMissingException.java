@@ -11,7 +11,8 @@ public final class PackMissingException extends IOException {
   private final boolean fileGone;
 
   public PackMissingException(int packId, boolean fileGone, Throwable cause) {
-    super("pack " + Integer.toHexString(packId) + (fileGone ? " does not exist" : " was closed"),
+    super(
+        "pack " + Integer.toHexString(packId) + (fileGone ? " does not exist" : " was closed"),
         cause);
     this.fileGone = fileGone;
   }

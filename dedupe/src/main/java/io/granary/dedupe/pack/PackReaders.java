@@ -41,8 +41,8 @@ public final class PackReaders implements Closeable {
       throw new PackMissingException(location.packId(), false, e);
     }
     if (n < record.capacity()) {
-      throw new RecordDamagedException("record is cut short: the pack ends "
-          + (location.offset() + n));
+      throw new RecordDamagedException(
+          "record is cut short: the pack ends " + (location.offset() + n));
     }
     record.flip();
     RecordHeader header;
@@ -55,8 +55,8 @@ public final class PackReaders implements Closeable {
       throw new RecordDamagedException("the record holds chunk " + header.id().shortForm());
     }
     if (header.storedLength() != storedLength) {
-      throw new RecordDamagedException("the record stores " + header.storedLength()
-          + " bytes, the index says " + storedLength);
+      throw new RecordDamagedException(
+          "the record stores " + header.storedLength() + " bytes, the index says " + storedLength);
     }
     int crc = RecordHeader.payloadCrc(record.array(), RecordHeader.SIZE, storedLength);
     if (crc != header.payloadCrc()) {

@@ -56,8 +56,7 @@ public final class PackScanner {
   }
 
   /** The valid record at {@code pos}, or {@code null}. */
-  static ScannedRecord tryRead(PackStorage.Reader reader, long pos, long size)
-      throws IOException {
+  static ScannedRecord tryRead(PackStorage.Reader reader, long pos, long size) throws IOException {
     if (size - pos < RecordHeader.SIZE) {
       return null;
     }

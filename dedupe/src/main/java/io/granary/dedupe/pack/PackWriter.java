@@ -49,15 +49,17 @@ public final class PackWriter implements Closeable {
       active.append(header, payload);
     } catch (IOException e) {
       abandonTail(start);
-      throw StoreFullException.classify("cannot append to pack " + Integer.toHexString(activeId), e);
+      throw StoreFullException.classify(
+          "cannot append to pack " + Integer.toHexString(activeId), e);
     }
     return new PackLocation(activeId, start);
   }
 
   /** Where the next record would start if it fits in the active pack. */
   public PackLocation end() throws IOException {
-    return active == null ? new PackLocation(nextPackId, 0) : new PackLocation(activeId,
-        active.size());
+    return active == null
+        ? new PackLocation(nextPackId, 0)
+        : new PackLocation(activeId, active.size());
   }
 
   /**
@@ -103,7 +105,8 @@ public final class PackWriter implements Closeable {
   }
 
   private void ensureRoom(long recordLength) throws IOException {
-    if (active != null && active.size() > PackHeader.SIZE
+    if (active != null
+        && active.size() > PackHeader.SIZE
         && active.size() + recordLength > targetBytes) {
       seal();
     }

@@ -14,6 +14,7 @@ public record RecordHeader(
 
   public static final int SIZE = 56;
   public static final int MAGIC = 0x43484E4B;
+
   /** Larger raw lengths are rejected before anything is allocated for them. */
   public static final int MAX_RAW_LENGTH = 64 << 20;
 
@@ -40,8 +41,12 @@ public record RecordHeader(
   /** Writes the header at the buffer's position and advances it. */
   public void encode(ByteBuffer dst) {
     int start = dst.position();
-    dst.putInt(MAGIC).put((byte) codec.code()).put((byte) level).putShort((short) 0)
-        .putInt(rawLength).putInt(storedLength);
+    dst.putInt(MAGIC)
+        .put((byte) codec.code())
+        .put((byte) level)
+        .putShort((short) 0)
+        .putInt(rawLength)
+        .putInt(storedLength);
     id.write(dst);
     dst.putInt(payloadCrc);
     dst.putInt(crcOfHeader(dst, start));

@@ -76,8 +76,9 @@ public final class Scrubber {
       for (ChunkIndex.IndexedChunk c : byLocation) {
         String reason = verifier.verify(c.id(), c.entry());
         if (reason != null) {
-          damaged.add(new DamagedChunk(c.id(), c.entry().location().packId(),
-              c.entry().location().offset(), reason));
+          damaged.add(
+              new DamagedChunk(
+                  c.id(), c.entry().location().packId(), c.entry().location().offset(), reason));
         }
         checked++;
         bytes += c.entry().rawLength();
@@ -87,7 +88,12 @@ public final class Scrubber {
       }
     }
     progress.progress("scrub", checked, total);
-    return new ScrubReport(checked, bytes, damaged, packsChecked, damagedPacks,
+    return new ScrubReport(
+        checked,
+        bytes,
+        damaged,
+        packsChecked,
+        damagedPacks,
         Duration.ofNanos(System.nanoTime() - start));
   }
 }

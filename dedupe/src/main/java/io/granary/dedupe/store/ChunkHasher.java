@@ -12,13 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ChunkHasher {
   private static final byte[] ZEROS = new byte[64 << 10]; // hashed, never written
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("the JDK always has SHA-256", e);
+            }
+          });
 
   private final Map<Integer, ChunkId> zeroIds = new ConcurrentHashMap<>();
 
@@ -30,12 +32,14 @@ final class ChunkHasher {
 
   /** The id of {@code length} zero bytes. */
   ChunkId zeroId(int length) {
-    return zeroIds.computeIfAbsent(length, n -> {
-      MessageDigest md = SHA256.get();
-      for (int left = n; left > 0; left -= ZEROS.length) {
-        md.update(ZEROS, 0, Math.min(left, ZEROS.length));
-      }
-      return ChunkId.of(md.digest());
-    });
+    return zeroIds.computeIfAbsent(
+        length,
+        n -> {
+          MessageDigest md = SHA256.get();
+          for (int left = n; left > 0; left -= ZEROS.length) {
+            md.update(ZEROS, 0, Math.min(left, ZEROS.length));
+          }
+          return ChunkId.of(md.digest());
+        });
   }
 }

@@ -57,8 +57,13 @@ final class ChunkReader implements Closeable {
     }
     byte[] raw;
     try {
-      raw = compressor.decompress(r.header().codec(), r.array(), RecordHeader.SIZE,
-          r.header().storedLength(), r.header().rawLength());
+      raw =
+          compressor.decompress(
+              r.header().codec(),
+              r.array(),
+              RecordHeader.SIZE,
+              r.header().storedLength(),
+              r.header().rawLength());
     } catch (CorruptPayloadException c) {
       throw damage(id, e, c.getMessage());
     }

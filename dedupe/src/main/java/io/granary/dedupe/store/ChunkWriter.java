@@ -36,8 +36,10 @@ final class ChunkWriter implements Closeable {
   private final PendingIndex pending = new PendingIndex();
   private final ReentrantLock appendLock = new ReentrantLock();
   private final AtomicLong uncommittedIngested = new AtomicLong();
+
   /** Sequence number of the last append; guarded by {@code appendLock}. */
   private long seq;
+
   /**
    * A failed fsync: the kernel may have dropped those pages, and a retried fsync would report
    * success regardless. From then on nothing is acknowledged as durable until the store is
@@ -61,8 +63,9 @@ final class ChunkWriter implements Closeable {
    *
    * @return whether it appended
    */
-  boolean appendIfAbsent(ChunkId id, RecordHeader header, ByteBuffer payload,
-      Predicate<ChunkId> damaged) throws IOException {
+  boolean appendIfAbsent(
+      ChunkId id, RecordHeader header, ByteBuffer payload, Predicate<ChunkId> damaged)
+      throws IOException {
     appendLock.lock();
     try {
       checkNoSyncFailure();
@@ -86,8 +89,11 @@ final class ChunkWriter implements Closeable {
         return false;
       }
       ByteBuffer bytes = record.bytes();
-      append(id, bytes.duplicate().limit(RecordHeader.SIZE),
-          bytes.duplicate().position(RecordHeader.SIZE), record.header());
+      append(
+          id,
+          bytes.duplicate().limit(RecordHeader.SIZE),
+          bytes.duplicate().position(RecordHeader.SIZE),
+          record.header());
       return true;
     } finally {
       appendLock.unlock();
@@ -181,8 +187,11 @@ final class ChunkWriter implements Closeable {
   private void checkNoSyncFailure() throws IOException {
     IOException f = syncFailure;
     if (f != null) {
-      throw new IOException("a pack fsync failed earlier (" + f.getMessage()
-          + "); writes stay refused until the store is reopened", f);
+      throw new IOException(
+          "a pack fsync failed earlier ("
+              + f.getMessage()
+              + "); writes stay refused until the store is reopened",
+          f);
     }
   }
 

@@ -24,7 +24,6 @@ import io.granary.dedupe.gc.Sweeper;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.index.LmdbChunkIndex;
-import io.granary.dedupe.index.PendingIndex;
 import io.granary.dedupe.index.StoreCounters;
 import io.granary.dedupe.pack.LocalPackStorage;
 import io.granary.dedupe.pack.PackLocation;
@@ -38,8 +37,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -83,17 +80,24 @@ public final class LocalChunkStore implements ChunkStore {
   private final ReentrantLock commitLock = new ReentrantLock();
 
   private boolean closed;
+
   /** Chunks that puts found or wrote while a collection runs, else {@code null}. */
   private volatile ChunkIdSet gcTouched;
 
-  private LocalChunkStore(ChunkStoreConfig config, StoreDirectory directory, PackStorage storage,
-      ChunkIndex index, int nextPackId) {
+  private LocalChunkStore(
+      ChunkStoreConfig config,
+      StoreDirectory directory,
+      PackStorage storage,
+      ChunkIndex index,
+      int nextPackId) {
     this.config = config;
     this.directory = directory;
     this.storage = storage;
     this.index = index;
-    this.writer = new ChunkWriter(index, new PackWriter(storage, directory.storeId(),
-        config.packTargetBytes(), nextPackId));
+    this.writer =
+        new ChunkWriter(
+            index,
+            new PackWriter(storage, directory.storeId(), config.packTargetBytes(), nextPackId));
     this.reader = new ChunkReader(storage, compressor, hasher);
   }
 
@@ -105,8 +109,9 @@ public final class LocalChunkStore implements ChunkStore {
    * Opens the store, optionally wrapping its pack medium (tests inject faults this way) and
    * optionally discarding the index first, so that it is rebuilt from the packs alone.
    */
-  public static LocalChunkStore open(ChunkStoreConfig config, UnaryOperator<PackStorage> medium,
-      boolean rebuildIndex) throws IOException {
+  public static LocalChunkStore open(
+      ChunkStoreConfig config, UnaryOperator<PackStorage> medium, boolean rebuildIndex)
+      throws IOException {
     StoreDirectory dir = StoreDirectory.open(config.directory());
     ChunkIndex index = null;
     try {
@@ -117,8 +122,12 @@ public final class LocalChunkStore implements ChunkStore {
       index = LmdbChunkIndex.open(dir.index());
       StoreRecovery.Outcome o = new StoreRecovery(storage, index, dir.storeId()).run();
       if (o.recordsIndexed() > 0 || o.tornTails() > 0) {
-        LOG.log(Level.INFO, "recovered {0}: {1} records indexed, {2} torn tails cut",
-            config.directory(), o.recordsIndexed(), o.tornTails());
+        LOG.log(
+            Level.INFO,
+            "recovered {0}: {1} records indexed, {2} torn tails cut",
+            config.directory(),
+            o.recordsIndexed(),
+            o.tornTails());
       }
       return new LocalChunkStore(config, dir, storage, index, o.nextPackId());
     } catch (IOException | RuntimeException e) {
@@ -134,8 +143,8 @@ public final class LocalChunkStore implements ChunkStore {
   public ChunkId put(byte[] data, int off, int len, CodecSpec codec) throws IOException {
     Objects.checkFromIndexSize(off, len, data.length);
     if (len == 0 || len > RecordHeader.MAX_RAW_LENGTH) {
-      throw new IllegalArgumentException("a chunk has 1 to " + RecordHeader.MAX_RAW_LENGTH
-          + " bytes, not " + len);
+      throw new IllegalArgumentException(
+          "a chunk has 1 to " + RecordHeader.MAX_RAW_LENGTH + " bytes, not " + len);
     }
     lifecycle.readLock().lock();
     try {
@@ -144,14 +153,20 @@ public final class LocalChunkStore implements ChunkStore {
       ChunkId id = zero ? hasher.zeroId(len) : hasher.id(data, off, len);
       if (!findAndMarkTouched(id)) {
         if (zero) {
-          RecordHeader h = new RecordHeader(id, Codec.ZERO, 0, len, 0,
-              RecordHeader.payloadCrc(EMPTY, 0, 0));
+          RecordHeader h =
+              new RecordHeader(id, Codec.ZERO, 0, len, 0, RecordHeader.payloadCrc(EMPTY, 0, 0));
           appendIfAbsent(id, h, ByteBuffer.wrap(EMPTY));
         } else {
-          ChunkCompressor.Compressed c = compressor.compress(
-              codec == null ? config.defaultCodec() : codec, data, off, len);
-          RecordHeader h = new RecordHeader(id, c.codec(), c.level(), len, c.length(),
-              RecordHeader.payloadCrc(c.bytes(), c.offset(), c.length()));
+          ChunkCompressor.Compressed c =
+              compressor.compress(codec == null ? config.defaultCodec() : codec, data, off, len);
+          RecordHeader h =
+              new RecordHeader(
+                  id,
+                  c.codec(),
+                  c.level(),
+                  len,
+                  c.length(),
+                  RecordHeader.payloadCrc(c.bytes(), c.offset(), c.length()));
           appendIfAbsent(id, h, ByteBuffer.wrap(c.bytes(), c.offset(), c.length()));
         }
       }
@@ -285,8 +300,15 @@ public final class LocalChunkStore implements ChunkStore {
       for (Codec codec : Codec.values()) {
         byCodec.put(codec, c.chunksWith(codec));
       }
-      return new ChunkStoreStats(c.chunks(), c.ingestedBytes(), c.uniqueBytes(), c.storedBytes(),
-          packs.size(), packBytes, index.sizeOnDisk(), byCodec);
+      return new ChunkStoreStats(
+          c.chunks(),
+          c.ingestedBytes(),
+          c.uniqueBytes(),
+          c.storedBytes(),
+          packs.size(),
+          packBytes,
+          index.sizeOnDisk(),
+          byCodec);
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -316,8 +338,9 @@ public final class LocalChunkStore implements ChunkStore {
       maintenance.lock();
       try {
         long start = System.nanoTime();
-        ChunkIdSet marked = new ChunkIdSet(
-            (int) Math.min(index.counters().chunks() + writer.pendingCount(), 1 << 28));
+        ChunkIdSet marked =
+            new ChunkIdSet(
+                (int) Math.min(index.counters().chunks() + writer.pendingCount(), 1 << 28));
         ChunkIdSet touched = new ChunkIdSet();
         PackLocation boundary = beginCollection(touched);
         long before;
@@ -327,18 +350,26 @@ public final class LocalChunkStore implements ChunkStore {
           before = index.counters().chunks();
           walker.walk(marked::add);
           options.progress().progress("mark", marked.size(), -1);
-          swept = new Sweeper(index, gate.writeLock())
-              .sweep(marked, touched, boundary, options.progress(), reader::clearDamage);
+          swept =
+              new Sweeper(index, gate.writeLock())
+                  .sweep(marked, touched, boundary, options.progress(), reader::clearDamage);
         } finally {
           gcTouched = null;
         }
-        PackCompactor.Result compacted = options.compactBelow() > 0
-            ? new PackCompactor(storage, index, new Compaction())
-                .compact(options.compactBelow(), options.progress())
-            : new PackCompactor.Result(0, 0);
-        GcReport report = new GcReport(before, marked.size(), swept.swept(),
-            swept.storedBytesSwept(), compacted.packsCompacted(), compacted.bytesReclaimed(),
-            Duration.ofNanos(System.nanoTime() - start));
+        PackCompactor.Result compacted =
+            options.compactBelow() > 0
+                ? new PackCompactor(storage, index, new Compaction())
+                    .compact(options.compactBelow(), options.progress())
+                : new PackCompactor.Result(0, 0);
+        GcReport report =
+            new GcReport(
+                before,
+                marked.size(),
+                swept.swept(),
+                swept.storedBytesSwept(),
+                compacted.packsCompacted(),
+                compacted.bytesReclaimed(),
+                Duration.ofNanos(System.nanoTime() - start));
         LOG.log(Level.INFO, "gc of {0}: {1}", config.directory(), report);
         return report;
       } finally {
@@ -397,10 +428,14 @@ public final class LocalChunkStore implements ChunkStore {
         sync();
         ScrubChecks checks = new ScrubChecks(reader, storage, directory.storeId());
         ScrubReport report = new Scrubber(index, checks::chunk, checks::pack).scrub(progress);
-        LOG.log(report.clean() ? Level.INFO : Level.ERROR,
+        LOG.log(
+            report.clean() ? Level.INFO : Level.ERROR,
             "scrub of {0}: {1} chunks checked, {2} damaged; {3} pack headers checked, {4} damaged",
-            config.directory(), report.chunksChecked(), report.damaged().size(),
-            report.packsChecked(), report.damagedPacks().size());
+            config.directory(),
+            report.chunksChecked(),
+            report.damaged().size(),
+            report.packsChecked(),
+            report.damagedPacks().size());
         report.damagedPacks().forEach(d -> LOG.log(Level.ERROR, d.describe()));
         return report;
       } finally {
@@ -456,8 +491,8 @@ public final class LocalChunkStore implements ChunkStore {
 
   private void ensureOpen() throws StoreException {
     if (closed) {
-      throw new StoreException(StoreException.Kind.CLOSED,
-          "chunk store " + config.directory() + " is closed");
+      throw new StoreException(
+          StoreException.Kind.CLOSED, "chunk store " + config.directory() + " is closed");
     }
   }
 }

@@ -36,8 +36,8 @@ final class StoreDirectory implements Closeable {
 
   static StoreDirectory open(Path root) throws IOException {
     Files.createDirectories(root);
-    FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -46,7 +46,8 @@ final class StoreDirectory implements Closeable {
     }
     if (lock == null) {
       ch.close();
-      throw new StoreException(StoreException.Kind.LOCKED,
+      throw new StoreException(
+          StoreException.Kind.LOCKED,
           "chunk store " + root + " is already open in another process");
     }
     try {
@@ -65,14 +66,19 @@ final class StoreDirectory implements Closeable {
       if (Files.isDirectory(packs)) {
         try (var s = Files.list(packs)) {
           if (s.findAny().isPresent()) {
-            throw new StoreException(StoreException.Kind.BAD_FORMAT,
-                root + " holds packs but no FORMAT file");
+            throw new StoreException(
+                StoreException.Kind.BAD_FORMAT, root + " holds packs but no FORMAT file");
           }
         }
       }
       long id = new SecureRandom().nextLong();
-      String text = FIRST_LINE + "\nformat-version=" + FORMAT_VERSION + "\nstore-id="
-          + String.format("%016x", id) + "\n";
+      String text =
+          FIRST_LINE
+              + "\nformat-version="
+              + FORMAT_VERSION
+              + "\nstore-id="
+              + String.format("%016x", id)
+              + "\n";
       Path tmp = root.resolve("FORMAT.tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -90,9 +96,13 @@ final class StoreDirectory implements Closeable {
     }
     String version = value(lines, "format-version");
     if (!String.valueOf(FORMAT_VERSION).equals(version)) {
-      throw new StoreException(StoreException.Kind.BAD_FORMAT,
-          "chunk store format version " + version + " is not supported (this build reads "
-              + FORMAT_VERSION + ")");
+      throw new StoreException(
+          StoreException.Kind.BAD_FORMAT,
+          "chunk store format version "
+              + version
+              + " is not supported (this build reads "
+              + FORMAT_VERSION
+              + ")");
     }
     try {
       return Long.parseUnsignedLong(value(lines, "store-id"), 16);

@@ -70,8 +70,11 @@ final class StoreRecovery {
         if (e.getValue().retired() || e.getValue().liveRecords() == 0) {
           index.apply(new IndexBatch().forgetPack(packId));
         } else {
-          LOG.log(Level.ERROR, "pack {0} is missing: {1} chunks in it cannot be read",
-              hex(packId), e.getValue().liveRecords());
+          LOG.log(
+              Level.ERROR,
+              "pack {0} is missing: {1} chunks in it cannot be read",
+              hex(packId),
+              e.getValue().liveRecords());
         }
       }
     }
@@ -91,12 +94,16 @@ final class StoreRecovery {
         LOG.log(Level.INFO, "deleted empty pack {0} left by an interrupted creation", hex(packId));
         return new PackReport(0, false, 0);
       }
-      LOG.log(Level.ERROR, "pack {0} has a damaged header; scanning its records anyway",
-          hex(packId));
+      LOG.log(
+          Level.ERROR, "pack {0} has a damaged header; scanning its records anyway", hex(packId));
     }
     if (from > size) {
-      LOG.log(Level.ERROR, "pack {0} is {1} bytes but the index covers {2}: data was lost",
-          hex(packId), size, from);
+      LOG.log(
+          Level.ERROR,
+          "pack {0} is {1} bytes but the index covers {2}: data was lost",
+          hex(packId),
+          size,
+          from);
       return new PackReport(0, false, 0);
     }
     if (from == size) {
@@ -109,14 +116,22 @@ final class StoreRecovery {
     }
     if (result.tornTail()) {
       storage.truncate(packId, result.end());
-      LOG.log(Level.WARNING, "pack {0}: cut a torn record at offset {1} ({2} bytes)",
-          hex(packId), result.end(), size - result.end());
+      LOG.log(
+          Level.WARNING,
+          "pack {0}: cut a torn record at offset {1} ({2} bytes)",
+          hex(packId),
+          result.end(),
+          size - result.end());
     }
     scan.batch.indexedUpTo(packId, result.end());
     index.apply(scan.batch);
     if (scan.indexed > 0) {
-      LOG.log(Level.INFO, "pack {0}: indexed {1} records past offset {2}", hex(packId),
-          scan.indexed, from);
+      LOG.log(
+          Level.INFO,
+          "pack {0}: indexed {1} records past offset {2}",
+          hex(packId),
+          scan.indexed,
+          from);
     }
     return new PackReport(scan.indexed, result.tornTail(), scan.damagedRegions);
   }
@@ -136,9 +151,15 @@ final class StoreRecovery {
       return false;
     }
     if (h.storeId() != storeId || h.packId() != packId) {
-      throw new StoreException(StoreException.Kind.BAD_FORMAT, "pack " + hex(packId)
-          + " belongs to another store or was renamed (header says store "
-          + Long.toHexString(h.storeId()) + ", pack " + hex(h.packId()) + ")");
+      throw new StoreException(
+          StoreException.Kind.BAD_FORMAT,
+          "pack "
+              + hex(packId)
+              + " belongs to another store or was renamed (header says store "
+              + Long.toHexString(h.storeId())
+              + ", pack "
+              + hex(h.packId())
+              + ")");
     }
     return true;
   }
@@ -176,8 +197,12 @@ final class StoreRecovery {
     @Override
     public void damaged(long from, long to) {
       damagedRegions++;
-      LOG.log(Level.ERROR, "pack {0}: bytes {1}..{2} hold no valid record (damage); skipped",
-          hex(packId), from, to);
+      LOG.log(
+          Level.ERROR,
+          "pack {0}: bytes {1}..{2} hold no valid record (damage); skipped",
+          hex(packId),
+          from,
+          to);
     }
   }
 

@@ -56,7 +56,7 @@ public final class ChunkStoreBench {
         case "--size-mib" -> sizeMib = Long.parseLong(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--report" -> report = Path.of(args[++i]);
-        default -> { } // options of the other benchmarks
+        default -> {} // options of the other benchmarks
       }
     }
     Logger.getLogger("").setLevel(Level.WARNING);
@@ -71,18 +71,24 @@ public final class ChunkStoreBench {
 
   private void run() throws Exception {
     Path random = dataset("random.bin", (i, buf) -> TestData.fillRandom(i, buf));
-    Path text = dataset("text.bin", (i, buf) -> System.arraycopy(
-        TestData.compressible(i, buf.length), 0, buf, 0, buf.length));
+    Path text =
+        dataset(
+            "text.bin",
+            (i, buf) ->
+                System.arraycopy(TestData.compressible(i, buf.length), 0, buf, 0, buf.length));
     Path jdk = dir.resolve("jdk-modules.bin");
-    Files.copy(Path.of(System.getProperty("java.home"), "lib", "modules"), jdk,
+    Files.copy(
+        Path.of(System.getProperty("java.home"), "lib", "modules"),
+        jdk,
         StandardCopyOption.REPLACE_EXISTING);
     for (Path p : List.of(random, text, jdk)) {
       PeerTool.time("cat " + p, dir); // into the page cache, for both sides
     }
 
     header();
-    out.append("| workload (64 KiB chunks) | Granary MB/s | Granary MB/cpu-s | peer | peer MB/s "
-        + "| peer MB/cpu-s | Granary / peer |\n|---|---:|---:|---|---:|---:|---:|\n");
+    out.append(
+        "| workload (64 KiB chunks) | Granary MB/s | Granary MB/cpu-s | peer | peer MB/s "
+            + "| peer MB/cpu-s | Granary / peer |\n|---|---:|---:|---|---:|---:|---:|\n");
     Timing sha = peer("sha256sum " + random);
     Timing lz4 = peer("lz4 -1 -q -f " + text + " " + dir.resolve("text.lz4"));
     Timing zstd = peer("zstd -3 -q -f " + text + " -o " + dir.resolve("text.zst"));
@@ -93,18 +99,33 @@ public final class ChunkStoreBench {
     row("ingest duplicate data, 1 thread", dup1.timing, size, "sha256sum", sha, size);
     Result dup2 = duplicateIngest(random, 2);
     row("ingest duplicate data, 2 threads", dup2.timing, size, "sha256sum", sha, size);
-    row("ingest unique random, 1 thread", freshIngest(random, CodecSpec.LZ4, 1).timing, size,
-        "sha256sum", sha, size);
-    row("ingest unique random, 2 threads", freshIngest(random, CodecSpec.LZ4, 2).timing, size,
-        "sha256sum", sha, size);
+    row(
+        "ingest unique random, 1 thread",
+        freshIngest(random, CodecSpec.LZ4, 1).timing,
+        size,
+        "sha256sum",
+        sha,
+        size);
+    row(
+        "ingest unique random, 2 threads",
+        freshIngest(random, CodecSpec.LZ4, 2).timing,
+        size,
+        "sha256sum",
+        sha,
+        size);
     Result lz41 = freshIngest(text, CodecSpec.LZ4, 1);
     row("ingest text, lz4, 1 thread", lz41.timing, size, "lz4 -1", lz4, size);
     Result lz42 = freshIngest(text, CodecSpec.LZ4, 2);
     row("ingest text, lz4, 2 threads", lz42.timing, size, "lz4 -1", lz4, size);
     Result zs1 = freshIngest(text, CodecSpec.zstd(3), 1);
     row("ingest text, zstd:3, 1 thread", zs1.timing, size, "zstd -3", zstd, size);
-    row("ingest text, zstd:3, 2 threads", freshIngest(text, CodecSpec.zstd(3), 2).timing, size,
-        "zstd -3", zstd, size);
+    row(
+        "ingest text, zstd:3, 2 threads",
+        freshIngest(text, CodecSpec.zstd(3), 2).timing,
+        size,
+        "zstd -3",
+        zstd,
+        size);
     row("read text (lz4), 1 thread", read(lz41, 1), size, "lz4 -d", lz4d, size);
     row("read text (lz4), 2 threads", read(lz41, 2), size, "lz4 -d", lz4d, size);
     row("read text (zstd:3), 1 thread", read(zs1, 1), size, "zstd -d", zstdd, size);
@@ -116,13 +137,16 @@ public final class ChunkStoreBench {
     chunkSizes(text);
 
     double dupPerCore = dup1.timing.mbPerSecond(size);
-    aim("duplicate ingest at least 1 GB/s per core (1 thread)", dupPerCore >= 1000,
+    aim(
+        "duplicate ingest at least 1 GB/s per core (1 thread)",
+        dupPerCore >= 1000,
         String.format(Locale.ROOT, "%.0f MB/s", dupPerCore));
     double lz4Ratio1 = lz41.timing.mbPerSecond(size) / lz4.mbPerSecond(size);
     double lz4Ratio2 = lz42.timing.mbPerSecond(size) / lz4.mbPerSecond(size);
-    aim("lz4 ingest of compressible data at least 0.7 x the lz4 tool",
-        Math.max(lz4Ratio1, lz4Ratio2) >= 0.7, String.format(Locale.ROOT,
-            "%.2f x with 1 thread, %.2f x with 2", lz4Ratio1, lz4Ratio2));
+    aim(
+        "lz4 ingest of compressible data at least 0.7 x the lz4 tool",
+        Math.max(lz4Ratio1, lz4Ratio2) >= 0.7,
+        String.format(Locale.ROOT, "%.2f x with 1 thread, %.2f x with 2", lz4Ratio1, lz4Ratio2));
     out.append("\n### Aims\n\n");
     for (String a : aims) {
       out.append("- ").append(a).append('\n');
@@ -131,17 +155,27 @@ public final class ChunkStoreBench {
 
   private void header() {
     out.append("## Chunk store (`dedupe/`)\n\n");
-    out.append(String.format(Locale.ROOT,
-        "Data: %d MiB per dataset, %d KiB chunks; median of %d runs; every ingest ends with a "
-            + "`sync` (fsync) and writes to the same disk as the peers' output. MB/cpu-s is MB per "
-            + "CPU-second of the whole process (Granary: the JVM, GC included; peers: user+sys), "
-            + "a figure that the other tenants of a shared machine disturb less.%n%n",
-        size >> 20, CHUNK >> 10, reps));
-    out.append("Peers: ").append(PeerTool.version("sha256sum --version")).append("; ")
-        .append(PeerTool.version("lz4 --version | tr -d '*'")).append("; ")
-        .append(PeerTool.version("zstd --version | tr -d '*'")).append(". Java: ")
-        .append(System.getProperty("java.vm.name")).append(' ')
-        .append(System.getProperty("java.version")).append(".\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Data: %d MiB per dataset, %d KiB chunks; median of %d runs; every ingest ends with a "
+                + "`sync` (fsync) and writes to the same disk as the peers' output. MB/cpu-s is MB per "
+                + "CPU-second of the whole process (Granary: the JVM, GC included; peers: user+sys), "
+                + "a figure that the other tenants of a shared machine disturb less.%n%n",
+            size >> 20,
+            CHUNK >> 10,
+            reps));
+    out.append("Peers: ")
+        .append(PeerTool.version("sha256sum --version"))
+        .append("; ")
+        .append(PeerTool.version("lz4 --version | tr -d '*'"))
+        .append("; ")
+        .append(PeerTool.version("zstd --version | tr -d '*'"))
+        .append(". Java: ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.version"))
+        .append(".\n\n");
   }
 
   /** A timing and the store (with the ids of the file's chunks in order) it left behind. */
@@ -178,12 +212,19 @@ public final class ChunkStoreBench {
     try (ChunkStore s = ChunkStores.open(ChunkStoreConfig.defaults(ingested.store))) {
       List<Timing> runs = new ArrayList<>();
       for (int r = 0; r < reps; r++) {
-        runs.add(Timing.of(() -> parallel(threads, ingested.ids.size(), (i, buf) -> {
-          byte[] chunk = s.get(ingested.ids.get(i));
-          if (chunk.length == 0) {
-            throw new IllegalStateException();
-          }
-        }, CHUNK)));
+        runs.add(
+            Timing.of(
+                () ->
+                    parallel(
+                        threads,
+                        ingested.ids.size(),
+                        (i, buf) -> {
+                          byte[] chunk = s.get(ingested.ids.get(i));
+                          if (chunk.length == 0) {
+                            throw new IllegalStateException();
+                          }
+                        },
+                        CHUNK)));
       }
       return Timing.median(runs);
     }
@@ -195,18 +236,22 @@ public final class ChunkStoreBench {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       int chunks = (int) ((ch.size() + chunkSize - 1) / chunkSize);
       ChunkId[] ids = new ChunkId[chunks];
-      parallel(threads, chunks, (i, buf) -> {
-        ByteBuffer b = ByteBuffer.wrap(buf);
-        int n = 0;
-        while (b.hasRemaining()) {
-          int r = ch.read(b, (long) i * chunkSize + n);
-          if (r < 0) {
-            break;
-          }
-          n += r;
-        }
-        ids[i] = store.put(buf, 0, n, null);
-      }, chunkSize);
+      parallel(
+          threads,
+          chunks,
+          (i, buf) -> {
+            ByteBuffer b = ByteBuffer.wrap(buf);
+            int n = 0;
+            while (b.hasRemaining()) {
+              int r = ch.read(b, (long) i * chunkSize + n);
+              if (r < 0) {
+                break;
+              }
+              n += r;
+            }
+            ids[i] = store.put(buf, 0, n, null);
+          },
+          chunkSize);
       store.sync();
       return Arrays.asList(ids);
     }
@@ -224,16 +269,18 @@ public final class ChunkStoreBench {
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
-      Thread th = new Thread(() -> {
-        byte[] buf = new byte[bufferSize];
-        try {
-          for (int i = first; i < count; i += threads) {
-            task.run(i, buf);
-          }
-        } catch (Exception e) {
-          failure.compareAndSet(null, e);
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[bufferSize];
+                try {
+                  for (int i = first; i < count; i += threads) {
+                    task.run(i, buf);
+                  }
+                } catch (Exception e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
       ts.add(th);
       th.start();
     }
@@ -246,25 +293,43 @@ public final class ChunkStoreBench {
   }
 
   private void ratios(Path text, Path jdk) throws Exception {
-    out.append("| corpus | codec | Granary ratio, 64 KiB chunks | 1 MiB chunks | tool ratio "
-        + "(whole file) | Granary 64 KiB / tool | Granary 1 MiB / tool |\n"
-        + "|---|---|---:|---:|---:|---:|---:|\n");
+    out.append(
+        "| corpus | codec | Granary ratio, 64 KiB chunks | 1 MiB chunks | tool ratio "
+            + "(whole file) | Granary 64 KiB / tool | Granary 1 MiB / tool |\n"
+            + "|---|---|---:|---:|---:|---:|---:|\n");
     for (Path corpus : List.of(text, jdk)) {
       long bytes = Files.size(corpus);
       for (String codec : List.of("lz4", "zstd:3")) {
         double small = storedRatio(corpus, CodecSpec.parse(codec), CHUNK);
         double large = storedRatio(corpus, CodecSpec.parse(codec), 1 << 20);
         Path packed = dir.resolve("ratio.out");
-        PeerTool.time(codec.equals("lz4") ? "lz4 -1 -q -f " + corpus + " " + packed
-            : "zstd -3 -q -f " + corpus + " -o " + packed, dir);
+        PeerTool.time(
+            codec.equals("lz4")
+                ? "lz4 -1 -q -f " + corpus + " " + packed
+                : "zstd -3 -q -f " + corpus + " -o " + packed,
+            dir);
         double tool = (double) bytes / Files.size(packed);
-        out.append(String.format(Locale.ROOT, "| %s (%d MiB) | %s | %.3f | %.3f | %.3f (`%s`) "
-                + "| %.3f | %.3f |%n", corpus.getFileName(), bytes >> 20, codec, small, large,
-            tool, codec.equals("lz4") ? "lz4 -1" : "zstd -3", small / tool, large / tool));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s (%d MiB) | %s | %.3f | %.3f | %.3f (`%s`) " + "| %.3f | %.3f |%n",
+                corpus.getFileName(),
+                bytes >> 20,
+                codec,
+                small,
+                large,
+                tool,
+                codec.equals("lz4") ? "lz4 -1" : "zstd -3",
+                small / tool,
+                large / tool));
         if (codec.equals("zstd:3")) {
-          aim("zstd:3 ratio within 3 % of `zstd -3` on " + corpus.getFileName(),
-              small >= 0.97 * tool, String.format(Locale.ROOT,
-                  "%.1f %% lower at 64 KiB chunks, %.1f %% at 1 MiB", 100 * (1 - small / tool),
+          aim(
+              "zstd:3 ratio within 3 % of `zstd -3` on " + corpus.getFileName(),
+              small >= 0.97 * tool,
+              String.format(
+                  Locale.ROOT,
+                  "%.1f %% lower at 64 KiB chunks, %.1f %% at 1 MiB",
+                  100 * (1 - small / tool),
                   100 * (1 - large / tool)));
         }
       }
@@ -292,21 +357,38 @@ public final class ChunkStoreBench {
       twice = DiskUsage.of(store);
     }
     double r = (double) twice / once;
-    out.append(String.format(Locale.ROOT, "| the same %d MiB written | on disk (du) |%n"
-        + "|---|---:|%n| once | %d |%n| twice | %d |%n| twice / once | %.5f |%n%n",
-        size >> 20, once, twice, r));
-    aim("writing the same data twice costs at most 1.01 x once on disk", r <= 1.01,
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| the same %d MiB written | on disk (du) |%n"
+                + "|---|---:|%n| once | %d |%n| twice | %d |%n| twice / once | %.5f |%n%n",
+            size >> 20,
+            once,
+            twice,
+            r));
+    aim(
+        "writing the same data twice costs at most 1.01 x once on disk",
+        r <= 1.01,
         String.format(Locale.ROOT, "%.5f x", r));
   }
 
   private void chunkSizes(Path text) throws Exception {
-    out.append("| chunk size (text, 1 thread) | duplicate ingest MB/s | lz4 ingest MB/s "
-        + "| lz4 ratio | zstd:3 ingest MB/s | zstd:3 ratio |\n|---|---:|---:|---:|---:|---:|\n");
+    out.append(
+        "| chunk size (text, 1 thread) | duplicate ingest MB/s | lz4 ingest MB/s "
+            + "| lz4 ratio | zstd:3 ingest MB/s | zstd:3 ratio |\n|---|---:|---:|---:|---:|---:|\n");
     for (int chunk : new int[] {4 << 10, 64 << 10, 1 << 20}) {
       double[] lz4 = ingestRate(text, CodecSpec.LZ4, chunk);
       double[] zstd = ingestRate(text, CodecSpec.zstd(3), chunk);
-      out.append(String.format(Locale.ROOT, "| %d KiB | %.0f | %.0f | %.3f | %.0f | %.3f |%n",
-          chunk >> 10, lz4[2], lz4[0], lz4[1], zstd[0], zstd[1]));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %d KiB | %.0f | %.0f | %.3f | %.0f | %.3f |%n",
+              chunk >> 10,
+              lz4[2],
+              lz4[0],
+              lz4[1],
+              zstd[0],
+              zstd[1]));
     }
     out.append('\n');
   }
@@ -326,8 +408,9 @@ public final class ChunkStoreBench {
       }
     }
     long bytes = Files.size(file);
-    return new double[] {Timing.median(fresh).mbPerSecond(bytes), ratio,
-        Timing.median(dup).mbPerSecond(bytes)};
+    return new double[] {
+      Timing.median(fresh).mbPerSecond(bytes), ratio, Timing.median(dup).mbPerSecond(bytes)
+    };
   }
 
   private Timing peer(String command) throws Exception {
@@ -338,12 +421,19 @@ public final class ChunkStoreBench {
     return Timing.median(runs);
   }
 
-  private void row(String workload, Timing ours, long ourBytes, String peerName, Timing peer,
-      long peerBytes) {
-    out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | `%s` | %.0f | %.0f | %.2f |%n",
-        workload, ours.mbPerSecond(ourBytes), ours.mbPerCpuSecond(ourBytes), peerName,
-        peer.mbPerSecond(peerBytes), peer.mbPerCpuSecond(peerBytes),
-        ours.mbPerSecond(ourBytes) / peer.mbPerSecond(peerBytes)));
+  private void row(
+      String workload, Timing ours, long ourBytes, String peerName, Timing peer, long peerBytes) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.0f | %.0f | `%s` | %.0f | %.0f | %.2f |%n",
+            workload,
+            ours.mbPerSecond(ourBytes),
+            ours.mbPerCpuSecond(ourBytes),
+            peerName,
+            peer.mbPerSecond(peerBytes),
+            peer.mbPerCpuSecond(peerBytes),
+            ours.mbPerSecond(ourBytes) / peer.mbPerSecond(peerBytes)));
   }
 
   private void aim(String aim, boolean met, String measured) {

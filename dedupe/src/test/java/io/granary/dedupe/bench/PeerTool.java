@@ -12,15 +12,15 @@ final class PeerTool {
   /** Times {@code command} (a shell command line); its output goes to /dev/null. */
   static Timing time(String command, Path scratch) throws IOException, InterruptedException {
     Path timeFile = scratch.resolve("time.out");
-    String script = "TIMEFORMAT='%3R %3U %3S'; { time ( " + command + " >/dev/null 2>&1 ) ; } 2> "
-        + timeFile;
+    String script =
+        "TIMEFORMAT='%3R %3U %3S'; { time ( " + command + " >/dev/null 2>&1 ) ; } 2> " + timeFile;
     Process p = new ProcessBuilder("bash", "-c", script).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IOException("peer failed: " + command);
     }
     String[] f = Files.readString(timeFile, StandardCharsets.US_ASCII).trim().split("\\s+");
-    return new Timing(Double.parseDouble(f[0]),
-        Double.parseDouble(f[1]) + Double.parseDouble(f[2]));
+    return new Timing(
+        Double.parseDouble(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]));
   }
 
   static String version(String command) {

@@ -21,8 +21,7 @@ record Timing(double wallSeconds, double cpuSeconds) {
 
   /** Times {@code work} in this JVM, counting the whole process's CPU time (GC included). */
   static Timing of(ThrowingRunnable work) throws Exception {
-    OperatingSystemMXBean os =
-        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     work.run();

@@ -26,16 +26,15 @@ class ChunkCompressorTest {
       assertTrue(c.length() < data.length * 3 / 4, "ratio too low: " + c.length());
     }
     byte[] payload = Arrays.copyOfRange(c.bytes(), c.offset(), c.offset() + c.length());
-    assertArrayEquals(data, compressor.decompress(c.codec(), payload, 0, payload.length,
-        data.length));
+    assertArrayEquals(
+        data, compressor.decompress(c.codec(), payload, 0, payload.length, data.length));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"lz4", "zstd:3"})
   void incompressibleDataIsKeptRaw(String spec) {
     byte[] data = TestData.random(3, 65536);
-    ChunkCompressor.Compressed c = compressor.compress(CodecSpec.parse(spec), data, 0,
-        data.length);
+    ChunkCompressor.Compressed c = compressor.compress(CodecSpec.parse(spec), data, 0, data.length);
     assertEquals(Codec.NONE, c.codec());
     assertEquals(data.length, c.length());
   }
@@ -56,11 +55,13 @@ class ChunkCompressorTest {
     ChunkCompressor.Compressed c = compressor.compress(codec, data, 0, data.length);
     byte[] payload = Arrays.copyOfRange(c.bytes(), c.offset(), c.offset() + c.length());
     // A cut payload never decodes to the full length.
-    assertThrows(CorruptPayloadException.class, () -> compressor.decompress(c.codec(), payload, 0,
-        payload.length / 2, data.length));
+    assertThrows(
+        CorruptPayloadException.class,
+        () -> compressor.decompress(c.codec(), payload, 0, payload.length / 2, data.length));
     // A claimed length larger than the content is caught.
-    assertThrows(CorruptPayloadException.class, () -> compressor.decompress(c.codec(), payload, 0,
-        payload.length, data.length + 1));
+    assertThrows(
+        CorruptPayloadException.class,
+        () -> compressor.decompress(c.codec(), payload, 0, payload.length, data.length + 1));
   }
 
   @ParameterizedTest

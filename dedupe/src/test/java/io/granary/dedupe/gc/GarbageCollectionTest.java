@@ -47,11 +47,14 @@ class GarbageCollectionTest {
       // The packs: the index keeps a fixed reserve of allocated space whatever it holds.
       long before = DiskUsage.of(dir.resolve("packs"));
       // Keep every fourth chunk.
-      GcReport r = store.collectGarbage(m -> {
-        for (int i = 0; i < ids.size(); i += 4) {
-          m.mark(ids.get(i));
-        }
-      }, GcOptions.DEFAULT);
+      GcReport r =
+          store.collectGarbage(
+              m -> {
+                for (int i = 0; i < ids.size(); i += 4) {
+                  m.mark(ids.get(i));
+                }
+              },
+              GcOptions.DEFAULT);
       assertEquals(1000, r.chunksBefore());
       assertEquals(250, r.chunksMarked());
       assertEquals(750, r.chunksSwept());
@@ -94,34 +97,39 @@ class GarbageCollectionTest {
       CountDownLatch collecting = new CountDownLatch(1);
       CountDownLatch revived = new CountDownLatch(1);
       List<Throwable> errors = new ArrayList<>();
-      Thread writer = new Thread(() -> {
-        try {
-          collecting.await(); // the contract covers puts made once the collection has begun
-          for (int seed = 1; seed < 1000; seed += 2) {
-            putDuringGc.put(store.put(TestData.random(seed, SIZE)), seed);
-          }
-          revived.countDown();
-          for (int seed = 10_000; !stop.get(); seed++) {
-            putDuringGc.put(store.put(TestData.random(seed, SIZE)), seed);
-          }
-        } catch (Throwable t) {
-          errors.add(t);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  collecting.await(); // the contract covers puts made once the collection has begun
+                  for (int seed = 1; seed < 1000; seed += 2) {
+                    putDuringGc.put(store.put(TestData.random(seed, SIZE)), seed);
+                  }
+                  revived.countDown();
+                  for (int seed = 10_000; !stop.get(); seed++) {
+                    putDuringGc.put(store.put(TestData.random(seed, SIZE)), seed);
+                  }
+                } catch (Throwable t) {
+                  errors.add(t);
+                }
+              });
       writer.start();
       GcReport r;
       try {
-        r = store.collectGarbage(m -> {
-          collecting.countDown();
-          for (int i = 0; i < old.size(); i += 2) {
-            m.mark(old.get(i));
-          }
-          try {
-            revived.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, new GcOptions(0.9, ProgressListener.NONE));
+        r =
+            store.collectGarbage(
+                m -> {
+                  collecting.countDown();
+                  for (int i = 0; i < old.size(); i += 2) {
+                    m.mark(old.get(i));
+                  }
+                  try {
+                    revived.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                new GcOptions(0.9, ProgressListener.NONE));
       } finally {
         stop.set(true);
         writer.join();
@@ -130,7 +138,9 @@ class GarbageCollectionTest {
       assertEquals(500, r.chunksSwept(), "only the odd chunks nobody put again: " + r);
       assertTrue(putDuringGc.size() > 500, "the writer overlapped the sweep");
       for (Map.Entry<ChunkId, Integer> e : putDuringGc.entrySet()) {
-        assertArrayEquals(TestData.random(e.getValue(), SIZE), store.get(e.getKey()),
+        assertArrayEquals(
+            TestData.random(e.getValue(), SIZE),
+            store.get(e.getKey()),
             "chunk put during gc, seed " + e.getValue());
       }
       for (int i = 0; i < old.size(); i++) {
@@ -151,12 +161,14 @@ class GarbageCollectionTest {
       ChunkId page = store.put(TestData.random(1, SIZE));
       ChunkId child = store.put(TestData.random(2, SIZE));
       store.sync();
-      store.collectGarbage(m -> {
-        store.put(TestData.random(1, SIZE)); // the page is written again, e.g. by a flush
-        if (m.mark(page)) {
-          m.mark(child); // a tree walk descends only into pages it marks first
-        }
-      }, GcOptions.DEFAULT);
+      store.collectGarbage(
+          m -> {
+            store.put(TestData.random(1, SIZE)); // the page is written again, e.g. by a flush
+            if (m.mark(page)) {
+              m.mark(child); // a tree walk descends only into pages it marks first
+            }
+          },
+          GcOptions.DEFAULT);
       assertArrayEquals(TestData.random(2, SIZE), store.get(child));
       assertArrayEquals(TestData.random(1, SIZE), store.get(page));
     }

@@ -10,8 +10,8 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class RecordHeaderTest {
-  private static final ChunkId ID = ChunkId.parse(
-      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  private static final ChunkId ID =
+      ChunkId.parse("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 
   private static RecordHeader sample() {
     return new RecordHeader(ID, Codec.ZSTD, 3, 65536, 20000, 0x12345678);
@@ -45,7 +45,9 @@ class RecordHeaderTest {
       for (int bit = 0; bit < 8; bit++) {
         byte[] bad = good.clone();
         bad[i] ^= (byte) (1 << bit);
-        assertThrows(RecordFormatException.class, () -> RecordHeader.decode(ByteBuffer.wrap(bad)),
+        assertThrows(
+            RecordFormatException.class,
+            () -> RecordHeader.decode(ByteBuffer.wrap(bad)),
             "flip of bit " + bit + " in byte " + i);
       }
     }
@@ -82,8 +84,10 @@ class RecordHeaderTest {
   void zeroRecordsCarryNoPayload() throws Exception {
     RecordHeader z = new RecordHeader(ID, Codec.ZERO, 0, 4096, 0, 0);
     assertEquals(z, RecordHeader.decode(z.encode()));
-    assertThrows(IllegalArgumentException.class, () -> new RecordHeader(ID, Codec.ZERO, 0, 4096, 1, 0));
-    assertThrows(IllegalArgumentException.class, () -> new RecordHeader(ID, Codec.NONE, 0, 4096, 100, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RecordHeader(ID, Codec.ZERO, 0, 4096, 1, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RecordHeader(ID, Codec.NONE, 0, 4096, 100, 0));
   }
 
   private static ByteBuffer reseal(int index, byte value) {

@@ -56,8 +56,8 @@ class ScrubTest {
     try (ChunkStore store = ChunkStores.open(config)) {
       for (StoredChunk hit : List.of(payloadHit, headerHit)) {
         ChunkId id = hit.id();
-        ChunkCorruptedException e = assertThrows(ChunkCorruptedException.class,
-            () -> store.get(id));
+        ChunkCorruptedException e =
+            assertThrows(ChunkCorruptedException.class, () -> store.get(id));
         assertEquals(StoreException.Kind.CORRUPT_CHUNK, e.kind());
         assertEquals(hit.packId(), e.damage().packId());
         assertEquals(hit.offset(), e.damage().offset());
@@ -92,8 +92,7 @@ class ScrubTest {
   }
 
   @Test
-  void readErrorsFromTheMediumAreReportedPerChunkAndStopWhenTheMediumRecovers()
-      throws Exception {
+  void readErrorsFromTheMediumAreReportedPerChunkAndStopWhenTheMediumRecovers() throws Exception {
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
     FaultyMedium medium = new FaultyMedium();
     try (ChunkStore store = medium.open(config)) {
@@ -110,8 +109,8 @@ class ScrubTest {
   @Test
   void scrubReportsTheChunksOfAnUnreadablePackAndGoesOnThenIsCleanOnceItReadsAgain()
       throws Exception {
-    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
-        .withPackTargetBytes(1 << 20);
+    ChunkStoreConfig config =
+        ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     FaultyMedium medium = new FaultyMedium();
     Map<ChunkId, byte[]> data = new HashMap<>();
     try (ChunkStore store = medium.open(config)) {
@@ -123,8 +122,12 @@ class ScrubTest {
       Map<ChunkId, Integer> packOf = new HashMap<>();
       StoredChunks.all(dir).forEach(c -> packOf.put(c.id(), c.packId()));
       int bad = packOf.get(data.keySet().iterator().next());
-      List<ChunkId> inBad = packOf.entrySet().stream().filter(e -> e.getValue() == bad)
-          .map(Map.Entry::getKey).sorted().toList();
+      List<ChunkId> inBad =
+          packOf.entrySet().stream()
+              .filter(e -> e.getValue() == bad)
+              .map(Map.Entry::getKey)
+              .sorted()
+              .toList();
       assertTrue(inBad.size() >= 5 && inBad.size() < data.size(), inBad.toString());
 
       medium.failReads(bad, true);
@@ -135,7 +138,9 @@ class ScrubTest {
         assertEquals(bad, d.packId());
         assertTrue(d.reason().contains("Input/output error"), d.reason());
       }
-      assertEquals(List.of(bad), during.damagedPacks().stream().map(DamagedPack::packId).toList(),
+      assertEquals(
+          List.of(bad),
+          during.damagedPacks().stream().map(DamagedPack::packId).toList(),
           "its header cannot be read either");
       for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
         if (inBad.contains(e.getKey())) {
@@ -155,17 +160,24 @@ class ScrubTest {
       for (Map.Entry<ChunkId, byte[]> e : data.entrySet()) {
         assertArrayEquals(e.getValue(), store.get(e.getKey()));
       }
-      System.out.println("ScrubTest: " + medium.readFaultsInjected() + " read faults injected"
-          + " into 1 pack of " + (int) packOf.values().stream().distinct().count()
-          + "; scrub reported exactly its " + inBad.size() + " chunks, then none; "
-          + 2L * data.size() * 100_000 + " bytes verified");
+      System.out.println(
+          "ScrubTest: "
+              + medium.readFaultsInjected()
+              + " read faults injected"
+              + " into 1 pack of "
+              + (int) packOf.values().stream().distinct().count()
+              + "; scrub reported exactly its "
+              + inBad.size()
+              + " chunks, then none; "
+              + 2L * data.size() * 100_000
+              + " bytes verified");
     }
   }
 
   @Test
   void aDamagedPackHeaderIsReportedAndTheRecordsBehindItStillRead() throws Exception {
-    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
-        .withPackTargetBytes(1 << 20);
+    ChunkStoreConfig config =
+        ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     Map<ChunkId, byte[]> data = new HashMap<>();
     try (ChunkStore store = ChunkStores.open(config)) {
       for (int i = 0; i < 30; i++) {
@@ -178,8 +190,10 @@ class ScrubTest {
     try (ChunkStore store = ChunkStores.open(config)) {
       ScrubReport r = store.scrub(ProgressListener.NONE);
       assertFalse(r.clean());
-      assertEquals(List.of(first.packId()),
-          r.damagedPacks().stream().map(DamagedPack::packId).toList(), r.toString());
+      assertEquals(
+          List.of(first.packId()),
+          r.damagedPacks().stream().map(DamagedPack::packId).toList(),
+          r.toString());
       assertTrue(r.damagedPacks().get(0).reason().contains("checksum"), r.toString());
       assertTrue(r.packsChecked() >= 3, r.toString());
       assertEquals(List.of(), r.damaged(), "every record is sound on its own");

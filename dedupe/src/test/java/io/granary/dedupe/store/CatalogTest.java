@@ -27,9 +27,12 @@ class CatalogTest {
   void tablesAreSeparateOrderedAndSurviveReopen() throws Exception {
     try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
       Catalog c = store.catalog();
-      c.apply(new CatalogBatch().put("volumes", b("vm2"), b("two")).put("volumes", b("vm1"), b("one"))
-          .put("volume", b("x"), b("a table whose name prefixes another"))
-          .put("snapshots", b("vm1@s"), b("snap")));
+      c.apply(
+          new CatalogBatch()
+              .put("volumes", b("vm2"), b("two"))
+              .put("volumes", b("vm1"), b("one"))
+              .put("volume", b("x"), b("a table whose name prefixes another"))
+              .put("snapshots", b("vm1@s"), b("snap")));
       assertArrayEquals(b("one"), c.get("volumes", b("vm1")));
       assertNull(c.get("volumes", b("vm3")));
       List<Catalog.Entry> vols = c.list("volumes");
@@ -38,16 +41,20 @@ class CatalogTest {
       assertArrayEquals(b("vm2"), vols.get(1).key());
       assertEquals(1, c.list("volume").size());
       // a batch is all or nothing: a bad change aborts the whole batch
-      assertThrows(IllegalArgumentException.class, () -> c.apply(new CatalogBatch()
-          .delete("volumes", b("vm1")).put("", b("k"), b("v"))));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> c.apply(new CatalogBatch().delete("volumes", b("vm1")).put("", b("k"), b("v"))));
       assertArrayEquals(b("one"), c.get("volumes", b("vm1")));
       c.apply(new CatalogBatch().delete("volumes", b("vm1")).put("volumes", b("vm9"), b("nine")));
     }
     try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
       Catalog c = store.catalog();
       assertNull(c.get("volumes", b("vm1")));
-      assertEquals(List.of("vm2", "vm9"), c.list("volumes").stream()
-          .map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList());
+      assertEquals(
+          List.of("vm2", "vm9"),
+          c.list("volumes").stream()
+              .map(e -> new String(e.key(), StandardCharsets.UTF_8))
+              .toList());
       assertEquals(1, c.list("snapshots").size());
     }
   }

@@ -166,13 +166,13 @@ class ChunkStoreTest {
   void missingIdsEmptyChunksClosedStoresAndASecondOpenAreDistinctErrors() throws Exception {
     ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir));
     ChunkId absent = ChunkId.parse("00".repeat(31) + "01");
-    ChunkNotFoundException missing = assertThrows(ChunkNotFoundException.class,
-        () -> store.get(absent));
+    ChunkNotFoundException missing =
+        assertThrows(ChunkNotFoundException.class, () -> store.get(absent));
     assertEquals(StoreException.Kind.MISSING_CHUNK, missing.kind());
     assertFalse(store.contains(absent));
     assertThrows(IllegalArgumentException.class, () -> store.put(new byte[0]));
-    StoreException locked = assertThrows(StoreException.class,
-        () -> ChunkStores.open(ChunkStoreConfig.defaults(dir)));
+    StoreException locked =
+        assertThrows(StoreException.class, () -> ChunkStores.open(ChunkStoreConfig.defaults(dir)));
     assertEquals(StoreException.Kind.LOCKED, locked.kind());
     store.close();
     StoreException closed = assertThrows(StoreException.class, () -> store.put(new byte[1]));
@@ -182,8 +182,8 @@ class ChunkStoreTest {
 
   @Test
   void packsRollOverAtTheirTargetSize() throws Exception {
-    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE)
-        .withPackTargetBytes(1 << 20);
+    ChunkStoreConfig config =
+        ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
     List<ChunkId> ids = new ArrayList<>();
     try (ChunkStore store = ChunkStores.open(config)) {
       for (int i = 0; i < 40; i++) {
@@ -207,15 +207,18 @@ class ChunkStoreTest {
       List<Thread> ts = new ArrayList<>();
       List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
-        Thread th = new Thread(() -> {
-          try {
-            for (int i = 0; i < perThread; i++) {
-              store.put(TestData.random(i, 8192)); // every thread writes the same 500 chunks
-            }
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = 0; i < perThread; i++) {
+                      store.put(
+                          TestData.random(i, 8192)); // every thread writes the same 500 chunks
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
         ts.add(th);
         th.start();
       }
@@ -228,8 +231,7 @@ class ChunkStoreTest {
       assertEquals((long) threads * perThread * 8192, s.ingestedBytes());
       // every record in the packs is live: no duplicate was appended
       long records = perThread * (8192L + RecordHeader.SIZE);
-      assertEquals(records + s.packFiles() * PackHeader.SIZE,
-          s.packBytes());
+      assertEquals(records + s.packFiles() * PackHeader.SIZE, s.packBytes());
     }
   }
 }

@@ -55,18 +55,21 @@ class CrashTest {
     for (int round = 0; round < ROUNDS; round++) {
       Process child = ChildJvm.start(CrashWriter.class, dir.toString(), String.valueOf(round));
       AtomicInteger lastSynced = new AtomicInteger(-1);
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-            StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            if (line.startsWith("SYNCED ")) {
-              lastSynced.set(Integer.parseInt(line.substring(7)));
-            }
-          }
-        } catch (Exception ignored) {
-          // the child died; that is the point
-        }
-      });
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("SYNCED ")) {
+                      lastSynced.set(Integer.parseInt(line.substring(7)));
+                    }
+                  }
+                } catch (Exception ignored) {
+                  // the child died; that is the point
+                }
+              });
       reader.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (lastSynced.get() < 0 && System.nanoTime() < deadline && child.isAlive()) {
@@ -83,7 +86,9 @@ class CrashTest {
         for (int[] rs : syncedPerRound) {
           for (int n = 0; n <= rs[1]; n++) {
             byte[] expected = content(rs[0], n);
-            assertArrayEquals(expected, store.get(id(expected)),
+            assertArrayEquals(
+                expected,
+                store.get(id(expected)),
                 "round " + rs[0] + " chunk " + n + " was synced before a kill");
           }
         }

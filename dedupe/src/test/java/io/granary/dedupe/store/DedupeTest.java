@@ -42,8 +42,8 @@ class DedupeTest {
       assertEquals(2.0, second.dedupeRatio(), 1e-9);
 
       TestData.fillRandom(CHUNKS / 2, buf);
-      assertArrayEquals(buf, store.get(ChunkId.of(
-          MessageDigest.getInstance("SHA-256").digest(buf))));
+      assertArrayEquals(
+          buf, store.get(ChunkId.of(MessageDigest.getInstance("SHA-256").digest(buf))));
     }
   }
 

@@ -47,8 +47,7 @@ class FullDiskRecoveryTest {
   @TempDir Path dir;
 
   private static ChunkStoreConfig config(Path store) {
-    return ChunkStoreConfig.defaults(store).withCodec(CodecSpec.NONE)
-        .withPackTargetBytes(1 << 20);
+    return ChunkStoreConfig.defaults(store).withCodec(CodecSpec.NONE).withPackTargetBytes(1 << 20);
   }
 
   private static ChunkId id(byte[] d) throws Exception {
@@ -83,7 +82,7 @@ class FullDiskRecoveryTest {
         }
         store.catalog().apply(rows);
         // Everything is garbage: the sweep forgets it all, compaction deletes the packs.
-        GcReport gc = store.collectGarbage(marker -> { }, GcOptions.DEFAULT);
+        GcReport gc = store.collectGarbage(marker -> {}, GcOptions.DEFAULT);
         assertEquals(stored, gc.chunksSwept(), gc.toString());
         assertTrue(gc.packsCompacted() >= stored * CHUNK / (1 << 20) - 1, gc.toString());
         assertTrue(fs.available() > 8L << 20, "the packs' space came back: " + fs.available());
@@ -92,10 +91,17 @@ class FullDiskRecoveryTest {
           store.put(TestData.random(i, CHUNK));
         }
         store.sync();
-        System.out.println("FullDiskRecoveryTest: " + stored + " chunks of " + CHUNK
-            + " bytes filled a 24 MiB tmpfs, " + slack + " bytes of slack taken by a filler;"
-            + " 1 catalog batch, 1 sync and a gc committed on the full disk; "
-            + gc.packBytesReclaimed() + " pack bytes reclaimed");
+        System.out.println(
+            "FullDiskRecoveryTest: "
+                + stored
+                + " chunks of "
+                + CHUNK
+                + " bytes filled a 24 MiB tmpfs, "
+                + slack
+                + " bytes of slack taken by a filler;"
+                + " 1 catalog batch, 1 sync and a gc committed on the full disk; "
+                + gc.packBytesReclaimed()
+                + " pack bytes reclaimed");
       }
       try (ChunkStore store = ChunkStores.open(config)) {
         for (int i = stored; i < stored + 20; i++) {
@@ -112,10 +118,15 @@ class FullDiskRecoveryTest {
     try (Tmpfs fs = Tmpfs.mount(dir.resolve("mnt"), 24L << 20)) {
       Path store = fs.path().resolve("store");
       int appended = 40;
-      Process child = ChildJvm.start(UnsyncedWriter.class, store.toString(),
-          String.valueOf(appended), String.valueOf(CHUNK));
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8))) {
+      Process child =
+          ChildJvm.start(
+              UnsyncedWriter.class,
+              store.toString(),
+              String.valueOf(appended),
+              String.valueOf(CHUNK));
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         assertEquals("APPENDED " + appended, out.readLine());
       } finally {
         ChildJvm.kill9(child);
@@ -126,13 +137,17 @@ class FullDiskRecoveryTest {
       // Recovery must commit index entries for every record the crashed process appended.
       try (ChunkStore s = ChunkStores.open(config(store))) {
         for (int i = 0; i < appended; i++) {
-          assertArrayEquals(TestData.random(i, CHUNK), s.get(id(TestData.random(i, CHUNK))),
-              "chunk " + i);
+          assertArrayEquals(
+              TestData.random(i, CHUNK), s.get(id(TestData.random(i, CHUNK))), "chunk " + i);
         }
         assertTrue(s.scrub(ProgressListener.NONE).clean());
       }
-      System.out.println("FullDiskRecoveryTest: a restart on a full tmpfs indexed " + appended
-          + " records (" + appended * CHUNK + " bytes) a killed process had appended");
+      System.out.println(
+          "FullDiskRecoveryTest: a restart on a full tmpfs indexed "
+              + appended
+              + " records ("
+              + appended * CHUNK
+              + " bytes) a killed process had appended");
     }
   }
 
@@ -147,8 +162,7 @@ class FullDiskRecoveryTest {
         fs.fillUp(filler);
         // A little room left: LMDB's multi-page write is then cut short, which LMDB reports
         // as EIO rather than ENOSPC.
-        try (var ch = FileChannel.open(filler,
-            StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(filler, StandardOpenOption.WRITE)) {
           ch.truncate(ch.size() - 12 * 1024);
         }
         // Far more than any reserve: 16 MiB of catalog rows in one batch.
@@ -169,8 +183,7 @@ class FullDiskRecoveryTest {
   }
 
   @Test
-  void aGcOnAFullDiskDeletesDeadPacksFirstSoThatTheLiveRecordsOfOthersCanMove()
-      throws Exception {
+  void aGcOnAFullDiskDeletesDeadPacksFirstSoThatTheLiveRecordsOfOthersCanMove() throws Exception {
     try (Tmpfs fs = Tmpfs.mount(dir.resolve("mnt"), 24L << 20)) {
       ChunkStoreConfig config = config(fs.path().resolve("store"));
       List<ChunkId> ids = new ArrayList<>();
@@ -201,9 +214,16 @@ class FullDiskRecoveryTest {
           assertArrayEquals(TestData.random(i, CHUNK), store.get(id), "kept chunk " + i);
         }
         assertTrue(store.scrub(ProgressListener.NONE).clean());
-        System.out.println("FullDiskRecoveryTest: a gc on a full 24 MiB tmpfs compacted "
-            + gc.packsCompacted() + " packs (" + gc.packBytesReclaimed() + " bytes) and moved "
-            + kept.size() + " live chunks; " + kept.size() * CHUNK + " bytes verified");
+        System.out.println(
+            "FullDiskRecoveryTest: a gc on a full 24 MiB tmpfs compacted "
+                + gc.packsCompacted()
+                + " packs ("
+                + gc.packBytesReclaimed()
+                + " bytes) and moved "
+                + kept.size()
+                + " live chunks; "
+                + kept.size() * CHUNK
+                + " bytes verified");
       }
     }
   }
@@ -235,10 +255,16 @@ class FullDiskRecoveryTest {
           assertArrayEquals(TestData.random(i, CHUNK), store.get(id), "kept chunk " + i);
         }
         assertTrue(store.scrub(ProgressListener.NONE).clean());
-        System.out.println("FullDiskRecoveryTest: a gc on a full tmpfs forgot "
-            + full.chunksSwept() + " chunks and compacted " + full.packsCompacted()
-            + " packs; with room, the next compacted " + later.packsCompacted() + "; "
-            + kept.size() * CHUNK + " bytes verified twice");
+        System.out.println(
+            "FullDiskRecoveryTest: a gc on a full tmpfs forgot "
+                + full.chunksSwept()
+                + " chunks and compacted "
+                + full.packsCompacted()
+                + " packs; with room, the next compacted "
+                + later.packsCompacted()
+                + "; "
+                + kept.size() * CHUNK
+                + " bytes verified twice");
       }
     }
   }

@@ -113,8 +113,10 @@ class FullDiskTest {
     try {
       Path ballast = mnt.resolve("ballast");
       Files.write(ballast, new byte[4 << 20]);
-      ChunkStoreConfig config = ChunkStoreConfig.defaults(mnt.resolve("store"))
-          .withCodec(CodecSpec.NONE).withPackTargetBytes(2 << 20);
+      ChunkStoreConfig config =
+          ChunkStoreConfig.defaults(mnt.resolve("store"))
+              .withCodec(CodecSpec.NONE)
+              .withPackTargetBytes(2 << 20);
       int stored = 0;
       try (ChunkStore store = ChunkStores.open(config)) {
         while (true) {
@@ -133,8 +135,10 @@ class FullDiskTest {
         }
         assertTrue(stored > 50, "stored " + stored);
         for (int i = 0; i < stored; i++) {
-          assertArrayEquals(TestData.random(i, 100_000),
-              store.get(id(TestData.random(i, 100_000))), "chunk " + i);
+          assertArrayEquals(
+              TestData.random(i, 100_000),
+              store.get(id(TestData.random(i, 100_000))),
+              "chunk " + i);
         }
         Files.delete(ballast);
         for (int i = stored; i < stored + 10; i++) {

@@ -30,8 +30,10 @@ class IndexRebuildTest {
     ChunkStoreStats before;
     try (ChunkStore store = ChunkStores.open(config)) {
       for (int i = 0; i < 300; i++) {
-        byte[] d = i % 3 == 0 ? TestData.random(i, 20_000)
-            : i % 3 == 1 ? TestData.compressible(i, 20_000) : new byte[20_000 + i];
+        byte[] d =
+            i % 3 == 0
+                ? TestData.random(i, 20_000)
+                : i % 3 == 1 ? TestData.compressible(i, 20_000) : new byte[20_000 + i];
         ids.add(store.put(d, 0, d.length, i % 2 == 0 ? CodecSpec.zstd(3) : null));
       }
       before = store.stats();
@@ -52,8 +54,10 @@ class IndexRebuildTest {
   private static void verify(ChunkStore store, List<ChunkId> ids, ChunkStoreStats before)
       throws Exception {
     for (int i = 0; i < ids.size(); i++) {
-      byte[] d = i % 3 == 0 ? TestData.random(i, 20_000)
-          : i % 3 == 1 ? TestData.compressible(i, 20_000) : new byte[20_000 + i];
+      byte[] d =
+          i % 3 == 0
+              ? TestData.random(i, 20_000)
+              : i % 3 == 1 ? TestData.compressible(i, 20_000) : new byte[20_000 + i];
       assertArrayEquals(d, store.get(ids.get(i)), "chunk " + i);
     }
     ChunkStoreStats after = store.stats();

@@ -48,8 +48,14 @@ class TornTailTest {
     byte[] lost = TestData.random(999, 8192);
     ChunkId lostId = ChunkId.of(MessageDigest.getInstance("SHA-256").digest(lost));
     ByteBuffer record = ByteBuffer.allocate(RecordHeader.SIZE + lost.length);
-    new RecordHeader(lostId, Codec.NONE, 0, lost.length, lost.length,
-        RecordHeader.payloadCrc(lost, 0, lost.length)).encode(record);
+    new RecordHeader(
+            lostId,
+            Codec.NONE,
+            0,
+            lost.length,
+            lost.length,
+            RecordHeader.payloadCrc(lost, 0, lost.length))
+        .encode(record);
     record.put(lost).flip().limit(tornLength);
     try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.APPEND)) {
       ch.write(record);

@@ -61,8 +61,8 @@ public record StoredChunk(ChunkId id, int packId, Path packFile, long offset) {
 
   /** Flips every bit of the byte at {@code position} in {@code file}. */
   private static void flipByte(Path file, long position) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, position);
       b.put(0, (byte) ~b.get(0));

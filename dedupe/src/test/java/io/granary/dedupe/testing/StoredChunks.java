@@ -27,8 +27,13 @@ public final class StoredChunks {
     List<StoredChunk> out = new ArrayList<>();
     for (int packId : storage.list()) {
       try (PackStorage.Reader r = storage.openForRead(packId)) {
-        PackScanner.scan(r, PackHeader.SIZE, rec -> out.add(
-            new StoredChunk(rec.header().id(), packId, storage.path(packId), rec.offset())));
+        PackScanner.scan(
+            r,
+            PackHeader.SIZE,
+            rec ->
+                out.add(
+                    new StoredChunk(
+                        rec.header().id(), packId, storage.path(packId), rec.offset())));
       }
     }
     return out;
@@ -36,7 +41,9 @@ public final class StoredChunks {
 
   /** The first record of chunk {@code id}; fails if no pack holds it. */
   public static StoredChunk find(Path storeDir, ChunkId id) throws IOException {
-    return all(storeDir).stream().filter(c -> c.id().equals(id)).findFirst()
+    return all(storeDir).stream()
+        .filter(c -> c.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("chunk " + id + " is not in any pack"));
   }
 
@@ -44,13 +51,15 @@ public final class StoredChunks {
    * The first pack that holds chunks of {@code wanted} and nothing else (no map page, no
    * other data), with the chunks it holds; fails if there is none.
    */
-  public static Map.Entry<Integer, List<ChunkId>> packHoldingOnly(Path storeDir,
-      Set<ChunkId> wanted) throws IOException {
+  public static Map.Entry<Integer, List<ChunkId>> packHoldingOnly(
+      Path storeDir, Set<ChunkId> wanted) throws IOException {
     Map<Integer, List<ChunkId>> byPack = new TreeMap<>();
     for (StoredChunk c : all(storeDir)) {
       byPack.computeIfAbsent(c.packId(), k -> new ArrayList<>()).add(c.id());
     }
-    return byPack.entrySet().stream().filter(e -> wanted.containsAll(e.getValue())).findFirst()
+    return byPack.entrySet().stream()
+        .filter(e -> wanted.containsAll(e.getValue()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no pack holds only the wanted chunks: " + byPack));
   }
 }

@@ -37,26 +37,34 @@ public final class JnrFuseMount implements FuseMount {
     Path point = config.mountPoint().toAbsolutePath();
     Files.createDirectories(point);
     StaleMounts.clear(point);
-    List<String> options = new ArrayList<>(List.of("-o",
-        "fsname=granary,subtype=granary,big_writes,direct_io,auto_unmount,max_read=131072,max_write=131072"
-            + (config.allowOther() ? ",allow_other,default_permissions" : "")));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-o",
+                "fsname=granary,subtype=granary,big_writes,direct_io,auto_unmount,max_read=131072,max_write=131072"
+                    + (config.allowOther() ? ",allow_other,default_permissions" : "")));
     JnrFuseAdapter adapter = new JnrFuseAdapter(fs);
     Throwable[] failure = new Throwable[1];
-    Thread loop = new Thread(() -> {
-      try {
-        adapter.mount(point, true, false, options.toArray(String[]::new));
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, "fuse-loop");
+    Thread loop =
+        new Thread(
+            () -> {
+              try {
+                adapter.mount(point, true, false, options.toArray(String[]::new));
+              } catch (Throwable t) {
+                failure[0] = t;
+              }
+            },
+            "fuse-loop");
     loop.setDaemon(true);
     loop.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!StaleMounts.isMounted(point)) {
       if (!loop.isAlive() || System.nanoTime() > deadline) {
         adapter.umount();
-        throw new IOException("cannot mount the FUSE namespace at " + point
-            + (failure[0] == null ? "" : ": " + failure[0].getMessage()));
+        throw new IOException(
+            "cannot mount the FUSE namespace at "
+                + point
+                + (failure[0] == null ? "" : ": " + failure[0].getMessage()));
       }
       sleep(20);
     }

@@ -35,8 +35,10 @@ final class StaleMounts {
     }
     LOG.warning("a stale FUSE mount is at " + point + ": unmounting it");
     try {
-      Process p = new ProcessBuilder("fusermount", "-u", "-z", point.toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("fusermount", "-u", "-z", point.toString())
+              .redirectErrorStream(true)
+              .start();
       p.waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
       LOG.warning("cannot run fusermount: " + e.getMessage());

@@ -7,7 +7,15 @@ package io.granary.fuse.fs;
  */
 public record FsPath(Kind kind, String pool, String volume, String snapshot) {
   /** Where in the namespace a path points. */
-  public enum Kind { ROOT, POOL, VOLUME, SNAPSHOTS, SNAPSHOT_DIR, SNAPSHOT, OTHER }
+  public enum Kind {
+    ROOT,
+    POOL,
+    VOLUME,
+    SNAPSHOTS,
+    SNAPSHOT_DIR,
+    SNAPSHOT,
+    OTHER
+  }
 
   public static final String SNAPSHOTS_DIR = ".snapshots";
 
@@ -21,9 +29,12 @@ public record FsPath(Kind kind, String pool, String volume, String snapshot) {
     return switch (p.length) {
       case 0 -> new FsPath(Kind.ROOT, null, null, null);
       case 1 -> new FsPath(Kind.POOL, p[0], null, null);
-      case 2 -> p[1].equals(SNAPSHOTS_DIR) ? new FsPath(Kind.SNAPSHOTS, p[0], null, null)
-          : new FsPath(Kind.VOLUME, p[0], p[1], null);
-      case 3 -> p[1].equals(SNAPSHOTS_DIR) ? new FsPath(Kind.SNAPSHOT_DIR, p[0], p[2], null) : other();
+      case 2 ->
+          p[1].equals(SNAPSHOTS_DIR)
+              ? new FsPath(Kind.SNAPSHOTS, p[0], null, null)
+              : new FsPath(Kind.VOLUME, p[0], p[1], null);
+      case 3 ->
+          p[1].equals(SNAPSHOTS_DIR) ? new FsPath(Kind.SNAPSHOT_DIR, p[0], p[2], null) : other();
       case 4 -> p[1].equals(SNAPSHOTS_DIR) ? new FsPath(Kind.SNAPSHOT, p[0], p[2], p[3]) : other();
       default -> other();
     };
@@ -34,6 +45,9 @@ public record FsPath(Kind kind, String pool, String volume, String snapshot) {
   }
 
   public boolean isDirectory() {
-    return kind == Kind.ROOT || kind == Kind.POOL || kind == Kind.SNAPSHOTS || kind == Kind.SNAPSHOT_DIR;
+    return kind == Kind.ROOT
+        || kind == Kind.POOL
+        || kind == Kind.SNAPSHOTS
+        || kind == Kind.SNAPSHOT_DIR;
   }
 }

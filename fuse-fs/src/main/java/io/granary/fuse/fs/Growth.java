@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Growth {
   /** Steps of at least this much, or the size so far, whichever is larger (up to 1 GiB). */
   private static final long MIN_STEP = 64L << 20;
+
   private static final long MAX_STEP = 1L << 30;
 
   private final ConcurrentHashMap<String, Long> fileSizes = new ConcurrentHashMap<>();

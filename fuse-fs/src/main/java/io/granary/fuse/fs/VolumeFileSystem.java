@@ -23,6 +23,7 @@ public final class VolumeFileSystem {
   private final FuseNamespace namespace;
   private final OpenFiles files = new OpenFiles();
   private final Growth growth = new Growth();
+
   /** Directories have no times of their own: they show when the namespace was mounted. */
   private final Instant mounted = Instant.now();
 
@@ -47,13 +48,23 @@ public final class VolumeFileSystem {
       case VOLUME -> {
         VolumeStore store = store(p.pool());
         VolumeInfo v = store.info(p.volume());
-        return new Attributes(false, growth.fileSize(key(p), v.size()),
-            allocated(store, p.volume(), null), false, v.created(), v.modified());
+        return new Attributes(
+            false,
+            growth.fileSize(key(p), v.size()),
+            allocated(store, p.volume(), null),
+            false,
+            v.created(),
+            v.modified());
       }
       case SNAPSHOT -> {
         SnapshotInfo s = snapshot(p);
-        return new Attributes(false, s.size(), allocated(store(p.pool()), p.volume(), p.snapshot()),
-            true, s.created(), s.created());
+        return new Attributes(
+            false,
+            s.size(),
+            allocated(store(p.pool()), p.volume(), p.snapshot()),
+            true,
+            s.created(),
+            s.created());
       }
       default -> throw new FsException(Errno.ENOENT, "not a path of this namespace: " + path);
     }
@@ -68,8 +79,10 @@ public final class VolumeFileSystem {
         out.add(FsPath.SNAPSHOTS_DIR);
         store(p.pool()).list().forEach(v -> out.add(v.name()));
       }
-      case SNAPSHOTS -> store(p.pool()).list().stream()
-          .filter(v -> v.snapshots() > 0).forEach(v -> out.add(v.name()));
+      case SNAPSHOTS ->
+          store(p.pool()).list().stream()
+              .filter(v -> v.snapshots() > 0)
+              .forEach(v -> out.add(v.name()));
       case SNAPSHOT_DIR -> store(p.pool()).snapshots(p.volume()).forEach(s -> out.add(s.name()));
       case VOLUME, SNAPSHOT -> throw new FsException(Errno.ENOTDIR, path + " is a volume file");
       default -> throw new FsException(Errno.ENOENT, "not a path of this namespace: " + path);
@@ -84,11 +97,14 @@ public final class VolumeFileSystem {
       if (write) {
         throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
       }
-      return files.add(key(p) + "@" + p.snapshot(),
-          serve(p.pool(), store(p.pool()).openSnapshot(p.volume(), p.snapshot())), false);
+      return files.add(
+          key(p) + "@" + p.snapshot(),
+          serve(p.pool(), store(p.pool()).openSnapshot(p.volume(), p.snapshot())),
+          false);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
-      throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
+      throw new FsException(
+          p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
     return files.add(key(p), serve(p.pool(), store(p.pool()).open(p.volume())), write);
   }
@@ -97,7 +113,8 @@ public final class VolumeFileSystem {
   public long create(String path) throws IOException {
     FsPath p = FsPath.parse(path);
     if (p.kind() != FsPath.Kind.VOLUME) {
-      throw new FsException(p.kind() == FsPath.Kind.SNAPSHOT ? Errno.EROFS : Errno.EPERM,
+      throw new FsException(
+          p.kind() == FsPath.Kind.SNAPSHOT ? Errno.EROFS : Errno.EPERM,
           "only volume files can be created, directly in a pool directory: " + path);
     }
     VolumeStore store = store(p.pool());
@@ -122,7 +139,8 @@ public final class VolumeFileSystem {
   public void write(long fh, long offset, byte[] src, int len) throws IOException {
     OpenFiles.OpenFile f = files.get(fh);
     if (!f.writable()) {
-      throw new FsException(f.volume().readOnly() ? Errno.EROFS : Errno.EBADF, "not open for writing");
+      throw new FsException(
+          f.volume().readOnly() ? Errno.EROFS : Errno.EBADF, "not open for writing");
     }
     Volume v = f.volume();
     growth.beforeWrite(f.key(), v, offset + len);
@@ -165,7 +183,8 @@ public final class VolumeFileSystem {
       throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
-      throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
+      throw new FsException(
+          p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
     if (size < 0) {
       throw new FsException(Errno.EINVAL, "negative size");
@@ -180,11 +199,13 @@ public final class VolumeFileSystem {
   public void unlink(String path) throws IOException {
     FsPath p = FsPath.parse(path);
     if (p.kind() == FsPath.Kind.SNAPSHOT) {
-      // An rm -r over the mount must not destroy history: snapshots go with 'granary snapshot delete'.
+      // An rm -r over the mount must not destroy history: snapshots go with 'granary snapshot
+      // delete'.
       throw new FsException(Errno.EROFS, "snapshots are read-only: " + path);
     }
     if (p.kind() != FsPath.Kind.VOLUME) {
-      throw new FsException(p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
+      throw new FsException(
+          p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
     store(p.pool()).delete(p.volume(), false);
     growth.forget(key(p));
@@ -195,8 +216,11 @@ public final class VolumeFileSystem {
     FsPath a = FsPath.parse(from);
     FsPath b = FsPath.parse(to);
     if (a.kind() != FsPath.Kind.VOLUME || b.kind() != FsPath.Kind.VOLUME) {
-      throw new FsException(a.kind() == FsPath.Kind.SNAPSHOT || b.kind() == FsPath.Kind.SNAPSHOT
-          ? Errno.EROFS : Errno.EPERM, "only volume files are renamed: " + from + " -> " + to);
+      throw new FsException(
+          a.kind() == FsPath.Kind.SNAPSHOT || b.kind() == FsPath.Kind.SNAPSHOT
+              ? Errno.EROFS
+              : Errno.EPERM,
+          "only volume files are renamed: " + from + " -> " + to);
     }
     if (!a.pool().equals(b.pool())) {
       throw new FsException(Errno.EXDEV, "a volume moves between pools by copy, not rename");
@@ -249,7 +273,8 @@ public final class VolumeFileSystem {
   }
 
   /** Bytes that hold data, from the volume's own map (for st_blocks). */
-  private static long allocated(VolumeStore store, String volume, String snapshot) throws IOException {
+  private static long allocated(VolumeStore store, String volume, String snapshot)
+      throws IOException {
     try (Volume v = snapshot == null ? store.open(volume) : store.openSnapshot(volume, snapshot)) {
       long n = 0;
       for (Extent e : v.blockStatus(0, v.size())) {

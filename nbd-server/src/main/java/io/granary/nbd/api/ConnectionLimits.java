@@ -11,7 +11,9 @@ import java.time.Duration;
  * {@code maxHandshake} is closed however busy it keeps. Every bound is positive.
  */
 public record ConnectionLimits(
-    int maxConnections, int maxConnectionsPerClient, int maxRequestsInFlight,
+    int maxConnections,
+    int maxConnectionsPerClient,
+    int maxRequestsInFlight,
     Duration maxHandshake) {
 
   /**
@@ -26,10 +28,13 @@ public record ConnectionLimits(
       new ConnectionLimits(16384, 256, 256, Duration.ofMinutes(5));
 
   public ConnectionLimits {
-    if (maxConnections < 1 || maxConnectionsPerClient < 1 || maxRequestsInFlight < 1
-        || maxHandshake.isNegative() || maxHandshake.isZero()) {
-      throw new IllegalArgumentException("connection, request and handshake limits must be "
-          + "positive");
+    if (maxConnections < 1
+        || maxConnectionsPerClient < 1
+        || maxRequestsInFlight < 1
+        || maxHandshake.isNegative()
+        || maxHandshake.isZero()) {
+      throw new IllegalArgumentException(
+          "connection, request and handshake limits must be " + "positive");
     }
   }
 

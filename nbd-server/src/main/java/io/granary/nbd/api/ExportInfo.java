@@ -5,4 +5,5 @@ package io.granary.nbd.api;
  * {@code POOL/VOLUME@SNAP}), a description for humans, size, preferred block size, and
  * whether it is read-only.
  */
-public record ExportInfo(String name, String description, long size, int blockSize, boolean readOnly) {}
+public record ExportInfo(
+    String name, String description, long size, int blockSize, boolean readOnly) {}

@@ -39,43 +39,57 @@ public record NbdServerConfig(
 
   /** One TCP listener, no TLS, no rules, defaults for the rest. */
   public static NbdServerConfig tcp(InetSocketAddress address) {
-    return new NbdServerConfig(List.of(address), null, TlsSettings.OFF, List.of(),
-        defaultIoThreads(), 128L << 20, Duration.ofSeconds(30), ConnectionLimits.DEFAULTS);
+    return new NbdServerConfig(
+        List.of(address),
+        null,
+        TlsSettings.OFF,
+        List.of(),
+        defaultIoThreads(),
+        128L << 20,
+        Duration.ofSeconds(30),
+        ConnectionLimits.DEFAULTS);
   }
 
   public NbdServerConfig withUnixSocket(Path socket) {
-    return new NbdServerConfig(listen, socket, tls, access, ioThreads, maxInFlightBytes,
-        handshakeTimeout, limits);
+    return new NbdServerConfig(
+        listen, socket, tls, access, ioThreads, maxInFlightBytes, handshakeTimeout, limits);
   }
 
   public NbdServerConfig withTls(TlsSettings settings) {
-    return new NbdServerConfig(listen, unixSocket, settings, access, ioThreads, maxInFlightBytes,
-        handshakeTimeout, limits);
+    return new NbdServerConfig(
+        listen,
+        unixSocket,
+        settings,
+        access,
+        ioThreads,
+        maxInFlightBytes,
+        handshakeTimeout,
+        limits);
   }
 
   public NbdServerConfig withAccess(List<AccessRule> rules) {
-    return new NbdServerConfig(listen, unixSocket, tls, rules, ioThreads, maxInFlightBytes,
-        handshakeTimeout, limits);
+    return new NbdServerConfig(
+        listen, unixSocket, tls, rules, ioThreads, maxInFlightBytes, handshakeTimeout, limits);
   }
 
   public NbdServerConfig withHandshakeTimeout(Duration timeout) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes,
-        timeout, limits);
+    return new NbdServerConfig(
+        listen, unixSocket, tls, access, ioThreads, maxInFlightBytes, timeout, limits);
   }
 
   public NbdServerConfig withIoThreads(int threads) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, threads, maxInFlightBytes,
-        handshakeTimeout, limits);
+    return new NbdServerConfig(
+        listen, unixSocket, tls, access, threads, maxInFlightBytes, handshakeTimeout, limits);
   }
 
   public NbdServerConfig withMaxInFlightBytes(long bytes) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, bytes,
-        handshakeTimeout, limits);
+    return new NbdServerConfig(
+        listen, unixSocket, tls, access, ioThreads, bytes, handshakeTimeout, limits);
   }
 
   public NbdServerConfig withLimits(ConnectionLimits newLimits) {
-    return new NbdServerConfig(listen, unixSocket, tls, access, ioThreads, maxInFlightBytes,
-        handshakeTimeout, newLimits);
+    return new NbdServerConfig(
+        listen, unixSocket, tls, access, ioThreads, maxInFlightBytes, handshakeTimeout, newLimits);
   }
 
   /** Volume I/O blocks on fsync and on the dirty budget, so more threads than cores. */

@@ -4,10 +4,13 @@ package io.granary.nbd.protocol;
 public final class HandshakeFlags {
   /** Server: it speaks fixed newstyle. */
   public static final int FIXED_NEWSTYLE = 1;
+
   /** Server: it may omit the 124 zero bytes after an EXPORT_NAME reply. */
   public static final int NO_ZEROES = 1 << 1;
+
   /** Client: it speaks fixed newstyle. */
   public static final int C_FIXED_NEWSTYLE = 1;
+
   /** Client: leave out the 124 zero bytes. */
   public static final int C_NO_ZEROES = 1 << 1;
 
@@ -22,7 +25,9 @@ public final class HandshakeFlags {
   public static int checkClientFlags(int clientFlags) throws ProtocolViolation {
     if ((clientFlags & ~KNOWN_CLIENT_FLAGS) != 0) {
       throw new ProtocolViolation(
-          "client flags 0x" + Integer.toHexString(clientFlags) + " set bits this server does not know");
+          "client flags 0x"
+              + Integer.toHexString(clientFlags)
+              + " set bits this server does not know");
     }
     if ((clientFlags & C_FIXED_NEWSTYLE) == 0) {
       throw new ProtocolViolation(

@@ -27,7 +27,8 @@ public final class NbdStrings {
       throw new MalformedOption(what + " is " + len + " bytes, more than " + MAX_BYTES);
     }
     if (len > in.remaining()) {
-      throw new MalformedOption(what + ": " + len + " bytes announced, " + in.remaining() + " left");
+      throw new MalformedOption(
+          what + ": " + len + " bytes announced, " + in.remaining() + " left");
     }
     ByteBuffer slice = in.slice(in.position(), (int) len);
     in.position(in.position() + (int) len);
@@ -37,7 +38,8 @@ public final class NbdStrings {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(slice)

@@ -27,11 +27,17 @@ public final class OptionReplies {
     byte[] n = NbdStrings.bytes(name);
     byte[] d = NbdStrings.bytes(description);
     return header(NbdOption.LIST.code(), OptionReplyType.SERVER, 4 + n.length + d.length)
-        .putInt(n.length).put(n).put(d).flip();
+        .putInt(n.length)
+        .put(n)
+        .put(d)
+        .flip();
   }
 
   public static ByteBuffer infoExport(int option, long size, int transmissionFlags) {
-    return info(option, InfoType.EXPORT, 10).putLong(size).putShort((short) transmissionFlags).flip();
+    return info(option, InfoType.EXPORT, 10)
+        .putLong(size)
+        .putShort((short) transmissionFlags)
+        .flip();
   }
 
   public static ByteBuffer infoName(int option, String name) {
@@ -46,7 +52,10 @@ public final class OptionReplies {
 
   public static ByteBuffer infoBlockSize(int option, int minimum, int preferred, int maximum) {
     return info(option, InfoType.BLOCK_SIZE, 12)
-        .putInt(minimum).putInt(preferred).putInt(maximum).flip();
+        .putInt(minimum)
+        .putInt(preferred)
+        .putInt(maximum)
+        .flip();
   }
 
   /** One NBD_REP_META_CONTEXT; the id is 0 in replies to LIST_META_CONTEXT. */
@@ -69,6 +78,9 @@ public final class OptionReplies {
 
   private static ByteBuffer header(int option, OptionReplyType type, int length) {
     return ByteBuffer.allocate(HEADER + length)
-        .putLong(NbdMagic.OPTION_REPLY).putInt(option).putInt(type.code()).putInt(length);
+        .putLong(NbdMagic.OPTION_REPLY)
+        .putInt(option)
+        .putInt(type.code())
+        .putInt(length);
   }
 }

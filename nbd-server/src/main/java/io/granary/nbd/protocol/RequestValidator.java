@@ -19,8 +19,8 @@ public final class RequestValidator {
     ALLOWED_FLAGS.put(NbdCommand.FLUSH, FUA);
     ALLOWED_FLAGS.put(NbdCommand.TRIM, FUA);
     ALLOWED_FLAGS.put(NbdCommand.CACHE, FUA);
-    ALLOWED_FLAGS.put(NbdCommand.WRITE_ZEROES,
-        FUA | CommandFlag.NO_HOLE.mask() | CommandFlag.FAST_ZERO.mask());
+    ALLOWED_FLAGS.put(
+        NbdCommand.WRITE_ZEROES, FUA | CommandFlag.NO_HOLE.mask() | CommandFlag.FAST_ZERO.mask());
     ALLOWED_FLAGS.put(NbdCommand.BLOCK_STATUS, FUA | CommandFlag.REQ_ONE.mask());
   }
 
@@ -58,14 +58,16 @@ public final class RequestValidator {
     if (hasRange(command) && pastEnd(request, terms.size())) {
       // A write that does not fit is a full device; a read past the end is a bad argument.
       return command == NbdCommand.WRITE || command == NbdCommand.WRITE_ZEROES
-          ? NbdError.ENOSPC : NbdError.EINVAL;
+          ? NbdError.ENOSPC
+          : NbdError.EINVAL;
     }
     return null;
   }
 
   /** Whether the command changes data (refused with EPERM on a read-only export). */
   public static boolean writes(NbdCommand command) {
-    return command == NbdCommand.WRITE || command == NbdCommand.TRIM
+    return command == NbdCommand.WRITE
+        || command == NbdCommand.TRIM
         || command == NbdCommand.WRITE_ZEROES;
   }
 

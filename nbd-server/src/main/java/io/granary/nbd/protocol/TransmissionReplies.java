@@ -10,8 +10,10 @@ import java.util.List;
 public final class TransmissionReplies {
   public static final int SIMPLE_HEADER = 16;
   public static final int CHUNK_HEADER = 20;
+
   /** Flag of the last chunk of a structured reply. */
   public static final int FLAG_DONE = 1;
+
   private static final int MAX_MESSAGE = 1024;
 
   private TransmissionReplies() {}
@@ -19,7 +21,9 @@ public final class TransmissionReplies {
   /** A simple reply header; on a successful READ the data follows it. */
   public static ByteBuffer simple(long cookie, NbdError error) {
     return ByteBuffer.allocate(SIMPLE_HEADER)
-        .putInt(NbdMagic.SIMPLE_REPLY).putInt(error == null ? 0 : error.code()).putLong(cookie)
+        .putInt(NbdMagic.SIMPLE_REPLY)
+        .putInt(error == null ? 0 : error.code())
+        .putLong(cookie)
         .flip();
   }
 
@@ -33,8 +37,10 @@ public final class TransmissionReplies {
   }
 
   /** One BLOCK_STATUS chunk for one context: pairs of (u32 length, u32 flags). */
-  public static ByteBuffer blockStatus(long cookie, boolean done, int contextId, List<StatusExtent> extents) {
-    ByteBuffer b = chunk(cookie, done, ChunkType.BLOCK_STATUS, 4 + 8 * extents.size()).putInt(contextId);
+  public static ByteBuffer blockStatus(
+      long cookie, boolean done, int contextId, List<StatusExtent> extents) {
+    ByteBuffer b =
+        chunk(cookie, done, ChunkType.BLOCK_STATUS, 4 + 8 * extents.size()).putInt(contextId);
     for (StatusExtent e : extents) {
       b.putInt(e.length()).putInt(e.flags());
     }
@@ -45,7 +51,10 @@ public final class TransmissionReplies {
   public static ByteBuffer error(long cookie, NbdError error, String message) {
     byte[] text = NbdStrings.bytes(message, MAX_MESSAGE);
     return chunk(cookie, true, ChunkType.ERROR, 6 + text.length)
-        .putInt(error.code()).putShort((short) text.length).put(text).flip();
+        .putInt(error.code())
+        .putShort((short) text.length)
+        .put(text)
+        .flip();
   }
 
   /** A NONE chunk that ends a reply whose other chunks have been sent. */

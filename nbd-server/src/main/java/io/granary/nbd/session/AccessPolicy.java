@@ -18,7 +18,8 @@ public final class AccessPolicy {
   public AccessPolicy(List<AccessRule> rules) {
     List<CompiledRule> compiled = new ArrayList<>();
     for (AccessRule r : rules) {
-      compiled.add(new CompiledRule(glob(r.exports()), unixAllowed(r), networks(r), subjects(r), r));
+      compiled.add(
+          new CompiledRule(glob(r.exports()), unixAllowed(r), networks(r), subjects(r), r));
     }
     this.rules = List.copyOf(compiled);
   }
@@ -76,8 +77,8 @@ public final class AccessPolicy {
     return Pattern.compile(re.toString());
   }
 
-  private record CompiledRule(Pattern exports, boolean unix, List<Cidr> networks,
-      List<String> subjects, AccessRule rule) {
+  private record CompiledRule(
+      Pattern exports, boolean unix, List<Cidr> networks, List<String> subjects, AccessRule rule) {
     boolean admits(ClientIdentity client) {
       return addressAdmitted(client) && subjectAdmitted(client);
     }

@@ -14,13 +14,18 @@ final class BlockStatusReply {
 
   private BlockStatusReply() {}
 
-  static ByteBuffer encode(long cookie, long offset, long length, List<Extent> extents, boolean reqOne) {
-    return TransmissionReplies.blockStatus(cookie, true, MetaContexts.BASE_ALLOCATION_ID,
+  static ByteBuffer encode(
+      long cookie, long offset, long length, List<Extent> extents, boolean reqOne) {
+    return TransmissionReplies.blockStatus(
+        cookie,
+        true,
+        MetaContexts.BASE_ALLOCATION_ID,
         statusExtents(offset, length, extents, reqOne));
   }
 
   /** Clipped to the request, neighbours of the same kind merged, at least one extent. */
-  static List<StatusExtent> statusExtents(long offset, long length, List<Extent> extents, boolean reqOne) {
+  static List<StatusExtent> statusExtents(
+      long offset, long length, List<Extent> extents, boolean reqOne) {
     long end = offset + length;
     List<StatusExtent> out = new ArrayList<>();
     long runStart = -1;

@@ -21,8 +21,10 @@ public record ClientIdentity(SocketAddress remote, String certificateSubject) {
 
   @Override
   public String toString() {
-    String who = remote instanceof InetSocketAddress inet
-        ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : "unix";
+    String who =
+        remote instanceof InetSocketAddress inet
+            ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+            : "unix";
     return certificateSubject == null ? who : who + " (" + certificateSubject + ")";
   }
 }

@@ -11,7 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionQuota {
   /** Whether a connection may open, or which limit it is over. */
-  public enum Admission { ADMITTED, OVER_TOTAL, OVER_CLIENT }
+  public enum Admission {
+    ADMITTED,
+    OVER_TOTAL,
+    OVER_CLIENT
+  }
 
   private final int maxTotal;
   private final int maxPerClient;
@@ -33,14 +37,16 @@ public final class ConnectionQuota {
       }
     } while (!total.compareAndSet(n, n + 1));
     boolean[] admitted = {false};
-    perClient.compute(client, (k, open) -> {
-      int count = open == null ? 0 : open;
-      if (count >= maxPerClient) {
-        return open;
-      }
-      admitted[0] = true;
-      return count + 1;
-    });
+    perClient.compute(
+        client,
+        (k, open) -> {
+          int count = open == null ? 0 : open;
+          if (count >= maxPerClient) {
+            return open;
+          }
+          admitted[0] = true;
+          return count + 1;
+        });
     if (!admitted[0]) {
       total.decrementAndGet();
       return Admission.OVER_CLIENT;

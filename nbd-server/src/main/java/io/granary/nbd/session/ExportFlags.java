@@ -13,9 +13,14 @@ public final class ExportFlags {
     // Every connection to a volume shares one volume object (ExportCatalog.open), so a flush on
     // one connection covers the writes of all: multi-conn is safe. Reads, block status, DF and
     // CACHE hold for snapshots too; zeroing is a map update, hence always fast.
-    EnumSet<TransmissionFlag> flags = EnumSet.of(TransmissionFlag.HAS_FLAGS,
-        TransmissionFlag.SEND_FLUSH, TransmissionFlag.SEND_FUA, TransmissionFlag.SEND_DF,
-        TransmissionFlag.CAN_MULTI_CONN, TransmissionFlag.SEND_CACHE);
+    EnumSet<TransmissionFlag> flags =
+        EnumSet.of(
+            TransmissionFlag.HAS_FLAGS,
+            TransmissionFlag.SEND_FLUSH,
+            TransmissionFlag.SEND_FUA,
+            TransmissionFlag.SEND_DF,
+            TransmissionFlag.CAN_MULTI_CONN,
+            TransmissionFlag.SEND_CACHE);
     if (export.readOnly()) {
       flags.add(TransmissionFlag.READ_ONLY);
     } else {

@@ -7,7 +7,10 @@ import java.util.Optional;
 /** Finds an export for a client: present in the catalog, and allowed by the access rules. */
 final class ExportLookup {
   /** Why an export cannot be had. */
-  enum Refusal { UNKNOWN, DENIED }
+  enum Refusal {
+    UNKNOWN,
+    DENIED
+  }
 
   record Found(ExportInfo export, Refusal refusal) {}
 

@@ -34,9 +34,12 @@ final class ExportNameOption implements OptionHandler {
     } catch (NoSuchVolumeException e) {
       return OptionOutcome.close();
     }
-    ByteBuffer reply = OptionReplies.exportName(export.size(), ExportFlags.encode(export), state.noZeroes);
-    return new OptionOutcome(List.of(reply), OptionOutcome.Next.TRANSMIT,
-        new OptionOutcome.Transmission(export, volume, state.structuredReplies,
-            name.equals(state.metaContextExport)));
+    ByteBuffer reply =
+        OptionReplies.exportName(export.size(), ExportFlags.encode(export), state.noZeroes);
+    return new OptionOutcome(
+        List.of(reply),
+        OptionOutcome.Next.TRANSMIT,
+        new OptionOutcome.Transmission(
+            export, volume, state.structuredReplies, name.equals(state.metaContextExport)));
   }
 }

@@ -38,10 +38,15 @@ public final class HandshakeSession {
 
   private final HandshakeState state;
 
-  public HandshakeSession(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode,
-      ClientIdentity client, int clientFlags) {
-    this.state = new HandshakeState(catalog, access, tlsMode, client,
-        (clientFlags & HandshakeFlags.C_NO_ZEROES) != 0);
+  public HandshakeSession(
+      ExportCatalog catalog,
+      AccessPolicy access,
+      TlsMode tlsMode,
+      ClientIdentity client,
+      int clientFlags) {
+    this.state =
+        new HandshakeState(
+            catalog, access, tlsMode, client, (clientFlags & HandshakeFlags.C_NO_ZEROES) != 0);
   }
 
   /**
@@ -57,8 +62,11 @@ public final class HandshakeSession {
       }
       return handler == UNSUPPORTED
           ? UnsupportedOption.reply(option)
-          : OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_TOO_BIG,
-              "option data longer than " + Limits.MAX_OPTION_DATA + " bytes"));
+          : OptionOutcome.reply(
+              OptionReplies.error(
+                  option,
+                  OptionReplyType.ERR_TOO_BIG,
+                  "option data longer than " + Limits.MAX_OPTION_DATA + " bytes"));
     }
     try {
       return handler.handle(state, option, data);
@@ -66,14 +74,16 @@ public final class HandshakeSession {
       if (known == NbdOption.EXPORT_NAME) {
         return OptionOutcome.close();
       }
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID, e.getMessage()));
+      return OptionOutcome.reply(
+          OptionReplies.error(option, OptionReplyType.ERR_INVALID, e.getMessage()));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "option " + option + " from " + state.client + " failed", e);
       if (known == NbdOption.EXPORT_NAME) {
         return OptionOutcome.close();
       }
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "server error: " + e.getMessage()));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option, OptionReplyType.ERR_INVALID, "server error: " + e.getMessage()));
     }
   }
 

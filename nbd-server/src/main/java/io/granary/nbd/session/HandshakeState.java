@@ -12,10 +12,15 @@ final class HandshakeState {
   boolean noZeroes;
   boolean tls;
   boolean structuredReplies;
+
   /** The export that SET_META_CONTEXT selected base:allocation for, or null. */
   String metaContextExport;
 
-  HandshakeState(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode, ClientIdentity client,
+  HandshakeState(
+      ExportCatalog catalog,
+      AccessPolicy access,
+      TlsMode tlsMode,
+      ClientIdentity client,
       boolean noZeroes) {
     this.catalog = catalog;
     this.access = access;

@@ -49,14 +49,18 @@ final class InfoOption implements OptionHandler {
     }
     replies.add(OptionReplies.ack(option));
     boolean blockStatus = export.name().equals(state.metaContextExport);
-    return new OptionOutcome(List.copyOf(replies), OptionOutcome.Next.TRANSMIT,
+    return new OptionOutcome(
+        List.copyOf(replies),
+        OptionOutcome.Next.TRANSMIT,
         new OptionOutcome.Transmission(export, volume, state.structuredReplies, blockStatus));
   }
 
   static ByteBuffer refusal(int option, String name, ExportLookup.Refusal refusal) {
     return refusal == ExportLookup.Refusal.UNKNOWN
         ? OptionReplies.error(option, OptionReplyType.ERR_UNKNOWN, "no export named '" + name + "'")
-        : OptionReplies.error(option, OptionReplyType.ERR_POLICY,
+        : OptionReplies.error(
+            option,
+            OptionReplyType.ERR_POLICY,
             "access to '" + name + "' is not allowed for this client");
   }
 
@@ -69,8 +73,9 @@ final class InfoOption implements OptionHandler {
     if (requests.contains(InfoType.DESCRIPTION)) {
       replies.add(OptionReplies.infoDescription(option, export.description()));
     }
-    replies.add(OptionReplies.infoBlockSize(option, Limits.MIN_BLOCK,
-        preferredBlockSize(export), Limits.MAX_PAYLOAD));
+    replies.add(
+        OptionReplies.infoBlockSize(
+            option, Limits.MIN_BLOCK, preferredBlockSize(export), Limits.MAX_PAYLOAD));
     replies.add(OptionReplies.infoExport(option, export.size(), ExportFlags.encode(export)));
     return replies;
   }

@@ -12,10 +12,11 @@ import java.util.List;
 final class ListOption implements OptionHandler {
 
   @Override
-  public OptionOutcome handle(HandshakeState state, int option, ByteBuffer data) throws IOException {
+  public OptionOutcome handle(HandshakeState state, int option, ByteBuffer data)
+      throws IOException {
     if (data.hasRemaining()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "NBD_OPT_LIST takes no data"));
+      return OptionOutcome.reply(
+          OptionReplies.error(option, OptionReplyType.ERR_INVALID, "NBD_OPT_LIST takes no data"));
     }
     if (state.tlsMissing()) {
       return OptionOutcome.tlsRequired(option);

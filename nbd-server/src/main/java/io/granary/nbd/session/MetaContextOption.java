@@ -25,8 +25,11 @@ final class MetaContextOption implements OptionHandler {
       return OptionOutcome.tlsRequired(option);
     }
     if (!state.structuredReplies) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "meta contexts need NBD_OPT_STRUCTURED_REPLY first"));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option,
+              OptionReplyType.ERR_INVALID,
+              "meta contexts need NBD_OPT_STRUCTURED_REPLY first"));
     }
     ExportLookup.Found found = ExportLookup.find(state, request.exportName());
     if (found.refusal() != null) {
@@ -39,8 +42,9 @@ final class MetaContextOption implements OptionHandler {
     }
     List<ByteBuffer> replies = new ArrayList<>();
     if (selected) {
-      replies.add(OptionReplies.metaContext(option, list ? 0 : MetaContexts.BASE_ALLOCATION_ID,
-          MetaContexts.BASE_ALLOCATION));
+      replies.add(
+          OptionReplies.metaContext(
+              option, list ? 0 : MetaContexts.BASE_ALLOCATION_ID, MetaContexts.BASE_ALLOCATION));
     }
     replies.add(OptionReplies.ack(option));
     return OptionOutcome.replies(replies);

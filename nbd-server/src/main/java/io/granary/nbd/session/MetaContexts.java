@@ -5,6 +5,7 @@ import java.util.List;
 /** The metadata contexts this server offers: only {@code base:allocation}. */
 final class MetaContexts {
   static final String BASE_ALLOCATION = "base:allocation";
+
   /** The id a client gets for {@code base:allocation}; any non-zero value would do. */
   static final int BASE_ALLOCATION_ID = 1;
 

@@ -14,8 +14,10 @@ final class NbdErrors {
       return NbdError.EIO;
     }
     return switch (v.kind()) {
-      case OUT_OF_RANGE -> command == NbdCommand.WRITE || command == NbdCommand.WRITE_ZEROES
-          ? NbdError.ENOSPC : NbdError.EINVAL;
+      case OUT_OF_RANGE ->
+          command == NbdCommand.WRITE || command == NbdCommand.WRITE_ZEROES
+              ? NbdError.ENOSPC
+              : NbdError.EINVAL;
       case READ_ONLY -> RequestValidator.writes(command) ? NbdError.EPERM : NbdError.EIO;
       case NOT_ALLOWED -> NbdError.EPERM;
       case NO_SPACE, OVER_PROVISIONED -> NbdError.ENOSPC;

@@ -22,8 +22,8 @@ public record OptionOutcome(List<ByteBuffer> replies, Next next, Transmission tr
   }
 
   /** An opened export and the terms agreed for it. */
-  public record Transmission(ExportInfo export, Volume volume, boolean structuredReplies,
-      boolean blockStatus) {}
+  public record Transmission(
+      ExportInfo export, Volume volume, boolean structuredReplies, boolean blockStatus) {}
 
   static OptionOutcome reply(ByteBuffer... replies) {
     return new OptionOutcome(List.of(replies), Next.CONTINUE, null);
@@ -35,8 +35,11 @@ public record OptionOutcome(List<ByteBuffer> replies, Next next, Transmission tr
 
   /** The answer to everything but STARTTLS and ABORT before TLS, when TLS is required. */
   static OptionOutcome tlsRequired(int option) {
-    return reply(OptionReplies.error(option, OptionReplyType.ERR_TLS_REQD,
-        "this server requires TLS: send NBD_OPT_STARTTLS first"));
+    return reply(
+        OptionReplies.error(
+            option,
+            OptionReplyType.ERR_TLS_REQD,
+            "this server requires TLS: send NBD_OPT_STARTTLS first"));
   }
 
   static OptionOutcome close(ByteBuffer... replies) {

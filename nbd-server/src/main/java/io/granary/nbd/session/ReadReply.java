@@ -22,25 +22,28 @@ final class ReadReply {
    * wants DF reads up to 64 KiB unfragmented.
    */
   static final int HOLE_MIN = 64 << 10;
+
   /** The granularity of the zero scan: a page. */
   static final int PIECE = 4096;
 
   private ReadReply() {}
 
-  static ByteBuffer[] simple(Volume volume, long cookie, long offset, int length) throws IOException {
+  static ByteBuffer[] simple(Volume volume, long cookie, long offset, int length)
+      throws IOException {
     byte[] data = new byte[length];
     volume.read(offset, data, 0, length);
     return new ByteBuffer[] {TransmissionReplies.simple(cookie, null), ByteBuffer.wrap(data)};
   }
 
-  static ByteBuffer[] structured(Volume volume, long cookie, long offset, int length, boolean fragment)
-      throws IOException {
+  static ByteBuffer[] structured(
+      Volume volume, long cookie, long offset, int length, boolean fragment) throws IOException {
     if (length == 0) {
       return new ByteBuffer[] {TransmissionReplies.done(cookie)};
     }
     byte[] data = new byte[length];
     volume.read(offset, data, 0, length);
-    List<Extent> pieces = fragment ? pieces(data, offset) : List.of(new Extent(offset, length, true));
+    List<Extent> pieces =
+        fragment ? pieces(data, offset) : List.of(new Extent(offset, length, true));
     List<ByteBuffer> parts = new ArrayList<>(2 * pieces.size());
     for (int i = 0; i < pieces.size(); i++) {
       Extent e = pieces.get(i);

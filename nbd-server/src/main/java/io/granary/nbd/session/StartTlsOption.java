@@ -11,17 +11,20 @@ final class StartTlsOption implements OptionHandler {
   @Override
   public OptionOutcome handle(HandshakeState state, int option, ByteBuffer data) {
     if (data.hasRemaining()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "NBD_OPT_STARTTLS takes no data"));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option, OptionReplyType.ERR_INVALID, "NBD_OPT_STARTTLS takes no data"));
     }
     if (state.tlsMode == TlsMode.OFF) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_UNSUP,
-          "TLS is not configured on this server"));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option, OptionReplyType.ERR_UNSUP, "TLS is not configured on this server"));
     }
     if (state.tls) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "TLS is already on"));
+      return OptionOutcome.reply(
+          OptionReplies.error(option, OptionReplyType.ERR_INVALID, "TLS is already on"));
     }
-    return new OptionOutcome(List.of(OptionReplies.ack(option)), OptionOutcome.Next.START_TLS, null);
+    return new OptionOutcome(
+        List.of(OptionReplies.ack(option)), OptionOutcome.Next.START_TLS, null);
   }
 }

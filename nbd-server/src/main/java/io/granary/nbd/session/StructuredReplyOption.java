@@ -9,15 +9,17 @@ final class StructuredReplyOption implements OptionHandler {
   @Override
   public OptionOutcome handle(HandshakeState state, int option, ByteBuffer data) {
     if (data.hasRemaining()) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "NBD_OPT_STRUCTURED_REPLY takes no data"));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option, OptionReplyType.ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data"));
     }
     if (state.tlsMissing()) {
       return OptionOutcome.tlsRequired(option);
     }
     if (state.structuredReplies) {
-      return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_INVALID,
-          "structured replies are already on"));
+      return OptionOutcome.reply(
+          OptionReplies.error(
+              option, OptionReplyType.ERR_INVALID, "structured replies are already on"));
     }
     state.structuredReplies = true;
     return OptionOutcome.reply(OptionReplies.ack(option));

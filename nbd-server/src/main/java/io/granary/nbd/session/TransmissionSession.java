@@ -33,9 +33,14 @@ public final class TransmissionSession {
     this.export = t.export();
     this.volume = t.volume();
     // FAST_ZERO is valid exactly when it was advertised: the same table decides both.
-    this.terms = new ExportTerms(t.export().size(), t.export().readOnly(), t.structuredReplies(),
-        t.blockStatus(), ExportFlags.of(t.export()).contains(TransmissionFlag.SEND_FAST_ZERO),
-        Limits.MAX_PAYLOAD);
+    this.terms =
+        new ExportTerms(
+            t.export().size(),
+            t.export().readOnly(),
+            t.structuredReplies(),
+            t.blockStatus(),
+            ExportFlags.of(t.export()).contains(TransmissionFlag.SEND_FAST_ZERO),
+            Limits.MAX_PAYLOAD);
     this.client = client;
   }
 
@@ -58,11 +63,27 @@ public final class TransmissionSession {
       sink.send(handle(command, request, payload));
     } catch (Throwable t) {
       NbdError e = NbdErrors.of(t, command);
-      Level level = t instanceof VolumeException v && (v.kind() == VolumeException.Kind.NO_SPACE
-          || v.kind() == VolumeException.Kind.OVER_PROVISIONED
-          || v.kind() == VolumeException.Kind.OUT_OF_RANGE) ? Level.INFO : Level.WARNING;
-      LOG.log(level, command + " at " + request.offset() + "+" + request.length() + " on "
-          + export.name() + " from " + client + " failed: " + e, t);
+      Level level =
+          t instanceof VolumeException v
+                  && (v.kind() == VolumeException.Kind.NO_SPACE
+                      || v.kind() == VolumeException.Kind.OVER_PROVISIONED
+                      || v.kind() == VolumeException.Kind.OUT_OF_RANGE)
+              ? Level.INFO
+              : Level.WARNING;
+      LOG.log(
+          level,
+          command
+              + " at "
+              + request.offset()
+              + "+"
+              + request.length()
+              + " on "
+              + export.name()
+              + " from "
+              + client
+              + " failed: "
+              + e,
+          t);
       sink.send(error(request, e, String.valueOf(t.getMessage())));
     }
   }
@@ -95,8 +116,14 @@ public final class TransmissionSession {
         }
       }
       case BLOCK_STATUS -> {
-        return new ByteBuffer[] {BlockStatusReply.encode(r.cookie(), r.offset(), r.length(),
-            volume.blockStatus(r.offset(), r.length()), r.has(CommandFlag.REQ_ONE))};
+        return new ByteBuffer[] {
+          BlockStatusReply.encode(
+              r.cookie(),
+              r.offset(),
+              r.length(),
+              volume.blockStatus(r.offset(), r.length()),
+              r.has(CommandFlag.REQ_ONE))
+        };
       }
       case CACHE -> {
         // A hint: the store has no cache of its own to warm beyond what reads already use.
@@ -108,8 +135,10 @@ public final class TransmissionSession {
 
   /** Structured replies make every READ reply structured; other errors may stay simple. */
   private ByteBuffer error(NbdRequest request, NbdError error, String message) {
-    boolean structured = terms.structuredReplies()
-        && (request.type() == NbdCommand.READ.code() || request.type() == NbdCommand.BLOCK_STATUS.code());
+    boolean structured =
+        terms.structuredReplies()
+            && (request.type() == NbdCommand.READ.code()
+                || request.type() == NbdCommand.BLOCK_STATUS.code());
     return structured
         ? TransmissionReplies.error(request.cookie(), error, message)
         : TransmissionReplies.simple(request.cookie(), error);

@@ -15,7 +15,10 @@ final class UnsupportedOption implements OptionHandler {
   }
 
   static OptionOutcome reply(int option) {
-    return OptionOutcome.reply(OptionReplies.error(option, OptionReplyType.ERR_UNSUP,
-        "option " + option + " is not supported by this server"));
+    return OptionOutcome.reply(
+        OptionReplies.error(
+            option,
+            OptionReplyType.ERR_UNSUP,
+            "option " + option + " is not supported by this server"));
   }
 }

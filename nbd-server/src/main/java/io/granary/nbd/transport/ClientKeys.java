@@ -24,8 +24,8 @@ final class ClientKeys {
 
   private static String unixPeer(Channel ch) {
     try {
-      UnixDomainPrincipal peer = ch.config().getOption(
-          NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED));
+      UnixDomainPrincipal peer =
+          ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED));
       if (peer != null) {
         return "unix:" + peer.user().getName();
       }

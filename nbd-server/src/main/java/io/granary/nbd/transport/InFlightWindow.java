@@ -76,7 +76,9 @@ final class InFlightWindow {
   boolean readable() {
     if (!paused && (requests >= maxRequests || bytes > maxBytes)) {
       paused = true;
-    } else if (paused && waiting.isEmpty() && requests <= maxRequests / 2
+    } else if (paused
+        && waiting.isEmpty()
+        && requests <= maxRequests / 2
         && bytes <= maxBytes / 2) {
       paused = false;
     }
@@ -95,8 +97,10 @@ final class InFlightWindow {
 
   /** The bytes {@code request} counts for: its data (one payload at most) and the overhead. */
   static long cost(NbdRequest request) {
-    long data = request.type() == NbdCommand.READ.code() || request.hasPayload()
-        ? Math.min(request.length(), 32L << 20) : 0;
+    long data =
+        request.type() == NbdCommand.READ.code() || request.hasPayload()
+            ? Math.min(request.length(), 32L << 20)
+            : 0;
     return REQUEST_OVERHEAD + data;
   }
 }

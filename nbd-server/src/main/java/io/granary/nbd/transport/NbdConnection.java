@@ -69,8 +69,15 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private boolean disconnecting;
   private boolean closed;
 
-  NbdConnection(ExportCatalog catalog, AccessPolicy access, TlsMode tlsMode, SslContext sslContext,
-      Executor io, InFlightWindow window, Duration handshakeTimeout, Duration maxHandshake,
+  NbdConnection(
+      ExportCatalog catalog,
+      AccessPolicy access,
+      TlsMode tlsMode,
+      SslContext sslContext,
+      Executor io,
+      InFlightWindow window,
+      Duration handshakeTimeout,
+      Duration maxHandshake,
       NbdFrameDecoder decoder) {
     this.catalog = catalog;
     this.access = access;
@@ -89,8 +96,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     this.client = new ClientIdentity(ctx.channel().remoteAddress(), null);
     armHandshakeTimer();
     // However busy it keeps, a handshake may not hold its socket forever.
-    handshakeDeadline = ctx.executor().schedule(() -> closeHandshake("still negotiating after", maxHandshake),
-        maxHandshake.toMillis(), TimeUnit.MILLISECONDS);
+    handshakeDeadline =
+        ctx.executor()
+            .schedule(
+                () -> closeHandshake("still negotiating after", maxHandshake),
+                maxHandshake.toMillis(),
+                TimeUnit.MILLISECONDS);
     QuickAck.request(ctx.channel());
     ctx.writeAndFlush(Unpooled.wrappedBuffer(Greeting.encode()));
     ctx.fireChannelActive();
@@ -140,8 +151,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
-    handshakeTimer = ctx.executor().schedule(() -> closeHandshake("handshake idle for", handshakeTimeout),
-        handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    handshakeTimer =
+        ctx.executor()
+            .schedule(
+                () -> closeHandshake("handshake idle for", handshakeTimeout),
+                handshakeTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
   }
 
   private void onOption(Frame.Option option) {
@@ -162,8 +177,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
           // STARTTLS came in the clear, from the client or from anyone on the path, yet the
           // decoder would take them for the start of the encrypted session (the buffered
           // plaintext flaw of STARTTLS, CVE-2011-0411 in Postfix).
-          LOG.warning("closing connection from " + client + ": " + decoder.buffered()
-              + " bytes in the clear behind NBD_OPT_STARTTLS");
+          LOG.warning(
+              "closing connection from "
+                  + client
+                  + ": "
+                  + decoder.buffered()
+                  + " bytes in the clear behind NBD_OPT_STARTTLS");
           hangUp();
         } else {
           startTls(outcome);
@@ -179,15 +198,18 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
     SslHandler handler = new SslHandler(tls.engine(), true);
     ctx.pipeline().addFirst("tls", handler);
     send(outcome.replies());
-    handler.handshakeFuture().addListener(f -> {
-      if (!f.isSuccess()) {
-        LOG.info("TLS handshake with " + client + " failed: " + f.cause().getMessage());
-        ctx.close();
-        return;
-      }
-      handshake.tlsEstablished(peerSubject(handler));
-      client = handshake.client();
-    });
+    handler
+        .handshakeFuture()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                LOG.info("TLS handshake with " + client + " failed: " + f.cause().getMessage());
+                ctx.close();
+                return;
+              }
+              handshake.tlsEstablished(peerSubject(handler));
+              client = handshake.client();
+            });
   }
 
   private static String peerSubject(SslHandler handler) {
@@ -371,8 +393,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable root = cause instanceof DecoderException && cause.getCause() != null
-        ? cause.getCause() : cause;
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof ProtocolViolation) {
       LOG.warning("closing connection from " + client + ": " + root.getMessage());
     } else if (root instanceof IOException) {

@@ -16,7 +16,12 @@ import java.util.List;
  */
 final class NbdFrameDecoder extends ByteToMessageDecoder {
   /** Which kind of frame comes next. */
-  enum Phase { CLIENT_FLAGS, OPTIONS, TRANSMISSION, IGNORE }
+  enum Phase {
+    CLIENT_FLAGS,
+    OPTIONS,
+    TRANSMISSION,
+    IGNORE
+  }
 
   private Phase phase = Phase.CLIENT_FLAGS;
   private long skip;

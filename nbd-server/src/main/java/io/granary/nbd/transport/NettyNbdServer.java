@@ -45,6 +45,7 @@ import java.util.logging.Logger;
  */
 public final class NettyNbdServer implements NbdServer {
   private static final Logger LOG = Logger.getLogger(NettyNbdServer.class.getName());
+
   /** At most one line per this long about refused connections, however many there are. */
   private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
@@ -60,12 +61,14 @@ public final class NettyNbdServer implements NbdServer {
 
   private NettyNbdServer(NbdServerConfig config) {
     this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.loops = new MultiThreadIoEventLoopGroup(
-        Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
     this.io = ioExecutor(config.ioThreads());
     this.unixSocket = config.unixSocket();
-    this.quota = new ConnectionQuota(config.limits().maxConnections(),
-        config.limits().maxConnectionsPerClient());
+    this.quota =
+        new ConnectionQuota(
+            config.limits().maxConnections(), config.limits().maxConnectionsPerClient());
   }
 
   /** Binds every configured address, or binds none and fails. */
@@ -79,8 +82,14 @@ public final class NettyNbdServer implements NbdServer {
       }
       if (config.unixSocket() != null) {
         Files.deleteIfExists(config.unixSocket());
-        server.bind(NioServerDomainSocketChannel.class, UnixDomainSocketAddress.of(config.unixSocket()),
-            config, catalog, access, ssl, false);
+        server.bind(
+            NioServerDomainSocketChannel.class,
+            UnixDomainSocketAddress.of(config.unixSocket()),
+            config,
+            catalog,
+            access,
+            ssl,
+            false);
       }
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -90,21 +99,30 @@ public final class NettyNbdServer implements NbdServer {
     return server;
   }
 
-  private void bind(Class<? extends ServerChannel> type, SocketAddress address, NbdServerConfig config,
-      ExportCatalog catalog, AccessPolicy access, SslContext ssl, boolean tcp) throws IOException {
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, loops)
-        .channel(type)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (!admit(ch)) {
-              return;
-            }
-            connections.add(ch);
-            addConnectionHandlers(ch, catalog, access, config, ssl, io);
-          }
-        });
+  private void bind(
+      Class<? extends ServerChannel> type,
+      SocketAddress address,
+      NbdServerConfig config,
+      ExportCatalog catalog,
+      AccessPolicy access,
+      SslContext ssl,
+      boolean tcp)
+      throws IOException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, loops)
+            .channel(type)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    if (!admit(ch)) {
+                      return;
+                    }
+                    connections.add(ch);
+                    addConnectionHandlers(ch, catalog, access, config, ssl, io);
+                  }
+                });
     if (tcp) {
       // From the first byte of the greeting: without it, handshakes stall on delayed ACKs.
       b.childOption(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_REUSEADDR, true);
@@ -130,9 +148,11 @@ public final class NettyNbdServer implements NbdServer {
       ch.closeFuture().addListener(f -> quota.release(client));
       return true;
     }
-    refusals.refused(client, admission == ConnectionQuota.Admission.OVER_CLIENT
-        ? quota.maxPerClient() + " connections from this client are open (its limit)"
-        : quota.maxTotal() + " connections are open (the listener's limit)");
+    refusals.refused(
+        client,
+        admission == ConnectionQuota.Admission.OVER_CLIENT
+            ? quota.maxPerClient() + " connections from this client are open (its limit)"
+            : quota.maxTotal() + " connections are open (the listener's limit)");
     ch.close();
     return false;
   }
@@ -141,20 +161,41 @@ public final class NettyNbdServer implements NbdServer {
    * The handlers of one client connection. Apart from the listener so that the fuzz tests drive
    * exactly this pipeline on an embedded channel, without a socket.
    */
-  static void addConnectionHandlers(Channel ch, ExportCatalog catalog, AccessPolicy access,
-      NbdServerConfig config, SslContext ssl, Executor io) {
+  static void addConnectionHandlers(
+      Channel ch,
+      ExportCatalog catalog,
+      AccessPolicy access,
+      NbdServerConfig config,
+      SslContext ssl,
+      Executor io) {
     NbdFrameDecoder decoder = new NbdFrameDecoder();
     ch.pipeline().addLast("frames", decoder);
-    InFlightWindow window = new InFlightWindow(config.limits().maxRequestsInFlight(),
-        config.maxInFlightBytes());
-    ch.pipeline().addLast("nbd", new NbdConnection(catalog, access, config.tls().mode(), ssl,
-        io, window, config.handshakeTimeout(), config.limits().maxHandshake(), decoder));
+    InFlightWindow window =
+        new InFlightWindow(config.limits().maxRequestsInFlight(), config.maxInFlightBytes());
+    ch.pipeline()
+        .addLast(
+            "nbd",
+            new NbdConnection(
+                catalog,
+                access,
+                config.tls().mode(),
+                ssl,
+                io,
+                window,
+                config.handshakeTimeout(),
+                config.limits().maxHandshake(),
+                decoder));
   }
 
   private static ExecutorService ioExecutor(int threads) {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), r -> {
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> {
           Thread t = new Thread(r, "nbd-io-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;

@@ -14,8 +14,7 @@ import jdk.net.ExtendedSocketOptions;
  */
 final class QuickAck {
   private static final Logger LOG = Logger.getLogger(QuickAck.class.getName());
-  private static volatile boolean supported =
-      ExtendedSocketOptions.TCP_QUICKACK != null;
+  private static volatile boolean supported = ExtendedSocketOptions.TCP_QUICKACK != null;
 
   private QuickAck() {}
 
@@ -24,13 +23,17 @@ final class QuickAck {
       return;
     }
     try {
-      channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK), Boolean.TRUE);
+      channel
+          .config()
+          .setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK), Boolean.TRUE);
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof UnsupportedOperationException || e instanceof UnsupportedOperationException) {
+      if (e.getCause() instanceof UnsupportedOperationException
+          || e instanceof UnsupportedOperationException) {
         // Not Linux: give up for good, and say so once.
         supported = false;
-        LOG.info("TCP_QUICKACK is not available here: NBD handshakes of clients without"
-            + " TCP_NODELAY will wait for delayed ACKs");
+        LOG.info(
+            "TCP_QUICKACK is not available here: NBD handshakes of clients without"
+                + " TCP_NODELAY will wait for delayed ACKs");
       }
       // Otherwise the peer went away between the read and now: nothing to speed up.
     }

@@ -37,8 +37,14 @@ final class RefusalLog {
         unlogged++;
         return;
       }
-      line = "refused NBD connection from " + client + ": " + reason
-          + (unlogged == 0 ? "" : " (" + unlogged + " more refused since the last such message)");
+      line =
+          "refused NBD connection from "
+              + client
+              + ": "
+              + reason
+              + (unlogged == 0
+                  ? ""
+                  : " (" + unlogged + " more refused since the last such message)");
       logged = true;
       lastLogged = now;
       unlogged = 0;

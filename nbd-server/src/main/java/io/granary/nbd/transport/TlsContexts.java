@@ -18,18 +18,25 @@ final class TlsContexts {
       return null;
     }
     try {
-      SslContextBuilder b = SslContextBuilder
-          .forServer(settings.certificate().toFile(), settings.privateKey().toFile())
-          .sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2");
+      SslContextBuilder b =
+          SslContextBuilder.forServer(
+                  settings.certificate().toFile(), settings.privateKey().toFile())
+              .sslProvider(SslProvider.JDK)
+              .protocols("TLSv1.3", "TLSv1.2");
       if (settings.clientCa() != null) {
         // OPTIONAL: a client without a certificate still connects; rules with subjects refuse it.
         b.trustManager(settings.clientCa().toFile()).clientAuth(ClientAuth.OPTIONAL);
       }
       return b.build();
     } catch (IOException | RuntimeException e) {
-      throw new IOException("cannot load the NBD TLS certificate " + settings.certificate()
-          + " and key " + settings.privateKey() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot load the NBD TLS certificate "
+              + settings.certificate()
+              + " and key "
+              + settings.privateKey()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -42,9 +42,10 @@ import org.junit.jupiter.api.Timeout;
  */
 class HandshakeFuzzTest {
   private static final ClientIdentity[] CLIENTS = {
-      new ClientIdentity(new InetSocketAddress("192.0.2.7", 40000), null),
-      new ClientIdentity(new InetSocketAddress("10.1.2.3", 40000), null),
-      new ClientIdentity(UnixDomainSocketAddress.of("/run/granary/nbd.sock"), null)};
+    new ClientIdentity(new InetSocketAddress("192.0.2.7", 40000), null),
+    new ClientIdentity(new InetSocketAddress("10.1.2.3", 40000), null),
+    new ClientIdentity(UnixDomainSocketAddress.of("/run/granary/nbd.sock"), null)
+  };
 
   /** Enough for any sequence that matters; bounds the time of one input. */
   private static final int MAX_OPTIONS = 64;
@@ -120,7 +121,8 @@ class HandshakeFuzzTest {
 
     /** Checks one outcome; false once the option phase is over. */
     private boolean follow(int option, OptionOutcome outcome, boolean noZeroes) throws IOException {
-      ByteBuffer replies = ByteBuffer.wrap(NbdWire.bytes(outcome.replies().toArray(ByteBuffer[]::new)));
+      ByteBuffer replies =
+          ByteBuffer.wrap(NbdWire.bytes(outcome.replies().toArray(ByteBuffer[]::new)));
       boolean tlsMissing = mode == TlsMode.REQUIRED && !tls;
       switch (outcome.next()) {
         case CLOSE -> {
@@ -133,7 +135,8 @@ class HandshakeFuzzTest {
           return false;
         }
         case START_TLS -> {
-          check(option == STARTTLS && mode != TlsMode.OFF && !tls, "TLS started by option " + option);
+          check(
+              option == STARTTLS && mode != TlsMode.OFF && !tls, "TLS started by option " + option);
           check(OptionReplyCheck.read(replies, option).acknowledged(), "STARTTLS not acknowledged");
           check(!replies.hasRemaining(), "bytes after the STARTTLS ACK");
           return true;
@@ -151,10 +154,14 @@ class HandshakeFuzzTest {
             described = OptionReplyCheck.exportNameReply(replies, noZeroes);
           }
           check(!replies.hasRemaining(), "bytes after the reply that starts transmission");
-          check(t != null && t.export().equals(described) && t.volume().name().equals(described.name()),
+          check(
+              t != null
+                  && t.export().equals(described)
+                  && t.volume().name().equals(described.name()),
               "transmission on something else than the export described");
           checkVisible(described.name());
-          check(exports.openHandles() == 1, exports.openHandles() + " handles open in transmission");
+          check(
+              exports.openHandles() == 1, exports.openHandles() + " handles open in transmission");
           t.volume().close();
           return false;
         }
@@ -180,7 +187,8 @@ class HandshakeFuzzTest {
     /** Outsiders never learn of test/secret: its rule admits 10.0.0.0/8 only. */
     private void checkVisible(String export) {
       boolean insider = client.inetAddress() != null && client.inetAddress().getAddress()[0] == 10;
-      check(insider || !export.equals(MemoryExports.SECRET.name()), "test/secret shown to " + client);
+      check(
+          insider || !export.equals(MemoryExports.SECRET.name()), "test/secret shown to " + client);
     }
   }
 }

@@ -68,7 +68,8 @@ final class MemoryExports implements ExportCatalog {
   public Volume open(String name) throws NoSuchVolumeException {
     ExportInfo e = describe(name).orElseThrow(() -> new NoSuchVolumeException(name));
     openHandles++;
-    return new MemoryVolume(this, e.name(), e.size(), e.blockSize(), e.readOnly(), contents.get(e.name()));
+    return new MemoryVolume(
+        this, e.name(), e.size(), e.blockSize(), e.readOnly(), contents.get(e.name()));
   }
 
   /** What {@code export} holds now, read past the volume API so that nothing is counted. */

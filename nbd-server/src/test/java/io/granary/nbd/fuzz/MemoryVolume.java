@@ -27,11 +27,18 @@ final class MemoryVolume implements Volume {
   private final long size;
   private final int blockSize;
   private final boolean readOnly;
+
   /** Page index to page; absent pages read as zeroes. Shared by every handle on the export. */
   private final Map<Long, byte[]> pages;
+
   private boolean closed;
 
-  MemoryVolume(MemoryExports owner, String name, long size, int blockSize, boolean readOnly,
+  MemoryVolume(
+      MemoryExports owner,
+      String name,
+      long size,
+      int blockSize,
+      boolean readOnly,
       Map<Long, byte[]> pages) {
     this.owner = owner;
     this.name = name;
@@ -65,7 +72,8 @@ final class MemoryVolume implements Volume {
   public void read(long offset, byte[] dst, int off, int len) throws IOException {
     checkRange("read", offset, len);
     if (off < 0 || len > dst.length - off) {
-      throw misuse(new OutOfRangeException("read of " + len + " bytes into a buffer of " + dst.length));
+      throw misuse(
+          new OutOfRangeException("read of " + len + " bytes into a buffer of " + dst.length));
     }
     owner.bytesRead(len);
     System.arraycopy(peek(pages, offset, len), 0, dst, off, len);
@@ -74,24 +82,30 @@ final class MemoryVolume implements Volume {
   /** The bytes of {@code [offset, offset+length)} in {@code pages}. */
   static byte[] peek(Map<Long, byte[]> pages, long offset, int length) {
     byte[] out = new byte[length];
-    forEachPiece(offset, length, (page, inPage, at, n) -> {
-      byte[] p = pages.get(page);
-      if (p != null) {
-        System.arraycopy(p, inPage, out, at, n);
-      }
-    });
+    forEachPiece(
+        offset,
+        length,
+        (page, inPage, at, n) -> {
+          byte[] p = pages.get(page);
+          if (p != null) {
+            System.arraycopy(p, inPage, out, at, n);
+          }
+        });
     return out;
   }
 
   /** Whether {@code [offset, offset+length)} in {@code pages} reads as zeroes. */
   static boolean isZero(Map<Long, byte[]> pages, long offset, long length) {
     boolean[] zero = {true};
-    forEachPiece(offset, length, (page, inPage, at, n) -> {
-      byte[] p = pages.get(page);
-      if (p != null && Arrays.mismatch(p, inPage, inPage + n, ZERO_PAGE, 0, n) >= 0) {
-        zero[0] = false;
-      }
-    });
+    forEachPiece(
+        offset,
+        length,
+        (page, inPage, at, n) -> {
+          byte[] p = pages.get(page);
+          if (p != null && Arrays.mismatch(p, inPage, inPage + n, ZERO_PAGE, 0, n) >= 0) {
+            zero[0] = false;
+          }
+        });
     return zero[0];
   }
 
@@ -99,8 +113,12 @@ final class MemoryVolume implements Volume {
   public void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException {
     checkWritable("write");
     checkRange("write", offset, len);
-    forEachPiece(offset, len, (page, inPage, at, n) ->
-        System.arraycopy(src, off + at, pages.computeIfAbsent(page, k -> new byte[PAGE]), inPage, n));
+    forEachPiece(
+        offset,
+        len,
+        (page, inPage, at, n) ->
+            System.arraycopy(
+                src, off + at, pages.computeIfAbsent(page, k -> new byte[PAGE]), inPage, n));
   }
 
   @Override
@@ -112,14 +130,17 @@ final class MemoryVolume implements Volume {
   public void writeZeroes(long offset, long length, boolean fua) throws IOException {
     checkWritable("zero");
     checkRange("zero", offset, length);
-    forEachPiece(offset, length, (page, inPage, at, n) -> {
-      byte[] p = pages.get(page);
-      if (n == PAGE) {
-        pages.remove(page);
-      } else if (p != null) {
-        Arrays.fill(p, inPage, inPage + n, (byte) 0);
-      }
-    });
+    forEachPiece(
+        offset,
+        length,
+        (page, inPage, at, n) -> {
+          byte[] p = pages.get(page);
+          if (n == PAGE) {
+            pages.remove(page);
+          } else if (p != null) {
+            Arrays.fill(p, inPage, inPage + n, (byte) 0);
+          }
+        });
   }
 
   @Override
@@ -157,7 +178,8 @@ final class MemoryVolume implements Volume {
 
   private void checkOpen(String what) throws IOException {
     if (closed) {
-      throw misuse(new VolumeException(VolumeException.Kind.CLOSED, what + " after close of " + name));
+      throw misuse(
+          new VolumeException(VolumeException.Kind.CLOSED, what + " after close of " + name));
     }
   }
 
@@ -171,8 +193,18 @@ final class MemoryVolume implements Volume {
   private void checkRange(String what, long offset, long length) throws IOException {
     checkOpen(what);
     if (offset < 0 || length < 0 || length > size - offset) {
-      throw misuse(new OutOfRangeException(
-          what + " at " + offset + "+" + length + " past the end of " + name + " (" + size + ")"));
+      throw misuse(
+          new OutOfRangeException(
+              what
+                  + " at "
+                  + offset
+                  + "+"
+                  + length
+                  + " past the end of "
+                  + name
+                  + " ("
+                  + size
+                  + ")"));
     }
   }
 

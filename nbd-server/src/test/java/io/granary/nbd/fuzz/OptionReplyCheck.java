@@ -34,8 +34,10 @@ final class OptionReplyCheck {
   static final int INFORMATION = 3;
   static final int META_CONTEXT = 4;
   static final int ERR_TLS_REQD = 0x80000005;
+
   /** The error types of proto.md: ERR_UNSUP (1) to ERR_TOO_BIG (9), with bit 31 set. */
   private static final int FIRST_ERROR = 0x80000001;
+
   private static final int LAST_ERROR = 0x80000009;
 
   /** One reply: its type and body. */
@@ -46,8 +48,8 @@ final class OptionReplyCheck {
   }
 
   /** What a client learns from a complete set of replies. */
-  record Replies(List<Reply> all, List<String> serverNames, List<String> contextNames,
-      ExportInfo described) {
+  record Replies(
+      List<Reply> all, List<String> serverNames, List<String> contextNames, ExportInfo described) {
     Reply last() {
       return all.get(all.size() - 1);
     }
@@ -95,7 +97,8 @@ final class OptionReplyCheck {
   private static boolean body(Reply r, ByteBuffer b, int option, Collected c) {
     switch (r.type()) {
       case ACK -> {
-        check(option != INFO && option != GO || (c.described != null && c.blockSizes),
+        check(
+            option != INFO && option != GO || (c.described != null && c.blockSizes),
             "INFO/GO acknowledged without NBD_INFO_EXPORT and NBD_INFO_BLOCK_SIZE");
         return true;
       }
@@ -118,14 +121,16 @@ final class OptionReplyCheck {
         }
       }
       case META_CONTEXT -> {
-        check(option == LIST_META_CONTEXT || option == SET_META_CONTEXT,
+        check(
+            option == LIST_META_CONTEXT || option == SET_META_CONTEXT,
             "NBD_REP_META_CONTEXT to option " + option);
         int id = b.getInt();
         check(option == LIST_META_CONTEXT ? id == 0 : id != 0, "context id " + id);
         c.contexts.add(string(b, b.remaining(), "context name"));
       }
       default -> {
-        check(r.isError() && r.type() >= FIRST_ERROR && r.type() <= LAST_ERROR,
+        check(
+            r.isError() && r.type() >= FIRST_ERROR && r.type() <= LAST_ERROR,
             "reply type 0x" + Integer.toHexString(r.type()));
         string(b, b.remaining(), "error message");
         return true;
@@ -158,7 +163,9 @@ final class OptionReplyCheck {
     check(in.getInt() == option, "reply does not echo option " + option);
     int type = in.getInt();
     long length = Integer.toUnsignedLong(in.getInt());
-    check(length <= in.remaining(), "reply announces " + length + " bytes, " + in.remaining() + " follow");
+    check(
+        length <= in.remaining(),
+        "reply announces " + length + " bytes, " + in.remaining() + " follow");
     ByteBuffer body = in.slice(in.position(), (int) length);
     in.position(in.position() + (int) length);
     return new Reply(type, body);
@@ -171,8 +178,10 @@ final class OptionReplyCheck {
     check((flags & 1) != 0, "transmission flags without NBD_FLAG_HAS_FLAGS");
     boolean readOnly = (flags & 2) != 0;
     return MemoryExports.ALL.stream()
-        .filter(e -> e.size() == size && e.readOnly() == readOnly).findFirst()
-        .orElseThrow(() -> new AssertionError("no export has size " + size + ", read-only " + readOnly));
+        .filter(e -> e.size() == size && e.readOnly() == readOnly)
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no export has size " + size + ", read-only " + readOnly));
   }
 
   private static void blockSizes(ByteBuffer b) {
@@ -180,7 +189,8 @@ final class OptionReplyCheck {
     int preferred = b.getInt();
     int max = b.getInt();
     check(Integer.bitCount(min) == 1 && min <= 65536, "minimum block size " + min);
-    check(Integer.bitCount(preferred) == 1 && preferred >= 512 && preferred >= min,
+    check(
+        Integer.bitCount(preferred) == 1 && preferred >= 512 && preferred >= min,
         "preferred block size " + preferred);
     check(max >= preferred && max % min == 0, "maximum payload " + max);
   }

@@ -23,8 +23,15 @@ final class OptionStream {
 
   private static final long IHAVEOPT = 0x49484156454F5054L;
   private static final byte[][] NAMES = {
-      bytes("test/disk"), bytes("test/disk@snap"), bytes("test/odd"), bytes("test/secret"),
-      bytes("test/nope"), bytes(""), bytes("test/disk\0"), {'t', (byte) 0xc3, '/'}};
+    bytes("test/disk"),
+    bytes("test/disk@snap"),
+    bytes("test/odd"),
+    bytes("test/secret"),
+    bytes("test/nope"),
+    bytes(""),
+    bytes("test/disk\0"),
+    {'t', (byte) 0xc3, '/'}
+  };
   private static final String[] QUERIES = {"base:allocation", "base:", "qemu:dirty-bitmap:x", ""};
 
   private final FuzzedDataProvider in;
@@ -54,8 +61,12 @@ final class OptionStream {
   private Option built() {
     byte[] bytes = bytes();
     OptionHeader header = decode(bytes);
-    return new Option(header.code(), header.length() > Limits.MAX_OPTION_DATA ? null
-        : ByteBuffer.wrap(bytes, OptionHeader.LENGTH, bytes.length - OptionHeader.LENGTH).slice());
+    return new Option(
+        header.code(),
+        header.length() > Limits.MAX_OPTION_DATA
+            ? null
+            : ByteBuffer.wrap(bytes, OptionHeader.LENGTH, bytes.length - OptionHeader.LENGTH)
+                .slice());
   }
 
   /**
@@ -65,18 +76,28 @@ final class OptionStream {
   byte[] bytes() {
     int code = in.consumeBoolean() ? in.consumeInt(1, 11) : in.consumeInt();
     if (in.consumeInt(0, 31) == 0) {
-      return ByteBuffer.allocate(OptionHeader.LENGTH).putLong(IHAVEOPT).putInt(code)
-          .putInt(Limits.MAX_OPTION_DATA + 1 + in.consumeInt(0, Integer.MAX_VALUE - Limits.MAX_OPTION_DATA - 1))
+      return ByteBuffer.allocate(OptionHeader.LENGTH)
+          .putLong(IHAVEOPT)
+          .putInt(code)
+          .putInt(
+              Limits.MAX_OPTION_DATA
+                  + 1
+                  + in.consumeInt(0, Integer.MAX_VALUE - Limits.MAX_OPTION_DATA - 1))
           .array();
     }
-    byte[] data = switch (code) {
-      case 1 -> name();
-      case 6, 7 -> exportRequest();
-      case 9, 10 -> metaContextRequest();
-      default -> in.consumeBoolean() ? new byte[0] : in.consumeBytes(in.consumeInt(1, 16));
-    };
-    return ByteBuffer.allocate(OptionHeader.LENGTH + data.length).putLong(IHAVEOPT).putInt(code)
-        .putInt(data.length).put(data).array();
+    byte[] data =
+        switch (code) {
+          case 1 -> name();
+          case 6, 7 -> exportRequest();
+          case 9, 10 -> metaContextRequest();
+          default -> in.consumeBoolean() ? new byte[0] : in.consumeBytes(in.consumeInt(1, 16));
+        };
+    return ByteBuffer.allocate(OptionHeader.LENGTH + data.length)
+        .putLong(IHAVEOPT)
+        .putInt(code)
+        .putInt(data.length)
+        .put(data)
+        .array();
   }
 
   private byte[] exportRequest() {
@@ -109,8 +130,9 @@ final class OptionStream {
   private byte[] name() {
     return switch (in.consumeInt(0, 3)) {
       case 0 -> bytes("x".repeat(in.consumeInt(4090, 4100)));
-      case 1 -> bytes(in.pickValue(new String[] {"x", "\u00e9", "\u20ac"})
-          .repeat(in.consumeInt(1, 2100)));
+      case 1 ->
+          bytes(
+              in.pickValue(new String[] {"x", "\u00e9", "\u20ac"}).repeat(in.consumeInt(1, 2100)));
       default -> in.pickValue(NAMES);
     };
   }

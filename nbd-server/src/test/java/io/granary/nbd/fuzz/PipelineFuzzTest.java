@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineFuzzTest {
   /** The smallest budget the server accepts: one maximal request. */
   private static final long IN_FLIGHT = 32L << 20;
+
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
   /** Enough for any sequence that matters; bounds the time of one input. */
   private static final int MAX_SEGMENTS = 64;
 
@@ -56,11 +58,16 @@ class PipelineFuzzTest {
   static void setUp() throws Exception {
     TestCertificates certs = TestCertificates.create(certificates);
     for (TlsMode mode : TlsMode.values()) {
-      TlsSettings tls = mode == TlsMode.OFF ? TlsSettings.OFF
-          : new TlsSettings(mode, certs.serverCertificate(), certs.serverKey(), null);
-      NbdServerConfig config = NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
-          .withTls(tls).withAccess(MemoryExports.ACCESS_RULES).withMaxInFlightBytes(IN_FLIGHT)
-          .withHandshakeTimeout(HANDSHAKE_TIMEOUT);
+      TlsSettings tls =
+          mode == TlsMode.OFF
+              ? TlsSettings.OFF
+              : new TlsSettings(mode, certs.serverCertificate(), certs.serverKey(), null);
+      NbdServerConfig config =
+          NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
+              .withTls(tls)
+              .withAccess(MemoryExports.ACCESS_RULES)
+              .withMaxInFlightBytes(IN_FLIGHT)
+              .withHandshakeTimeout(HANDSHAKE_TIMEOUT);
       CONFIGS.put(mode, config);
       CONTEXTS.put(mode, EmbeddedNbdConnection.tls(tls));
     }
@@ -143,7 +150,8 @@ class PipelineFuzzTest {
       long read = exports.takeBytesRead();
       // Coverage cannot tell the fuzzer it is getting closer to the budget: this does.
       Jazzer.maximize(read >> 20, 0, (IN_FLIGHT + Limits.MAX_PAYLOAD) >> 20);
-      check(read <= IN_FLIGHT + Limits.MAX_PAYLOAD,
+      check(
+          read <= IN_FLIGHT + Limits.MAX_PAYLOAD,
           "one connection had reads of " + read + " bytes in flight at once, budget " + IN_FLIGHT);
       c.runEventLoop();
     }

@@ -36,6 +36,7 @@ final class PipelineReplay {
   private boolean encrypted;
   private boolean transmitting;
   private boolean disconnected;
+
   /** Whether the client sent more than the frames the decoder cut. */
   private boolean sentMore;
 
@@ -81,14 +82,19 @@ final class PipelineReplay {
       }
     }
     byte[] c = cut.toByteArray();
-    check(c.length <= wire.length && Arrays.equals(c, 0, c.length, wire, 0, c.length),
+    check(
+        c.length <= wire.length && Arrays.equals(c, 0, c.length, wire, 0, c.length),
         "the decoder's frames are not the bytes the client sent");
     sentMore = c.length < wire.length;
   }
 
   private void checkAnswers(List<Received> received, ByteBuffer out, boolean closed) {
-    check(out.remaining() >= 18 && out.getLong() == NBDMAGIC && out.getLong() == IHAVEOPT
-        && out.getShort() == 3, "no fixed-newstyle greeting");
+    check(
+        out.remaining() >= 18
+            && out.getLong() == NBDMAGIC
+            && out.getLong() == IHAVEOPT
+            && out.getShort() == 3,
+        "no fixed-newstyle greeting");
     boolean over = false;
     boolean flags = false;
     for (Received f : received) {
@@ -143,7 +149,7 @@ final class PipelineReplay {
         case ABORT -> {
           return true;
         }
-        default -> { }
+        default -> {}
       }
     }
     return false;

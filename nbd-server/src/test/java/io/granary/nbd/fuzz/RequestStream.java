@@ -48,8 +48,10 @@ final class RequestStream {
   private Request built() {
     byte[] bytes = bytes(Limits.MAX_PAYLOAD);
     NbdRequest r = decode(bytes);
-    byte[] payload = bytes.length > NbdRequest.LENGTH
-        ? Arrays.copyOfRange(bytes, NbdRequest.LENGTH, bytes.length) : null;
+    byte[] payload =
+        bytes.length > NbdRequest.LENGTH
+            ? Arrays.copyOfRange(bytes, NbdRequest.LENGTH, bytes.length)
+            : null;
     return new Request(r, r.hasPayload() && r.length() == 0 ? new byte[0] : payload);
   }
 
@@ -60,17 +62,29 @@ final class RequestStream {
   byte[] bytes(long payloadLimit) {
     int type = in.consumeInt(0, 9);
     int flags = in.consumeBoolean() ? in.consumeInt(0, 0x3f) : in.consumeInt(0, 0xffff);
-    long offset = in.consumeBoolean() ? in.consumeLong()
-        : in.pickValue(new long[] {0, 4096, size - 4096, size - 1, size, size + 1,
-            Long.MAX_VALUE, -1}) + in.consumeInt(-1, 1);
+    long offset =
+        in.consumeBoolean()
+            ? in.consumeLong()
+            : in.pickValue(
+                    new long[] {0, 4096, size - 4096, size - 1, size, size + 1, Long.MAX_VALUE, -1})
+                + in.consumeInt(-1, 1);
     long room = size - offset;
-    long length = (in.consumeBoolean() ? in.consumeInt()
-        : in.pickValue(new long[] {0, 1, 4096, 1 << 20, Limits.MAX_PAYLOAD, room, 0xffffffffL})
-            + in.consumeInt(-1, 1)) & 0xffffffffL;
+    long length =
+        (in.consumeBoolean()
+                ? in.consumeInt()
+                : in.pickValue(
+                        new long[] {0, 1, 4096, 1 << 20, Limits.MAX_PAYLOAD, room, 0xffffffffL})
+                    + in.consumeInt(-1, 1))
+            & 0xffffffffL;
     int payload = type == 1 && length <= payloadLimit ? (int) length : 0;
-    ByteBuffer b = ByteBuffer.allocate(NbdRequest.LENGTH + payload).putInt(0x25609513)
-        .putShort((short) flags).putShort((short) type).putLong(in.consumeLong()).putLong(offset)
-        .putInt((int) length);
+    ByteBuffer b =
+        ByteBuffer.allocate(NbdRequest.LENGTH + payload)
+            .putInt(0x25609513)
+            .putShort((short) flags)
+            .putShort((short) type)
+            .putLong(in.consumeLong())
+            .putLong(offset)
+            .putInt((int) length);
     Arrays.fill(b.array(), NbdRequest.LENGTH, b.capacity(), in.consumeByte());
     return b.array();
   }

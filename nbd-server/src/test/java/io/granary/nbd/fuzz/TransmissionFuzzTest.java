@@ -38,8 +38,10 @@ class TransmissionFuzzTest {
    * per request.
    */
   private static final int MAX_REQUESTS = 16;
+
   private static final ExportInfo[] EXPORTS = {
-      MemoryExports.DISK, MemoryExports.SNAPSHOT, MemoryExports.ODD};
+    MemoryExports.DISK, MemoryExports.SNAPSHOT, MemoryExports.ODD
+  };
 
   private static ServerLog log;
 
@@ -61,8 +63,11 @@ class TransmissionFuzzTest {
     boolean blockStatus = structured && input.consumeBoolean();
     log.reset();
     MemoryExports exports = new MemoryExports();
-    TransmissionSession session = new TransmissionSession(new OptionOutcome.Transmission(
-        export, exports.open(export.name()), structured, blockStatus), "fuzz");
+    TransmissionSession session =
+        new TransmissionSession(
+            new OptionOutcome.Transmission(
+                export, exports.open(export.name()), structured, blockStatus),
+            "fuzz");
     TransmissionReplyCheck.Content content = exports.content(export);
     RequestStream requests = new RequestStream(input, export.size());
     for (int n = 0; n < MAX_REQUESTS && input.remainingBytes() > 0; n++) {
@@ -87,7 +92,8 @@ class TransmissionFuzzTest {
   }
 
   /** What a successful change must have left on the volume. */
-  private static void checkEffect(NbdRequest r, byte[] payload, TransmissionReplyCheck.Content content) {
+  private static void checkEffect(
+      NbdRequest r, byte[] payload, TransmissionReplyCheck.Content content) {
     NbdCommand command = r.command();
     if (command == NbdCommand.WRITE) {
       check(payload != null, "a WRITE whose payload was skipped succeeded");

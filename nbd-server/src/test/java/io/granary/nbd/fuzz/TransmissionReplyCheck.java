@@ -27,6 +27,7 @@ final class TransmissionReplyCheck {
   private static final int FLAG_DF = 1 << 2;
   private static final int FLAG_REQ_ONE = 1 << 3;
   private static final Set<Integer> ERRORS = Set.of(1, 5, 12, 22, 28, 75, 95, 108);
+
   /** The id the server gives base:allocation in SET_META_CONTEXT. */
   private static final int CONTEXT_ID = 1;
 
@@ -58,9 +59,11 @@ final class TransmissionReplyCheck {
     }
   }
 
-  private static int simple(ByteBuffer in, NbdRequest request, boolean structured, Content content) {
+  private static int simple(
+      ByteBuffer in, NbdRequest request, boolean structured, Content content) {
     int error = in.getInt();
-    check(in.getLong() == request.cookie(), "simple reply does not echo cookie " + request.cookie());
+    check(
+        in.getLong() == request.cookie(), "simple reply does not echo cookie " + request.cookie());
     boolean needsChunks = structured && (request.type() == READ || request.type() == BLOCK_STATUS);
     check(!needsChunks, "simple reply to type " + request.type() + " under structured replies");
     if (error != 0) {
@@ -80,8 +83,10 @@ final class TransmissionReplyCheck {
   private static final class Chunks {
     private final NbdRequest request;
     private final Content content;
+
     /** Offset to length of each OFFSET_DATA and OFFSET_HOLE chunk. */
     private final TreeMap<Long, Long> covered = new TreeMap<>();
+
     private int dataChunks;
     private int error;
     private boolean status;
@@ -103,12 +108,14 @@ final class TransmissionReplyCheck {
         check(in.getLong() == request.cookie(), "chunk does not echo cookie " + request.cookie());
         long length = Integer.toUnsignedLong(in.getInt());
         check((flags & ~1) == 0, "chunk flags 0x" + Integer.toHexString(flags));
-        check(length <= in.remaining(),
+        check(
+            length <= in.remaining(),
             "chunk announces " + length + " bytes, " + in.remaining() + " follow");
         ByteBuffer body = in.slice(in.position(), (int) length);
         in.position(in.position() + (int) length);
         chunk(type, body);
-        check(!body.hasRemaining(), body.remaining() + " bytes after the body of chunk type " + type);
+        check(
+            !body.hasRemaining(), body.remaining() + " bytes after the body of chunk type " + type);
         if ((flags & 1) != 0) {
           return finish();
         }
@@ -148,7 +155,8 @@ final class TransmissionReplyCheck {
           error = b.getInt();
           check(ERRORS.contains(error), "error " + error + " is no NBD error");
           int n = Short.toUnsignedInt(b.getShort());
-          check(n <= b.remaining(), "error message of " + n + " bytes, " + b.remaining() + " follow");
+          check(
+              n <= b.remaining(), "error message of " + n + " bytes, " + b.remaining() + " follow");
           utf8(b.slice(b.position(), n), "error message");
           b.position(b.position() + n);
         }
@@ -158,7 +166,8 @@ final class TransmissionReplyCheck {
 
     private void cover(long offset, long length) {
       long end = request.offset() + request.length();
-      check(offset >= request.offset() && length <= end - offset,
+      check(
+          offset >= request.offset() && length <= end - offset,
           "chunk " + offset + "+" + length + " outside the request");
       var before = covered.floorEntry(offset);
       var after = covered.ceilingEntry(offset);
@@ -169,7 +178,8 @@ final class TransmissionReplyCheck {
 
     private void blockStatus(ByteBuffer b) {
       check(b.getInt() == CONTEXT_ID, "BLOCK_STATUS for a context never selected");
-      check(b.remaining() >= 8 && b.remaining() % 8 == 0,
+      check(
+          b.remaining() >= 8 && b.remaining() % 8 == 0,
           "BLOCK_STATUS descriptors of " + b.remaining() + " bytes");
       long at = request.offset();
       int extents = 0;
@@ -185,7 +195,9 @@ final class TransmissionReplyCheck {
         at += length;
         extents++;
       }
-      check((request.flags() & FLAG_REQ_ONE) == 0 || extents == 1, extents + " extents under REQ_ONE");
+      check(
+          (request.flags() & FLAG_REQ_ONE) == 0 || extents == 1,
+          extents + " extents under REQ_ONE");
     }
 
     private int finish() {
@@ -196,9 +208,11 @@ final class TransmissionReplyCheck {
         check(status, "BLOCK_STATUS succeeded without a status chunk");
       } else if (request.type() == READ) {
         long total = covered.values().stream().mapToLong(Long::longValue).sum();
-        check(total == request.length(),
+        check(
+            total == request.length(),
             "READ of " + request.length() + " answered with " + total + " bytes");
-        check((request.flags() & FLAG_DF) == 0 || covered.size() <= 1 && dataChunks == covered.size(),
+        check(
+            (request.flags() & FLAG_DF) == 0 || covered.size() <= 1 && dataChunks == covered.size(),
             "a READ under DF fragmented into " + covered.size() + " chunks");
       }
       return 0;

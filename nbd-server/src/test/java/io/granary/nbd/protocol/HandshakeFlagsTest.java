@@ -26,7 +26,9 @@ class HandshakeFlagsTest {
   @Test
   void anUnknownClientFlagIsAViolation() {
     for (int flags : new int[] {1 | 4, 3 | 8, 1 | 0x80000000, 0xffffffff}) {
-      assertThrows(ProtocolViolation.class, () -> HandshakeFlags.checkClientFlags(flags),
+      assertThrows(
+          ProtocolViolation.class,
+          () -> HandshakeFlags.checkClientFlags(flags),
           Integer.toHexString(flags));
     }
   }
@@ -34,7 +36,7 @@ class HandshakeFlagsTest {
   @Test
   void aClientWithoutFixedNewstyleIsRefused() {
     assertThrows(ProtocolViolation.class, () -> HandshakeFlags.checkClientFlags(0));
-    assertThrows(ProtocolViolation.class,
-        () -> HandshakeFlags.checkClientFlags(HandshakeFlags.C_NO_ZEROES));
+    assertThrows(
+        ProtocolViolation.class, () -> HandshakeFlags.checkClientFlags(HandshakeFlags.C_NO_ZEROES));
   }
 }

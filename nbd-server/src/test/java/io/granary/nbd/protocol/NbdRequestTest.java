@@ -15,8 +15,8 @@ class NbdRequestTest {
 
   @Test
   void everyFieldIsDecoded() throws Exception {
-    ByteBuffer b = ByteBuffer.wrap(hex(
-        "25609513 0011 0006 0102030405060708 0000000000100000 00002000 ff"));
+    ByteBuffer b =
+        ByteBuffer.wrap(hex("25609513 0011 0006 0102030405060708 0000000000100000 00002000 ff"));
     NbdRequest r = NbdRequest.decode(b);
     assertEquals(0x11, r.flags());
     assertEquals(6, r.type());
@@ -33,8 +33,9 @@ class NbdRequestTest {
 
   @Test
   void unsignedFieldsStayUnsigned() throws Exception {
-    NbdRequest r = NbdRequest.decode(ByteBuffer.wrap(hex(
-        "25609513 ffff ffff ffffffffffffffff 8000000000000000 ffffffff")));
+    NbdRequest r =
+        NbdRequest.decode(
+            ByteBuffer.wrap(hex("25609513 ffff ffff ffffffffffffffff 8000000000000000 ffffffff")));
     assertEquals(0xffff, r.flags());
     assertEquals(0xffff, r.type());
     assertNull(r.command(), "an unknown type is kept raw, not rejected while decoding");
@@ -49,16 +50,17 @@ class NbdRequestTest {
       NbdRequest r = new NbdRequest(0, c.code(), 1, 0, 512);
       assertEquals(c == NbdCommand.WRITE, r.hasPayload(), c.name());
     }
-    NbdRequest write = NbdRequest.decode(ByteBuffer.wrap(hex(
-        "25609513 0000 0001 0000000000000001 0000000000000000 00000200")));
+    NbdRequest write =
+        NbdRequest.decode(
+            ByteBuffer.wrap(hex("25609513 0000 0001 0000000000000001 0000000000000000 00000200")));
     assertTrue(write.hasPayload());
   }
 
   @Test
   void badRequestMagicIsAProtocolViolation() {
     for (String magic : new String[] {"25609514", "67446698", "21e41c71", "00000000"}) {
-      ByteBuffer b = ByteBuffer.wrap(hex(
-          magic + " 0000 0000 0000000000000001 0000000000000000 00000200"));
+      ByteBuffer b =
+          ByteBuffer.wrap(hex(magic + " 0000 0000 0000000000000001 0000000000000000 00000200"));
       assertThrows(ProtocolViolation.class, () -> NbdRequest.decode(b), magic);
     }
   }

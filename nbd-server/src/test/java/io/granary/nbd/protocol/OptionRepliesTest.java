@@ -26,21 +26,24 @@ class OptionRepliesTest {
   @Test
   void serverEntryLengthIsFourPlusNamePlusDescription() {
     // xapi-project/nbd #128: a wrong length here breaks qemu-img and nbd-client -l.
-    assertArrayEquals(hex(MAGIC + " 00000003 00000002 00000012"
-        + " 00000006 746573742f61 766f6c756d652061"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000003 00000002 00000012" + " 00000006 746573742f61 766f6c756d652061"),
         bytes(OptionReplies.server("test/a", "volume a")));
-    assertArrayEquals(hex(MAGIC + " 00000003 00000002 00000005 00000001 78"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000003 00000002 00000005 00000001 78"),
         bytes(OptionReplies.server("x", "")));
   }
 
   @Test
   void errorCarriesItsMessageCutToASaneLength() {
-    assertArrayEquals(hex(MAGIC + " 00000007 80000006 00000002 6e6f"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000007 80000006 00000002 6e6f"),
         bytes(OptionReplies.error(GO, OptionReplyType.ERR_UNKNOWN, "no")));
     byte[] longOne = bytes(OptionReplies.error(GO, OptionReplyType.ERR_INVALID, "x".repeat(5000)));
     assertEquals(20 + 1024, longOne.length);
     assertArrayEquals(hex(MAGIC + " 00000007 80000003 00000400"), Arrays.copyOf(longOne, 20));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> OptionReplies.error(GO, OptionReplyType.ACK, "not an error"));
   }
 
@@ -49,8 +52,8 @@ class OptionRepliesTest {
     // The message names the client's export; cut at byte 1024, 'é' (2 bytes) from byte 1 on
     // would be split in two.
     String message = "x" + "\u00e9".repeat(600);
-    NbdWire.OptionReply r = NbdWire.optionReply(
-        OptionReplies.error(GO, OptionReplyType.ERR_UNKNOWN, message));
+    NbdWire.OptionReply r =
+        NbdWire.optionReply(OptionReplies.error(GO, OptionReplyType.ERR_UNKNOWN, message));
     assertEquals(1023, r.data().length);
     assertEquals(message.substring(0, 512), new String(r.data(), StandardCharsets.UTF_8));
   }
@@ -69,28 +72,32 @@ class OptionRepliesTest {
 
   @Test
   void infoExportIsSizeAndFlags() {
-    assertArrayEquals(hex(MAGIC + " 00000007 00000003 0000000c 0000 0000000040000000 0ded"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000007 00000003 0000000c 0000 0000000040000000 0ded"),
         bytes(OptionReplies.infoExport(GO, 1L << 30, 0x0ded)));
   }
 
   @Test
   void infoNameAndDescription() {
-    assertArrayEquals(hex(MAGIC + " 00000006 00000003 00000008 0001 746573742f61"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000006 00000003 00000008 0001 746573742f61"),
         bytes(OptionReplies.infoName(INFO, "test/a")));
-    assertArrayEquals(hex(MAGIC + " 00000006 00000003 00000003 0002 64"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000006 00000003 00000003 0002 64"),
         bytes(OptionReplies.infoDescription(INFO, "d")));
   }
 
   @Test
   void infoBlockSizeIsMinimumPreferredMaximum() {
-    assertArrayEquals(hex(MAGIC + " 00000007 00000003 0000000e 0003 00000001 00004000 02000000"),
+    assertArrayEquals(
+        hex(MAGIC + " 00000007 00000003 0000000e 0003 00000001 00004000 02000000"),
         bytes(OptionReplies.infoBlockSize(GO, 1, 16384, 32 << 20)));
   }
 
   @Test
   void metaContext() {
-    assertArrayEquals(hex(MAGIC + " 0000000a 00000004 00000013 00000001"
-        + " 626173653a616c6c6f636174696f6e"),
+    assertArrayEquals(
+        hex(MAGIC + " 0000000a 00000004 00000013 00000001" + " 626173653a616c6c6f636174696f6e"),
         bytes(OptionReplies.metaContext(10, 1, "base:allocation")));
   }
 

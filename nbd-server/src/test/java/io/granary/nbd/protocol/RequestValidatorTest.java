@@ -15,22 +15,32 @@ class RequestValidatorTest {
   private static final long MIB = 1 << 20;
   private static final long SIZE = 1024 * MIB;
   private static final int MAX = 32 << 20;
+
   /** Everything negotiated: a writable 1 GiB export with structured replies and block status. */
   private static final ExportTerms ALL = new ExportTerms(SIZE, false, true, true, true, MAX);
+
   private static final ExportTerms SIMPLE = new ExportTerms(SIZE, false, false, false, true, MAX);
   private static final ExportTerms READ_ONLY = new ExportTerms(SIZE, true, true, true, false, MAX);
 
   /** The flags the spec allows per command; FUA is accepted everywhere (clients set it on reads). */
-  private static final Map<NbdCommand, Set<CommandFlag>> ALLOWED = Map.of(
-      NbdCommand.READ, EnumSet.of(CommandFlag.FUA, CommandFlag.DF),
-      NbdCommand.WRITE, EnumSet.of(CommandFlag.FUA),
-      NbdCommand.DISC, EnumSet.of(CommandFlag.FUA),
-      NbdCommand.FLUSH, EnumSet.of(CommandFlag.FUA),
-      NbdCommand.TRIM, EnumSet.of(CommandFlag.FUA),
-      NbdCommand.CACHE, EnumSet.of(CommandFlag.FUA),
-      NbdCommand.WRITE_ZEROES,
-      EnumSet.of(CommandFlag.FUA, CommandFlag.NO_HOLE, CommandFlag.FAST_ZERO),
-      NbdCommand.BLOCK_STATUS, EnumSet.of(CommandFlag.FUA, CommandFlag.REQ_ONE));
+  private static final Map<NbdCommand, Set<CommandFlag>> ALLOWED =
+      Map.of(
+          NbdCommand.READ,
+          EnumSet.of(CommandFlag.FUA, CommandFlag.DF),
+          NbdCommand.WRITE,
+          EnumSet.of(CommandFlag.FUA),
+          NbdCommand.DISC,
+          EnumSet.of(CommandFlag.FUA),
+          NbdCommand.FLUSH,
+          EnumSet.of(CommandFlag.FUA),
+          NbdCommand.TRIM,
+          EnumSet.of(CommandFlag.FUA),
+          NbdCommand.CACHE,
+          EnumSet.of(CommandFlag.FUA),
+          NbdCommand.WRITE_ZEROES,
+          EnumSet.of(CommandFlag.FUA, CommandFlag.NO_HOLE, CommandFlag.FAST_ZERO),
+          NbdCommand.BLOCK_STATUS,
+          EnumSet.of(CommandFlag.FUA, CommandFlag.REQ_ONE));
 
   @Test
   void everyCommandWithEveryFlagBit() {
@@ -53,8 +63,10 @@ class RequestValidatorTest {
   @Test
   void payloadLenIsRefusedWithoutExtendedHeaders() {
     for (NbdCommand c : ALLOWED.keySet()) {
-      assertEquals(NbdError.EINVAL,
-          RequestValidator.check(request(c, CommandFlag.PAYLOAD_LEN.mask(), 0, 4096), ALL), c.name());
+      assertEquals(
+          NbdError.EINVAL,
+          RequestValidator.check(request(c, CommandFlag.PAYLOAD_LEN.mask(), 0, 4096), ALL),
+          c.name());
     }
   }
 
@@ -62,7 +74,8 @@ class RequestValidatorTest {
   void dfNeedsStructuredReplies() {
     int df = CommandFlag.DF.mask();
     assertNull(RequestValidator.check(request(NbdCommand.READ, df, 0, 4096), ALL));
-    assertEquals(NbdError.EINVAL, RequestValidator.check(request(NbdCommand.READ, df, 0, 4096), SIMPLE));
+    assertEquals(
+        NbdError.EINVAL, RequestValidator.check(request(NbdCommand.READ, df, 0, 4096), SIMPLE));
     assertNull(RequestValidator.check(request(NbdCommand.READ, 0, 0, 4096), SIMPLE));
   }
 
@@ -71,48 +84,59 @@ class RequestValidatorTest {
     int fast = CommandFlag.FAST_ZERO.mask();
     ExportTerms noFastZero = new ExportTerms(SIZE, false, true, true, false, MAX);
     assertNull(RequestValidator.check(request(NbdCommand.WRITE_ZEROES, fast, 0, 4096), ALL));
-    assertEquals(NbdError.EINVAL,
+    assertEquals(
+        NbdError.EINVAL,
         RequestValidator.check(request(NbdCommand.WRITE_ZEROES, fast, 0, 4096), noFastZero));
     // nbdkit 1.32.5 aborted on exactly this: FAST_ZERO on an export that cannot zero at all.
-    assertEquals(NbdError.EINVAL,
+    assertEquals(
+        NbdError.EINVAL,
         RequestValidator.check(request(NbdCommand.WRITE_ZEROES, fast, 0, 4096), READ_ONLY));
   }
 
   @Test
   void blockStatusOnlyAfterAMetaContextWasSet() {
     assertNull(RequestValidator.check(request(NbdCommand.BLOCK_STATUS, 0, 0, 4096), ALL));
-    assertEquals(NbdError.EINVAL,
+    assertEquals(
+        NbdError.EINVAL,
         RequestValidator.check(request(NbdCommand.BLOCK_STATUS, 0, 0, 4096), SIMPLE));
   }
 
   @Test
   void writesToAReadOnlyExportAreEperm() {
     for (NbdCommand c : ALLOWED.keySet()) {
-      boolean writes = c == NbdCommand.WRITE || c == NbdCommand.TRIM || c == NbdCommand.WRITE_ZEROES;
+      boolean writes =
+          c == NbdCommand.WRITE || c == NbdCommand.TRIM || c == NbdCommand.WRITE_ZEROES;
       assertEquals(writes, RequestValidator.writes(c), c.name());
-      assertEquals(writes ? NbdError.EPERM : null,
-          RequestValidator.check(request(c, 0, 0, 4096), READ_ONLY), c.name());
+      assertEquals(
+          writes ? NbdError.EPERM : null,
+          RequestValidator.check(request(c, 0, 0, 4096), READ_ONLY),
+          c.name());
     }
   }
 
   @Test
   void pastTheEndIsEnospcForWritesAndEinvalOtherwise() {
     List<NbdCommand> writes = List.of(NbdCommand.WRITE, NbdCommand.WRITE_ZEROES);
-    List<NbdCommand> others = List.of(NbdCommand.READ, NbdCommand.TRIM, NbdCommand.CACHE,
-        NbdCommand.BLOCK_STATUS);
+    List<NbdCommand> others =
+        List.of(NbdCommand.READ, NbdCommand.TRIM, NbdCommand.CACHE, NbdCommand.BLOCK_STATUS);
     long[][] ranges = {
-        {SIZE - 2048, 4096}, {SIZE, 1}, {SIZE + 1, 0}, {SIZE - 1, 0xffffffffL},
-        {Long.MAX_VALUE, 1}, {Long.MIN_VALUE, 1}, {-4096, 4096}, {0xfffffffffffff000L, 0x2000}};
+      {SIZE - 2048, 4096}, {SIZE, 1}, {SIZE + 1, 0}, {SIZE - 1, 0xffffffffL},
+      {Long.MAX_VALUE, 1}, {Long.MIN_VALUE, 1}, {-4096, 4096}, {0xfffffffffffff000L, 0x2000}
+    };
     for (long[] r : ranges) {
       String where = Long.toUnsignedString(r[0]) + "+" + r[1];
       for (NbdCommand c : writes) {
         long length = Math.min(r[1], MAX);
-        assertEquals(NbdError.ENOSPC, RequestValidator.check(request(c, 0, r[0], length), ALL),
+        assertEquals(
+            NbdError.ENOSPC,
+            RequestValidator.check(request(c, 0, r[0], length), ALL),
             c + " at " + where);
       }
       for (NbdCommand c : others) {
         long length = c == NbdCommand.READ ? Math.min(r[1], MAX) : r[1];
-        assertEquals(NbdError.EINVAL, RequestValidator.check(request(c, 0, r[0], length), ALL),
+        assertEquals(
+            NbdError.EINVAL,
+            RequestValidator.check(request(c, 0, r[0], length), ALL),
             c + " at " + where);
       }
     }
@@ -120,8 +144,14 @@ class RequestValidatorTest {
 
   @Test
   void rangesEndingExactlyAtTheEndAreValid() {
-    for (NbdCommand c : List.of(NbdCommand.READ, NbdCommand.WRITE, NbdCommand.TRIM,
-        NbdCommand.CACHE, NbdCommand.WRITE_ZEROES, NbdCommand.BLOCK_STATUS)) {
+    for (NbdCommand c :
+        List.of(
+            NbdCommand.READ,
+            NbdCommand.WRITE,
+            NbdCommand.TRIM,
+            NbdCommand.CACHE,
+            NbdCommand.WRITE_ZEROES,
+            NbdCommand.BLOCK_STATUS)) {
       assertNull(RequestValidator.check(request(c, 0, SIZE - 4096, 4096), ALL), c.name());
     }
   }
@@ -130,31 +160,41 @@ class RequestValidatorTest {
   void readsAndWritesAreLimitedTo32MiB() {
     for (NbdCommand c : List.of(NbdCommand.READ, NbdCommand.WRITE)) {
       assertNull(RequestValidator.check(request(c, 0, 0, MAX), ALL), c.name());
-      assertEquals(NbdError.EINVAL, RequestValidator.check(request(c, 0, 0, MAX + 1L), ALL), c.name());
-      assertEquals(NbdError.EINVAL,
-          RequestValidator.check(request(c, 0, 0, 0xffffffffL), ALL), c.name());
+      assertEquals(
+          NbdError.EINVAL, RequestValidator.check(request(c, 0, 0, MAX + 1L), ALL), c.name());
+      assertEquals(
+          NbdError.EINVAL, RequestValidator.check(request(c, 0, 0, 0xffffffffL), ALL), c.name());
     }
     // Commands without a payload may cover more.
-    for (NbdCommand c : List.of(NbdCommand.TRIM, NbdCommand.WRITE_ZEROES, NbdCommand.CACHE,
-        NbdCommand.BLOCK_STATUS)) {
+    for (NbdCommand c :
+        List.of(
+            NbdCommand.TRIM, NbdCommand.WRITE_ZEROES, NbdCommand.CACHE, NbdCommand.BLOCK_STATUS)) {
       assertNull(RequestValidator.check(request(c, 0, 0, 64 * MIB), ALL), c.name());
     }
   }
 
   @Test
   void zeroLengthIsValidExceptForBlockStatus() {
-    for (NbdCommand c : List.of(NbdCommand.READ, NbdCommand.WRITE, NbdCommand.TRIM,
-        NbdCommand.WRITE_ZEROES, NbdCommand.CACHE)) {
+    for (NbdCommand c :
+        List.of(
+            NbdCommand.READ,
+            NbdCommand.WRITE,
+            NbdCommand.TRIM,
+            NbdCommand.WRITE_ZEROES,
+            NbdCommand.CACHE)) {
       assertNull(RequestValidator.check(request(c, 0, 4096, 0), ALL), c.name());
     }
-    assertEquals(NbdError.EINVAL, RequestValidator.check(request(NbdCommand.BLOCK_STATUS, 0, 0, 0), ALL));
+    assertEquals(
+        NbdError.EINVAL, RequestValidator.check(request(NbdCommand.BLOCK_STATUS, 0, 0, 0), ALL));
   }
 
   @Test
   void unknownCommandsAndResizeAreEinval() {
     for (int type : new int[] {NbdCommand.RESIZE.code(), 9, 42, 0xffff}) {
-      assertEquals(NbdError.EINVAL,
-          RequestValidator.check(new NbdRequest(0, type, 1, 0, 4096), ALL), "type " + type);
+      assertEquals(
+          NbdError.EINVAL,
+          RequestValidator.check(new NbdRequest(0, type, 1, 0, 4096), ALL),
+          "type " + type);
     }
   }
 

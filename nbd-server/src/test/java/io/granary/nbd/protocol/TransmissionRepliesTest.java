@@ -19,10 +19,12 @@ class TransmissionRepliesTest {
 
   @Test
   void simpleReplies() {
-    assertArrayEquals(hex("67446698 00000000" + C), bytes(TransmissionReplies.simple(COOKIE, null)));
-    assertArrayEquals(hex("67446698 00000016" + C),
-        bytes(TransmissionReplies.simple(COOKIE, NbdError.EINVAL)));
-    assertArrayEquals(hex("67446698 0000001c ffffffffffffffff"),
+    assertArrayEquals(
+        hex("67446698 00000000" + C), bytes(TransmissionReplies.simple(COOKIE, null)));
+    assertArrayEquals(
+        hex("67446698 00000016" + C), bytes(TransmissionReplies.simple(COOKIE, NbdError.EINVAL)));
+    assertArrayEquals(
+        hex("67446698 0000001c ffffffffffffffff"),
         bytes(TransmissionReplies.simple(-1, NbdError.ENOSPC)));
   }
 
@@ -38,35 +40,44 @@ class TransmissionRepliesTest {
 
   @Test
   void offsetDataHeaderCountsTheDataThatFollows() {
-    assertArrayEquals(hex("668e33ef 0001 0001" + C + "0000000d 0000000000010000"),
+    assertArrayEquals(
+        hex("668e33ef 0001 0001" + C + "0000000d 0000000000010000"),
         bytes(TransmissionReplies.offsetData(COOKIE, true, 0x10000, 5)));
-    assertArrayEquals(hex("668e33ef 0000 0001" + C + "00010008 0000000000000000"),
+    assertArrayEquals(
+        hex("668e33ef 0000 0001" + C + "00010008 0000000000000000"),
         bytes(TransmissionReplies.offsetData(COOKIE, false, 0, 65536)));
   }
 
   @Test
   void offsetHole() {
-    assertArrayEquals(hex("668e33ef 0000 0002" + C + "0000000c 0000000000020000 00001000"),
+    assertArrayEquals(
+        hex("668e33ef 0000 0002" + C + "0000000c 0000000000020000 00001000"),
         bytes(TransmissionReplies.offsetHole(COOKIE, false, 0x20000, 4096)));
   }
 
   @Test
   void blockStatusIsContextIdThenExtents() {
-    assertArrayEquals(hex("668e33ef 0001 0005" + C + "00000014 00000001"
-        + " 00001000 00000000 00002000 00000003"),
-        bytes(TransmissionReplies.blockStatus(COOKIE, true, 1,
-            List.of(new StatusExtent(4096, 0), new StatusExtent(8192, 3)))));
+    assertArrayEquals(
+        hex(
+            "668e33ef 0001 0005"
+                + C
+                + "00000014 00000001"
+                + " 00001000 00000000 00002000 00000003"),
+        bytes(
+            TransmissionReplies.blockStatus(
+                COOKIE, true, 1, List.of(new StatusExtent(4096, 0), new StatusExtent(8192, 3)))));
     assertThrows(IllegalArgumentException.class, () -> new StatusExtent(0, 0));
   }
 
   @Test
   void errorChunkIsFinalWithErrnoAndMessage() {
-    assertArrayEquals(hex("668e33ef 0001 8001" + C + "00000009 00000005 0003 626164"),
+    assertArrayEquals(
+        hex("668e33ef 0001 8001" + C + "00000009 00000005 0003 626164"),
         bytes(TransmissionReplies.error(COOKIE, NbdError.EIO, "bad")));
     byte[] cut = bytes(TransmissionReplies.error(COOKIE, NbdError.EINVAL, "y".repeat(3000)));
     assertEquals(20 + 6 + 1024, cut.length);
-    assertArrayEquals(hex("668e33ef 0001 8001" + C + "00000406 00000016 0400"),
-        Arrays.copyOf(cut, 26));
+    assertArrayEquals(
+        hex("668e33ef 0001 8001" + C + "00000406 00000016 0400"), Arrays.copyOf(cut, 26));
   }
 
   @Test
@@ -74,22 +85,27 @@ class TransmissionRepliesTest {
     // '€' is 3 bytes: 341 of them fill 1023 bytes, and the 342nd would cross byte 1024.
     byte[] cut = bytes(TransmissionReplies.error(COOKIE, NbdError.EIO, "\u20ac".repeat(400)));
     assertEquals(20 + 6 + 1023, cut.length);
-    assertEquals("\u20ac".repeat(341),
-        new String(cut, 26, cut.length - 26, StandardCharsets.UTF_8));
+    assertEquals(
+        "\u20ac".repeat(341), new String(cut, 26, cut.length - 26, StandardCharsets.UTF_8));
   }
 
   @Test
   void noneChunkEndsAReply() {
-    assertArrayEquals(hex("668e33ef 0001 0000" + C + "00000000"),
-        bytes(TransmissionReplies.done(COOKIE)));
+    assertArrayEquals(
+        hex("668e33ef 0001 0000" + C + "00000000"), bytes(TransmissionReplies.done(COOKIE)));
   }
 
   @Test
   void transmissionFlagsAreTheirBits() {
     assertEquals(0, TransmissionFlag.encode(EnumSet.noneOf(TransmissionFlag.class)));
     assertEquals(0x0fff, TransmissionFlag.encode(EnumSet.allOf(TransmissionFlag.class)));
-    assertEquals(0x0803, TransmissionFlag.encode(EnumSet.of(TransmissionFlag.HAS_FLAGS,
-        TransmissionFlag.READ_ONLY, TransmissionFlag.SEND_FAST_ZERO)));
+    assertEquals(
+        0x0803,
+        TransmissionFlag.encode(
+            EnumSet.of(
+                TransmissionFlag.HAS_FLAGS,
+                TransmissionFlag.READ_ONLY,
+                TransmissionFlag.SEND_FAST_ZERO)));
     assertEquals(0x8001, ChunkType.ERROR.code());
     assertEquals(0x8002, ChunkType.ERROR_OFFSET.code());
   }

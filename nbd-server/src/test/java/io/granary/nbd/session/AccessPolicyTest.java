@@ -55,8 +55,16 @@ class AccessPolicyTest {
 
   @Test
   void badRangesAreRefusedWithoutDns() {
-    for (String bad : List.of("localhost", "example.com/8", "10.0.0.0/33", "10.0.0.0/-1",
-        "::/129", "10.0.0.0/x", "10.0.0.0/", "")) {
+    for (String bad :
+        List.of(
+            "localhost",
+            "example.com/8",
+            "10.0.0.0/33",
+            "10.0.0.0/-1",
+            "::/129",
+            "10.0.0.0/x",
+            "10.0.0.0/",
+            "")) {
       assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
     }
   }
@@ -82,8 +90,11 @@ class AccessPolicyTest {
 
   @Test
   void anyOfSeveralRulesMayAdmit() throws Exception {
-    AccessPolicy p = new AccessPolicy(List.of(rule("pool/*", List.of("10.0.0.0/8")),
-        rule("pool/vm?", List.of("192.0.2.0/24", "2001:db8::/32"))));
+    AccessPolicy p =
+        new AccessPolicy(
+            List.of(
+                rule("pool/*", List.of("10.0.0.0/8")),
+                rule("pool/vm?", List.of("192.0.2.0/24", "2001:db8::/32"))));
     assertTrue(p.allows("pool/vm1", tcp("192.0.2.7")));
     assertTrue(p.allows("pool/vm1", tcp("2001:db8::5")));
     assertFalse(p.allows("pool/vm10", tcp("192.0.2.7")), "? is one character");
@@ -105,14 +116,17 @@ class AccessPolicyTest {
 
   @Test
   void subjectsMustMatchTheCertificate() throws Exception {
-    AccessPolicy p = new AccessPolicy(List.of(
-        new AccessRule("p/*", List.of("10.0.0.0/8"), List.of("CN=alice,O=granary"))));
+    AccessPolicy p =
+        new AccessPolicy(
+            List.of(new AccessRule("p/*", List.of("10.0.0.0/8"), List.of("CN=alice,O=granary"))));
     assertTrue(p.allows("p/v", tcp("10.0.0.1").withSubject("CN=alice,O=granary")));
     assertFalse(p.allows("p/v", tcp("10.0.0.1").withSubject("CN=bob,O=granary")));
     assertFalse(p.allows("p/v", tcp("10.0.0.1")), "no certificate");
-    assertFalse(p.allows("p/v", tcp("192.0.2.1").withSubject("CN=alice,O=granary")),
+    assertFalse(
+        p.allows("p/v", tcp("192.0.2.1").withSubject("CN=alice,O=granary")),
         "the address must match too");
-    assertTrue(p.allows("p/v", tcp("10.0.0.1").withSubject("cn=alice, o=granary")),
+    assertTrue(
+        p.allows("p/v", tcp("10.0.0.1").withSubject("cn=alice, o=granary")),
         "subjects compare in RFC 2253 form, whatever the spacing and case of attribute names");
   }
 

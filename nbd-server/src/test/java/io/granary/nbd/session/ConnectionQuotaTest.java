@@ -48,22 +48,24 @@ class ConnectionQuotaTest {
     List<Thread> all = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String client = "c" + (t % 4);
-      Thread th = new Thread(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < 1000; i++) {
-          if (q.admit(client) == ADMITTED) {
-            admitted.incrementAndGet();
-            if (i % 3 == 0) {
-              q.release(client);
-              admitted.decrementAndGet();
-            }
-          }
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < 1000; i++) {
+                  if (q.admit(client) == ADMITTED) {
+                    admitted.incrementAndGet();
+                    if (i % 3 == 0) {
+                      q.release(client);
+                      admitted.decrementAndGet();
+                    }
+                  }
+                }
+              });
       th.start();
       all.add(th);
     }

@@ -12,22 +12,38 @@ import org.junit.jupiter.api.Test;
 /** Transmission flags follow from what the export is, never from a hand-typed number. */
 class ExportFlagsTest {
   private static final ExportInfo VOLUME = new ExportInfo("p/v", "volume v", 1 << 20, 16384, false);
-  private static final ExportInfo SNAPSHOT = new ExportInfo("p/v@s", "snapshot", 1 << 20, 16384, true);
+  private static final ExportInfo SNAPSHOT =
+      new ExportInfo("p/v@s", "snapshot", 1 << 20, 16384, true);
 
   @Test
   void aVolumeCanDoEverythingButResize() {
-    assertEquals(EnumSet.of(TransmissionFlag.HAS_FLAGS, TransmissionFlag.SEND_FLUSH,
-        TransmissionFlag.SEND_FUA, TransmissionFlag.SEND_TRIM, TransmissionFlag.SEND_WRITE_ZEROES,
-        TransmissionFlag.SEND_DF, TransmissionFlag.CAN_MULTI_CONN, TransmissionFlag.SEND_CACHE,
-        TransmissionFlag.SEND_FAST_ZERO), ExportFlags.of(VOLUME));
+    assertEquals(
+        EnumSet.of(
+            TransmissionFlag.HAS_FLAGS,
+            TransmissionFlag.SEND_FLUSH,
+            TransmissionFlag.SEND_FUA,
+            TransmissionFlag.SEND_TRIM,
+            TransmissionFlag.SEND_WRITE_ZEROES,
+            TransmissionFlag.SEND_DF,
+            TransmissionFlag.CAN_MULTI_CONN,
+            TransmissionFlag.SEND_CACHE,
+            TransmissionFlag.SEND_FAST_ZERO),
+        ExportFlags.of(VOLUME));
     assertEquals(0x0ded, ExportFlags.encode(VOLUME));
   }
 
   @Test
   void aSnapshotIsReadOnlyAndCannotZero() {
-    assertEquals(EnumSet.of(TransmissionFlag.HAS_FLAGS, TransmissionFlag.READ_ONLY,
-        TransmissionFlag.SEND_FLUSH, TransmissionFlag.SEND_FUA, TransmissionFlag.SEND_DF,
-        TransmissionFlag.CAN_MULTI_CONN, TransmissionFlag.SEND_CACHE), ExportFlags.of(SNAPSHOT));
+    assertEquals(
+        EnumSet.of(
+            TransmissionFlag.HAS_FLAGS,
+            TransmissionFlag.READ_ONLY,
+            TransmissionFlag.SEND_FLUSH,
+            TransmissionFlag.SEND_FUA,
+            TransmissionFlag.SEND_DF,
+            TransmissionFlag.CAN_MULTI_CONN,
+            TransmissionFlag.SEND_CACHE),
+        ExportFlags.of(SNAPSHOT));
     assertEquals(0x058f, ExportFlags.encode(SNAPSHOT));
   }
 

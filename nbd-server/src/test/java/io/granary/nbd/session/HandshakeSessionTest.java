@@ -57,7 +57,8 @@ class HandshakeSessionTest {
   @Test
   void listNamesTheExportsThisClientMaySeeThenAcks() throws Exception {
     assertEquals(List.of("test/a", "test/a@snap", "test/b"), listed(session(exports)));
-    assertEquals(List.of("test/a", "test/a@snap", "test/b", "test/secret"),
+    assertEquals(
+        List.of("test/a", "test/a@snap", "test/b", "test/secret"),
         listed(session(exports, TlsMode.OFF, INSIDER)));
     assertOnly(OptionReplyType.ERR_INVALID, LIST, session(exports).handle(LIST, data(new byte[1])));
   }
@@ -66,7 +67,8 @@ class HandshakeSessionTest {
   void infoSendsBlockSizeAndExportEvenUnasked() throws Exception {
     OptionOutcome o = session(exports).handle(INFO, data(exportRequest("test/a")));
     assertEquals(OptionOutcome.Next.CONTINUE, o.next());
-    assertEquals(List.of(OptionReplyType.INFO, OptionReplyType.INFO, OptionReplyType.ACK), types(o));
+    assertEquals(
+        List.of(OptionReplyType.INFO, OptionReplyType.INFO, OptionReplyType.ACK), types(o));
     assertArrayEquals(hex("0003 00000001 00004000 02000000"), info(o, 3));
     assertArrayEquals(hex("0000 0000000000100000 0ded"), info(o, 0));
     assertTrue(replies(o).stream().allMatch(r -> r.option() == INFO));
@@ -111,12 +113,16 @@ class HandshakeSessionTest {
 
   @Test
   void deniedExportsAreErrPolicy() throws Exception {
-    assertOnly(OptionReplyType.ERR_POLICY, INFO,
+    assertOnly(
+        OptionReplyType.ERR_POLICY,
+        INFO,
         session(exports).handle(INFO, data(exportRequest("test/secret"))));
-    assertOnly(OptionReplyType.ERR_POLICY, GO,
+    assertOnly(
+        OptionReplyType.ERR_POLICY,
+        GO,
         session(exports).handle(GO, data(exportRequest("test/secret"))));
-    OptionOutcome go = session(exports, TlsMode.OFF, INSIDER)
-        .handle(GO, data(exportRequest("test/secret")));
+    OptionOutcome go =
+        session(exports, TlsMode.OFF, INSIDER).handle(GO, data(exportRequest("test/secret")));
     release(go);
     assertEquals(OptionOutcome.Next.TRANSMIT, go.next());
   }
@@ -134,8 +140,9 @@ class HandshakeSessionTest {
   @Test
   void exportNameEntersTransmissionWithOrWithoutTheZeroes() throws Exception {
     byte[] name = NbdStrings.bytes("test/b");
-    OptionOutcome plain = new HandshakeSession(exports, Handshakes.RULES, TlsMode.OFF, OUTSIDER, 1)
-        .handle(EXPORT_NAME, data(name));
+    OptionOutcome plain =
+        new HandshakeSession(exports, Handshakes.RULES, TlsMode.OFF, OUTSIDER, 1)
+            .handle(EXPORT_NAME, data(name));
     OptionOutcome noZeroes = session(exports).handle(EXPORT_NAME, data(name));
     release(plain);
     release(noZeroes);
@@ -151,7 +158,8 @@ class HandshakeSessionTest {
   @Test
   void exportNameThatCannotBeHadClosesWithoutAReply() throws Exception {
     for (String name : List.of("test/nope", "test/secret", "a\0b")) {
-      OptionOutcome o = session(exports).handle(EXPORT_NAME, data(name.getBytes(StandardCharsets.UTF_8)));
+      OptionOutcome o =
+          session(exports).handle(EXPORT_NAME, data(name.getBytes(StandardCharsets.UTF_8)));
       assertEquals(OptionOutcome.Next.CLOSE, o.next(), name);
       assertEquals(List.of(), o.replies(), name);
     }
@@ -186,7 +194,8 @@ class HandshakeSessionTest {
   private static byte[] info(OptionOutcome o, int type) {
     return replies(o).stream()
         .filter(r -> r.type() == OptionReplyType.INFO.code() && r.body().getShort(0) == type)
-        .map(OptionReply::data).findFirst()
+        .map(OptionReply::data)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no NBD_INFO type " + type + " in " + types(o)));
   }
 }

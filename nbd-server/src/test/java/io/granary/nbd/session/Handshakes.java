@@ -18,8 +18,10 @@ import java.util.List;
  * {@code test/b} (2 MiB), and {@code test/secret} that a rule opens to 10.0.0.0/8 only.
  */
 final class Handshakes {
-  static final ClientIdentity OUTSIDER = new ClientIdentity(new InetSocketAddress("192.0.2.7", 40000), null);
-  static final ClientIdentity INSIDER = new ClientIdentity(new InetSocketAddress("10.1.2.3", 40000), null);
+  static final ClientIdentity OUTSIDER =
+      new ClientIdentity(new InetSocketAddress("192.0.2.7", 40000), null);
+  static final ClientIdentity INSIDER =
+      new ClientIdentity(new InetSocketAddress("10.1.2.3", 40000), null);
   static final AccessPolicy RULES =
       new AccessPolicy(List.of(new AccessRule("test/secret*", List.of("10.0.0.0/8"), List.of())));
   static final int FIXED_NEWSTYLE_NO_ZEROES = 3;

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 
 /** The one table from volume failures to NBD errors, for every kind and every command. */
 class NbdErrorsTest {
-  private static final Map<Kind, NbdError> FOR_READS = new EnumMap<>(Map.ofEntries(
-      Map.entry(Kind.NOT_FOUND, NbdError.ESHUTDOWN), Map.entry(Kind.EXISTS, NbdError.EIO),
-      Map.entry(Kind.INVALID, NbdError.EINVAL), Map.entry(Kind.OUT_OF_RANGE, NbdError.EINVAL),
-      Map.entry(Kind.READ_ONLY, NbdError.EIO), Map.entry(Kind.NO_SPACE, NbdError.ENOSPC),
-      Map.entry(Kind.OVER_PROVISIONED, NbdError.ENOSPC), Map.entry(Kind.CORRUPT, NbdError.EIO),
-      Map.entry(Kind.BUSY, NbdError.EIO), Map.entry(Kind.CLOSED, NbdError.ESHUTDOWN),
-      Map.entry(Kind.IO, NbdError.EIO), Map.entry(Kind.NOT_ALLOWED, NbdError.EPERM)));
+  private static final Map<Kind, NbdError> FOR_READS =
+      new EnumMap<>(
+          Map.ofEntries(
+              Map.entry(Kind.NOT_FOUND, NbdError.ESHUTDOWN), Map.entry(Kind.EXISTS, NbdError.EIO),
+              Map.entry(Kind.INVALID, NbdError.EINVAL),
+                  Map.entry(Kind.OUT_OF_RANGE, NbdError.EINVAL),
+              Map.entry(Kind.READ_ONLY, NbdError.EIO), Map.entry(Kind.NO_SPACE, NbdError.ENOSPC),
+              Map.entry(Kind.OVER_PROVISIONED, NbdError.ENOSPC),
+                  Map.entry(Kind.CORRUPT, NbdError.EIO),
+              Map.entry(Kind.BUSY, NbdError.EIO), Map.entry(Kind.CLOSED, NbdError.ESHUTDOWN),
+              Map.entry(Kind.IO, NbdError.EIO), Map.entry(Kind.NOT_ALLOWED, NbdError.EPERM)));
 
   @Test
   void everyKindForEveryCommand() {

@@ -56,9 +56,13 @@ class OptionNegotiationTest {
   @Test
   void structuredRepliesOnceOnly() throws Exception {
     HandshakeSession s = session(exports);
-    assertOnly(OptionReplyType.ERR_INVALID, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(new byte[2])));
+    assertOnly(
+        OptionReplyType.ERR_INVALID,
+        STRUCTURED_REPLY,
+        s.handle(STRUCTURED_REPLY, data(new byte[2])));
     assertOnly(OptionReplyType.ACK, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
-    assertOnly(OptionReplyType.ERR_INVALID, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
+    assertOnly(
+        OptionReplyType.ERR_INVALID, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
     OptionOutcome go = s.handle(GO, data(exportRequest("test/a")));
     release(go);
     assertTrue(go.transmission().structuredReplies());
@@ -74,14 +78,20 @@ class OptionNegotiationTest {
 
   @Test
   void listTreatsNoQueryAndTheBareNamespaceAsWildcards() {
-    for (String[] queries : new String[][] {{}, {"base:"}, {"base:allocation"}, {"qemu:x", "base:"}}) {
+    for (String[] queries :
+        new String[][] {{}, {"base:"}, {"base:allocation"}, {"qemu:x", "base:"}}) {
       OptionOutcome o = structured().handle(LIST_META, data(metaContextRequest("test/a", queries)));
-      assertEquals(List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK), types(o),
+      assertEquals(
+          List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK),
+          types(o),
           List.of(queries).toString());
       assertArrayEquals(context(0), replies(o).get(0).data(), "id 0 in a LIST");
     }
-    OptionOutcome unknown = structured().handle(LIST_META,
-        data(metaContextRequest("test/a", "qemu:dirty-bitmap:x", "nbd-server:y")));
+    OptionOutcome unknown =
+        structured()
+            .handle(
+                LIST_META,
+                data(metaContextRequest("test/a", "qemu:dirty-bitmap:x", "nbd-server:y")));
     assertEquals(List.of(OptionReplyType.ACK), types(unknown));
   }
 
@@ -91,17 +101,24 @@ class OptionNegotiationTest {
       OptionOutcome o = structured().handle(SET_META, data(metaContextRequest("test/a", queries)));
       assertEquals(List.of(OptionReplyType.ACK), types(o), List.of(queries).toString());
     }
-    OptionOutcome o = structured().handle(SET_META,
-        data(metaContextRequest("test/a", "qemu:dirty-bitmap:x", "base:allocation")));
+    OptionOutcome o =
+        structured()
+            .handle(
+                SET_META,
+                data(metaContextRequest("test/a", "qemu:dirty-bitmap:x", "base:allocation")));
     assertEquals(List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK), types(o));
     assertArrayEquals(context(1), replies(o).get(0).data());
   }
 
   @Test
   void metaContextForAnExportThatCannotBeHad() {
-    assertOnly(OptionReplyType.ERR_UNKNOWN, SET_META,
+    assertOnly(
+        OptionReplyType.ERR_UNKNOWN,
+        SET_META,
         structured().handle(SET_META, data(metaContextRequest("test/nope", "base:allocation"))));
-    assertOnly(OptionReplyType.ERR_POLICY, LIST_META,
+    assertOnly(
+        OptionReplyType.ERR_POLICY,
+        LIST_META,
         structured().handle(LIST_META, data(metaContextRequest("test/secret"))));
   }
 
@@ -131,11 +148,17 @@ class OptionNegotiationTest {
     assertOnly(OptionReplyType.ERR_TLS_REQD, LIST, s.handle(LIST, data(NONE)));
     assertOnly(OptionReplyType.ERR_TLS_REQD, INFO, s.handle(INFO, data(exportRequest("test/a"))));
     assertOnly(OptionReplyType.ERR_TLS_REQD, GO, s.handle(GO, data(exportRequest("test/a"))));
-    assertOnly(OptionReplyType.ERR_TLS_REQD, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
-    assertOnly(OptionReplyType.ERR_TLS_REQD, SET_META,
+    assertOnly(
+        OptionReplyType.ERR_TLS_REQD, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
+    assertOnly(
+        OptionReplyType.ERR_TLS_REQD,
+        SET_META,
         s.handle(SET_META, data(metaContextRequest("test/a", "base:allocation"))));
-    assertEquals(OptionOutcome.Next.CLOSE, session(exports, TlsMode.REQUIRED, OUTSIDER)
-        .handle(EXPORT_NAME, data("test/a".getBytes(StandardCharsets.UTF_8))).next());
+    assertEquals(
+        OptionOutcome.Next.CLOSE,
+        session(exports, TlsMode.REQUIRED, OUTSIDER)
+            .handle(EXPORT_NAME, data("test/a".getBytes(StandardCharsets.UTF_8)))
+            .next());
     OptionOutcome abort = session(exports, TlsMode.REQUIRED, OUTSIDER).handle(ABORT, data(NONE));
     assertEquals(List.of(OptionReplyType.ACK), types(abort));
     OptionOutcome tls = s.handle(STARTTLS, data(NONE));

@@ -34,9 +34,15 @@ class PreferredBlockSizeTest {
   /** The preferred size INFO advertises for an export of {@code blockSize}, after checking min and max. */
   private static int preferred(int blockSize) {
     ExportInfo export = new ExportInfo("p/v", "v", 1 << 30, blockSize, false);
-    HandshakeSession s = new HandshakeSession(catalog(export), new AccessPolicy(List.of()),
-        TlsMode.OFF, Handshakes.OUTSIDER, Handshakes.FIXED_NEWSTYLE_NO_ZEROES);
-    for (OptionReply r : Handshakes.replies(s.handle(6, ByteBuffer.wrap(exportRequest("p/v", 3))))) {
+    HandshakeSession s =
+        new HandshakeSession(
+            catalog(export),
+            new AccessPolicy(List.of()),
+            TlsMode.OFF,
+            Handshakes.OUTSIDER,
+            Handshakes.FIXED_NEWSTYLE_NO_ZEROES);
+    for (OptionReply r :
+        Handshakes.replies(s.handle(6, ByteBuffer.wrap(exportRequest("p/v", 3))))) {
       ByteBuffer b = r.body();
       if (r.type() == OptionReplyType.INFO.code() && b.getShort() == 3) {
         assertEquals(1, b.getInt(), "minimum");

@@ -30,24 +30,32 @@ class ReadReplyTest {
   void longZeroRunsBecomeHolesCoveringTheReadExactly() {
     // data in the first page, zeroes for 1 MiB - 8 KiB, data in the last page
     byte[] b = withData(K * K, 10, K * K - 1);
-    assertEquals(List.of(new Extent(0, 4 * K, true), new Extent(4 * K, K * K - 8 * K, false),
-        new Extent(K * K - 4 * K, 4 * K, true)), ReadReply.pieces(b, 0));
+    assertEquals(
+        List.of(
+            new Extent(0, 4 * K, true),
+            new Extent(4 * K, K * K - 8 * K, false),
+            new Extent(K * K - 4 * K, 4 * K, true)),
+        ReadReply.pieces(b, 0));
     assertEquals(List.of(new Extent(5, K * K, false)), ReadReply.pieces(new byte[K * K], 5));
   }
 
   @Test
   void shortZeroRunsStayData() {
-    byte[] b = withData(128 * K, 0, 60 * K);  // 56 KiB of zeroes between: below the minimum
-    assertEquals(List.of(new Extent(0, 64 * K, true), new Extent(64 * K, 64 * K, false)),
+    byte[] b = withData(128 * K, 0, 60 * K); // 56 KiB of zeroes between: below the minimum
+    assertEquals(
+        List.of(new Extent(0, 64 * K, true), new Extent(64 * K, 64 * K, false)),
         ReadReply.pieces(b, 0));
-    assertEquals(List.of(new Extent(0, 60 * K, true)), ReadReply.pieces(new byte[60 * K], 0),
+    assertEquals(
+        List.of(new Extent(0, 60 * K, true)),
+        ReadReply.pieces(new byte[60 * K], 0),
         "a read shorter than the minimum is data");
   }
 
   @Test
   void anUnalignedTailIsScannedToo() {
     byte[] b = withData(64 * K + 100, 64 * K + 99);
-    assertEquals(List.of(new Extent(0, 64 * K, false), new Extent(64 * K, 100, true)),
+    assertEquals(
+        List.of(new Extent(0, 64 * K, false), new Extent(64 * K, 100, true)),
         ReadReply.pieces(b, 0));
   }
 }

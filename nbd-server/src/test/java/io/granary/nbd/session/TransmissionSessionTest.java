@@ -50,7 +50,8 @@ class TransmissionSessionTest {
   void writeThenReadBack() throws Exception {
     TransmissionSession s = open("test/a", false, false);
     byte[] data = TestData.random(2, 10_000);
-    assertSimple(1, 0, serve(s, NbdCommand.WRITE, CommandFlag.FUA.mask(), 1, 4196, data.length, data));
+    assertSimple(
+        1, 0, serve(s, NbdCommand.WRITE, CommandFlag.FUA.mask(), 1, 4196, data.length, data));
     assertSimple(2, 0, serve(s, NbdCommand.FLUSH, 0, 2, 0, 0, null));
     byte[] reply = serve(s, NbdCommand.READ, 0, 3, 4196, data.length, null);
     assertSimple(3, 0, Arrays.copyOf(reply, 16));
@@ -86,15 +87,18 @@ class TransmissionSessionTest {
     }
     assertEquals(MIB, next, "the chunks cover the read exactly");
     assertArrayEquals(expected, got);
-    assertTrue(types.contains(ChunkType.OFFSET_HOLE.code())
-        && types.contains(ChunkType.OFFSET_DATA.code()), "holes and data: " + types);
+    assertTrue(
+        types.contains(ChunkType.OFFSET_HOLE.code())
+            && types.contains(ChunkType.OFFSET_DATA.code()),
+        "holes and data: " + types);
   }
 
   @Test
   void aDfReadIsOneDataChunk() throws Exception {
     TransmissionSession s = open("test/a", true, false);
     serve(s, NbdCommand.WRITE, 0, 1, AT, DATA.length, DATA);
-    List<Chunk> chunks = NbdWire.chunks(serve(s, NbdCommand.READ, CommandFlag.DF.mask(), 2, 0, MIB, null));
+    List<Chunk> chunks =
+        NbdWire.chunks(serve(s, NbdCommand.READ, CommandFlag.DF.mask(), 2, 0, MIB, null));
     assertEquals(1, chunks.size());
     Chunk c = chunks.get(0);
     assertEquals(ChunkType.OFFSET_DATA.code(), c.type());
@@ -108,7 +112,8 @@ class TransmissionSessionTest {
   void readErrorsUnderStructuredRepliesAreErrorChunks() throws Exception {
     TransmissionSession s = open("test/a", true, false);
     assertErrorChunk(5, 22, serve(s, NbdCommand.READ, 0, 5, 2 * MIB - 100, 4096, null));
-    assertErrorChunk(6, 22, serve(s, NbdCommand.READ, CommandFlag.NO_HOLE.mask(), 6, 0, 4096, null));
+    assertErrorChunk(
+        6, 22, serve(s, NbdCommand.READ, CommandFlag.NO_HOLE.mask(), 6, 0, 4096, null));
     // A failure of the volume itself, after validation: this handle is closed.
     sessions.get(0).close();
     assertErrorChunk(7, 108, serve(s, NbdCommand.READ, 0, 7, 0, 4096, null));
@@ -153,10 +158,13 @@ class TransmissionSessionTest {
   void blockStatusDescribesHolesAndData() throws Exception {
     TransmissionSession s = open("test/a", true, true);
     serve(s, NbdCommand.WRITE, 0, 1, AT, DATA.length, DATA);
-    assertArrayEquals(NbdWire.hex("00000001 00080000 00000003 00004000 00000000 0007c000 00000003"),
+    assertArrayEquals(
+        NbdWire.hex("00000001 00080000 00000003 00004000 00000000 0007c000 00000003"),
         only(serve(s, NbdCommand.BLOCK_STATUS, 0, 2, 0, MIB, null)).payload());
-    assertArrayEquals(NbdWire.hex("00000001 00080000 00000003"),
-        only(serve(s, NbdCommand.BLOCK_STATUS, CommandFlag.REQ_ONE.mask(), 3, 0, MIB, null)).payload());
+    assertArrayEquals(
+        NbdWire.hex("00000001 00080000 00000003"),
+        only(serve(s, NbdCommand.BLOCK_STATUS, CommandFlag.REQ_ONE.mask(), 3, 0, MIB, null))
+            .payload());
   }
 
   @Test
@@ -165,30 +173,44 @@ class TransmissionSessionTest {
     TransmissionSession s = open("test/a@s", true, false);
     assertSimple(1, 1, serve(s, NbdCommand.WRITE, 0, 1, 0, 1, new byte[1]));
     assertSimple(2, 1, serve(s, NbdCommand.TRIM, 0, 2, 0, 4096, null));
-    assertSimple(3, 22, serve(s, NbdCommand.WRITE_ZEROES, CommandFlag.FAST_ZERO.mask(), 3, 0, 4096, null));
+    assertSimple(
+        3, 22, serve(s, NbdCommand.WRITE_ZEROES, CommandFlag.FAST_ZERO.mask(), 3, 0, 4096, null));
     assertSimple(4, 0, serve(s, NbdCommand.FLUSH, 0, 4, 0, 0, null));
   }
 
-  private TransmissionSession open(String name, boolean structured, boolean blockStatus) throws Exception {
-    TransmissionSession s = new TransmissionSession(new OptionOutcome.Transmission(
-        exports.describe(name).orElseThrow(), exports.open(name), structured, blockStatus), "test");
+  private TransmissionSession open(String name, boolean structured, boolean blockStatus)
+      throws Exception {
+    TransmissionSession s =
+        new TransmissionSession(
+            new OptionOutcome.Transmission(
+                exports.describe(name).orElseThrow(), exports.open(name), structured, blockStatus),
+            "test");
     sessions.add(s);
     return s;
   }
 
   /** Serves one request and returns its reply; exactly one reply per request. */
-  private byte[] serve(TransmissionSession s, NbdCommand c, int flags, long cookie, long offset,
-      long length, byte[] payload) {
+  private byte[] serve(
+      TransmissionSession s,
+      NbdCommand c,
+      int flags,
+      long cookie,
+      long offset,
+      long length,
+      byte[] payload) {
     int before = sent.size();
-    s.serve(new NbdRequest(flags, c.code(), cookie, offset, length), payload,
+    s.serve(
+        new NbdRequest(flags, c.code(), cookie, offset, length),
+        payload,
         parts -> sent.add(NbdWire.bytes(parts)));
     assertEquals(before + 1, sent.size(), "one reply to " + c);
     return sent.get(before);
   }
 
   private static void assertSimple(long cookie, int error, byte[] reply) {
-    assertArrayEquals(ByteBuffer.allocate(16).putInt(NbdMagic.SIMPLE_REPLY).putInt(error)
-        .putLong(cookie).array(), reply);
+    assertArrayEquals(
+        ByteBuffer.allocate(16).putInt(NbdMagic.SIMPLE_REPLY).putInt(error).putLong(cookie).array(),
+        reply);
   }
 
   private static void assertErrorChunk(long cookie, int error, byte[] reply) {

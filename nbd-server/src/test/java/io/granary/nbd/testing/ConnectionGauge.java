@@ -11,16 +11,19 @@ public final class ConnectionGauge implements AutoCloseable {
   private final Thread sampler;
 
   public ConnectionGauge(NbdServer server) {
-    sampler = new Thread(() -> {
-      while (running.get()) {
-        peak.accumulateAndGet(server.connections(), Math::max);
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "connection-gauge");
+    sampler =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                peak.accumulateAndGet(server.connections(), Math::max);
+                try {
+                  Thread.sleep(1);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "connection-gauge");
     sampler.setDaemon(true);
     sampler.start();
   }

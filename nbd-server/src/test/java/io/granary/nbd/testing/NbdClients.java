@@ -30,11 +30,13 @@ public final class NbdClients {
 
   private NbdClients() {}
 
-  public static ExternalTool.Result run(String... command) throws IOException, InterruptedException {
+  public static ExternalTool.Result run(String... command)
+      throws IOException, InterruptedException {
     return ExternalTool.run(TIMEOUT, command);
   }
 
-  public static ExternalTool.Result run(List<String> command) throws IOException, InterruptedException {
+  public static ExternalTool.Result run(List<String> command)
+      throws IOException, InterruptedException {
     return ExternalTool.run(TIMEOUT, command);
   }
 
@@ -67,7 +69,8 @@ public final class NbdClients {
     for (String line : run("nbdinfo", "--map", uri).ok().stdout().split("\n")) {
       String[] f = line.trim().split("\\s+", 4);
       if (f.length == 4) {
-        out.add(new MapEntry(Long.parseLong(f[0]), Long.parseLong(f[1]), Integer.parseInt(f[2]), f[3]));
+        out.add(
+            new MapEntry(Long.parseLong(f[0]), Long.parseLong(f[1]), Integer.parseInt(f[2]), f[3]));
       }
     }
     return out;
@@ -75,8 +78,11 @@ public final class NbdClients {
 
   /** The map entry that holds byte {@code offset}. */
   public static MapEntry at(List<MapEntry> map, long offset) {
-    return map.stream().filter(e -> e.offset() <= offset && offset < e.end()).findFirst()
-        .orElseThrow(() -> new AssertionError("nbdinfo --map does not cover offset " + offset + ": " + map));
+    return map.stream()
+        .filter(e -> e.offset() <= offset && offset < e.end())
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("nbdinfo --map does not cover offset " + offset + ": " + map));
   }
 
   /** Writes {@code size} incompressible bytes made from {@code seed}, a MiB at a time. */

@@ -17,7 +17,8 @@ import java.util.Map;
  * Granary, qemu-nbd and nbdkit alike with {@link RawNbdClient}; each prints one line of numbers.
  */
 public final class NbdProbeMain {
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage:
         NbdProbeMain handshake HOST PORT EXPORT N   median and p90 microseconds of connect +
                                                     fixed-newstyle handshake up to NBD_OPT_GO's
@@ -41,8 +42,7 @@ public final class NbdProbeMain {
   }
 
   /** Connects and opens {@code export}: client flags and NBD_OPT_GO in one write, as libnbd. */
-  private static RawNbdClient connectGo(String host, int port, String export)
-      throws IOException {
+  private static RawNbdClient connectGo(String host, int port, String export) throws IOException {
     RawNbdClient c = RawNbdClient.dial(null, new InetSocketAddress(host, port));
     try {
       return c.greeting().flagsAndGo(export);
@@ -90,8 +90,9 @@ public final class NbdProbeMain {
       int colon = line.indexOf(':');
       status.put(line.substring(0, colon), line.substring(colon + 1).strip());
     }
-    return new long[] {Long.parseLong(status.get("Threads")),
-        Long.parseLong(status.get("VmRSS").split("\\s+")[0])};
+    return new long[] {
+      Long.parseLong(status.get("Threads")), Long.parseLong(status.get("VmRSS").split("\\s+")[0])
+    };
   }
 
   /** {@code v} to the nearest whole number, ties to even, as printf's %.0f rounds. */

@@ -62,8 +62,10 @@ public final class NbdWire {
   /** The data of NBD_OPT_INFO or NBD_OPT_GO. */
   public static byte[] exportRequest(String name, int... infoTypes) {
     byte[] n = sized(name);
-    ByteBuffer b = ByteBuffer.allocate(n.length + 2 + 2 * infoTypes.length).put(n)
-        .putShort((short) infoTypes.length);
+    ByteBuffer b =
+        ByteBuffer.allocate(n.length + 2 + 2 * infoTypes.length)
+            .put(n)
+            .putShort((short) infoTypes.length);
     for (int t : infoTypes) {
       b.putShort((short) t);
     }
@@ -83,16 +85,26 @@ public final class NbdWire {
 
   /** An option request: magic, code, length, data. */
   public static byte[] option(int code, byte[] data) {
-    return ByteBuffer.allocate(16 + data.length).putLong(NbdMagic.IHAVEOPT).putInt(code)
-        .putInt(data.length).put(data).array();
+    return ByteBuffer.allocate(16 + data.length)
+        .putLong(NbdMagic.IHAVEOPT)
+        .putInt(code)
+        .putInt(data.length)
+        .put(data)
+        .array();
   }
 
   /** A request header, followed by {@code payload} if not null. */
-  public static byte[] request(int flags, int type, long cookie, long offset, long length,
-      byte[] payload) {
+  public static byte[] request(
+      int flags, int type, long cookie, long offset, long length, byte[] payload) {
     int n = payload == null ? 0 : payload.length;
-    ByteBuffer b = ByteBuffer.allocate(28 + n).putInt(NbdMagic.REQUEST).putShort((short) flags)
-        .putShort((short) type).putLong(cookie).putLong(offset).putInt((int) length);
+    ByteBuffer b =
+        ByteBuffer.allocate(28 + n)
+            .putInt(NbdMagic.REQUEST)
+            .putShort((short) flags)
+            .putShort((short) type)
+            .putLong(cookie)
+            .putLong(offset)
+            .putInt((int) length);
     if (payload != null) {
       b.put(payload);
     }

@@ -53,9 +53,12 @@ public final class RawNbdClient implements AutoCloseable {
 
   /** The fixed-newstyle greeting's handshake flags that this client expects. */
   private static final int SERVER_FLAGS = HandshakeFlags.FIXED_NEWSTYLE | HandshakeFlags.NO_ZEROES;
+
   /** Fixed newstyle, no zeroes: the client flags sent after the greeting. */
-  private static final byte[] CLIENT_FLAGS = ByteBuffer.allocate(4)
-      .putInt(HandshakeFlags.C_FIXED_NEWSTYLE | HandshakeFlags.C_NO_ZEROES).array();
+  private static final byte[] CLIENT_FLAGS =
+      ByteBuffer.allocate(4)
+          .putInt(HandshakeFlags.C_FIXED_NEWSTYLE | HandshakeFlags.C_NO_ZEROES)
+          .array();
 
   private final Socket socket;
   private final DataInputStream in;
@@ -146,7 +149,8 @@ public final class RawNbdClient implements AutoCloseable {
    * @throws EOFException if the server closed the connection before sending it
    */
   public RawNbdClient greeting() throws IOException {
-    if (in.readLong() != NbdMagic.NBDMAGIC || in.readLong() != NbdMagic.IHAVEOPT
+    if (in.readLong() != NbdMagic.NBDMAGIC
+        || in.readLong() != NbdMagic.IHAVEOPT
         || in.readUnsignedShort() != SERVER_FLAGS) {
       throw new IOException("not a fixed-newstyle NBD greeting");
     }
@@ -173,8 +177,10 @@ public final class RawNbdClient implements AutoCloseable {
    * handshake latency is measured with), then the replies up to the final ACK.
    */
   public RawNbdClient flagsAndGo(String export) throws IOException {
-    send(NbdWire.bytes(ByteBuffer.wrap(CLIENT_FLAGS),
-        ByteBuffer.wrap(NbdWire.option(OPT_GO, NbdWire.exportRequest(export)))));
+    send(
+        NbdWire.bytes(
+            ByteBuffer.wrap(CLIENT_FLAGS),
+            ByteBuffer.wrap(NbdWire.option(OPT_GO, NbdWire.exportRequest(export)))));
     return goReplies();
   }
 
@@ -293,8 +299,13 @@ public final class RawNbdClient implements AutoCloseable {
 
   private void expect(OptionReply r, int type) throws IOException {
     if (r.type() != type) {
-      throw new IOException("option " + r.option() + " answered with type 0x"
-          + Integer.toHexString(r.type()) + ", expected " + type);
+      throw new IOException(
+          "option "
+              + r.option()
+              + " answered with type 0x"
+              + Integer.toHexString(r.type())
+              + ", expected "
+              + type);
     }
   }
 }

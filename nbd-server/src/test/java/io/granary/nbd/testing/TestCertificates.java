@@ -30,11 +30,29 @@ public final class TestCertificates {
     ExternalTool.require("openssl");
     Files.createDirectories(dir);
     TestCertificates c = new TestCertificates(dir);
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-        "-keyout", c.file("ca-key.pem"), "-out", c.file("ca-cert.pem"), "-days", "2",
-        "-subj", "/CN=Granary test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    c.issue("server", "/CN=localhost",
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-noenc",
+        "-keyout",
+        c.file("ca-key.pem"),
+        "-out",
+        c.file("ca-cert.pem"),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Granary test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
+    c.issue(
+        "server",
+        "/CN=localhost",
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
     c.issue("client1", "/O=Granary/CN=client1", "extendedKeyUsage=clientAuth\n");
     return c;
@@ -68,13 +86,40 @@ public final class TestCertificates {
     return d;
   }
 
-  private void issue(String name, String subject, String extensions) throws IOException, InterruptedException {
+  private void issue(String name, String subject, String extensions)
+      throws IOException, InterruptedException {
     Files.writeString(dir.resolve(name + ".ext"), extensions);
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc",
-        "-keyout", file(name + "-key.pem"), "-out", file(name + ".csr"), "-subj", subject);
-    openssl("x509", "-req", "-in", file(name + ".csr"), "-CA", file("ca-cert.pem"),
-        "-CAkey", file("ca-key.pem"), "-CAcreateserial", "-CAserial", file("ca.srl"),
-        "-out", file(name + "-cert.pem"), "-days", "2", "-extfile", file(name + ".ext"));
+    openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-noenc",
+        "-keyout",
+        file(name + "-key.pem"),
+        "-out",
+        file(name + ".csr"),
+        "-subj",
+        subject);
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        file(name + ".csr"),
+        "-CA",
+        file("ca-cert.pem"),
+        "-CAkey",
+        file("ca-key.pem"),
+        "-CAcreateserial",
+        "-CAserial",
+        file("ca.srl"),
+        "-out",
+        file(name + "-cert.pem"),
+        "-days",
+        "2",
+        "-extfile",
+        file(name + ".ext"));
   }
 
   private String file(String name) {

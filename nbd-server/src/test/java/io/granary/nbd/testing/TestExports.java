@@ -116,7 +116,9 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
         return Optional.of(info(v, null));
       }
       String snap = local.substring(at + 1);
-      return volumes().snapshots(v.name()).stream().filter(s -> s.name().equals(snap)).findFirst()
+      return volumes().snapshots(v.name()).stream()
+          .filter(s -> s.name().equals(snap))
+          .findFirst()
           .map(s -> info(v, s));
     } catch (NoSuchVolumeException e) {
       return Optional.empty();
@@ -132,8 +134,10 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
       throw new NoSuchVolumeException(name);
     }
     int at = local.indexOf('@');
-    Volume v = at < 0 ? volumes().open(local)
-        : volumes().openSnapshot(local.substring(0, at), local.substring(at + 1));
+    Volume v =
+        at < 0
+            ? volumes().open(local)
+            : volumes().openSnapshot(local.substring(0, at), local.substring(at + 1));
     return wrappers.getOrDefault(name, UnaryOperator.identity()).apply(v);
   }
 
@@ -148,10 +152,15 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
 
   private static ExportInfo info(VolumeInfo v, SnapshotInfo s) {
     if (s == null) {
-      return new ExportInfo(POOL + "/" + v.name(), "volume " + v.name(), v.size(), v.blockSize(), false);
+      return new ExportInfo(
+          POOL + "/" + v.name(), "volume " + v.name(), v.size(), v.blockSize(), false);
     }
-    return new ExportInfo(POOL + "/" + v.name() + "@" + s.name(), "snapshot " + s.name() + " of " + v.name(),
-        s.size(), v.blockSize(), true);
+    return new ExportInfo(
+        POOL + "/" + v.name() + "@" + s.name(),
+        "snapshot " + s.name() + " of " + v.name(),
+        s.size(),
+        v.blockSize(),
+        true);
   }
 
   @Override

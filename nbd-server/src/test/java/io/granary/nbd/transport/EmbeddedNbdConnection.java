@@ -51,13 +51,15 @@ public final class EmbeddedNbdConnection implements AutoCloseable {
   /** Connects: the server has sent its greeting when this returns. */
   public EmbeddedNbdConnection(ExportCatalog catalog, NbdServerConfig config, SslContext ssl) {
     AccessPolicy access = new AccessPolicy(config.access());
-    channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        NettyNbdServer.addConnectionHandlers(ch, catalog, access, config, ssl, io::add);
-        ch.pipeline().addAfter("frames", "recorder", new Recorder());
-      }
-    });
+    channel =
+        new EmbeddedChannel(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                NettyNbdServer.addConnectionHandlers(ch, catalog, access, config, ssl, io::add);
+                ch.pipeline().addAfter("frames", "recorder", new Recorder());
+              }
+            });
     channel.freezeTime();
   }
 
@@ -146,7 +148,8 @@ public final class EmbeddedNbdConnection implements AutoCloseable {
       } else if (msg instanceof Frame.Option o) {
         received.add(new OptionReceived(o.code(), o.data() == null ? null : bytes(o.data())));
       } else if (msg instanceof Frame.Request r) {
-        received.add(new RequestReceived(r.request(), r.payload() == null ? null : r.payload().clone()));
+        received.add(
+            new RequestReceived(r.request(), r.payload() == null ? null : r.payload().clone()));
       }
       ctx.fireChannelRead(msg);
     }

@@ -94,8 +94,8 @@ class FramingErrorTest {
   }
 
   private EmbeddedNbdConnection connection() {
-    return new EmbeddedNbdConnection(exports,
-        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)), null);
+    return new EmbeddedNbdConnection(
+        exports, NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)), null);
   }
 
   private void assertVolumeUntouched() throws Exception {

@@ -138,14 +138,17 @@ class InFlightWindowTest {
 
   @Test
   void tinyRequestsCostTheOverheadAndLargeOnesOnePayloadAtMost() {
-    assertEquals(InFlightWindow.REQUEST_OVERHEAD, InFlightWindow.cost(
-        new NbdRequest(0, NbdCommand.FLUSH.code(), 1, 0, 0)));
-    assertEquals(InFlightWindow.REQUEST_OVERHEAD, InFlightWindow.cost(
-        new NbdRequest(0, NbdCommand.TRIM.code(), 1, 0, 1L << 30)));
-    assertEquals(InFlightWindow.REQUEST_OVERHEAD + 4096,
-        InFlightWindow.cost(read(1, 4096).request()));
-    assertEquals(InFlightWindow.REQUEST_OVERHEAD + (32 << 20), InFlightWindow.cost(
-        new NbdRequest(0, NbdCommand.READ.code(), 1, 0, 0xffffffffL)));
+    assertEquals(
+        InFlightWindow.REQUEST_OVERHEAD,
+        InFlightWindow.cost(new NbdRequest(0, NbdCommand.FLUSH.code(), 1, 0, 0)));
+    assertEquals(
+        InFlightWindow.REQUEST_OVERHEAD,
+        InFlightWindow.cost(new NbdRequest(0, NbdCommand.TRIM.code(), 1, 0, 1L << 30)));
+    assertEquals(
+        InFlightWindow.REQUEST_OVERHEAD + 4096, InFlightWindow.cost(read(1, 4096).request()));
+    assertEquals(
+        InFlightWindow.REQUEST_OVERHEAD + (32 << 20),
+        InFlightWindow.cost(new NbdRequest(0, NbdCommand.READ.code(), 1, 0, 0xffffffffL)));
   }
 
   private static Frame.Request read(long cookie, int length) {
@@ -153,7 +156,7 @@ class InFlightWindowTest {
   }
 
   private static Frame.Request write(long cookie, int length) {
-    return new Frame.Request(new NbdRequest(0, NbdCommand.WRITE.code(), cookie, 0, length),
-        new byte[length]);
+    return new Frame.Request(
+        new NbdRequest(0, NbdCommand.WRITE.code(), cookie, 0, length), new byte[length]);
   }
 }

@@ -36,10 +36,11 @@ class PacingGateTest {
   @Test
   void readsAndWritesCostTheirLengthZeroingsOneOpAndTheRestNothing() {
     List<String> asked = new ArrayList<>();
-    RequestPacer recording = (write, bytes) -> {
-      asked.add((write ? "write " : "read ") + bytes);
-      return 0;
-    };
+    RequestPacer recording =
+        (write, bytes) -> {
+          asked.add((write ? "write " : "read ") + bytes);
+          return 0;
+        };
     for (NbdCommand c : NbdCommand.values()) {
       PacingGate.delayNanos(recording, request(c.code(), 65536));
     }
@@ -50,14 +51,16 @@ class PacingGateTest {
   @Test
   void aRequestThePacerLetsGoRunsAtOnce() {
     PacingGate gate = gate((write, bytes) -> 0);
-    gate.admit(request(NbdCommand.READ.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
+    gate.admit(
+        request(NbdCommand.READ.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
     assertEquals(List.of("run"), events);
   }
 
   @Test
   void aHeldRequestRunsOnceItsDelayIsOver() {
     PacingGate gate = gate((write, bytes) -> DELAY);
-    gate.admit(request(NbdCommand.WRITE.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
+    gate.admit(
+        request(NbdCommand.WRITE.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
     channel.advanceTimeBy(DELAY - 1, TimeUnit.NANOSECONDS);
     channel.runScheduledPendingTasks();
     assertEquals(List.of(), events);
@@ -73,7 +76,9 @@ class PacingGateTest {
     PacingGate gate = gate((write, bytes) -> DELAY);
     for (int i = 0; i < 3; i++) {
       int n = i;
-      gate.admit(request(NbdCommand.READ.code(), 4096), () -> events.add("run " + n),
+      gate.admit(
+          request(NbdCommand.READ.code(), 4096),
+          () -> events.add("run " + n),
           () -> events.add("drop"));
     }
     gate.dropAll();
@@ -85,8 +90,8 @@ class PacingGateTest {
   @Test
   void aFlushOvertakesHeldWrites() {
     PacingGate gate = gate((write, bytes) -> DELAY);
-    gate.admit(request(NbdCommand.WRITE.code(), 4096), () -> events.add("write"), () -> { });
-    gate.admit(request(NbdCommand.FLUSH.code(), 0), () -> events.add("flush"), () -> { });
+    gate.admit(request(NbdCommand.WRITE.code(), 4096), () -> events.add("write"), () -> {});
+    gate.admit(request(NbdCommand.FLUSH.code(), 0), () -> events.add("flush"), () -> {});
     channel.advanceTimeBy(DELAY, TimeUnit.NANOSECONDS);
     channel.runScheduledPendingTasks();
     assertEquals(List.of("flush", "write"), events);
@@ -94,11 +99,14 @@ class PacingGateTest {
 
   @Test
   void aPacerThatThrowsLetsEveryRequestRunAtOnce() {
-    PacingGate gate = gate((write, bytes) -> {
-      throw new IllegalStateException("token bucket broken");
-    });
+    PacingGate gate =
+        gate(
+            (write, bytes) -> {
+              throw new IllegalStateException("token bucket broken");
+            });
     for (int i = 0; i < 2; i++) {
-      gate.admit(request(NbdCommand.READ.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
+      gate.admit(
+          request(NbdCommand.READ.code(), 4096), () -> events.add("run"), () -> events.add("drop"));
     }
     assertEquals(List.of("run", "run"), events);
   }

@@ -20,18 +20,19 @@ class RefusalLogTest {
     Logger logger = Logger.getAnonymousLogger();
     logger.setUseParentHandlers(false);
     List<String> lines = new ArrayList<>();
-    logger.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        lines.add(r.getMessage());
-      }
+    logger.addHandler(
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            lines.add(r.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    });
+          @Override
+          public void close() {}
+        });
     AtomicLong clock = new AtomicLong(1000 * SECOND);
     RefusalLog log = new RefusalLog(logger, Duration.ofSeconds(10), clock::get);
 
@@ -43,8 +44,10 @@ class RefusalLogTest {
     assertEquals(List.of("refused NBD connection from 10.0.0.5: too many"), lines);
     clock.addAndGet(5 * SECOND);
     log.refused("10.0.0.6", "full");
-    assertEquals("refused NBD connection from 10.0.0.6: full (500 more refused since the last"
-        + " such message)", lines.get(1));
+    assertEquals(
+        "refused NBD connection from 10.0.0.6: full (500 more refused since the last"
+            + " such message)",
+        lines.get(1));
     clock.addAndGet(11 * SECOND);
     log.refused("10.0.0.6", "full");
     assertEquals("refused NBD connection from 10.0.0.6: full", lines.get(2));

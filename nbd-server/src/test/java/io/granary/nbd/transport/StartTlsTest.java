@@ -44,9 +44,11 @@ class StartTlsTest {
     TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
     TlsSettings tls =
         new TlsSettings(TlsMode.REQUIRED, certs.serverCertificate(), certs.serverKey(), null);
-    connection = new EmbeddedNbdConnection(exports,
-        NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withTls(tls),
-        EmbeddedNbdConnection.tls(tls));
+    connection =
+        new EmbeddedNbdConnection(
+            exports,
+            NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0)).withTls(tls),
+            EmbeddedNbdConnection.tls(tls));
   }
 
   @AfterEach
@@ -64,7 +66,8 @@ class StartTlsTest {
     connection.receive(b.toByteArray());
     connection.runEventLoop();
     assertFalse(connection.isOpen());
-    assertEquals(List.of(new FlagsReceived(3), new OptionReceived(STARTTLS, null)),
+    assertEquals(
+        List.of(new FlagsReceived(3), new OptionReceived(STARTTLS, null)),
         withoutData(connection.received()));
     assertArrayEquals(bytes(Greeting.encode()), connection.sent(), "not even STARTTLS is answered");
   }
@@ -75,7 +78,8 @@ class StartTlsTest {
         ByteBuffer.allocate(20).putInt(3).put(NbdWire.option(STARTTLS, new byte[0])).array();
     connection.receive(start);
     byte[] sent = connection.sent();
-    NbdWire.OptionReply ack = NbdWire.optionReply(ByteBuffer.wrap(sent, 18, sent.length - 18).slice());
+    NbdWire.OptionReply ack =
+        NbdWire.optionReply(ByteBuffer.wrap(sent, 18, sent.length - 18).slice());
     assertEquals(1, ack.type(), "STARTTLS acknowledged");
     assertTrue(connection.isOpen());
     // Plaintext after the ACK is no TLS record: TLS fails it, the NBD decoder never sees it.
@@ -87,8 +91,9 @@ class StartTlsTest {
 
   /** Options compared by code: records holding arrays compare them by identity. */
   private static List<Object> withoutData(List<Received> received) {
-    return received.stream().map(r -> r instanceof OptionReceived o
-        ? new OptionReceived(o.code(), null) : (Object) r).toList();
+    return received.stream()
+        .map(r -> r instanceof OptionReceived o ? new OptionReceived(o.code(), null) : (Object) r)
+        .toList();
   }
 
   private static byte[] bytes(ByteBuffer b) {

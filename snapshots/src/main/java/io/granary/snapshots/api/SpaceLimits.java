@@ -14,8 +14,11 @@ public record SpaceLimits(long capacityBytes, long provisionLimitBytes) {
 
   public SpaceLimits {
     if (capacityBytes < 0 || provisionLimitBytes < 0) {
-      throw new IllegalArgumentException("space limits cannot be negative: capacity "
-          + capacityBytes + ", provisioning limit " + provisionLimitBytes);
+      throw new IllegalArgumentException(
+          "space limits cannot be negative: capacity "
+              + capacityBytes
+              + ", provisioning limit "
+              + provisionLimitBytes);
     }
   }
 

@@ -10,8 +10,8 @@ public record StateRef(String volume, String snapshot) {
     if (at < 0) {
       return new StateRef(Names.check("volume", text), null);
     }
-    return new StateRef(Names.check("volume", text.substring(0, at)),
-        Names.checkSnapshot(text.substring(at + 1)));
+    return new StateRef(
+        Names.check("volume", text.substring(0, at)), Names.checkSnapshot(text.substring(at + 1)));
   }
 
   public static StateRef head(String volume) {

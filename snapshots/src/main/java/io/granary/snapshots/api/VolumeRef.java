@@ -62,8 +62,8 @@ public record VolumeRef(String pool, String volume, String snapshot) {
   /** This, which must name a snapshot. */
   public VolumeRef expectSnapshot() throws InvalidNameException {
     if (snapshot == null) {
-      throw new InvalidNameException("'" + this + "' must name a snapshot: "
-          + "POOL/VOLUME@SNAPSHOT");
+      throw new InvalidNameException(
+          "'" + this + "' must name a snapshot: " + "POOL/VOLUME@SNAPSHOT");
     }
     return this;
   }

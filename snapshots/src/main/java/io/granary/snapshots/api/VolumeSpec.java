@@ -7,10 +7,10 @@ package io.granary.snapshots.api;
  * with other volumes' ({@code dedupe} off: its chunks are its own, see
  * {@code docs/format.md} §4.2).
  */
-public record VolumeSpec(long size, int blockSize, String codec, String profile,
-    boolean dedupe) {
+public record VolumeSpec(long size, int blockSize, String codec, String profile, boolean dedupe) {
   public static final int MIN_BLOCK_SIZE = 4 << 10;
   public static final int MAX_BLOCK_SIZE = 1 << 20;
+
   /** Chosen by benchmark (BENCHMARKS.md, "Volumes", block size): 3x the random 4 KiB I/O of 64 KiB, as fast sequentially. */
   public static final int DEFAULT_BLOCK_SIZE = 16 << 10;
 
@@ -18,10 +18,11 @@ public record VolumeSpec(long size, int blockSize, String codec, String profile,
     if (size < 0) {
       throw new IllegalArgumentException("a volume size cannot be negative");
     }
-    if (Integer.bitCount(blockSize) != 1 || blockSize < MIN_BLOCK_SIZE
+    if (Integer.bitCount(blockSize) != 1
+        || blockSize < MIN_BLOCK_SIZE
         || blockSize > MAX_BLOCK_SIZE) {
-      throw new IllegalArgumentException("block size must be a power of two from 4 KiB to 1 MiB, not "
-          + blockSize);
+      throw new IllegalArgumentException(
+          "block size must be a power of two from 4 KiB to 1 MiB, not " + blockSize);
     }
   }
 

@@ -6,5 +6,10 @@ package io.granary.snapshots.api;
  * {@code sharedBytes}: blocks it references that other volumes (clones, other VMs with the
  * same content) reference too. Block counts times the block size, before compression.
  */
-public record VolumeStats(String name, long size, long bytesWritten, long allocatedBytes,
-    long uniqueBytes, long sharedBytes) {}
+public record VolumeStats(
+    String name,
+    long size,
+    long bytesWritten,
+    long allocatedBytes,
+    long uniqueBytes,
+    long sharedBytes) {}

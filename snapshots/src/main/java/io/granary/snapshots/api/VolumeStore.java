@@ -31,8 +31,7 @@ public interface VolumeStore extends Closeable {
    *
    * @throws VolumeException of kind {@code INVALID} for a codec or profile name it cannot take
    */
-  void setServices(String volume, String codec, boolean dedupe, String profile)
-      throws IOException;
+  void setServices(String volume, String codec, boolean dedupe, String profile) throws IOException;
 
   /** Renames a volume; its snapshots follow it. Refused while the volume is open. */
   void rename(String name, String newName) throws IOException;

@@ -4,8 +4,8 @@ import io.granary.dedupe.api.ChunkId;
 import java.nio.ByteBuffer;
 
 /** A row of the {@code snapshots} table: a named, immutable root of a volume. */
-public record SnapshotRecord(long volumeId, String name, ChunkId root, long size, int blockSize,
-    long createdMillis) {
+public record SnapshotRecord(
+    long volumeId, String name, ChunkId root, long size, int blockSize, long createdMillis) {
   private static final int VERSION = 1;
 
   byte[] encode() {

@@ -61,8 +61,8 @@ public final class VolumeCatalog {
     synchronized (this) {
       byte[] v = catalog.get(IDS, NEXT_VOLUME);
       long id = v == null ? 1 : ByteBuffer.wrap(v).getLong();
-      catalog.apply(new CatalogBatch().put(IDS, NEXT_VOLUME,
-          ByteBuffer.allocate(8).putLong(id + 1).array()));
+      catalog.apply(
+          new CatalogBatch().put(IDS, NEXT_VOLUME, ByteBuffer.allocate(8).putLong(id + 1).array()));
       return id;
     }
   }

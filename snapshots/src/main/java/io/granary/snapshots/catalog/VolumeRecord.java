@@ -9,34 +9,94 @@ import java.nio.ByteBuffer;
  * {@code root} is {@code null} for an all-hole volume; {@code origin} is empty unless a clone;
  * {@code dedupe} false means its blocks are stored as chunks of its own (§4.2).
  */
-public record VolumeRecord(String name, long id, long size, int blockSize, ChunkId root,
-    long coveredSeq, long bytesWritten, long createdMillis, long modifiedMillis, String codec,
-    String profile, String origin, boolean dedupe) {
+public record VolumeRecord(
+    String name,
+    long id,
+    long size,
+    int blockSize,
+    ChunkId root,
+    long coveredSeq,
+    long bytesWritten,
+    long createdMillis,
+    long modifiedMillis,
+    String codec,
+    String profile,
+    String origin,
+    boolean dedupe) {
 
   /** Version 2 added {@code dedupe}; version 1 rows read as dedupe on. */
   private static final int VERSION = 2;
+
   private static final int VERSION_1 = 1;
 
-  public VolumeRecord withState(ChunkId newRoot, long newSize, long newCoveredSeq,
-      long newBytesWritten, long now) {
-    return new VolumeRecord(name, id, newSize, blockSize, newRoot, newCoveredSeq,
-        newBytesWritten, createdMillis, now, codec, profile, origin, dedupe);
+  public VolumeRecord withState(
+      ChunkId newRoot, long newSize, long newCoveredSeq, long newBytesWritten, long now) {
+    return new VolumeRecord(
+        name,
+        id,
+        newSize,
+        blockSize,
+        newRoot,
+        newCoveredSeq,
+        newBytesWritten,
+        createdMillis,
+        now,
+        codec,
+        profile,
+        origin,
+        dedupe);
   }
 
   public VolumeRecord withName(String newName) {
-    return new VolumeRecord(newName, id, size, blockSize, root, coveredSeq, bytesWritten,
-        createdMillis, modifiedMillis, codec, profile, origin, dedupe);
+    return new VolumeRecord(
+        newName,
+        id,
+        size,
+        blockSize,
+        root,
+        coveredSeq,
+        bytesWritten,
+        createdMillis,
+        modifiedMillis,
+        codec,
+        profile,
+        origin,
+        dedupe);
   }
 
   public VolumeRecord withServices(String newCodec, boolean newDedupe, String newProfile) {
-    return new VolumeRecord(name, id, size, blockSize, root, coveredSeq, bytesWritten,
-        createdMillis, modifiedMillis, newCodec, newProfile, origin, newDedupe);
+    return new VolumeRecord(
+        name,
+        id,
+        size,
+        blockSize,
+        root,
+        coveredSeq,
+        bytesWritten,
+        createdMillis,
+        modifiedMillis,
+        newCodec,
+        newProfile,
+        origin,
+        newDedupe);
   }
 
   byte[] encode() {
-    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 32 + 8 + 8 + 8 + 8
-        + RowFields.stringSize(codec) + RowFields.stringSize(profile) + RowFields.stringSize(origin)
-        + 1);
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            1
+                + 8
+                + 8
+                + 4
+                + 32
+                + 8
+                + 8
+                + 8
+                + 8
+                + RowFields.stringSize(codec)
+                + RowFields.stringSize(profile)
+                + RowFields.stringSize(origin)
+                + 1);
     b.put((byte) VERSION).putLong(id).putLong(size).putInt(blockSize);
     RowFields.putId(b, root);
     b.putLong(coveredSeq).putLong(bytesWritten).putLong(createdMillis).putLong(modifiedMillis);
@@ -65,7 +125,19 @@ public record VolumeRecord(String name, long id, long size, int blockSize, Chunk
     String profile = RowFields.getString(b);
     String origin = RowFields.getString(b);
     boolean dedupe = version == VERSION_1 || RowFields.getFlag(b, "dedupe");
-    return new VolumeRecord(name, id, size, blockSize, root, coveredSeq, bytesWritten, created,
-        modified, codec, profile, origin, dedupe);
+    return new VolumeRecord(
+        name,
+        id,
+        size,
+        blockSize,
+        root,
+        coveredSeq,
+        bytesWritten,
+        created,
+        modified,
+        codec,
+        profile,
+        origin,
+        dedupe);
   }
 }

@@ -35,15 +35,20 @@ public final class Journal implements Closeable {
 
   private final Path dir;
   private final long volumeId;
+
   /** Segments no longer appended to, oldest first. Guarded by {@code this}. */
   private final List<Segment> sealed = new ArrayList<>();
+
   /** The segment taking appends, or {@code null} until the next append. */
   private Segment active;
+
   private long lastSeq;
   private long bytes;
   private final Object syncLock = new Object();
+
   /** Highest sequence known durable; guarded by {@code syncLock}. */
   private long syncedSeq;
+
   private boolean syncing;
   private IOException syncFailure;
 
@@ -74,8 +79,8 @@ public final class Journal implements Closeable {
    * sequence above {@code coveredSeq}. A torn record ends its segment and is cut off. Segments
    * wholly covered are deleted; the others stay until a flush covers them.
    */
-  public static Journal open(Path dir, long volumeId, long coveredSeq,
-      Consumer<JournalEntry> replay) throws IOException {
+  public static Journal open(
+      Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay) throws IOException {
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.wal")) {
@@ -110,11 +115,11 @@ public final class Journal implements Closeable {
    * Replays one segment; returns its last valid sequence (0 if none), cutting a torn tail.
    * Records must continue the sequence after {@code prevLast}.
    */
-  private static long replaySegment(Path f, long volumeId, long coveredSeq, long prevLast,
-      Consumer<JournalEntry> replay) throws IOException {
+  private static long replaySegment(
+      Path f, long volumeId, long coveredSeq, long prevLast, Consumer<JournalEntry> replay)
+      throws IOException {
     long last = 0;
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER);
       if (read(ch, head, 0) < SEGMENT_HEADER || !headerValid(head.flip(), volumeId)) {
@@ -125,11 +130,14 @@ public final class Journal implements Closeable {
       ByteBuffer rh = ByteBuffer.allocate(JournalRecord.HEADER_SIZE);
       while (pos < size) {
         rh.clear();
-        JournalRecord r = read(ch, rh, pos) == JournalRecord.HEADER_SIZE
-            ? JournalRecord.decodeHeader(rh.flip()) : null;
+        JournalRecord r =
+            read(ch, rh, pos) == JournalRecord.HEADER_SIZE
+                ? JournalRecord.decodeHeader(rh.flip())
+                : null;
         byte[] payload = null;
-        if (r != null && (r.seq() <= Math.max(last, prevLast)
-            || pos + JournalRecord.HEADER_SIZE + r.payloadLength() > size)) {
+        if (r != null
+            && (r.seq() <= Math.max(last, prevLast)
+                || pos + JournalRecord.HEADER_SIZE + r.payloadLength() > size)) {
           r = null;
         }
         if (r != null && r.type() == JournalRecord.Type.WRITE) {
@@ -172,8 +180,10 @@ public final class Journal implements Closeable {
     b.get(magic);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 24);
-    return Arrays.equals(magic, MAGIC) && b.getShort(8) == 1
-        && b.getLong(16) == volumeId && b.getInt(24) == (int) crc.getValue();
+    return Arrays.equals(magic, MAGIC)
+        && b.getShort(8) == 1
+        && b.getLong(16) == volumeId
+        && b.getInt(24) == (int) crc.getValue();
   }
 
   private ByteBuffer segmentHeader() {
@@ -188,8 +198,9 @@ public final class Journal implements Closeable {
   /** Appends a write; returns its sequence number. Not durable until {@link #sync}. */
   public synchronized long appendWrite(long offset, byte[] data, int off, int len)
       throws IOException {
-    JournalRecord r = new JournalRecord(JournalRecord.Type.WRITE, lastSeq + 1, offset, len,
-        JournalRecord.crc(data, off, len));
+    JournalRecord r =
+        new JournalRecord(
+            JournalRecord.Type.WRITE, lastSeq + 1, offset, len, JournalRecord.crc(data, off, len));
     return append(r, ByteBuffer.wrap(data, off, len));
   }
 
@@ -219,8 +230,8 @@ public final class Journal implements Closeable {
         e.addSuppressed(suppressed); // replay cuts the torn record
       }
       // A full disk is the pool being full (ENOSPC to clients), not a failing medium (EIO).
-      throw StoreFullException.classify("cannot append to the journal of volume "
-          + Long.toHexString(volumeId), e);
+      throw StoreFullException.classify(
+          "cannot append to the journal of volume " + Long.toHexString(volumeId), e);
     }
     bytes += end - s.size;
     s.size = end;
@@ -236,8 +247,8 @@ public final class Journal implements Closeable {
     try {
       ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw StoreFullException.classify("cannot create a journal segment of volume "
-          + Long.toHexString(volumeId), e);
+      throw StoreFullException.classify(
+          "cannot create a journal segment of volume " + Long.toHexString(volumeId), e);
     }
     try {
       ByteBuffer h = segmentHeader();
@@ -251,8 +262,8 @@ public final class Journal implements Closeable {
     } catch (IOException e) {
       ch.close();
       Files.deleteIfExists(path);
-      throw StoreFullException.classify("cannot start a journal segment of volume "
-          + Long.toHexString(volumeId), e);
+      throw StoreFullException.classify(
+          "cannot start a journal segment of volume " + Long.toHexString(volumeId), e);
     }
     bytes += SEGMENT_HEADER;
     return new Segment(path, ch, firstSeq - 1, SEGMENT_HEADER);

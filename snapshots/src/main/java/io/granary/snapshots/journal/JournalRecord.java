@@ -54,8 +54,14 @@ public record JournalRecord(Type type, long seq, long offset, int length, int pa
 
   public ByteBuffer encodeHeader() {
     ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
-    b.putInt(MAGIC).put((byte) type.code).put((byte) 0).putShort((short) 0).putLong(seq)
-        .putLong(offset).putInt(length).putInt(payloadCrc);
+    b.putInt(MAGIC)
+        .put((byte) type.code)
+        .put((byte) 0)
+        .putShort((short) 0)
+        .putLong(seq)
+        .putLong(offset)
+        .putInt(length)
+        .putInt(payloadCrc);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 32);
     b.putInt((int) crc.getValue());
@@ -81,8 +87,13 @@ public record JournalRecord(Type type, long seq, long offset, int length, int pa
       if (b.get(start + 5) != 0 || b.getShort(start + 6) != 0) {
         return null;
       }
-      JournalRecord r = new JournalRecord(type, b.getLong(start + 8), b.getLong(start + 16),
-          b.getInt(start + 24), b.getInt(start + 28));
+      JournalRecord r =
+          new JournalRecord(
+              type,
+              b.getLong(start + 8),
+              b.getLong(start + 16),
+              b.getInt(start + 24),
+              b.getInt(start + 28));
       b.position(start + HEADER_SIZE);
       return r;
     } catch (IllegalArgumentException e) {

@@ -29,7 +29,7 @@ public final class DirtyBudget {
   /** A rule on what may become dirty at all (the pool's capacity), whatever memory is free. */
   @FunctionalInterface
   public interface Admission {
-    Admission ANY = (used, bytes) -> { };
+    Admission ANY = (used, bytes) -> {};
 
     /**
      * Throws to refuse {@code bytes} more when {@code used} are taken. Called under the
@@ -43,8 +43,7 @@ public final class DirtyBudget {
   }
 
   /** Takes {@code bytes}, waiting for memory, once {@code admission} lets them in. */
-  public void acquire(long bytes, Admission admission, Pressure pressure)
-      throws IOException {
+  public void acquire(long bytes, Admission admission, Pressure pressure) throws IOException {
     synchronized (this) {
       admission.admit(used, bytes);
       while (used > 0 && used + bytes > limit) {

@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Overlay {
   /** What a layer says about one block. */
-  public enum Presence { ABSENT, ZERO, DIRTY }
+  public enum Presence {
+    ABSENT,
+    ZERO,
+    DIRTY
+  }
 
   private final int blockSize;
   private final ConcurrentHashMap<Long, DirtyBlock> blocks = new ConcurrentHashMap<>();
@@ -26,10 +30,13 @@ public final class Overlay {
   /** Applies a write within one block; returns whether the block became dirty just now. */
   public boolean write(long block, int inBlock, byte[] src, int srcOff, int len) {
     boolean[] created = new boolean[1];
-    DirtyBlock d = blocks.computeIfAbsent(block, b -> {
-      created[0] = true;
-      return newBlock(b);
-    });
+    DirtyBlock d =
+        blocks.computeIfAbsent(
+            block,
+            b -> {
+              created[0] = true;
+              return newBlock(b);
+            });
     d.write(inBlock, src, srcOff, len);
     writtenBytes += len;
     return created[0];
@@ -38,10 +45,13 @@ public final class Overlay {
   /** Zeroes part of one block; returns whether the block became dirty just now. */
   public boolean zero(long block, int inBlock, int len) {
     boolean[] created = new boolean[1];
-    DirtyBlock d = blocks.computeIfAbsent(block, b -> {
-      created[0] = true;
-      return newBlock(b);
-    });
+    DirtyBlock d =
+        blocks.computeIfAbsent(
+            block,
+            b -> {
+              created[0] = true;
+              return newBlock(b);
+            });
     d.zero(inBlock, len);
     return created[0];
   }

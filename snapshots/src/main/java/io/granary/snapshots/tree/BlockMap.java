@@ -45,8 +45,8 @@ public final class BlockMap {
     return updateNode(root, depth - 1, 0, changes);
   }
 
-  private ChunkId updateNode(ChunkId node, int level, long base,
-      NavigableMap<Long, ChunkId> changes) throws IOException {
+  private ChunkId updateNode(
+      ChunkId node, int level, long base, NavigableMap<Long, ChunkId> changes) throws IOException {
     MapPage current = node == null ? MapPage.empty(level) : pages.load(node);
     MapPage.Builder page = current.toBuilder();
     long span = TreeShape.span(level);
@@ -59,8 +59,8 @@ public final class BlockMap {
       while (true) {
         int slot = (int) ((from - base) / span);
         long slotStart = base + slot * span;
-        NavigableMap<Long, ChunkId> inSlot = changes.subMap(slotStart, true,
-            slotStart + span, false);
+        NavigableMap<Long, ChunkId> inSlot =
+            changes.subMap(slotStart, true, slotStart + span, false);
         page.set(slot, updateNode(current.get(slot), level - 1, slotStart, inSlot));
         Long next = changes.ceilingKey(slotStart + span);
         if (next == null) {
@@ -113,8 +113,11 @@ public final class BlockMap {
     int first = (int) ((Math.max(from, base) - base) / childSpan);
     int last = (int) ((Math.min(to, end) - 1 - base) / childSpan);
     for (int slot = first; slot <= last; slot++) {
-      b.set(slot, level == 0 ? null
-          : zeroNode(page.get(slot), level - 1, base + slot * childSpan, from, to));
+      b.set(
+          slot,
+          level == 0
+              ? null
+              : zeroNode(page.get(slot), level - 1, base + slot * childSpan, from, to));
     }
     MapPage built = b.build();
     return built.isAllHoles() ? null : pages.store(built);
@@ -135,8 +138,9 @@ public final class BlockMap {
     }
   }
 
-  private void walkNode(ChunkId node, int level, long base, long from, long to,
-      RangeVisitor visitor) throws IOException {
+  private void walkNode(
+      ChunkId node, int level, long base, long from, long to, RangeVisitor visitor)
+      throws IOException {
     long span = TreeShape.span(level + 1);
     long start = Math.max(base, from);
     long end = Math.min(base + span, to);
@@ -174,8 +178,8 @@ public final class BlockMap {
   public void diff(ChunkId rootA, int depthA, ChunkId rootB, int depthB, DiffVisitor visitor)
       throws IOException {
     int depth = Math.max(depthA, depthB);
-    diffNodes(new Node(rootA, depth - depthA), new Node(rootB, depth - depthB), depth - 1, 0,
-        visitor);
+    diffNodes(
+        new Node(rootA, depth - depthA), new Node(rootB, depth - depthB), depth - 1, 0, visitor);
   }
 
   /**
@@ -228,7 +232,12 @@ public final class BlockMap {
       } else if (ca.isHole() || cb.isHole()) {
         // One side is a hole: every data block of the other side changed.
         Node present = ca.isHole() ? cb : ca;
-        walkNode(present.id, level - 1 - present.lift, childBase, childBase, childBase + span,
+        walkNode(
+            present.id,
+            level - 1 - present.lift,
+            childBase,
+            childBase,
+            childBase + span,
             (first, count, id) -> {
               if (id != null) {
                 visitor.changed(first, count);

@@ -84,8 +84,12 @@ public final class MapPage {
       count--;
     }
     ByteBuffer b = ByteBuffer.allocate(HEADER + count * ChunkId.BYTES);
-    b.putInt(MAGIC).put((byte) FORMAT_VERSION).put((byte) level).putShort((short) 0)
-        .putInt(count).putInt(0);
+    b.putInt(MAGIC)
+        .put((byte) FORMAT_VERSION)
+        .put((byte) level)
+        .putShort((short) 0)
+        .putInt(count)
+        .putInt(0);
     for (int i = 0; i < count; i++) {
       (entries[i] == null ? HOLE_ID : entries[i]).write(b);
     }
@@ -110,9 +114,18 @@ public final class MapPage {
     b.getShort();
     int count = b.getInt();
     b.getInt();
-    if (level < 0 || count < 1 || count > FANOUT || bytes.length != HEADER + count * ChunkId.BYTES) {
-      throw new IllegalArgumentException("malformed map page (level " + level + ", " + count
-          + " entries, " + bytes.length + " bytes)");
+    if (level < 0
+        || count < 1
+        || count > FANOUT
+        || bytes.length != HEADER + count * ChunkId.BYTES) {
+      throw new IllegalArgumentException(
+          "malformed map page (level "
+              + level
+              + ", "
+              + count
+              + " entries, "
+              + bytes.length
+              + " bytes)");
     }
     ChunkId[] entries = new ChunkId[FANOUT];
     for (int i = 0; i < count; i++) {

@@ -54,7 +54,13 @@ record BlockPolicy(CodecSpec codec, long domainTag) {
     if (chunk.length == blockSize + TAG_BYTES) {
       return Arrays.copyOf(chunk, blockSize);
     }
-    throw new VolumeCorruptException("chunk " + id + " holds " + chunk.length
-        + " bytes: not a block of " + blockSize + " bytes");
+    throw new VolumeCorruptException(
+        "chunk "
+            + id
+            + " holds "
+            + chunk.length
+            + " bytes: not a block of "
+            + blockSize
+            + " bytes");
   }
 }

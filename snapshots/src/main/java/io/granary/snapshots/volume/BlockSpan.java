@@ -21,8 +21,7 @@ record BlockSpan(long block, int offsetInBlock, int length, long bufferOffset) {
   }
 
   /** Cuts {@code [offset, offset+length)} at block boundaries. */
-  static void split(long offset, long length, int blockSize, Visitor visitor)
-      throws IOException {
+  static void split(long offset, long length, int blockSize, Visitor visitor) throws IOException {
     long pos = offset;
     long end = offset + length;
     while (pos < end) {

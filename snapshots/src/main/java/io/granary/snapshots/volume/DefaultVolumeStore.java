@@ -55,24 +55,31 @@ public final class DefaultVolumeStore implements VolumeStore {
   private final ExecutorService flushWorkers;
   private final ScheduledExecutorService ticker;
   private final Map<Long, VolumeEngine> engines = new ConcurrentHashMap<>();
+
   /** Open snapshot views, by {@code volumeId@snapshot}. */
   private final Map<String, AtomicInteger> views = new ConcurrentHashMap<>();
+
   private final ReentrantLock namespace = new ReentrantLock();
   private volatile boolean closed;
 
   private DefaultVolumeStore(VolumeStoreConfig config, ChunkStore store) {
     AtomicInteger n = new AtomicInteger();
-    this.flushWorkers = Executors.newFixedThreadPool(config.flushThreads(), r -> {
-      Thread t = new Thread(r, "granary-flush-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.flushWorkers =
+        Executors.newFixedThreadPool(
+            config.flushThreads(),
+            r -> {
+              Thread t = new Thread(r, "granary-flush-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.ctx = new VolumeContext(config, store, flushWorkers);
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "granary-flush-ticker");
-      t.setDaemon(true);
-      return t;
-    });
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "granary-flush-ticker");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public static DefaultVolumeStore open(ChunkStore store, VolumeStoreConfig config)
@@ -94,9 +101,11 @@ public final class DefaultVolumeStore implements VolumeStore {
     long interval = ctx.config.flushInterval().toNanos();
     boolean tight = ctx.budget.used() > ctx.budget.limit() / 2;
     for (VolumeEngine e : engines.values()) {
-      if (e.hasDirtyData() && (tight || e.nanosSinceFlush() > interval
-          || e.dirtyBytes() >= ctx.config.volumeFlushBytes()
-          || e.journalBytes() > 2 * ctx.config.volumeFlushBytes())) {
+      if (e.hasDirtyData()
+          && (tight
+              || e.nanosSinceFlush() > interval
+              || e.dirtyBytes() >= ctx.config.volumeFlushBytes()
+              || e.journalBytes() > 2 * ctx.config.volumeFlushBytes())) {
         e.requestFlush();
       }
     }
@@ -124,9 +133,21 @@ public final class DefaultVolumeStore implements VolumeStore {
       ctx.space.provision(0, spec.size());
       VolumeRecord r;
       try {
-        r = new VolumeRecord(name, ctx.catalog.allocateVolumeId(), spec.size(),
-            spec.blockSize(), null, 0, 0, now, now, spec.codec(), spec.profile(), "",
-            spec.dedupe());
+        r =
+            new VolumeRecord(
+                name,
+                ctx.catalog.allocateVolumeId(),
+                spec.size(),
+                spec.blockSize(),
+                null,
+                0,
+                0,
+                now,
+                now,
+                spec.codec(),
+                spec.profile(),
+                "",
+                spec.dedupe());
         ctx.catalog.change().put(r).commit();
       } catch (IOException | RuntimeException e) {
         ctx.space.adjust(spec.size(), 0);
@@ -142,8 +163,9 @@ public final class DefaultVolumeStore implements VolumeStore {
     try {
       CodecSpec.parse(codec);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new VolumeException(VolumeException.Kind.INVALID, codec == null
-          ? "a codec is needed (none, lz4 or zstd:LEVEL)" : e.getMessage());
+      throw new VolumeException(
+          VolumeException.Kind.INVALID,
+          codec == null ? "a codec is needed (none, lz4 or zstd:LEVEL)" : e.getMessage());
     }
   }
 
@@ -209,8 +231,7 @@ public final class DefaultVolumeStore implements VolumeStore {
     Names.checkSnapshot(snapshot);
     SnapshotRecord s = ctx.catalog.snapshot(v.id(), snapshot);
     if (s == null) {
-      throw new NoSuchVolumeException("snapshot " + v.name() + "@" + snapshot
-          + " does not exist");
+      throw new NoSuchVolumeException("snapshot " + v.name() + "@" + snapshot + " does not exist");
     }
     return s;
   }
@@ -248,9 +269,17 @@ public final class DefaultVolumeStore implements VolumeStore {
   private VolumeInfo info(VolumeRecord r, int snapshots) {
     VolumeEngine e = engines.get(r.id());
     long size = e != null ? e.size() : r.size();
-    return new VolumeInfo(r.name(), size, r.blockSize(), r.codec(), r.profile(),
-        Instant.ofEpochMilli(r.createdMillis()), Instant.ofEpochMilli(r.modifiedMillis()),
-        r.origin().isEmpty() ? null : r.origin(), snapshots, r.dedupe());
+    return new VolumeInfo(
+        r.name(),
+        size,
+        r.blockSize(),
+        r.codec(),
+        r.profile(),
+        Instant.ofEpochMilli(r.createdMillis()),
+        Instant.ofEpochMilli(r.modifiedMillis()),
+        r.origin().isEmpty() ? null : r.origin(),
+        snapshots,
+        r.dedupe());
   }
 
   @Override
@@ -285,8 +314,8 @@ public final class DefaultVolumeStore implements VolumeStore {
       }
       List<SnapshotRecord> snaps = ctx.catalog.snapshots(r.id());
       if (!snaps.isEmpty() && !withSnapshots) {
-        throw new VolumeBusyException("volume " + name + " has " + snaps.size()
-            + " snapshots; delete them too to delete it");
+        throw new VolumeBusyException(
+            "volume " + name + " has " + snaps.size() + " snapshots; delete them too to delete it");
       }
       VolumeEngine e = engines.remove(r.id());
       long size = r.size();
@@ -337,8 +366,14 @@ public final class DefaultVolumeStore implements VolumeStore {
         throw new VolumeExistsException("snapshot " + volume + "@" + snapshot + " already exists");
       }
       VolumeRecord committed = engineLocked(r).flushAndGetRecord();
-      SnapshotRecord s = new SnapshotRecord(r.id(), snapshot, committed.root(), committed.size(),
-          r.blockSize(), ctx.config.clock().millis());
+      SnapshotRecord s =
+          new SnapshotRecord(
+              r.id(),
+              snapshot,
+              committed.root(),
+              committed.size(),
+              r.blockSize(),
+              ctx.config.clock().millis());
       ctx.catalog.change().put(s).commit();
       return snapshotInfo(volume, s);
     } finally {
@@ -416,9 +451,21 @@ public final class DefaultVolumeStore implements VolumeStore {
       ctx.space.provision(0, s.size());
       VolumeRecord c;
       try {
-        c = new VolumeRecord(newName, ctx.catalog.allocateVolumeId(), s.size(),
-            s.blockSize(), s.root(), 0, 0, now, now, r.codec(), r.profile(),
-            volume + "@" + snapshot, r.dedupe());
+        c =
+            new VolumeRecord(
+                newName,
+                ctx.catalog.allocateVolumeId(),
+                s.size(),
+                s.blockSize(),
+                s.root(),
+                0,
+                0,
+                now,
+                now,
+                r.codec(),
+                r.profile(),
+                volume + "@" + snapshot,
+                r.dedupe());
         ctx.catalog.change().put(c).commit();
       } catch (IOException | RuntimeException e) {
         ctx.space.adjust(s.size(), 0);
@@ -453,21 +500,27 @@ public final class DefaultVolumeStore implements VolumeStore {
     Tree a = tree(from);
     Tree b = tree(to);
     if (a.blockSize != b.blockSize) {
-      throw new VolumeException(VolumeException.Kind.INVALID, "cannot diff " + from + " and "
-          + to + ": their block sizes differ");
+      throw new VolumeException(
+          VolumeException.Kind.INVALID,
+          "cannot diff " + from + " and " + to + ": their block sizes differ");
     }
     long end = Math.max(a.size, b.size);
     List<Extent> out = new ArrayList<>();
-    ctx.map.diff(a.root, a.depth(), b.root, b.depth(), (first, count) -> {
-      long s = first * a.blockSize;
-      long e = Math.min(end, (first + count) * a.blockSize);
-      Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && last.end() == s) {
-        out.set(out.size() - 1, new Extent(last.offset(), e - last.offset(), true));
-      } else {
-        out.add(new Extent(s, e - s, true));
-      }
-    });
+    ctx.map.diff(
+        a.root,
+        a.depth(),
+        b.root,
+        b.depth(),
+        (first, count) -> {
+          long s = first * a.blockSize;
+          long e = Math.min(end, (first + count) * a.blockSize);
+          Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
+          if (last != null && last.end() == s) {
+            out.set(out.size() - 1, new Extent(last.offset(), e - last.offset(), true));
+          } else {
+            out.add(new Extent(s, e - s, true));
+          }
+        });
     return out;
   }
 
@@ -476,10 +529,9 @@ public final class DefaultVolumeStore implements VolumeStore {
     checkOpen();
     VolumeRecord r = requireVolume(name);
     VolumeEngine e = engines.get(r.id());
-    Tree head = e != null ? tree(StateRef.head(name)) : new Tree(r.root(), r.size(),
-        r.blockSize());
-    return new StatsWalk(ctx, this::committedHead).stats(r, head.root(), head.size(),
-        e != null ? e.bytesWritten() : r.bytesWritten());
+    Tree head = e != null ? tree(StateRef.head(name)) : new Tree(r.root(), r.size(), r.blockSize());
+    return new StatsWalk(ctx, this::committedHead)
+        .stats(r, head.root(), head.size(), e != null ? e.bytesWritten() : r.bytesWritten());
   }
 
   /** The committed root of a volume, without flushing it. */
@@ -541,7 +593,10 @@ public final class DefaultVolumeStore implements VolumeStore {
       try {
         e.close();
       } catch (IOException ex) {
-        LOG.log(Level.ERROR, "volume {0} could not be flushed on close: {1}", e.record().name(),
+        LOG.log(
+            Level.ERROR,
+            "volume {0} could not be flushed on close: {1}",
+            e.record().name(),
             ex.getMessage());
         failure = failure == null ? ex : failure;
       }

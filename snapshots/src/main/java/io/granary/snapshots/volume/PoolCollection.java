@@ -32,14 +32,22 @@ final class PoolCollection {
     boolean[] released = {false};
     ctx.flushGate.writeLock().lock(); // flushes in progress commit their roots first
     try {
-      GcReport r = ctx.store.collectGarbage(marker -> {
-        // The collection has begun: from here on every put is protected, flushes may go on.
-        ctx.flushGate.writeLock().unlock();
-        released[0] = true;
-        markAll(marker);
-      }, GcOptions.DEFAULT);
-      return new SpaceReport(r.chunksBefore(), r.chunksMarked(), r.chunksSwept(),
-          r.packsCompacted(), r.packBytesReclaimed(), r.elapsed());
+      GcReport r =
+          ctx.store.collectGarbage(
+              marker -> {
+                // The collection has begun: from here on every put is protected, flushes may go on.
+                ctx.flushGate.writeLock().unlock();
+                released[0] = true;
+                markAll(marker);
+              },
+              GcOptions.DEFAULT);
+      return new SpaceReport(
+          r.chunksBefore(),
+          r.chunksMarked(),
+          r.chunksSwept(),
+          r.packsCompacted(),
+          r.packBytesReclaimed(),
+          r.elapsed());
     } finally {
       if (!released[0]) {
         ctx.flushGate.writeLock().unlock();

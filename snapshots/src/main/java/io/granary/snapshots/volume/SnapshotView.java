@@ -51,8 +51,8 @@ final class SnapshotView implements Volume {
 
   private void checkOpen() throws VolumeException {
     if (closed.get()) {
-      throw new VolumeException(VolumeException.Kind.CLOSED, "this handle on " + name
-          + " is closed");
+      throw new VolumeException(
+          VolumeException.Kind.CLOSED, "this handle on " + name + " is closed");
     }
   }
 
@@ -61,15 +61,24 @@ final class SnapshotView implements Volume {
     checkOpen();
     VolumeEngine.checkRange(offset, len, snapshot.size());
     try {
-      BlockSpan.split(offset, len, snapshot.blockSize(), span -> {
-        int at = off + (int) span.bufferOffset();
-        ChunkId id = ctx.map.lookup(snapshot.root(), depth, span.block());
-        if (id == null) {
-          Arrays.fill(dst, at, at + span.length(), (byte) 0);
-        } else {
-          System.arraycopy(ctx.block(id, snapshot.blockSize()), span.offsetInBlock(), dst, at, span.length());
-        }
-      });
+      BlockSpan.split(
+          offset,
+          len,
+          snapshot.blockSize(),
+          span -> {
+            int at = off + (int) span.bufferOffset();
+            ChunkId id = ctx.map.lookup(snapshot.root(), depth, span.block());
+            if (id == null) {
+              Arrays.fill(dst, at, at + span.length(), (byte) 0);
+            } else {
+              System.arraycopy(
+                  ctx.block(id, snapshot.blockSize()),
+                  span.offsetInBlock(),
+                  dst,
+                  at,
+                  span.length());
+            }
+          });
     } catch (IOException e) {
       throw StoreErrors.translate(e, "read of snapshot " + name);
     }
@@ -110,7 +119,11 @@ final class SnapshotView implements Volume {
     VolumeEngine.checkRange(offset, length, snapshot.size());
     int bs = snapshot.blockSize();
     AllocationMap alloc = new AllocationMap();
-    ctx.map.walk(snapshot.root(), depth, offset / bs, TreeShape.blocks(offset + length, bs),
+    ctx.map.walk(
+        snapshot.root(),
+        depth,
+        offset / bs,
+        TreeShape.blocks(offset + length, bs),
         (f, c, id) -> alloc.put(f, f + c, id != null));
     return alloc.extents(bs, offset, offset + length);
   }

@@ -55,6 +55,7 @@ final class SpaceGate {
   private volatile SpaceLimits limits = SpaceLimits.UNLIMITED;
   private volatile long stored;
   private volatile long storedAtNanos;
+
   /** Sum of every volume's size; guarded by {@code this}. */
   private long provisioned;
 
@@ -86,8 +87,14 @@ final class SpaceGate {
     }
     long s = stored;
     if (bytes > l.capacityBytes() - s - dirty) {
-      throw new VolumeFullException("pool is full: " + human(s) + " stored + " + human(dirty)
-          + " buffered of a " + human(l.capacityBytes()) + " capacity");
+      throw new VolumeFullException(
+          "pool is full: "
+              + human(s)
+              + " stored + "
+              + human(dirty)
+              + " buffered of a "
+              + human(l.capacityBytes())
+              + " capacity");
     }
   }
 
@@ -145,8 +152,11 @@ final class SpaceGate {
     long delta = newSize - oldSize;
     long limit = limits.provisionLimitBytes();
     if (delta > 0 && delta > limit - provisioned) {
-      throw new OverProvisionedException("volumes would total " + human(provisioned + delta)
-          + ", beyond the pool's provisioning limit of " + human(limit));
+      throw new OverProvisionedException(
+          "volumes would total "
+              + human(provisioned + delta)
+              + ", beyond the pool's provisioning limit of "
+              + human(limit));
     }
     provisioned += delta;
   }

@@ -46,8 +46,12 @@ final class StatsWalk {
       }
     }
     long[] allocated = {0};
-    ctx.map.walk(head, depth(size, target.blockSize()), 0,
-        TreeShape.blocks(size, target.blockSize()), (f, c, id) -> {
+    ctx.map.walk(
+        head,
+        depth(size, target.blockSize()),
+        0,
+        TreeShape.blocks(size, target.blockSize()),
+        (f, c, id) -> {
           if (id != null) {
             allocated[0]++;
           }
@@ -62,13 +66,23 @@ final class StatsWalk {
       }
     }
     long bs = target.blockSize();
-    return new VolumeStats(target.name(), size, bytesWritten, allocated[0] * bs, unique * bs,
-        shared * bs);
+    return new VolumeStats(
+        target.name(), size, bytesWritten, allocated[0] * bs, unique * bs, shared * bs);
   }
 
-  private void collect(ChunkId root, long size, int blockSize, long volumeId,
-      Map<ChunkId, Long> owner, Set<ChunkId> mine) throws IOException {
-    ctx.map.walk(root, depth(size, blockSize), 0, TreeShape.blocks(size, blockSize),
+  private void collect(
+      ChunkId root,
+      long size,
+      int blockSize,
+      long volumeId,
+      Map<ChunkId, Long> owner,
+      Set<ChunkId> mine)
+      throws IOException {
+    ctx.map.walk(
+        root,
+        depth(size, blockSize),
+        0,
+        TreeShape.blocks(size, blockSize),
         (f, c, id) -> {
           if (id != null) {
             owner.merge(id, volumeId, (a, b) -> a.equals(b) ? a : SHARED);

@@ -22,7 +22,8 @@ final class StoreErrors {
         case CORRUPT_CHUNK:
           return new VolumeCorruptException(context + ": " + e.getMessage(), e);
         case CLOSED:
-          return new VolumeException(VolumeException.Kind.CLOSED, context + ": the pool is closed", e);
+          return new VolumeException(
+              VolumeException.Kind.CLOSED, context + ": the pool is closed", e);
         default:
           break;
       }

@@ -27,20 +27,29 @@ final class VolumeContext {
   final BlockMap map;
   final VolumeCatalog catalog;
   final DirtyBudget budget;
+
   /** The pool's capacity and provisioning limits. */
   final SpaceGate space;
+
   final ExecutorService flushWorkers;
+
   /** Shared by a flush from its first put to its catalog commit; exclusive to start a GC. */
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();
+
   private final LruCache<ChunkId, byte[]> blocks;
+
   /** Hashing and compression of flushed blocks; as many threads as cores. */
-  private final ForkJoinPool cpu = new ForkJoinPool(
-      Runtime.getRuntime().availableProcessors(), pool -> {
-        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("granary-flush-work-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-      }, null, false);
+  private final ForkJoinPool cpu =
+      new ForkJoinPool(
+          Runtime.getRuntime().availableProcessors(),
+          pool -> {
+            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("granary-flush-work-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+          },
+          null,
+          false);
 
   VolumeContext(VolumeStoreConfig config, ChunkStore store, ExecutorService flushWorkers) {
     this.config = config;
@@ -69,13 +78,19 @@ final class VolumeContext {
       return out;
     }
     try {
-      cpu.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
-        try {
-          out[i] = work.apply(i);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      })).get();
+      cpu.submit(
+              () ->
+                  IntStream.range(0, n)
+                      .parallel()
+                      .forEach(
+                          i -> {
+                            try {
+                              out[i] = work.apply(i);
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }))
+          .get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof UncheckedIOException u) {

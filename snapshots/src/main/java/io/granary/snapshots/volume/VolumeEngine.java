@@ -43,8 +43,10 @@ final class VolumeEngine {
   private final VolumeContext ctx;
   private final long id;
   private final int blockSize;
+
   /** The codec and dedupe of the next flush; swapped whole by {@link #setServices}. */
   private volatile BlockPolicy policy;
+
   private final Journal journal;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock maintenance = new ReentrantLock();
@@ -54,8 +56,10 @@ final class VolumeEngine {
   private final VolumeReads reads;
   private volatile VolumeState state;
   private volatile VolumeRecord record;
+
   /** The journal sequence the frozen overlay runs up to, while a flush of it is pending. */
   private long flushingCutSeq;
+
   private volatile IOException lastFlushFailure;
   private volatile long lastFlushNanos = System.nanoTime();
   private volatile boolean closed;
@@ -76,18 +80,32 @@ final class VolumeEngine {
       throws IOException {
     Overlay replayed = new Overlay(record.blockSize());
     long[] replayedBytes = {0};
-    Journal journal = Journal.open(journalDir, record.id(), record.coveredSeq(), e -> {
-      replay(replayed, record.size(), record.blockSize(), e);
-      replayedBytes[0] += e.length();
-    });
+    Journal journal =
+        Journal.open(
+            journalDir,
+            record.id(),
+            record.coveredSeq(),
+            e -> {
+              replay(replayed, record.size(), record.blockSize(), e);
+              replayedBytes[0] += e.length();
+            });
     VolumeEngine v = new VolumeEngine(ctx, record, journal);
-    v.state = new VolumeState(record.root(), TreeShape.depth(TreeShape.blocks(record.size(),
-        record.blockSize())), record.size(), replayed, null);
+    v.state =
+        new VolumeState(
+            record.root(),
+            TreeShape.depth(TreeShape.blocks(record.size(), record.blockSize())),
+            record.size(),
+            replayed,
+            null);
     v.bytesWritten.addAndGet(replayedBytes[0]);
     ctx.budget.force(replayed.memoryBytes());
     if (!replayed.isEmpty()) {
-      LOG.log(Level.INFO, "volume {0}: replayed {1} journal bytes into {2} dirty blocks",
-          record.name(), replayedBytes[0], replayed.dirtyBlocks());
+      LOG.log(
+          Level.INFO,
+          "volume {0}: replayed {1} journal bytes into {2} dirty blocks",
+          record.name(),
+          replayedBytes[0],
+          replayed.dirtyBlocks());
     }
     return v;
   }
@@ -100,14 +118,18 @@ final class VolumeEngine {
     }
     long len = Math.min(e.length(), size - e.offset());
     try {
-      BlockSpan.split(e.offset(), len, blockSize, s -> {
-        if (e.isZero()) {
-          overlay.zero(s.block(), s.offsetInBlock(), s.length());
-        } else {
-          overlay.write(s.block(), s.offsetInBlock(), e.data(), (int) s.bufferOffset(),
-              s.length());
-        }
-      });
+      BlockSpan.split(
+          e.offset(),
+          len,
+          blockSize,
+          s -> {
+            if (e.isZero()) {
+              overlay.zero(s.block(), s.offsetInBlock(), s.length());
+            } else {
+              overlay.write(
+                  s.block(), s.offsetInBlock(), e.data(), (int) s.bufferOffset(), s.length());
+            }
+          });
     } catch (IOException impossible) {
       throw new IllegalStateException(impossible);
     }
@@ -233,12 +255,21 @@ final class VolumeEngine {
         checkRange(offset, len, s.size());
         long seq = journal.appendWrite(offset, src, off, len);
         int[] fresh = {0};
-        BlockSpan.split(offset, len, blockSize, span -> {
-          if (s.active().write(span.block(), span.offsetInBlock(), src,
-              off + (int) span.bufferOffset(), span.length())) {
-            fresh[0]++;
-          }
-        });
+        BlockSpan.split(
+            offset,
+            len,
+            blockSize,
+            span -> {
+              if (s.active()
+                  .write(
+                      span.block(),
+                      span.offsetInBlock(),
+                      src,
+                      off + (int) span.bufferOffset(),
+                      span.length())) {
+                fresh[0]++;
+              }
+            });
         created = fresh[0];
         return seq;
       } finally {
@@ -283,13 +314,17 @@ final class VolumeEngine {
           dropped = s.active().zeroBlocks(firstWhole, endWhole);
         }
         int[] fresh = {0};
-        BlockSpan.split(offset, length, blockSize, span -> {
-          if (span.block() < firstWhole || span.block() >= endWhole) {
-            if (s.active().zero(span.block(), span.offsetInBlock(), span.length())) {
-              fresh[0]++;
-            }
-          }
-        });
+        BlockSpan.split(
+            offset,
+            length,
+            blockSize,
+            span -> {
+              if (span.block() < firstWhole || span.block() >= endWhole) {
+                if (s.active().zero(span.block(), span.offsetInBlock(), span.length())) {
+                  fresh[0]++;
+                }
+              }
+            });
         created = fresh[0];
       } finally {
         writeLock.unlock();
@@ -328,13 +363,16 @@ final class VolumeEngine {
   private void underPressure() throws IOException {
     IOException f = lastFlushFailure;
     if (f instanceof VolumeFullException) {
-      throw new VolumeFullException("volume " + record.name()
-          + ": the pool is full and buffered writes cannot be flushed", f);
+      throw new VolumeFullException(
+          "volume " + record.name() + ": the pool is full and buffered writes cannot be flushed",
+          f);
     }
     if (f != null) {
       // Waiting would last as long as the failure does: the writer gets the error instead.
-      throw new VolumeException(VolumeException.Kind.IO, "volume " + record.name()
-          + ": buffered writes cannot be flushed: " + f.getMessage(), f);
+      throw new VolumeException(
+          VolumeException.Kind.IO,
+          "volume " + record.name() + ": buffered writes cannot be flushed: " + f.getMessage(),
+          f);
     }
     requestFlush();
   }
@@ -369,15 +407,19 @@ final class VolumeEngine {
   /** Queues a background flush unless one is queued already. */
   void requestFlush() {
     if (!closed && flushQueued.compareAndSet(false, true)) {
-      ctx.flushWorkers.execute(() -> {
-        flushQueued.set(false);
-        try {
-          flushToTree();
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "background flush of volume {0} failed: {1}", record.name(),
-              e.getMessage());
-        }
-      });
+      ctx.flushWorkers.execute(
+          () -> {
+            flushQueued.set(false);
+            try {
+              flushToTree();
+            } catch (IOException e) {
+              LOG.log(
+                  Level.WARNING,
+                  "background flush of volume {0} failed: {1}",
+                  record.name(),
+                  e.getMessage());
+            }
+          });
     }
   }
 
@@ -420,8 +462,9 @@ final class VolumeEngine {
     try {
       root = new TreeFlush(ctx, blockSize, policy).build(s, frozen);
       ctx.store.sync();
-      committed = record.withState(root, s.size(), flushingCutSeq, bytesWritten.get(),
-          ctx.config.clock().millis());
+      committed =
+          record.withState(
+              root, s.size(), flushingCutSeq, bytesWritten.get(), ctx.config.clock().millis());
       ctx.catalog.change().put(committed).commit();
       lastFlushFailure = null;
     } catch (IOException e) {
@@ -492,13 +535,14 @@ final class VolumeEngine {
     int depth = TreeShape.depth(Math.max(TreeShape.blocks(newSize, blockSize), 1));
     ChunkId root = new TreeFlush(ctx, blockSize, policy).resize(s, newSize, depth);
     ctx.store.sync();
-    VolumeRecord committed = record.withState(root, newSize, journal.lastSeq(),
-        bytesWritten.get(), ctx.config.clock().millis());
+    VolumeRecord committed =
+        record.withState(
+            root, newSize, journal.lastSeq(), bytesWritten.get(), ctx.config.clock().millis());
     ctx.catalog.change().put(committed).commit();
     record = committed;
     state = new VolumeState(root, depth, newSize, s.active(), null);
-    LOG.log(Level.INFO, "volume {0} resized from {1} to {2} bytes", record.name(), s.size(),
-        newSize);
+    LOG.log(
+        Level.INFO, "volume {0} resized from {1} to {2} bytes", record.name(), s.size(), newSize);
   }
 
   /** Sets the volume to {@code target}'s state, discarding every write made since. */
@@ -511,13 +555,19 @@ final class VolumeEngine {
       try {
         VolumeState s = state;
         long cut = journal.cut();
-        VolumeRecord committed = record.withState(root, size, cut, bytesWritten.get(),
-            ctx.config.clock().millis());
+        VolumeRecord committed =
+            record.withState(root, size, cut, bytesWritten.get(), ctx.config.clock().millis());
         ctx.catalog.change().put(committed).commit();
         record = committed;
-        long freed = s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes());
-        state = new VolumeState(root, TreeShape.depth(Math.max(TreeShape.blocks(size, blockSize), 1)),
-            size, new Overlay(blockSize), null);
+        long freed =
+            s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes());
+        state =
+            new VolumeState(
+                root,
+                TreeShape.depth(Math.max(TreeShape.blocks(size, blockSize), 1)),
+                size,
+                new Overlay(blockSize),
+                null);
         ctx.budget.release(freed);
         journal.release(cut);
       } finally {
@@ -553,8 +603,8 @@ final class VolumeEngine {
     try {
       closed = true;
       VolumeState s = state;
-      ctx.budget.release(s.active().memoryBytes()
-          + (s.flushing() == null ? 0 : s.flushing().memoryBytes()));
+      ctx.budget.release(
+          s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes()));
       journal.close();
     } finally {
       maintenance.unlock();
@@ -567,15 +617,15 @@ final class VolumeEngine {
 
   private void checkOpen() throws VolumeException {
     if (closed) {
-      throw new VolumeException(VolumeException.Kind.CLOSED, "volume " + record.name()
-          + " is closed");
+      throw new VolumeException(
+          VolumeException.Kind.CLOSED, "volume " + record.name() + " is closed");
     }
   }
 
   static void checkRange(long offset, long length, long size) throws OutOfRangeException {
     if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-      throw new OutOfRangeException("range " + offset + "+" + length
-          + " is outside the volume's " + size + " bytes");
+      throw new OutOfRangeException(
+          "range " + offset + "+" + length + " is outside the volume's " + size + " bytes");
     }
   }
 }

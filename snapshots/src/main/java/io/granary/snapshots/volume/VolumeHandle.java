@@ -19,8 +19,9 @@ final class VolumeHandle implements Volume {
 
   private VolumeEngine engine() throws VolumeException {
     if (closed.get()) {
-      throw new VolumeException(VolumeException.Kind.CLOSED, "this handle on volume "
-          + engine.record().name() + " is closed");
+      throw new VolumeException(
+          VolumeException.Kind.CLOSED,
+          "this handle on volume " + engine.record().name() + " is closed");
     }
     return engine;
   }

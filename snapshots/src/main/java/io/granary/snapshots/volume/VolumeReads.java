@@ -35,8 +35,9 @@ final class VolumeReads {
       Arrays.fill(dst, at, at + span.length(), (byte) 0);
       return;
     }
-    if (d == null && (s.flushing() == null
-        || s.flushing().presence(span.block()) == Overlay.Presence.ABSENT)) {
+    if (d == null
+        && (s.flushing() == null
+            || s.flushing().presence(span.block()) == Overlay.Presence.ABSENT)) {
       ChunkId id = ctx.map.lookup(s.root(), s.depth(), span.block());
       if (id == null) {
         Arrays.fill(dst, at, at + span.length(), (byte) 0);
@@ -62,7 +63,7 @@ final class VolumeReads {
             d.applyTo(c);
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return c;
@@ -73,7 +74,8 @@ final class VolumeReads {
     long first = offset / blockSize;
     long end = TreeShape.blocks(offset + length, blockSize);
     AllocationMap alloc = new AllocationMap();
-    ctx.map.walk(s.root(), s.depth(), first, end, (f, c, chunk) -> alloc.put(f, f + c, chunk != null));
+    ctx.map.walk(
+        s.root(), s.depth(), first, end, (f, c, chunk) -> alloc.put(f, f + c, chunk != null));
     for (Overlay layer : s.layers()) {
       for (long[] run : layer.zeroRuns()) {
         alloc.put(Math.max(run[0], first), Math.min(run[1], end), false);

@@ -48,8 +48,8 @@ class NamesTest {
   @Test
   void checksSayWhatIsWrong() throws Exception {
     assertEquals("auto-1:00", Names.checkSnapshot("auto-1:00"));
-    InvalidNameException e = assertThrows(InvalidNameException.class,
-        () -> Names.checkSnapshot(":x"));
+    InvalidNameException e =
+        assertThrows(InvalidNameException.class, () -> Names.checkSnapshot(":x"));
     assertEquals(VolumeException.Kind.INVALID, e.kind());
     assertTrue(e.getMessage().contains("':x'"), e.getMessage());
     assertThrows(InvalidNameException.class, () -> Names.check("volume", "a:b"));

@@ -86,6 +86,5 @@ final class RawFileVolume implements Volume {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 }

@@ -61,7 +61,7 @@ public final class VolumeBench {
           large = Long.parseLong(args[++i]);
         }
         case "--report" -> report = Path.of(args[++i]);
-        default -> { } // options of the other benchmarks
+        default -> {} // options of the other benchmarks
       }
     }
     Logger.getLogger("").setLevel(Level.WARNING);
@@ -100,10 +100,13 @@ public final class VolumeBench {
 
   private void run() throws Exception {
     out.append("## Volumes (`snapshots/`)\n\n");
-    out.append(String.format(Locale.ROOT, "Straight on the volume API, in this JVM; median of %d "
-        + "runs; the raw file is a preallocated file on the same disk written and read with "
-        + "FileChannel (page cache, no fsync). Default volume settings: 16 KiB blocks, lz4.%n%n",
-        reps));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Straight on the volume API, in this JVM; median of %d "
+                + "runs; the raw file is a preallocated file on the same disk written and read with "
+                + "FileChannel (page cache, no fsync). Default volume settings: 16 KiB blocks, lz4.%n%n",
+            reps));
     io();
     snapshotTime();
     snapshotLatency();
@@ -121,10 +124,16 @@ public final class VolumeBench {
     long size = 1L << 30;
     out.append("| workload | Granary | raw file | Granary / raw |\n|---|---:|---:|---:|\n");
     Path raw = dir.resolve("raw.img");
-    try (Pool pool = new Pool("pool-io"); FileChannel file = FileChannel.open(raw,
-        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (Pool pool = new Pool("pool-io");
+        FileChannel file =
+            FileChannel.open(
+                raw,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
       file.truncate(0);
-      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      pool.volumes()
+          .create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
       try (Volume v = pool.volumes().open("v")) {
         double seqW = median(() -> seqWrite(v, size));
         double seqWRaw = median(() -> seqWrite(asVolume(file, size), size));
@@ -201,16 +210,26 @@ public final class VolumeBench {
     double small = snapshotMillis(smallGib);
     double large = snapshotMillis(largeGib);
     out.append("| snapshot of a volume with | median time |\n|---|---:|\n");
-    out.append(String.format(Locale.ROOT, "| %d GiB written | %.2f ms |%n| %d GiB written | %.2f ms |%n"
-        + "| ratio | %.2f |%n%n", smallGib, small, largeGib, large, large / small));
-    aim("snapshot time independent of the data written (ratio near 1)", large / small < 1.5,
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %d GiB written | %.2f ms |%n| %d GiB written | %.2f ms |%n" + "| ratio | %.2f |%n%n",
+            smallGib,
+            small,
+            largeGib,
+            large,
+            large / small));
+    aim(
+        "snapshot time independent of the data written (ratio near 1)",
+        large / small < 1.5,
         String.format(Locale.ROOT, "%d GiB / %d GiB: %.2f", largeGib, smallGib, large / small));
   }
 
   private double snapshotMillis(long gib) throws Exception {
     try (Pool pool = new Pool("pool-snap-" + gib)) {
       long size = gib << 30;
-      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      pool.volumes()
+          .create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
       try (Volume v = pool.volumes().open("v")) {
         // Every block written and distinct (a counter in a zero block): a full tree that
         // compresses to almost nothing, so the disk is not the limit.
@@ -239,7 +258,8 @@ public final class VolumeBench {
   private void snapshotLatency() throws Exception {
     try (Pool pool = new Pool("pool-lat")) {
       long size = 1L << 30;
-      pool.volumes().create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
+      pool.volumes()
+          .create("v", new VolumeSpec(size, VolumeSpec.DEFAULT_BLOCK_SIZE, "lz4", "default"));
       try (Volume v = pool.volumes().open("v")) {
         seqWrite(v, size);
         pool.volumes().flushAll();
@@ -253,11 +273,21 @@ public final class VolumeBench {
         }
         double[] after = latency(v, size);
         out.append("| random 4 KiB read latency of the head | p50 | p99 |\n|---|---:|---:|\n");
-        out.append(String.format(Locale.ROOT, "| 0 snapshots | %.1f µs | %.1f µs |%n"
-            + "| 1,000 snapshots | %.1f µs | %.1f µs |%n| ratio | %.2f | %.2f |%n%n", before[0],
-            before[1], after[0], after[1], after[0] / before[0], after[1] / before[1]));
-        aim("read latency with 1,000 snapshots at most 1.1 x with none (p50)",
-            after[0] / before[0] <= 1.1, String.format(Locale.ROOT, "%.2f", after[0] / before[0]));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| 0 snapshots | %.1f µs | %.1f µs |%n"
+                    + "| 1,000 snapshots | %.1f µs | %.1f µs |%n| ratio | %.2f | %.2f |%n%n",
+                before[0],
+                before[1],
+                after[0],
+                after[1],
+                after[0] / before[0],
+                after[1] / before[1]));
+        aim(
+            "read latency with 1,000 snapshots at most 1.1 x with none (p50)",
+            after[0] / before[0] <= 1.1,
+            String.format(Locale.ROOT, "%.2f", after[0] / before[0]));
       }
     }
   }
@@ -306,10 +336,15 @@ public final class VolumeBench {
       double seconds = (System.nanoTime() - t0) / 1e9;
       long after = heapAfterGc();
       long perVolume = (after - before) / n;
-      out.append(String.format(Locale.ROOT, "| 10,000 idle volumes (each created, opened, "
-          + "written, flushed; caches of 1 MiB) | |%n|---|---:|%n| heap per volume | %d bytes |%n"
-          + "| heap for all | %.1f MiB |%n| time to create, write and flush them | %.1f s |%n%n",
-          perVolume, (after - before) / (double) MIB, seconds));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| 10,000 idle volumes (each created, opened, "
+                  + "written, flushed; caches of 1 MiB) | |%n|---|---:|%n| heap per volume | %d bytes |%n"
+                  + "| heap for all | %.1f MiB |%n| time to create, write and flush them | %.1f s |%n%n",
+              perVolume,
+              (after - before) / (double) MIB,
+              seconds));
     }
   }
 
@@ -324,8 +359,9 @@ public final class VolumeBench {
   // ---- block size
 
   private void blockSizes() throws Exception {
-    out.append("| block size | random 4 KiB writes, ops/s (flushed) | sequential write MB/s "
-        + "| sequential read MB/s | random 4 KiB reads, ops/s |\n|---|---:|---:|---:|---:|\n");
+    out.append(
+        "| block size | random 4 KiB writes, ops/s (flushed) | sequential write MB/s "
+            + "| sequential read MB/s | random 4 KiB reads, ops/s |\n|---|---:|---:|---:|---:|\n");
     long size = 512L * MIB;
     for (int bs : new int[] {4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20}) {
       try (Pool pool = new Pool("pool-bs")) {
@@ -336,11 +372,19 @@ public final class VolumeBench {
           double sr = seqRead(v, size);
           long t0 = System.nanoTime();
           random(v, size, true, 20_000);
-          pool.volumes().flushAll(); // the cost of a small write includes turning its block into a chunk
+          pool.volumes()
+              .flushAll(); // the cost of a small write includes turning its block into a chunk
           double rw = 20_000 / ((System.nanoTime() - t0) / 1e9);
           double rr = random(v, size, false, 50_000);
-          out.append(String.format(Locale.ROOT, "| %d KiB | %.0f | %.0f | %.0f | %.0f |%n",
-              bs >> 10, rw, sw, sr, rr));
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d KiB | %.0f | %.0f | %.0f | %.0f |%n",
+                  bs >> 10,
+                  rw,
+                  sw,
+                  sr,
+                  rr));
         }
       }
     }
@@ -364,8 +408,9 @@ public final class VolumeBench {
   }
 
   private void row(String workload, double ours, double raw) {
-    out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", workload, ours, raw,
-        ours / raw));
+    out.append(
+        String.format(
+            Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", workload, ours, raw, ours / raw));
   }
 
   private void aim(String aim, boolean met, String measured) {

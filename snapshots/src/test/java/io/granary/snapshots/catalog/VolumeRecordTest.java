@@ -14,8 +14,9 @@ class VolumeRecordTest {
   @Test
   void roundTripsBothDedupeSettings() {
     for (boolean dedupe : new boolean[] {true, false}) {
-      VolumeRecord r = new VolumeRecord("vm", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000,
-          "zstd:3", "gold", "a@b", dedupe);
+      VolumeRecord r =
+          new VolumeRecord(
+              "vm", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "zstd:3", "gold", "a@b", dedupe);
       byte[] row = r.encode();
       assertEquals(2, row[0], "written as version 2");
       assertEquals(r, VolumeRecord.decode("vm", row));
@@ -35,14 +36,16 @@ class VolumeRecordTest {
     byte[] row = Arrays.copyOf(b.array(), b.position());
     VolumeRecord r = VolumeRecord.decode("old", row);
     assertTrue(r.dedupe());
-    assertEquals(new VolumeRecord("old", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "lz4",
-        "default", "", true), r);
+    assertEquals(
+        new VolumeRecord(
+            "old", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "lz4", "default", "", true),
+        r);
   }
 
   @Test
   void unknownVersionsAndFlagValuesAreRefused() {
-    byte[] row = new VolumeRecord("vm", 7, 1, 4096, null, 0, 0, 0, 0, "lz4", "d", "", true)
-        .encode();
+    byte[] row =
+        new VolumeRecord("vm", 7, 1, 4096, null, 0, 0, 0, 0, "lz4", "d", "", true).encode();
     row[row.length - 1] = 2;
     assertThrows(IllegalStateException.class, () -> VolumeRecord.decode("vm", row));
     row[0] = 3;

@@ -28,7 +28,7 @@ class JournalTest {
 
   @Test
   void recordsReplayInOrderAcrossSegmentsAndCoveredOnesAreSkipped() throws Exception {
-    try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
       assertEquals(1, j.appendWrite(100, new byte[] {1, 2, 3}, 0, 3));
       assertEquals(2, j.appendZero(4096, 8192));
       assertEquals(2, j.cut());
@@ -52,7 +52,7 @@ class JournalTest {
 
   @Test
   void releaseDeletesOnlyCoveredSegmentsAndSequencesContinueAfterReopen() throws Exception {
-    try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
       j.appendWrite(0, new byte[10], 0, 10);
       long cut = j.cut();
       j.appendWrite(10, new byte[10], 0, 10);
@@ -61,7 +61,7 @@ class JournalTest {
         assertEquals(1, s.count());
       }
     }
-    try (Journal j = Journal.open(dir, 7, 1, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 1, e -> {})) {
       assertEquals(3, j.appendWrite(20, new byte[1], 0, 1));
     }
   }
@@ -72,7 +72,7 @@ class JournalTest {
   void aTornTailIsCutAndNeverReplayed(int keep) throws Exception {
     byte[] big = new byte[2000];
     Arrays.fill(big, (byte) 5);
-    try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
       j.appendWrite(0, new byte[] {1}, 0, 1);
       j.appendWrite(1, big, 0, big.length);
     }
@@ -88,7 +88,7 @@ class JournalTest {
     List<JournalEntry> got = replay(dir, 0);
     assertEquals(1, got.size());
     assertEquals(full - big.length - JournalRecord.HEADER_SIZE, Files.size(seg));
-    try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
       assertEquals(2, j.appendWrite(5, new byte[] {7}, 0, 1), "the torn sequence is reused");
     }
     assertEquals(2, replay(dir, 0).size());
@@ -96,7 +96,7 @@ class JournalTest {
 
   @Test
   void aFlippedByteEndsReplayOfThatSegment() throws Exception {
-    try (Journal j = Journal.open(dir, 7, 0, e -> { })) {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
       j.appendWrite(0, new byte[100], 0, 100);
       j.appendWrite(0, new byte[100], 0, 100);
     }
@@ -104,7 +104,8 @@ class JournalTest {
     try (var s = Files.list(dir)) {
       seg = s.findFirst().orElseThrow();
     }
-    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long at = Files.size(seg) - 50; // inside the second payload
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, at);
@@ -116,8 +117,8 @@ class JournalTest {
 
   @Test
   void recordHeadersRejectEveryBitFlip() {
-    byte[] good = new JournalRecord(JournalRecord.Type.WRITE, 9, 4096, 512, 0x1234)
-        .encodeHeader().array();
+    byte[] good =
+        new JournalRecord(JournalRecord.Type.WRITE, 9, 4096, 512, 0x1234).encodeHeader().array();
     for (int i = 0; i < good.length; i++) {
       for (int bit = 0; bit < 8; bit++) {
         byte[] bad = good.clone();

@@ -57,8 +57,8 @@ public final class TestPool implements AutoCloseable {
   private void open() throws IOException {
     chunks = opener.open(ChunkStoreConfig.defaults(chunkStoreDir()));
     try {
-      volumes = VolumeStores.open(chunks,
-          tune.apply(VolumeStoreConfig.defaults(dir.resolve("journal"))));
+      volumes =
+          VolumeStores.open(chunks, tune.apply(VolumeStoreConfig.defaults(dir.resolve("journal"))));
     } catch (IOException | RuntimeException e) {
       chunks.close();
       chunks = null;

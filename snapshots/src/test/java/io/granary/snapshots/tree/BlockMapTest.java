@@ -56,8 +56,8 @@ class BlockMapTest {
     byte[] bad = p.encode();
     bad[0] ^= 1;
     assertThrows(IllegalArgumentException.class, () -> MapPage.decode(bad));
-    assertThrows(IllegalArgumentException.class,
-        () -> MapPage.decode(Arrays.copyOf(p.encode(), 20)));
+    assertThrows(
+        IllegalArgumentException.class, () -> MapPage.decode(Arrays.copyOf(p.encode(), 20)));
   }
 
   @Test
@@ -90,18 +90,20 @@ class BlockMapTest {
         int n = 1 + r.nextInt(40);
         long at = (long) (r.nextDouble() * blocks);
         for (int i = 0; i < n; i++) {
-          long b = r.nextBoolean() ? Math.min(blocks - 1, at + i) : (long) (r.nextDouble() * blocks);
+          long b =
+              r.nextBoolean() ? Math.min(blocks - 1, at + i) : (long) (r.nextDouble() * blocks);
           ChunkId id = r.nextInt(5) == 0 ? null : data(r.nextInt(50));
           changes.put(b, id);
         }
         root = map.update(root, depth, changes);
-        changes.forEach((k, v) -> {
-          if (v == null) {
-            model.remove(k);
-          } else {
-            model.put(k, v);
-          }
-        });
+        changes.forEach(
+            (k, v) -> {
+              if (v == null) {
+                model.remove(k);
+              } else {
+                model.put(k, v);
+              }
+            });
       } else {
         long newBlocks = 1 + (long) (r.nextDouble() * (r.nextBoolean() ? 600_000 : 3000));
         if (newBlocks < blocks) {
@@ -125,16 +127,21 @@ class BlockMapTest {
       long[] covered = {0};
       long expectNext[] = {0};
       long end = blocks;
-      map.walk(root, depth, 0, end, (first, count, id) -> {
-        assertEquals(expectNext[0], first, "runs are contiguous");
-        expectNext[0] = first + count;
-        covered[0] += count;
-        if (id != null) {
-          assertEquals(1, count);
-          seen.add(first);
-          assertEquals(model.get(first), id);
-        }
-      });
+      map.walk(
+          root,
+          depth,
+          0,
+          end,
+          (first, count, id) -> {
+            assertEquals(expectNext[0], first, "runs are contiguous");
+            expectNext[0] = first + count;
+            covered[0] += count;
+            if (id != null) {
+              assertEquals(1, count);
+              seen.add(first);
+              assertEquals(model.get(first), id);
+            }
+          });
       assertEquals(blocks, covered[0]);
       assertEquals(new HashSet<>(model.keySet()), new HashSet<>(seen));
     }
@@ -170,23 +177,38 @@ class BlockMapTest {
       }
     }
     Set<Long> got = new HashSet<>();
-    map.diff(ra, depthA, rb, depthB, (first, count) -> {
-      for (long i = first; i < first + count; i++) {
-        assertTrue(got.add(i), "block reported twice: " + i);
-      }
-    });
+    map.diff(
+        ra,
+        depthA,
+        rb,
+        depthB,
+        (first, count) -> {
+          for (long i = first; i < first + count; i++) {
+            assertTrue(got.add(i), "block reported twice: " + i);
+          }
+        });
     assertEquals(expected, got);
     Set<Long> back = new HashSet<>();
-    map.diff(rb, depthB, ra, depthA, (first, count) -> {
-      for (long i = first; i < first + count; i++) {
-        back.add(i);
-      }
-    });
+    map.diff(
+        rb,
+        depthB,
+        ra,
+        depthA,
+        (first, count) -> {
+          for (long i = first; i < first + count; i++) {
+            back.add(i);
+          }
+        });
     assertEquals(expected, back);
     int loads = pages.loads;
-    map.diff(rb, depthB, rb, depthB, (first, count) -> {
-      throw new AssertionError("a tree equals itself");
-    });
+    map.diff(
+        rb,
+        depthB,
+        rb,
+        depthB,
+        (first, count) -> {
+          throw new AssertionError("a tree equals itself");
+        });
     assertEquals(loads, pages.loads, "equal roots are not even read");
   }
 

@@ -17,8 +17,10 @@ public final class CrashWriter {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int round = Integer.parseInt(args[1]);
-    TestPool pool = new TestPool(dir, c -> c.withDirtyLimit(1 << 20, 256 << 10)
-        .withFlushInterval(Duration.ofMillis(20)));
+    TestPool pool =
+        new TestPool(
+            dir,
+            c -> c.withDirtyLimit(1 << 20, 256 << 10).withFlushInterval(Duration.ofMillis(20)));
     if (pool.volumes().list().isEmpty()) {
       pool.volumes().create("v", new VolumeSpec(CrashOps.SIZE, 16 << 10, "lz4", "default"));
     }

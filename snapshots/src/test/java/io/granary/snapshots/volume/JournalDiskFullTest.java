@@ -30,8 +30,10 @@ class JournalDiskFullTest {
   void aFullJournalDiskIsNoSpaceAndKeepsWhatWasAcknowledged() throws Exception {
     try (Tmpfs journals = Tmpfs.mount(dir.resolve("journal"), 4L << 20)) {
       // No flushes: everything stays in the journal, so the journal is what fills up.
-      try (TestPool pool = new TestPool(dir, c -> c.withDirtyLimit(64L << 20, 64L << 20)
-          .withFlushInterval(Duration.ofHours(1)))) {
+      try (TestPool pool =
+          new TestPool(
+              dir,
+              c -> c.withDirtyLimit(64L << 20, 64L << 20).withFlushInterval(Duration.ofHours(1)))) {
         pool.volumes().create("vm", new VolumeSpec(64L << 20, 64 << 10, "lz4", "default"));
         int acknowledged = 0;
         VolumeException refused = null;
@@ -64,9 +66,14 @@ class JournalDiskFullTest {
             assertArrayEquals(TestData.random(i, PIECE), back, "piece " + i + " after reopen");
           }
         }
-        System.out.println("JournalDiskFullTest: 4 MiB tmpfs of journals full after "
-            + acknowledged + " pieces of " + PIECE / 1024 + " KiB; 1 write refused with NO_SPACE; "
-            + (long) acknowledged * PIECE + " bytes verified before and after a reopen");
+        System.out.println(
+            "JournalDiskFullTest: 4 MiB tmpfs of journals full after "
+                + acknowledged
+                + " pieces of "
+                + PIECE / 1024
+                + " KiB; 1 write refused with NO_SPACE; "
+                + (long) acknowledged * PIECE
+                + " bytes verified before and after a reopen");
       }
     }
   }

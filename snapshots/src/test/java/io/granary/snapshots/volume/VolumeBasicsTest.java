@@ -71,8 +71,16 @@ class VolumeBasicsTest {
     v.read(0, got, 0, got.length);
     if (!Arrays.equals(model, got)) {
       int i = Arrays.mismatch(model, got);
-      throw new AssertionError(v.name() + " differs at byte " + i + " (block " + i / v.blockSize()
-          + "): expected " + model[i] + " got " + got[i]);
+      throw new AssertionError(
+          v.name()
+              + " differs at byte "
+              + i
+              + " (block "
+              + i / v.blockSize()
+              + "): expected "
+              + model[i]
+              + " got "
+              + got[i]);
     }
   }
 
@@ -85,7 +93,7 @@ class VolumeBasicsTest {
         assertEquals(List.of(new Extent(0, 1 << 20, false)), v.blockStatus(0, 1 << 20));
         byte[] d = bytes(1, 100_000);
         v.write(10_000, d, 0, d.length, true);
-        v.trim(20_000, 30_000, false);           // partial blocks at both ends
+        v.trim(20_000, 30_000, false); // partial blocks at both ends
         v.writeZeroes(64 * 1024, 32 * 1024, false); // whole blocks
         byte[] model = new byte[1 << 20];
         System.arraycopy(d, 0, model, 10_000, d.length);
@@ -123,7 +131,8 @@ class VolumeBasicsTest {
           assertTrue(s1.readOnly());
           assertContent(s1, a);
           assertThrows(ReadOnlyVolumeException.class, () -> s1.write(0, a, 0, 1, false));
-          assertThrows(VolumeBusyException.class, () -> pool.volumes().deleteSnapshot("base", "s1"));
+          assertThrows(
+              VolumeBusyException.class, () -> pool.volumes().deleteSnapshot("base", "s1"));
         }
         pool.volumes().clone("base", "s1", "child");
         try (Volume c = pool.volumes().open("child")) {
@@ -135,7 +144,8 @@ class VolumeBasicsTest {
         assertEquals(List.of(new Extent(5L * bs, 4L * bs, true)), d);
         pool.volumes().rollback("base", "s1");
         assertContent(v, a);
-        assertEquals(List.of(), pool.volumes().diff(new StateRef("base", "s1"), StateRef.head("base")));
+        assertEquals(
+            List.of(), pool.volumes().diff(new StateRef("base", "s1"), StateRef.head("base")));
       }
       // deleting the snapshot a clone came from leaves the clone intact
       pool.volumes().deleteSnapshot("base", "s1");
@@ -152,14 +162,21 @@ class VolumeBasicsTest {
   @Test
   void namesAndLifecycleErrorsAreDistinct() throws Exception {
     try (TestPool pool = new TestPool(dir)) {
-      assertThrows(InvalidNameException.class, () -> pool.volumes().create(".hidden", VolumeSpec.ofSize(1)));
-      assertThrows(InvalidNameException.class, () -> pool.volumes().create("a/b", VolumeSpec.ofSize(1)));
-      assertThrows(InvalidNameException.class, () -> pool.volumes().create("x".repeat(129), VolumeSpec.ofSize(1)));
+      assertThrows(
+          InvalidNameException.class, () -> pool.volumes().create(".hidden", VolumeSpec.ofSize(1)));
+      assertThrows(
+          InvalidNameException.class, () -> pool.volumes().create("a/b", VolumeSpec.ofSize(1)));
+      assertThrows(
+          InvalidNameException.class,
+          () -> pool.volumes().create("x".repeat(129), VolumeSpec.ofSize(1)));
       pool.volumes().create("x".repeat(128), VolumeSpec.ofSize(1));
       pool.volumes().create("vm-1.disk_0", VolumeSpec.ofSize(1 << 20));
-      assertThrows(VolumeExistsException.class, () -> pool.volumes().create("vm-1.disk_0", VolumeSpec.ofSize(1)));
+      assertThrows(
+          VolumeExistsException.class,
+          () -> pool.volumes().create("vm-1.disk_0", VolumeSpec.ofSize(1)));
       assertThrows(NoSuchVolumeException.class, () -> pool.volumes().open("nope"));
-      assertThrows(NoSuchVolumeException.class, () -> pool.volumes().openSnapshot("vm-1.disk_0", "nope"));
+      assertThrows(
+          NoSuchVolumeException.class, () -> pool.volumes().openSnapshot("vm-1.disk_0", "nope"));
       Volume v = pool.volumes().open("vm-1.disk_0");
       assertThrows(VolumeBusyException.class, () -> pool.volumes().delete("vm-1.disk_0", false));
       v.write(0, new byte[] {1}, 0, 1, false);
@@ -167,7 +184,11 @@ class VolumeBasicsTest {
       v.write(1, new byte[] {2}, 0, 1, false);
       pool.volumes().flushAll();
       v.close();
-      assertNull(pool.volumes().list().stream().filter(i -> i.name().equals("vm-1.disk_0")).findAny().orElse(null));
+      assertNull(
+          pool.volumes().list().stream()
+              .filter(i -> i.name().equals("vm-1.disk_0"))
+              .findAny()
+              .orElse(null));
       pool.volumes().snapshot("renamed", "s");
       assertThrows(VolumeBusyException.class, () -> pool.volumes().delete("renamed", false));
       pool.reopen();
@@ -191,11 +212,13 @@ class VolumeBasicsTest {
       }
       assertEquals("vm@" + auto, pool.volumes().snapshot("vm", auto).fullName());
       assertThrows(InvalidNameException.class, () -> pool.volumes().snapshot("vm", ":x"));
-      assertThrows(InvalidNameException.class, () -> pool.volumes().create("vm:2", VolumeSpec.ofSize(1)));
+      assertThrows(
+          InvalidNameException.class, () -> pool.volumes().create("vm:2", VolumeSpec.ofSize(1)));
       assertThrows(InvalidNameException.class, () -> pool.volumes().clone("vm", auto, "c:1"));
       pool.volumes().clone("vm", auto, "c1");
       assertEquals("vm@" + auto, pool.volumes().info("c1").origin());
-      assertEquals(List.of(), pool.volumes().diff(StateRef.parse("vm@" + auto), StateRef.head("vm")));
+      assertEquals(
+          List.of(), pool.volumes().diff(StateRef.parse("vm@" + auto), StateRef.head("vm")));
       pool.reopen();
       try (Volume s = pool.volumes().openSnapshot("vm", auto)) {
         byte[] one = new byte[1];

@@ -50,18 +50,21 @@ class VolumeCrashTest {
   private int runAndKill(int round, Random random) throws Exception {
     Process child = ChildJvm.start(CrashWriter.class, dir.toString(), String.valueOf(round));
     AtomicInteger flushed = new AtomicInteger(-1);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.startsWith("FLUSHED ")) {
-            flushed.set(Integer.parseInt(line.substring(8)));
-          }
-        }
-      } catch (Exception ignored) {
-        // the child died
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  if (line.startsWith("FLUSHED ")) {
+                    flushed.set(Integer.parseInt(line.substring(8)));
+                  }
+                }
+              } catch (Exception ignored) {
+                // the child died
+              }
+            });
     reader.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (flushed.get() < 0 && child.isAlive() && System.nanoTime() < deadline) {
@@ -95,7 +98,8 @@ class VolumeCrashTest {
       int at = s * CrashOps.SECTOR;
       byte[] got = Arrays.copyOfRange(now, at, at + CrashOps.SECTOR);
       int m = lastOp[s];
-      if (m < 0 ? Arrays.equals(got, 0, got.length, base, at, at + CrashOps.SECTOR)
+      if (m < 0
+          ? Arrays.equals(got, 0, got.length, base, at, at + CrashOps.SECTOR)
           : matches(round, m, ops.get(m), s, got)) {
         continue; // the state as of the last flush
       }
@@ -115,9 +119,17 @@ class VolumeCrashTest {
         later = !op.trim() && op.covers(s) && matches(round, n, op, s, got);
       }
       if (!later) {
-        throw new AssertionError("round " + round + ", flushed up to op " + k + ": sector " + s
-            + " holds " + (allZero ? "zeroes" : "round " + r + " op " + n)
-            + ", expected " + (m < 0 ? "its previous content" : "op " + m + " or later"));
+        throw new AssertionError(
+            "round "
+                + round
+                + ", flushed up to op "
+                + k
+                + ": sector "
+                + s
+                + " holds "
+                + (allZero ? "zeroes" : "round " + r + " op " + n)
+                + ", expected "
+                + (m < 0 ? "its previous content" : "op " + m + " or later"));
       }
     }
   }

@@ -83,8 +83,10 @@ class VolumeLimitsTest {
           }
         }
         assertEquals(2, acknowledged, "2 MiB fit in the room left, buffered data counted");
-        assertTrue(full.getMessage().matches(
-            "pool is full: \\S+ MiB stored \\+ 2\\.0 MiB buffered of a \\S+ MiB capacity"),
+        assertTrue(
+            full.getMessage()
+                .matches(
+                    "pool is full: \\S+ MiB stored \\+ 2\\.0 MiB buffered of a \\S+ MiB capacity"),
             full.getMessage());
         assertEquals(VolumeException.Kind.NO_SPACE, full.kind());
         assertContent(a, model); // the refused write left nothing behind
@@ -126,19 +128,22 @@ class VolumeLimitsTest {
         for (int i = 0; i < 4; i++) {
           String name = "v" + i;
           long seed = i;
-          done.add(threads.submit((Callable<Long>) () -> {
-            long written = 0;
-            try (Volume v = pool.volumes().open(name)) {
-              byte[] d = random(seed, BS);
-              for (long off = 0; off < v.size(); off += BS) {
-                v.write(off, d, 0, BS, false);
-                written += BS;
-              }
-            } catch (VolumeFullException expected) {
-              // the pool is full
-            }
-            return written;
-          }));
+          done.add(
+              threads.submit(
+                  (Callable<Long>)
+                      () -> {
+                        long written = 0;
+                        try (Volume v = pool.volumes().open(name)) {
+                          byte[] d = random(seed, BS);
+                          for (long off = 0; off < v.size(); off += BS) {
+                            v.write(off, d, 0, BS, false);
+                            written += BS;
+                          }
+                        } catch (VolumeFullException expected) {
+                          // the pool is full
+                        }
+                        return written;
+                      }));
         }
         long total = 0;
         for (Future<Long> f : done) {
@@ -181,9 +186,12 @@ class VolumeLimitsTest {
     try (TestPool pool = pool()) {
       pool.volumes().setLimits(new SpaceLimits(Long.MAX_VALUE, 40 * GIB));
       pool.volumes().create("big", VolumeSpec.ofSize(30 * GIB));
-      OverProvisionedException e = assertThrows(OverProvisionedException.class,
-          () -> pool.volumes().create("more", VolumeSpec.ofSize(11 * GIB)));
-      assertEquals("volumes would total 41 GiB, beyond the pool's provisioning limit of 40 GiB",
+      OverProvisionedException e =
+          assertThrows(
+              OverProvisionedException.class,
+              () -> pool.volumes().create("more", VolumeSpec.ofSize(11 * GIB)));
+      assertEquals(
+          "volumes would total 41 GiB, beyond the pool's provisioning limit of 40 GiB",
           e.getMessage());
       assertEquals(VolumeException.Kind.OVER_PROVISIONED, e.kind());
       assertEquals(List.of("big"), names(pool));
@@ -201,7 +209,8 @@ class VolumeLimitsTest {
         v.resize(20 * GIB); // shrinking always passes
       }
       pool.volumes().clone("ten", "s", "c1");
-      assertEquals(40 * GIB, pool.volumes().usage().provisionedBytes(), "snapshots are not counted");
+      assertEquals(
+          40 * GIB, pool.volumes().usage().provisionedBytes(), "snapshots are not counted");
 
       // A rollback to a larger size is growth too.
       try (Volume v = pool.volumes().open("ten")) {

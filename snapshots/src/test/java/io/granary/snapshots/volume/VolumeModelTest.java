@@ -47,8 +47,13 @@ class VolumeModelTest {
     int steps = Integer.getInteger("granary.model.steps", 1200);
     r = new Random(seed);
     // A small dirty budget and a short interval: background flushes race the operations.
-    pool = new TestPool(dir, c -> c.withDirtyLimit(2 << 20, 256 << 10)
-        .withFlushInterval(Duration.ofMillis(50)).withCaches(1 << 20, 1 << 20));
+    pool =
+        new TestPool(
+            dir,
+            c ->
+                c.withDirtyLimit(2 << 20, 256 << 10)
+                    .withFlushInterval(Duration.ofMillis(50))
+                    .withCaches(1 << 20, 1 << 20));
     try {
       for (int step = 0; step < steps; step++) {
         try {
@@ -56,8 +61,14 @@ class VolumeModelTest {
           verifyAll();
         } catch (Throwable t) {
           int from = Math.max(0, log.size() - 15);
-          throw new AssertionError("seed " + seed + ", step " + step + " failed; last operations:\n  "
-              + String.join("\n  ", log.subList(from, log.size())), t);
+          throw new AssertionError(
+              "seed "
+                  + seed
+                  + ", step "
+                  + step
+                  + " failed; last operations:\n  "
+                  + String.join("\n  ", log.subList(from, log.size())),
+              t);
         }
       }
     } finally {
@@ -100,10 +111,12 @@ class VolumeModelTest {
     } else if (op < 92) {
       do_("gc", () -> pool.volumes().collectGarbage());
     } else if (op < 95) {
-      do_("reopen", () -> {
-        closeHandles();
-        pool.reopen();
-      });
+      do_(
+          "reopen",
+          () -> {
+            closeHandles();
+            pool.reopen();
+          });
     } else if (op < 97) {
       services(v);
     } else {
@@ -119,7 +132,8 @@ class VolumeModelTest {
   private void services(String v) throws Exception {
     String codec = codec();
     boolean dedupe = r.nextBoolean();
-    do_("services " + v + " " + codec + " dedupe " + dedupe,
+    do_(
+        "services " + v + " " + codec + " dedupe " + dedupe,
         () -> pool.volumes().setServices(v, codec, dedupe, "default"));
   }
 
@@ -163,7 +177,8 @@ class VolumeModelTest {
     long finalSize = size;
     String codec = codec();
     boolean dedupe = r.nextBoolean();
-    do_("create " + name + " size " + size + " bs " + bs + " " + codec + " dedupe " + dedupe,
+    do_(
+        "create " + name + " size " + size + " bs " + bs + " " + codec + " dedupe " + dedupe,
         () -> pool.volumes().create(name, new VolumeSpec(finalSize, bs, codec, "default", dedupe)));
     volumes.put(name, new byte[(int) size]);
     blockSizes.put(name, bs);
@@ -176,12 +191,16 @@ class VolumeModelTest {
       return new long[] {0, 0};
     }
     int bs = 4096;
-    long off = r.nextBoolean() ? r.nextInt(size) : Math.min(size - 1, (long) r.nextInt(size / bs + 1) * bs
-        + (r.nextInt(3) - 1));
+    long off =
+        r.nextBoolean()
+            ? r.nextInt(size)
+            : Math.min(size - 1, (long) r.nextInt(size / bs + 1) * bs + (r.nextInt(3) - 1));
     off = Math.max(0, off);
     long max = size - off;
-    long len = r.nextInt(4) == 0 ? r.nextInt((int) Math.min(max, 200_000) + 1)
-        : r.nextInt((int) Math.min(max, 9000) + 1);
+    long len =
+        r.nextInt(4) == 0
+            ? r.nextInt((int) Math.min(max, 200_000) + 1)
+            : r.nextInt((int) Math.min(max, 9000) + 1);
     return new long[] {off, len};
   }
 
@@ -190,12 +209,13 @@ class VolumeModelTest {
     long[] rg = range(m);
     byte[] d = new byte[(int) rg[1]];
     switch (r.nextInt(4)) {
-      case 0 -> { } // zeroes written as data
+      case 0 -> {} // zeroes written as data
       case 1 -> Arrays.fill(d, (byte) r.nextInt(256));
       default -> r.nextBytes(d);
     }
     boolean fua = r.nextInt(5) == 0;
-    do_("write " + v + " " + rg[0] + "+" + rg[1] + (fua ? " fua" : ""),
+    do_(
+        "write " + v + " " + rg[0] + "+" + rg[1] + (fua ? " fua" : ""),
         () -> handle(v).write(rg[0], d, 0, d.length, fua));
     System.arraycopy(d, 0, m, (int) rg[0], d.length);
   }
@@ -204,20 +224,24 @@ class VolumeModelTest {
     byte[] m = volumes.get(v);
     long[] rg = r.nextInt(6) == 0 ? new long[] {0, m.length} : range(m);
     boolean trim = r.nextBoolean();
-    do_((trim ? "trim " : "zero ") + v + " " + rg[0] + "+" + rg[1], () -> {
-      if (trim) {
-        handle(v).trim(rg[0], rg[1], false);
-      } else {
-        handle(v).writeZeroes(rg[0], rg[1], false);
-      }
-    });
+    do_(
+        (trim ? "trim " : "zero ") + v + " " + rg[0] + "+" + rg[1],
+        () -> {
+          if (trim) {
+            handle(v).trim(rg[0], rg[1], false);
+          } else {
+            handle(v).writeZeroes(rg[0], rg[1], false);
+          }
+        });
     Arrays.fill(m, (int) rg[0], (int) (rg[0] + rg[1]), (byte) 0);
   }
 
   private void resize(String v) throws Exception {
     byte[] m = volumes.get(v);
-    int newSize = r.nextInt(3) == 0 ? Math.max(0, m.length - r.nextInt(70_000))
-        : m.length + r.nextInt(r.nextInt(10) == 0 ? 2_200_000 : 70_000);
+    int newSize =
+        r.nextInt(3) == 0
+            ? Math.max(0, m.length - r.nextInt(70_000))
+            : m.length + r.nextInt(r.nextInt(10) == 0 ? 2_200_000 : 70_000);
     do_("resize " + v + " " + m.length + " -> " + newSize, () -> handle(v).resize(newSize));
     volumes.put(v, Arrays.copyOf(m, newSize));
   }
@@ -262,13 +286,15 @@ class VolumeModelTest {
   }
 
   private void deleteVolume(String v) throws Exception {
-    do_("delete " + v, () -> {
-      Volume h = handles.remove(v);
-      if (h != null) {
-        h.close();
-      }
-      pool.volumes().delete(v, true);
-    });
+    do_(
+        "delete " + v,
+        () -> {
+          Volume h = handles.remove(v);
+          if (h != null) {
+            h.close();
+          }
+          pool.volumes().delete(v, true);
+        });
     volumes.remove(v);
     snapshots.remove(v);
   }
@@ -287,7 +313,8 @@ class VolumeModelTest {
     long[] rg = range(m);
     byte[] got = new byte[(int) rg[1]];
     do_("read " + v + " " + rg[0] + "+" + rg[1], () -> handle(v).read(rg[0], got, 0, got.length));
-    assertEquals(-1, Arrays.mismatch(got, Arrays.copyOfRange(m, (int) rg[0], (int) (rg[0] + rg[1]))));
+    assertEquals(
+        -1, Arrays.mismatch(got, Arrays.copyOfRange(m, (int) rg[0], (int) (rg[0] + rg[1]))));
   }
 
   private void verifyAll() throws Exception {

@@ -53,7 +53,8 @@ class VolumeServicesTest {
     return pool.chunks().stats().uniqueBytes();
   }
 
-  private static void write(TestPool pool, String volume, long offset, byte[] data) throws IOException {
+  private static void write(TestPool pool, String volume, long offset, byte[] data)
+      throws IOException {
     try (Volume v = pool.volumes().open(volume)) {
       v.write(offset, data, 0, data.length, false);
     }
@@ -86,7 +87,8 @@ class VolumeServicesTest {
       write(pool, "off2", 0, x);
       long u4 = unique(pool);
       assertTrue(u1 - u0 >= 8 * MIB, "the first copy is stored: " + (u1 - u0));
-      assertTrue(u2 - u1 < 64 << 10, "the second dedupe-on copy costs map pages only: " + (u2 - u1));
+      assertTrue(
+          u2 - u1 < 64 << 10, "the second dedupe-on copy costs map pages only: " + (u2 - u1));
       assertTrue(u3 - u2 >= 8 * MIB, "a dedupe-off volume stores its own: " + (u3 - u2));
       assertTrue(u4 - u3 >= 8 * MIB, "and so does another: " + (u4 - u3));
       assertTrue(u4 - u3 < 8 * MIB + (64 << 10), "plus 8 bytes a block and pages: " + (u4 - u3));
@@ -167,7 +169,8 @@ class VolumeServicesTest {
         assertContent(v, model);
       }
       VolumeInfo info = pool.volumes().info("v");
-      assertEquals(List.of("lz4", "gold", true), List.of(info.codec(), info.profile(), info.dedupe()));
+      assertEquals(
+          List.of("lz4", "gold", true), List.of(info.codec(), info.profile(), info.dedupe()));
       assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());
       pool.reopen();
       assertVolume(pool, "v", model);
@@ -176,8 +179,10 @@ class VolumeServicesTest {
 
   @Test
   void aCodecChangeAppliesToLaterFlushesWithoutReopening() throws Exception {
-    byte[] text = "granary volumes compress well when they hold text. ".repeat(400)
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] text =
+        "granary volumes compress well when they hold text. "
+            .repeat(400)
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] data = Arrays.copyOf(text, 8 * BS);
     try (TestPool pool = new TestPool(dir)) {
       pool.volumes().create("v", new VolumeSpec(MIB, BS, "none", "default", false));
@@ -203,21 +208,36 @@ class VolumeServicesTest {
   void servicesAreValidatedAndPersisted() throws Exception {
     try (TestPool pool = new TestPool(dir)) {
       pool.volumes().create("v", VolumeSpec.ofSize(MIB));
-      VolumeException e = assertThrows(VolumeException.class,
-          () -> pool.volumes().setServices("v", "gzip", true, "default"));
+      VolumeException e =
+          assertThrows(
+              VolumeException.class,
+              () -> pool.volumes().setServices("v", "gzip", true, "default"));
       assertEquals(VolumeException.Kind.INVALID, e.kind());
-      assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes().setServices("v", "zstd:99", true, "default")).kind());
-      assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes().setServices("v", "lz4", true, ".bad")).kind());
-      assertEquals(VolumeException.Kind.INVALID, assertThrows(VolumeException.class,
-          () -> pool.volumes().create("w", new VolumeSpec(MIB, BS, "gzip", "default"))).kind());
-      assertThrows(NoSuchVolumeException.class,
+      assertEquals(
+          VolumeException.Kind.INVALID,
+          assertThrows(
+                  VolumeException.class,
+                  () -> pool.volumes().setServices("v", "zstd:99", true, "default"))
+              .kind());
+      assertEquals(
+          VolumeException.Kind.INVALID,
+          assertThrows(
+                  VolumeException.class, () -> pool.volumes().setServices("v", "lz4", true, ".bad"))
+              .kind());
+      assertEquals(
+          VolumeException.Kind.INVALID,
+          assertThrows(
+                  VolumeException.class,
+                  () -> pool.volumes().create("w", new VolumeSpec(MIB, BS, "gzip", "default")))
+              .kind());
+      assertThrows(
+          NoSuchVolumeException.class,
           () -> pool.volumes().setServices("nope", "lz4", true, "default"));
       pool.volumes().setServices("v", "zstd:7", false, "silver"); // not open: the row alone
       pool.reopen();
       VolumeInfo info = pool.volumes().info("v");
-      assertEquals(List.of("zstd:7", "silver", false), List.of(info.codec(), info.profile(), info.dedupe()));
+      assertEquals(
+          List.of("zstd:7", "silver", false), List.of(info.codec(), info.profile(), info.dedupe()));
       assertEquals(MIB, pool.volumes().info("v").size());
     }
   }
@@ -237,15 +257,18 @@ class VolumeServicesTest {
       long u0 = unique(pool);
       write(pool, "clone", 3 * BS, patch);
       assertTrue(unique(pool) - u0 < 64 << 10, "the clone shares its origin's tagged chunks");
-      assertEquals(List.of(new Extent(3L * BS, BS, true)),
+      assertEquals(
+          List.of(new Extent(3L * BS, BS, true)),
           pool.volumes().diff(new StateRef("off", "s"), StateRef.head("clone")));
       assertEquals(List.of(), pool.volumes().diff(new StateRef("off", "s"), StateRef.head("off")));
       assertEquals(2L * MIB - BS, pool.volumes().stats("clone").sharedBytes());
 
-      // The clone's own block is tagged with its id: the same bytes in the origin are another chunk.
+      // The clone's own block is tagged with its id: the same bytes in the origin are another
+      // chunk.
       write(pool, "off", 3 * BS, patch);
       assertEquals(2L * MIB - BS, pool.volumes().stats("clone").sharedBytes());
-      assertEquals(List.of(new Extent(3L * BS, BS, true)),
+      assertEquals(
+          List.of(new Extent(3L * BS, BS, true)),
           pool.volumes().diff(StateRef.head("off"), StateRef.head("clone")),
           "equal bytes under different tags show as changed (docs/format.md §4.2)");
 
@@ -261,8 +284,8 @@ class VolumeServicesTest {
   @Test
   void aDedupeOffVolumeReplaysItsJournalAfterAKill9() throws Exception {
     Process child = ChildJvm.start(ServicesCrashWriter.class, dir.toString());
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals("READY", out.readLine());
     } finally {
       ChildJvm.kill9(child);
@@ -275,7 +298,8 @@ class VolumeServicesTest {
       assertVolume(pool, "off", model);
       long u0 = unique(pool);
       pool.volumes().flushAll();
-      assertTrue(unique(pool) - u0 < 64 << 10,
+      assertTrue(
+          unique(pool) - u0 < 64 << 10,
           "the replayed copy shares the volume's tagged chunks: " + (unique(pool) - u0));
       assertVolume(pool, "off", model);
       assertTrue(pool.chunks().scrub(ProgressListener.NONE).clean());

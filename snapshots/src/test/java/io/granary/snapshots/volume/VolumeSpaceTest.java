@@ -76,8 +76,8 @@ class VolumeSpaceTest {
       }
       pool.volumes().flushAll();
       long after = DiskUsage.of(dir);
-      assertTrue(after < before + 2L * MIB, "ten clones cost almost nothing: " + before + " -> "
-          + after);
+      assertTrue(
+          after < before + 2L * MIB, "ten clones cost almost nothing: " + before + " -> " + after);
       VolumeStats s = pool.volumes().stats("vm0");
       assertEquals(64L << 10, s.uniqueBytes(), "one block is its own");
       assertEquals(16L * MIB - 2 * (64 << 10), s.sharedBytes());

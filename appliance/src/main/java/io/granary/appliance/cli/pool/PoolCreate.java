@@ -13,22 +13,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool create NAME --capacity SIZE [--path DIR] [--overcommit R] ...}. */
-@Command(name = "create",
-    description = "Create a capacity pool in a directory (on any disk).")
+@Command(name = "create", description = "Create a capacity pool in a directory (on any disk).")
 public final class PoolCreate extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
 
-  @Option(names = "--path", paramLabel = "DIR", description = "Its directory (default DATA/pools/NAME).")
+  @Option(
+      names = "--path",
+      paramLabel = "DIR",
+      description = "Its directory (default DATA/pools/NAME).")
   Path path;
 
-  @Option(names = "--capacity", required = true, paramLabel = "SIZE",
+  @Option(
+      names = "--capacity",
+      required = true,
+      paramLabel = "SIZE",
       converter = SizeConverter.class,
       description = "Physical capacity: bytes stored after dedupe and compression, e.g. 2T.")
   long capacity;
 
-  @Mixin
-  PoolOptions settings;
+  @Mixin PoolOptions settings;
 
   @Override
   protected String action() {

@@ -8,16 +8,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool delete [-r] [-n] NAME}: its directory goes too. */
-@Command(name = "delete",
+@Command(
+    name = "delete",
     description = "Delete a pool and its directory (with its volumes when -r is given).")
 public final class PoolDelete extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
 
-  @Option(names = {"-r", "--recursive"}, description = "Delete its volumes and snapshots too.")
+  @Option(
+      names = {"-r", "--recursive"},
+      description = "Delete its volumes and snapshots too.")
   boolean recursive;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Check and say what would be deleted; change nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Check and say what would be deleted; change nothing.")
   boolean dryRun;
 
   @Override
@@ -30,8 +35,9 @@ public final class PoolDelete extends ApiCommand {
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var r = api.delete("/api/v1/pools/" + name + "?recursive=" + recursive
-        + (dryRun ? "&dryRun=true" : ""));
+    var r =
+        api.delete(
+            "/api/v1/pools/" + name + "?recursive=" + recursive + (dryRun ? "&dryRun=true" : ""));
     if (dryRun) {
       out.println("would delete pool " + name + " and " + r.get("volumes").asInt() + " volumes");
     }

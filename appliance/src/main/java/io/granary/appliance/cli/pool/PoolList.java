@@ -8,8 +8,7 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 
 /** {@code granary pool list}. */
-@Command(name = "list",
-    description = "List pools with their capacity, use and alert state.")
+@Command(name = "list", description = "List pools with their capacity, use and alert state.")
 public final class PoolList extends ApiCommand {
   @Override
   protected String action() {
@@ -23,14 +22,28 @@ public final class PoolList extends ApiCommand {
       printJson(list);
       return;
     }
-    Table t = new Table("NAME", "CAPACITY", "USED", "USE%", "ALERT", "PROVISIONED", "VOLUMES",
-        "PROFILE", "PATH");
+    Table t =
+        new Table(
+            "NAME",
+            "CAPACITY",
+            "USED",
+            "USE%",
+            "ALERT",
+            "PROVISIONED",
+            "VOLUMES",
+            "PROFILE",
+            "PATH");
     for (JsonNode p : list) {
-      t.row(p.get("name").asText(), output().size(p.get("capacityBytes").asLong()),
+      t.row(
+          p.get("name").asText(),
+          output().size(p.get("capacityBytes").asLong()),
           output().size(p.get("storedBytes").asLong()),
           String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
-          p.get("alert").asText(), output().size(p.get("provisionedBytes").asLong()),
-          p.get("volumes").asInt(), p.get("profile").asText(), p.get("path").asText());
+          p.get("alert").asText(),
+          output().size(p.get("provisionedBytes").asLong()),
+          p.get("volumes").asInt(),
+          p.get("profile").asText(),
+          p.get("path").asText());
     }
     t.print(out, output().scripted);
   }

@@ -7,22 +7,36 @@ import picocli.CommandLine.Option;
 
 /** The settings {@code pool create} and {@code pool set} share; only those given are sent. */
 public final class PoolOptions {
-  @Option(names = "--overcommit", paramLabel = "RATIO",
+  @Option(
+      names = "--overcommit",
+      paramLabel = "RATIO",
       description = "Volume sizes may add up to capacity x RATIO (default 4).")
   Double overcommit;
 
-  @Option(names = "--warn", paramLabel = "PCT", description = "Warning threshold, percent of capacity (default 80).")
+  @Option(
+      names = "--warn",
+      paramLabel = "PCT",
+      description = "Warning threshold, percent of capacity (default 80).")
   Integer warn;
 
-  @Option(names = "--critical", paramLabel = "PCT", description = "Critical threshold, percent of capacity (default 90).")
+  @Option(
+      names = "--critical",
+      paramLabel = "PCT",
+      description = "Critical threshold, percent of capacity (default 90).")
   Integer critical;
 
-  @Option(names = "--services", paramLabel = "LIST",
-      description = "Services its volumes may use, comma-separated: snapshots, clones, dedupe, "
-          + "compression; all or none (default all).")
+  @Option(
+      names = "--services",
+      paramLabel = "LIST",
+      description =
+          "Services its volumes may use, comma-separated: snapshots, clones, dedupe, "
+              + "compression; all or none (default all).")
   String services;
 
-  @Option(names = "--profile", paramLabel = "PROFILE", description = "Default profile of new volumes.")
+  @Option(
+      names = "--profile",
+      paramLabel = "PROFILE",
+      description = "Default profile of new volumes.")
   String profile;
 
   /** The settings given, as the API's fields; {@code capacity} is the command's own option. */

@@ -10,19 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool set NAME [--capacity SIZE] [--overcommit R] ...}. */
-@Command(name = "set",
-    description = "Change a pool's capacity, thresholds, services or default profile; the "
-        + "new limits apply to the next write.")
+@Command(
+    name = "set",
+    description =
+        "Change a pool's capacity, thresholds, services or default profile; the "
+            + "new limits apply to the next write.")
 public final class PoolSet extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
 
-  @Option(names = "--capacity", paramLabel = "SIZE", converter = SizeConverter.class,
+  @Option(
+      names = "--capacity",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
       description = "Physical capacity: bytes stored after dedupe and compression.")
   Long capacity;
 
-  @Mixin
-  PoolOptions settings;
+  @Mixin PoolOptions settings;
 
   @Override
   protected String action() {

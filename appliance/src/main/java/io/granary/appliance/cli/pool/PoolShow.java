@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary pool show NAME}. */
-@Command(name = "show",
-    description = "Show a pool's settings, space use and alert state.")
+@Command(name = "show", description = "Show a pool's settings, space use and alert state.")
 public final class PoolShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
@@ -32,21 +31,39 @@ public final class PoolShow extends ApiCommand {
       return;
     }
     Table t = new Table("PROPERTY", "VALUE");
-    t.row("name", p.get("name").asText()).row("path", p.get("path").asText())
-        .row("capacity", output().size(p.get("capacityBytes").asLong())
-            + (p.get("capacityFromFileSystem").asBoolean() ? " (its file system)" : ""))
-        .row("used", output().size(p.get("storedBytes").asLong()) + " ("
-            + p.get("usedPercent").asDouble() + "%)")
-        .row("alert", p.get("alert").asText() + " (warn " + p.get("warnPercent").asInt()
-            + "%, critical " + p.get("criticalPercent").asInt() + "%)")
+    t.row("name", p.get("name").asText())
+        .row("path", p.get("path").asText())
+        .row(
+            "capacity",
+            output().size(p.get("capacityBytes").asLong())
+                + (p.get("capacityFromFileSystem").asBoolean() ? " (its file system)" : ""))
+        .row(
+            "used",
+            output().size(p.get("storedBytes").asLong())
+                + " ("
+                + p.get("usedPercent").asDouble()
+                + "%)")
+        .row(
+            "alert",
+            p.get("alert").asText()
+                + " (warn "
+                + p.get("warnPercent").asInt()
+                + "%, critical "
+                + p.get("criticalPercent").asInt()
+                + "%)")
         .row("buffered", output().size(p.get("bufferedBytes").asLong()))
         .row("logical", output().size(p.get("logicalBytes").asLong()))
         .row("unique", output().size(p.get("uniqueBytes").asLong()))
         .row("dedupeRatio", ratio(p.get("dedupeRatio")))
         .row("compressionRatio", ratio(p.get("compressionRatio")))
-        .row("provisioned", output().size(p.get("provisionedBytes").asLong()) + " of "
-            + output().size(p.get("provisionLimitBytes").asLong()) + " (overcommit "
-            + p.get("overcommit").asDouble() + ")")
+        .row(
+            "provisioned",
+            output().size(p.get("provisionedBytes").asLong())
+                + " of "
+                + output().size(p.get("provisionLimitBytes").asLong())
+                + " (overcommit "
+                + p.get("overcommit").asDouble()
+                + ")")
         .row("onDisk", output().size(p.get("diskBytes").asLong()))
         .row("volumes", p.get("volumes").asInt())
         .row("chunks", p.get("chunks").asLong())

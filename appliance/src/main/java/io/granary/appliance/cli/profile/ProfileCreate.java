@@ -10,15 +10,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile create NAME [--iops N] [--bandwidth SIZE] ...}. */
-@Command(name = "create",
-    description = "Create a profile: QoS limits and data services for volumes. Unset: no QoS "
-        + "limit, lz4, dedupe on, 16K blocks, no automatic snapshots.")
+@Command(
+    name = "create",
+    description =
+        "Create a profile: QoS limits and data services for volumes. Unset: no QoS "
+            + "limit, lz4, dedupe on, 16K blocks, no automatic snapshots.")
 public final class ProfileCreate extends ApiCommand {
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Mixin
-  ProfileOptions settings;
+  @Mixin ProfileOptions settings;
 
   @Override
   protected String action() {

@@ -7,13 +7,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile delete [-n] NAME}: refused while a pool or a volume uses it. */
-@Command(name = "delete",
-    description = "Delete a profile that nothing uses.")
+@Command(name = "delete", description = "Delete a profile that nothing uses.")
 public final class ProfileDelete extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Check only; change nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Check only; change nothing.")
   boolean dryRun;
 
   @Override

@@ -7,8 +7,7 @@ import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 
 /** {@code granary profile list}. */
-@Command(name = "list",
-    description = "List profiles.")
+@Command(name = "list", description = "List profiles.")
 public final class ProfileList extends ApiCommand {
   @Override
   protected String action() {
@@ -22,12 +21,18 @@ public final class ProfileList extends ApiCommand {
       printJson(list);
       return;
     }
-    Table t = new Table("NAME", "IOPS", "BANDWIDTH", "BURST", "CODEC", "DEDUPE", "BLOCK",
-        "SNAPSHOTS");
+    Table t =
+        new Table("NAME", "IOPS", "BANDWIDTH", "BURST", "CODEC", "DEDUPE", "BLOCK", "SNAPSHOTS");
     for (JsonNode p : list) {
-      t.row(p.get("name").asText(), ProfileRows.iops(p), ProfileRows.bandwidth(p, output()),
-          ProfileRows.burst(p), p.get("codec").asText(), ProfileRows.dedupe(p),
-          output().size(p.get("blockSize").asLong()), ProfileRows.snapshots(p));
+      t.row(
+          p.get("name").asText(),
+          ProfileRows.iops(p),
+          ProfileRows.bandwidth(p, output()),
+          ProfileRows.burst(p),
+          p.get("codec").asText(),
+          ProfileRows.dedupe(p),
+          output().size(p.get("blockSize").asLong()),
+          ProfileRows.snapshots(p));
     }
     t.print(out, output().scripted);
   }

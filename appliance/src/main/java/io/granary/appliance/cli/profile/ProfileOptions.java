@@ -9,36 +9,56 @@ import picocli.CommandLine.Option;
 
 /** The settings {@code profile create} and {@code profile set} take; only those given are sent. */
 public final class ProfileOptions {
-  @Option(names = "--iops", paramLabel = "N", description = "I/Os per second, reads and writes together (0: no limit).")
+  @Option(
+      names = "--iops",
+      paramLabel = "N",
+      description = "I/Os per second, reads and writes together (0: no limit).")
   Long iops;
 
-  @Option(names = "--bandwidth", paramLabel = "SIZE", converter = SizeConverter.class,
+  @Option(
+      names = "--bandwidth",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
       description = "Bytes per second, e.g. 100M (0: no limit).")
   Long bandwidth;
 
-  @Option(names = "--burst", paramLabel = "N",
+  @Option(
+      names = "--burst",
+      paramLabel = "N",
       description = "I/Os that may run at once after a quiet spell (default: one second's worth).")
   Long burst;
 
   @Option(names = "--codec", paramLabel = "CODEC", description = "none, lz4 or zstd:LEVEL.")
   String codec;
 
-  @Option(names = "--dedupe", paramLabel = "on|off",
+  @Option(
+      names = "--dedupe",
+      paramLabel = "on|off",
       description = "Share equal blocks with other volumes of the pool.")
   String dedupe;
 
-  @Option(names = "--block-size", paramLabel = "SIZE", converter = SizeConverter.class,
+  @Option(
+      names = "--block-size",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
       description = "Block size of new volumes, a power of two from 4K to 1M.")
   Long blockSize;
 
-  @Option(names = "--snapshot-every", paramLabel = "DURATION",
+  @Option(
+      names = "--snapshot-every",
+      paramLabel = "DURATION",
       description = "Take automatic snapshots this often, e.g. 15m, 1h, 1d (off: none).")
   String snapshotEvery;
 
-  @Option(names = "--keep", paramLabel = "N", description = "Keep the newest N automatic snapshots.")
+  @Option(
+      names = "--keep",
+      paramLabel = "N",
+      description = "Keep the newest N automatic snapshots.")
   Integer keep;
 
-  @Option(names = "--keep-for", paramLabel = "DURATION",
+  @Option(
+      names = "--keep-for",
+      paramLabel = "DURATION",
       description = "Keep automatic snapshots younger than this, e.g. 7d.")
   String keepFor;
 
@@ -50,11 +70,15 @@ public final class ProfileOptions {
     put(m, "burst", burst);
     put(m, "codec", codec);
     if (dedupe != null) {
-      m.put("dedupe", switch (dedupe.toLowerCase(Locale.ROOT)) {
-        case "on" -> true;
-        case "off" -> false;
-        default -> throw new IllegalArgumentException("--dedupe takes on or off, not '" + dedupe + "'");
-      });
+      m.put(
+          "dedupe",
+          switch (dedupe.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                    "--dedupe takes on or off, not '" + dedupe + "'");
+          });
     }
     put(m, "blockSize", blockSize);
     if (snapshotEvery != null) {

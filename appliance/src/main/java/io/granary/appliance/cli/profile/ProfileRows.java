@@ -39,7 +39,8 @@ final class ProfileRows {
       b.append(' ').append(p.get("keep").asInt());
     }
     if (p.get("keepForSeconds").asLong() > 0) {
-      b.append(p.get("keep").asInt() > 0 ? " and" : "").append(" for ")
+      b.append(p.get("keep").asInt() > 0 ? " and" : "")
+          .append(" for ")
           .append(duration(p.get("keepForSeconds").asLong()));
     }
     return b.toString();

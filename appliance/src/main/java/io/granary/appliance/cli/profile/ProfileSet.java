@@ -7,15 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile set NAME [--iops N] ...}: volumes using the profile change at once. */
-@Command(name = "set",
-    description = "Change settings of a profile; every volume using it follows at once, "
-        + "open connections included.")
+@Command(
+    name = "set",
+    description =
+        "Change settings of a profile; every volume using it follows at once, "
+            + "open connections included.")
 public final class ProfileSet extends ApiCommand {
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Mixin
-  ProfileOptions settings;
+  @Mixin ProfileOptions settings;
 
   @Override
   protected String action() {

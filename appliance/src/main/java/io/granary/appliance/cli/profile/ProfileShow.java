@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary profile show NAME}. */
-@Command(name = "show",
-    description = "Show a profile's settings.")
+@Command(name = "show", description = "Show a profile's settings.")
 public final class ProfileShow extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;

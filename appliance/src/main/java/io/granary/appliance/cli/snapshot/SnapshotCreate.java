@@ -9,8 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot create POOL/NAME@SNAP}. */
-@Command(name = "create",
-    description = "Record a volume's current state as a read-only snapshot.")
+@Command(name = "create", description = "Record a volume's current state as a read-only snapshot.")
 public final class SnapshotCreate extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")
   String name;

@@ -9,13 +9,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot delete [-n] POOL/NAME@SNAP}; clones made from it stay intact. */
-@Command(name = "delete",
-    description = "Delete a snapshot (clones made from it stay intact).")
+@Command(name = "delete", description = "Delete a snapshot (clones made from it stay intact).")
 public final class SnapshotDelete extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")
   String name;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Check only; change nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Check only; change nothing.")
   boolean dryRun;
 
   @Override

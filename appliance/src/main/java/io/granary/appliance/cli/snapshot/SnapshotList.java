@@ -3,15 +3,14 @@ package io.granary.appliance.cli.snapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.Table;
 import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.VolumeRef;
-import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot list POOL/NAME}: oldest first. */
-@Command(name = "list",
-    description = "List a volume's snapshots, oldest first.")
+@Command(name = "list", description = "List a volume's snapshots, oldest first.")
 public final class SnapshotList extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
   String name;
@@ -31,7 +30,9 @@ public final class SnapshotList extends ApiCommand {
     }
     Table t = new Table("NAME", "SIZE", "CREATED");
     for (JsonNode s : list) {
-      t.row(n + "@" + s.get("name").asText(), output().size(s.get("size").asLong()),
+      t.row(
+          n + "@" + s.get("name").asText(),
+          output().size(s.get("size").asLong()),
           s.get("created").asText());
     }
     t.print(out, output().scripted);

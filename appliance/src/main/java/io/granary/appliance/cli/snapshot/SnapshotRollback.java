@@ -3,16 +3,17 @@ package io.granary.appliance.cli.snapshot;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.ApiError;
+import io.granary.appliance.cli.TaskFollower;
 import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.VolumeRef;
-import io.granary.appliance.cli.TaskFollower;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary snapshot rollback POOL/NAME@SNAP}: writes made since are discarded. */
-@Command(name = "rollback",
+@Command(
+    name = "rollback",
     description = "Set a volume back to a snapshot, discarding later writes.")
 public final class SnapshotRollback extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME@SNAP")
@@ -21,7 +22,9 @@ public final class SnapshotRollback extends ApiCommand {
   @Option(names = "--no-progress", description = "Draw no progress bar.")
   boolean quiet;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Check only; change nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Check only; change nothing.")
   boolean dryRun;
 
   @Override
@@ -39,11 +42,16 @@ public final class SnapshotRollback extends ApiCommand {
         found |= s.get("name").asText().equals(n.snapshot());
       }
       if (!found) {
-        throw new ApiError(404,
-            "snapshot " + n.volume() + "@" + n.snapshot() + " does not exist");
+        throw new ApiError(404, "snapshot " + n.volume() + "@" + n.snapshot() + " does not exist");
       }
-      out.println("would roll back " + n.pool() + "/" + n.volume() + " to " + n.snapshot()
-          + ", discarding the writes made since");
+      out.println(
+          "would roll back "
+              + n.pool()
+              + "/"
+              + n.volume()
+              + " to "
+              + n.snapshot()
+              + ", discarding the writes made since");
       return;
     }
     var task = api.post(volumePath(n) + "/snapshots/" + n.snapshot() + "/rollback", Map.of());

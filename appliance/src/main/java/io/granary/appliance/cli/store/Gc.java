@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code granary gc [POOL]}: frees what no volume or snapshot references. */
-@Command(name = "gc",
+@Command(
+    name = "gc",
     description = "Free the chunks no volume or snapshot references, and compact.")
 public final class Gc extends PoolTaskCommand {
   @Override
@@ -14,7 +15,12 @@ public final class Gc extends PoolTaskCommand {
 
   @Override
   void report(JsonNode r) {
-    out.println(r.get("chunksFreed").asLong() + " chunks freed, " + r.get("packsCompacted").asInt()
-        + " packs compacted, " + output().size(r.get("bytesReclaimed").asLong()) + " reclaimed");
+    out.println(
+        r.get("chunksFreed").asLong()
+            + " chunks freed, "
+            + r.get("packsCompacted").asInt()
+            + " packs compacted, "
+            + output().size(r.get("bytesReclaimed").asLong())
+            + " reclaimed");
   }
 }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** A pool-wide task (scrub, gc): start it, follow it, print its result. */
 abstract class PoolTaskCommand extends ApiCommand {
-  @Parameters(paramLabel = "POOL", defaultValue = "default", arity = "0..1",
+  @Parameters(
+      paramLabel = "POOL",
+      defaultValue = "default",
+      arity = "0..1",
       description = "The pool (default: default).")
   String pool;
 

@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
  * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk;
  * exit 1 on damage.
  */
-@Command(name = "scrub",
-    description = "Verify every stored chunk of a pool; report damage.")
+@Command(name = "scrub", description = "Verify every stored chunk of a pool; report damage.")
 public final class Scrub extends PoolTaskCommand {
   private boolean damaged;
 
@@ -19,17 +18,31 @@ public final class Scrub extends PoolTaskCommand {
 
   @Override
   void report(JsonNode r) {
-    out.println(r.get("chunksChecked").asLong() + " chunks (" + output().size(r.get("bytesChecked")
-        .asLong()) + " bytes) re-read and re-hashed, " + r.get("damaged").size() + " damaged; "
-        + r.get("packsChecked").asLong() + " pack headers checked, "
-        + r.get("damagedPacks").size() + " damaged");
+    out.println(
+        r.get("chunksChecked").asLong()
+            + " chunks ("
+            + output().size(r.get("bytesChecked").asLong())
+            + " bytes) re-read and re-hashed, "
+            + r.get("damaged").size()
+            + " damaged; "
+            + r.get("packsChecked").asLong()
+            + " pack headers checked, "
+            + r.get("damagedPacks").size()
+            + " damaged");
     for (JsonNode d : r.get("damagedPacks")) {
-      out.println("damaged: header of pack " + d.get("pack").asText() + ": "
-          + d.get("reason").asText());
+      out.println(
+          "damaged: header of pack " + d.get("pack").asText() + ": " + d.get("reason").asText());
     }
     for (JsonNode d : r.get("damaged")) {
-      out.println("damaged: chunk " + d.get("chunk").asText() + " in pack " + d.get("pack").asText()
-          + " at offset " + d.get("offset").asLong() + ": " + d.get("reason").asText());
+      out.println(
+          "damaged: chunk "
+              + d.get("chunk").asText()
+              + " in pack "
+              + d.get("pack").asText()
+              + " at offset "
+              + d.get("offset").asLong()
+              + ": "
+              + d.get("reason").asText());
     }
     damaged = r.get("damaged").size() > 0 || r.get("damagedPacks").size() > 0;
   }

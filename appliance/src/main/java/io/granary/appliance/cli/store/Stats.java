@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary stats [POOL]}: space, dedupe and compression of the pools. */
-@Command(name = "stats",
+@Command(
+    name = "stats",
     description = "Capacity, use, alert state, dedupe and compression of every pool (or one).")
 public final class Stats extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1")
@@ -33,13 +34,26 @@ public final class Stats extends ApiCommand {
       printJson(pools);
       return;
     }
-    Table t = new Table("POOL", "CAPACITY", "USED", "USE%", "ALERT", "LOGICAL", "PROVISIONED",
-        "DEDUPE", "COMPRESS", "VOLUMES");
+    Table t =
+        new Table(
+            "POOL",
+            "CAPACITY",
+            "USED",
+            "USE%",
+            "ALERT",
+            "LOGICAL",
+            "PROVISIONED",
+            "DEDUPE",
+            "COMPRESS",
+            "VOLUMES");
     for (JsonNode p : pools) {
-      t.row(p.get("name").asText(), output().size(p.get("capacityBytes").asLong()),
+      t.row(
+          p.get("name").asText(),
+          output().size(p.get("capacityBytes").asLong()),
           output().size(p.get("storedBytes").asLong()),
           String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
-          p.get("alert").asText(), output().size(p.get("logicalBytes").asLong()),
+          p.get("alert").asText(),
+          output().size(p.get("logicalBytes").asLong()),
           output().size(p.get("provisionedBytes").asLong()),
           String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
           String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),

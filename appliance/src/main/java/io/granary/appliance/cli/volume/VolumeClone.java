@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume clone POOL/NAME@SNAP POOL/NEW}: a writable volume from a snapshot. */
-@Command(name = "clone",
+@Command(
+    name = "clone",
     description = "Make a new writable volume from a snapshot (in the same pool).")
 public final class VolumeClone extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME@SNAP")
@@ -32,8 +33,9 @@ public final class VolumeClone extends ApiCommand {
   protected void run(ApiClient api) throws Exception {
     VolumeRef s = snapshot(source);
     VolumeRef t = volume(target);
-    var v = api.post(volumePath(s) + "/snapshots/" + s.snapshot() + "/clone",
-        Map.of("name", t.volume()));
+    var v =
+        api.post(
+            volumePath(s) + "/snapshots/" + s.snapshot() + "/clone", Map.of("name", t.volume()));
     if (output().json) {
       printJson(v);
     }

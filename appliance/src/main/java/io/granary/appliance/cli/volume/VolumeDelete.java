@@ -9,16 +9,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume delete [-r] [-n] POOL/NAME}: refused with snapshots unless -r. */
-@Command(name = "delete",
-    description = "Delete a volume (with its snapshots when -r is given).")
+@Command(name = "delete", description = "Delete a volume (with its snapshots when -r is given).")
 public final class VolumeDelete extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
   String name;
 
-  @Option(names = {"-r", "--recursive"}, description = "Delete its snapshots too.")
+  @Option(
+      names = {"-r", "--recursive"},
+      description = "Delete its snapshots too.")
   boolean recursive;
 
-  @Option(names = {"-n", "--dry-run"}, description = "Check and say what would be deleted; change nothing.")
+  @Option(
+      names = {"-n", "--dry-run"},
+      description = "Check and say what would be deleted; change nothing.")
   boolean dryRun;
 
   @Override
@@ -34,8 +37,8 @@ public final class VolumeDelete extends ApiCommand {
       if (output().json) {
         printJson(r);
       } else {
-        out.println("would delete volume " + n + " and " + r.get("snapshots").asInt()
-            + " snapshots");
+        out.println(
+            "would delete volume " + n + " and " + r.get("snapshots").asInt() + " snapshots");
       }
     }
   }

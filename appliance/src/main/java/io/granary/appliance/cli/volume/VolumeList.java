@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume list [POOL]}: every volume of one pool or of all. */
-@Command(name = "list",
-    description = "List volumes.")
+@Command(name = "list", description = "List volumes.")
 public final class VolumeList extends ApiCommand {
   @Parameters(paramLabel = "POOL", arity = "0..1", description = "Only this pool's volumes.")
   String pool;
@@ -44,11 +43,16 @@ public final class VolumeList extends ApiCommand {
       printJson(all);
       return;
     }
-    Table t = new Table("NAME", "SIZE", "BLOCK", "CODEC", "PROFILE", "SNAPSHOTS", "ORIGIN", "CREATED");
+    Table t =
+        new Table("NAME", "SIZE", "BLOCK", "CODEC", "PROFILE", "SNAPSHOTS", "ORIGIN", "CREATED");
     for (JsonNode v : all) {
-      t.row(v.get("pool").asText() + "/" + v.get("name").asText(), output().size(v.get("size").asLong()),
-          output().size(v.get("blockSize").asLong()), v.get("codec").asText(),
-          v.get("profile").asText(), v.get("snapshots").asInt(),
+      t.row(
+          v.get("pool").asText() + "/" + v.get("name").asText(),
+          output().size(v.get("size").asLong()),
+          output().size(v.get("blockSize").asLong()),
+          v.get("codec").asText(),
+          v.get("profile").asText(),
+          v.get("snapshots").asInt(),
           v.get("origin").isNull() ? null : v.get("pool").asText() + "/" + v.get("origin").asText(),
           v.get("created").asText());
     }

@@ -9,13 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume rename POOL/NAME NEWNAME}: within its pool; snapshots follow. */
-@Command(name = "rename",
-    description = "Rename a volume within its pool.")
+@Command(name = "rename", description = "Rename a volume within its pool.")
 public final class VolumeRename extends ApiCommand {
   @Parameters(index = "0", paramLabel = "POOL/NAME")
   String name;
 
-  @Parameters(index = "1", paramLabel = "NEWNAME", description = "New name, or POOL/NEWNAME in the same pool.")
+  @Parameters(
+      index = "1",
+      paramLabel = "NEWNAME",
+      description = "New name, or POOL/NEWNAME in the same pool.")
   String newName;
 
   private VolumeRef target() throws InvalidNameException {
@@ -35,8 +37,7 @@ public final class VolumeRename extends ApiCommand {
 
   @Override
   protected void run(ApiClient api) throws Exception {
-    var v = api.patch(volumePath(volume(name)),
-        Map.of("name", target().volume()));
+    var v = api.patch(volumePath(volume(name)), Map.of("name", target().volume()));
     if (output().json) {
       printJson(v);
     }

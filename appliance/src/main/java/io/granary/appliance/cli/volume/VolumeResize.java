@@ -2,23 +2,25 @@ package io.granary.appliance.cli.volume;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
-import io.granary.snapshots.api.InvalidNameException;
-import io.granary.snapshots.api.VolumeRef;
 import io.granary.appliance.cli.SizeConverter;
+import io.granary.snapshots.api.InvalidNameException;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume resize POOL/NAME --size SIZE}. */
-@Command(name = "resize",
-    description = "Grow or shrink a volume (shrinking discards the tail).")
+@Command(name = "resize", description = "Grow or shrink a volume (shrinking discards the tail).")
 public final class VolumeResize extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
   String name;
 
-  @Option(names = {"-s", "--size"}, required = true, paramLabel = "SIZE",
-      converter = SizeConverter.class, description = "The new size, e.g. 20G.")
+  @Option(
+      names = {"-s", "--size"},
+      required = true,
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "The new size, e.g. 20G.")
   long size;
 
   @Override

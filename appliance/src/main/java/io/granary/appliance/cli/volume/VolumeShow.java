@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.Table;
 import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.VolumeRef;
-import io.granary.appliance.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code granary volume show POOL/NAME}: its properties and space figures. */
-@Command(name = "show",
-    description = "Show a volume's properties and space use.")
+@Command(name = "show", description = "Show a volume's properties and space use.")
 public final class VolumeShow extends ApiCommand {
   @Parameters(paramLabel = "POOL/NAME")
   String name;
