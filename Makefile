@@ -5,7 +5,7 @@ SHELL := /bin/bash
 MVN := mvn -B
 VERSION := $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: all build test run bench torture fuzz package package-test clean deps
+.PHONY: all build test run bench torture fuzz package package-test clean deps format
 
 all: build
 
@@ -13,6 +13,11 @@ all: build
 build:
 	@scripts/deps.sh build
 	$(MVN) -q -DskipTests package
+
+## format: rewrite every Java source in the project's style (google-java-format); every build
+## checks it (spotless:check at validate) and fails on a file that differs
+format:
+	$(MVN) -q spotless:apply
 
 ## deps: install or check what the tests need
 deps:
