@@ -43,13 +43,16 @@ class ApiClientTest {
 
   private Path stub(Behaviour b) throws IOException {
     Path socket = tmp.resolve("admin.sock");
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
+    // The thread keeps its own server: a test that starts a second stub must not find the
+    // first one's thread accepting on the new socket with the old behaviour.
+    ServerSocketChannel mine = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server = mine;
+    mine.bind(UnixDomainSocketAddress.of(socket));
     Thread t =
         new Thread(
             () -> {
-              while (server.isOpen()) {
-                try (SocketChannel c = server.accept()) {
+              while (mine.isOpen()) {
+                try (SocketChannel c = mine.accept()) {
                   ByteBuffer in = ByteBuffer.allocate(1 << 16);
                   String request = "";
                   while (!complete(request) && c.read(in) >= 0) {
