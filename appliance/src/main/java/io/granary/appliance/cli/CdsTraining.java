@@ -62,7 +62,9 @@ public final class CdsTraining {
       String data = dir.toString();
       call(failed, 0, "version");
       call(failed, 0, "--help");
-      call(failed, 0, "volume", "--help");
+      for (String noun : Granary.VERBS.keySet()) {
+        call(failed, 0, noun, "--help"); // every noun's verbs, built only for a call that names it
+      }
       call(failed, 0, "volume", "create", "--help");
       call(failed, 2, "volume", "list", "--no-such-option");
       call(failed, 0, "--data", data, "volume", "list");
@@ -84,7 +86,7 @@ public final class CdsTraining {
   }
 
   private static void call(List<String> failed, int expected, String... args) {
-    int exit = Granary.commandLine().execute(args);
+    int exit = Granary.commandLineFor(args).execute(args);
     if (exit != expected) {
       failed.add(String.join(" ", args) + " exited " + exit + ", not " + expected);
     }

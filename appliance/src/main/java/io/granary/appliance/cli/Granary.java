@@ -26,6 +26,8 @@ import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +40,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "granary",
     versionProvider = Version.class,
+    modelTransformer = Verbs.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
     footer = {
       "",
@@ -66,67 +69,79 @@ public final class Granary {
 
   @Mixin OutputOptions output;
 
+  /**
+   * The verbs of each noun, in the order its help lists them. {@link Verbs} adds them to the
+   * tree, rather than the nouns' own {@code subcommands}, so that a call builds only its branch.
+   */
+  static final Map<String, List<Class<?>>> VERBS =
+      Map.of(
+          "pool",
+          List.of(
+              PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class, PoolDelete.class),
+          "volume",
+          List.of(
+              VolumeCreate.class,
+              VolumeList.class,
+              VolumeShow.class,
+              VolumeResize.class,
+              VolumeRename.class,
+              VolumeSet.class,
+              VolumeDelete.class,
+              VolumeClone.class),
+          "snapshot",
+          List.of(
+              SnapshotCreate.class,
+              SnapshotList.class,
+              SnapshotDelete.class,
+              SnapshotRollback.class),
+          "profile",
+          List.of(
+              ProfileCreate.class,
+              ProfileList.class,
+              ProfileShow.class,
+              ProfileSet.class,
+              ProfileDelete.class));
+
   /** {@code granary pool ...}. */
-  @Command(
-      name = "pool",
-      description = "Capacity pools.",
-      subcommands = {
-        PoolCreate.class,
-        PoolList.class,
-        PoolShow.class,
-        PoolSet.class,
-        PoolDelete.class
-      })
+  @Command(name = "pool", description = "Capacity pools.")
   static final class Pool {}
 
   /** {@code granary volume ...}. */
-  @Command(
-      name = "volume",
-      description = "Volumes.",
-      subcommands = {
-        VolumeCreate.class,
-        VolumeList.class,
-        VolumeShow.class,
-        VolumeResize.class,
-        VolumeRename.class,
-        VolumeSet.class,
-        VolumeDelete.class,
-        VolumeClone.class
-      })
+  @Command(name = "volume", description = "Volumes.")
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */
-  @Command(
-      name = "snapshot",
-      description = "Snapshots.",
-      subcommands = {
-        SnapshotCreate.class,
-        SnapshotList.class,
-        SnapshotDelete.class,
-        SnapshotRollback.class
-      })
+  @Command(name = "snapshot", description = "Snapshots.")
   static final class Snapshot {}
 
   /** {@code granary profile ...}. */
-  @Command(
-      name = "profile",
-      description = "Profiles (per-volume policy).",
-      subcommands = {
-        ProfileCreate.class,
-        ProfileList.class,
-        ProfileShow.class,
-        ProfileSet.class,
-        ProfileDelete.class
-      })
+  @Command(name = "profile", description = "Profiles (per-volume policy).")
   static final class Profile {}
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLineFor(args).execute(args));
   }
 
-  /** The command tree, with usage errors reported in one line and exit code 2. */
+  /**
+   * The whole command tree, every verb of every noun: for the help of every command, {@code
+   * granary completion} and the tests. (The man pages and the completion script made at build
+   * time get the same tree from the annotations.)
+   */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Granary());
+    return reportingErrors(new CommandLine(new Granary()));
+  }
+
+  /**
+   * The tree a call with {@code args} needs: every noun and every command without one, but the
+   * verbs of only the nouns among {@code args} ({@link Verbs#factoryFor}). It parses, runs and
+   * reports errors for these arguments exactly as the whole tree does.
+   */
+  public static CommandLine commandLineFor(String... args) {
+    return reportingErrors(new CommandLine(new Granary(), Verbs.factoryFor(args)));
+  }
+
+  /** Usage errors reported in one line and exit code 2; failures in one line and exit 1. */
+  private static CommandLine reportingErrors(CommandLine cli) {
     cli.setParameterExceptionHandler(
         (e, a) -> {
           System.err.println("granary: " + e.getMessage());
