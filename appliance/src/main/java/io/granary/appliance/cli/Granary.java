@@ -31,6 +31,9 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 
 /**
  * {@code granary}: the admin CLI, noun then verb as zfs and rbd. Exit codes: 0 success, 1 the
@@ -40,27 +43,13 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "granary",
     versionProvider = Version.class,
-    modelTransformer = Verbs.class,
+    modelTransformer = CommandTree.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
     footer = {
       "",
       "The options above other than -h and -V apply to every command that calls the "
           + "daemon: they may come before the command, after it or after the verb "
           + "(granary --data DIR volume list); the last one given wins."
-    },
-    subcommands = {
-      Granary.Pool.class,
-      Granary.Volume.class,
-      Granary.Snapshot.class,
-      Granary.Profile.class,
-      StatusCommand.class,
-      Stats.class,
-      Scrub.class,
-      Gc.class,
-      ImportCommand.class,
-      ExportCommand.class,
-      VersionCommand.class,
-      CompletionCommand.class
     })
 public final class Granary {
   @Mixin HelpOptions help;
@@ -70,15 +59,30 @@ public final class Granary {
   @Mixin OutputOptions output;
 
   /**
-   * The verbs of each noun, in the order its help lists them. {@link Verbs} adds them to the
-   * tree, rather than the nouns' own {@code subcommands}, so that a call builds only its branch.
+   * The subcommands of each command, in the order its help lists them: what would otherwise be
+   * their annotations' {@code subcommands}, which picocli builds all of for every call. {@link
+   * CommandTree} adds them, all or only a call's branch.
    */
-  static final Map<String, List<Class<?>>> VERBS =
+  static final Map<Class<?>, List<Class<?>>> SUBCOMMANDS =
       Map.of(
-          "pool",
+          Granary.class,
+          List.of(
+              Pool.class,
+              Volume.class,
+              Snapshot.class,
+              Profile.class,
+              StatusCommand.class,
+              Stats.class,
+              Scrub.class,
+              Gc.class,
+              ImportCommand.class,
+              ExportCommand.class,
+              VersionCommand.class,
+              CompletionCommand.class),
+          Pool.class,
           List.of(
               PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class, PoolDelete.class),
-          "volume",
+          Volume.class,
           List.of(
               VolumeCreate.class,
               VolumeList.class,
@@ -88,13 +92,13 @@ public final class Granary {
               VolumeSet.class,
               VolumeDelete.class,
               VolumeClone.class),
-          "snapshot",
+          Snapshot.class,
           List.of(
               SnapshotCreate.class,
               SnapshotList.class,
               SnapshotDelete.class,
               SnapshotRollback.class),
-          "profile",
+          Profile.class,
           List.of(
               ProfileCreate.class,
               ProfileList.class,
@@ -123,39 +127,67 @@ public final class Granary {
   }
 
   /**
-   * The whole command tree, every verb of every noun: for the help of every command, {@code
-   * granary completion} and the tests. (The man pages and the completion script made at build
-   * time get the same tree from the annotations.)
+   * The whole command tree: for the help of every command, {@code granary completion} and the
+   * tests. (The man pages and the completion script made at build time get the same tree from the
+   * annotations: picocli's own factory makes a {@link CommandTree} of every command.)
    */
   public static CommandLine commandLine() {
-    return reportingErrors(new CommandLine(new Granary()));
+    CommandLine cli = new CommandLine(new Granary());
+    cli.setParameterExceptionHandler((e, args) -> usageError(e));
+    cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+    return cli;
   }
 
   /**
-   * The tree a call with {@code args} needs: every noun and every command without one, but the
-   * verbs of only the nouns among {@code args} ({@link Verbs#factoryFor}). It parses, runs and
-   * reports errors for these arguments exactly as the whole tree does.
+   * The branch of the tree that a call with {@code args} names ({@link CommandTree#factoryFor}),
+   * which answers the call as the whole tree would. What it could not answer alike, it hands to
+   * the whole tree: a call it cannot parse (picocli's suggestions would name only the commands it
+   * has, and a command it lacks may be in an {@code @FILE}), a request for help (a command's help
+   * lists its subcommands) and a call that stops at {@code granary} or at a noun (whose error is
+   * that one of its subcommands is missing).
    */
   public static CommandLine commandLineFor(String... args) {
-    return reportingErrors(new CommandLine(new Granary(), Verbs.factoryFor(args)));
+    CommandLine branch = new CommandLine(new Granary(), CommandTree.factoryFor(args));
+    branch.setParameterExceptionHandler((e, given) -> commandLine().execute(given));
+    branch.setExecutionStrategy(
+        parsed ->
+            answersAlike(parsed)
+                ? run(parsed)
+                : commandLine().execute(parsed.originalArgs().toArray(String[]::new)));
+    branch.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+    return branch;
   }
 
-  /** Usage errors reported in one line and exit code 2; failures in one line and exit 1. */
-  private static CommandLine reportingErrors(CommandLine cli) {
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          System.err.println("granary: " + e.getMessage());
-          System.err.println(
-              "Try '"
-                  + e.getCommandLine().getCommandSpec().qualifiedName()
-                  + " --help' for more information.");
-          return 2;
-        });
-    cli.setExecutionExceptionHandler(
-        (e, c, p) -> {
-          System.err.println("granary: " + e.getMessage());
-          return 1;
-        });
-    return cli;
+  /** Whether a branch of the tree answers a call it parsed as the whole tree would. */
+  private static boolean answersAlike(ParseResult parsed) {
+    List<CommandLine> commands = parsed.asCommandLineList();
+    Object last = commands.get(commands.size() - 1).getCommand();
+    return commands.stream().noneMatch(CommandLine::isUsageHelpRequested)
+        && !SUBCOMMANDS.containsKey(last.getClass());
+  }
+
+  /** Runs a parsed call; a usage error raised on the way is reported, never run again. */
+  private static int run(ParseResult parsed) {
+    try {
+      return new RunLast().execute(parsed);
+    } catch (ParameterException e) {
+      return usageError(e);
+    }
+  }
+
+  /** A usage error in one line, a pointer to the help, and exit code 2. */
+  private static int usageError(ParameterException e) {
+    System.err.println("granary: " + e.getMessage());
+    System.err.println(
+        "Try '"
+            + e.getCommandLine().getCommandSpec().qualifiedName()
+            + " --help' for more information.");
+    return 2;
+  }
+
+  /** A failure in one line and exit code 1. */
+  private static int failed(Exception e) {
+    System.err.println("granary: " + e.getMessage());
+    return 1;
   }
 }

@@ -9,45 +9,79 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * A call builds only the verbs of the nouns it names ({@link Granary#commandLineFor}), and
- * answers every help request and every usage error exactly as the whole tree does. Parse only: no
- * daemon.
+ * A call builds only the commands it names ({@link Granary#commandLineFor}), parses as the whole
+ * tree does, and answers every help request and every usage error exactly as the whole tree does.
+ * Parse only: no daemon.
  */
-class VerbsTest {
+class CommandTreeTest {
   @TempDir Path tmp;
 
   @Test
-  void aCallBuildsTheVerbsOfOnlyTheNounsItNames() {
+  void aCallBuildsOnlyTheCommandsItNames() {
     assertEquals(
-        Map.of("pool", 0, "volume", 8, "snapshot", 0, "profile", 0),
-        verbCounts(Granary.commandLineFor("--data", "/srv/g", "volume", "list")));
+        List.of(List.of(), List.of("volume"), List.of("volume", "list")),
+        commands(Granary.commandLineFor("--data", "/srv/g", "volume", "list"), List.of()));
     assertEquals(
-        Map.of("pool", 0, "volume", 0, "snapshot", 0, "profile", 0),
-        verbCounts(Granary.commandLineFor("version")));
+        List.of(List.of(), List.of("version")),
+        commands(Granary.commandLineFor("version"), List.of()));
     assertEquals(
-        Map.of("pool", 5, "volume", 8, "snapshot", 4, "profile", 5),
-        verbCounts(Granary.commandLine()));
-    assertEquals(
-        Granary.commandLine().getSubcommands().keySet(),
-        Granary.commandLineFor().getSubcommands().keySet());
+        List.of(
+            List.of(),
+            List.of("pool"),
+            List.of("pool", "list"),
+            List.of("volume"),
+            List.of("volume", "list")),
+        commands(Granary.commandLineFor("--data", "volume", "pool", "list"), List.of()));
+    List<List<String>> whole = commands(Granary.commandLine(), List.of());
+    assertEquals(35, whole.size(), whole.toString());
+    assertTrue(whole.contains(List.of("snapshot", "rollback")), whole.toString());
   }
 
   @Test
-  void anAtFileOfArgumentsGetsTheWholeTree() throws Exception {
+  void everyCallTheBranchParsesItParsesAsTheWholeTree() {
+    List<String> differ = new ArrayList<>();
+    for (List<String> words : commands(Granary.commandLine(), List.of())) {
+      List<String> required = requiredArgs(words);
+      List<List<String>> calls =
+          List.of(
+              join(words, required),
+              join(List.of("--data", "/a", "-H"), words, required, List.of("--json")),
+              join(words, List.of("--socket", "/s"), required));
+      for (List<String> call : calls) {
+        String[] args = call.toArray(String[]::new);
+        String whole = parsed(Granary.commandLine(), args);
+        String branch = parsed(Granary.commandLineFor(args), args);
+        if (!whole.equals(branch)) {
+          differ.add(call + ": " + whole + " but on the branch " + branch);
+        }
+      }
+    }
+    assertEquals(List.of(), differ);
+  }
+
+  @Test
+  void aCallThatRunsFailsOnTheBranchAsOnTheWholeTree() {
+    String[] args = {"--data", tmp.resolve("nowhere").toString(), "volume", "list"};
+    Outcome whole = run(a -> Granary.commandLine(), args);
+    assertEquals(1, whole.exit());
+    assertTrue(whole.err().startsWith("granary: cannot list volumes: cannot reach"), whole.err());
+    assertEquals(whole, run(Granary::commandLineFor, args));
+  }
+
+  @Test
+  void anAtFileOfArgumentsGoesToTheWholeTree() throws Exception {
     Path args = tmp.resolve("args");
     Files.writeString(args, "snapshot --help\n");
-    assertEquals(
-        Map.of("pool", 5, "volume", 8, "snapshot", 4, "profile", 5),
-        verbCounts(Granary.commandLineFor("@" + args)));
     Outcome whole = run(a -> Granary.commandLine(), "@" + args);
     assertEquals(0, whole.exit());
     assertTrue(whole.out().startsWith("Usage: granary snapshot ["), whole.toString());
@@ -126,19 +160,58 @@ class VerbsTest {
     }
   }
 
-  private static Map<String, Integer> verbCounts(CommandLine granary) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (String noun : Granary.VERBS.keySet()) {
-      counts.put(noun, granary.getSubcommands().get(noun).getSubcommands().size());
-    }
-    return counts;
-  }
-
   /** Every command of the tree, as the words that name it: [], [volume], [volume, list]... */
   private static List<List<String>> commands(CommandLine c, List<String> words) {
     List<List<String>> all = new ArrayList<>();
     all.add(words);
     c.getSubcommands().forEach((name, sub) -> all.addAll(commands(sub, plus(words, name))));
+    return all;
+  }
+
+  /** The commands a parse went through, each with the options and parameters it matched. */
+  private static String parsed(CommandLine cli, String... args) {
+    try {
+      StringBuilder b = new StringBuilder();
+      for (CommandLine c : cli.parseArgs(args).asCommandLineList()) {
+        b.append(c.getCommandSpec().qualifiedName()).append(' ');
+        for (ArgSpec a : c.getParseResult().matchedArgs()) {
+          String name = a.isOption() ? ((OptionSpec) a).longestName() : a.paramLabel();
+          b.append(name).append('=').append(a.stringValues()).append(' ');
+        }
+      }
+      return b.toString();
+    } catch (CommandLine.ParameterException e) {
+      return "usage error: " + e.getMessage();
+    }
+  }
+
+  /** A value for each required option and positional parameter of a command. */
+  private static List<String> requiredArgs(List<String> words) {
+    CommandLine c = Granary.commandLine();
+    for (String w : words) {
+      c = c.getSubcommands().get(w);
+    }
+    List<String> args = new ArrayList<>();
+    for (OptionSpec o : c.getCommandSpec().options()) {
+      if (o.required()) {
+        args.add(o.longestName());
+        args.add("1");
+      }
+    }
+    for (PositionalParamSpec p : c.getCommandSpec().positionalParameters()) {
+      for (int i = 0; i < p.arity().min(); i++) {
+        args.add("1");
+      }
+    }
+    return args;
+  }
+
+  @SafeVarargs
+  private static List<String> join(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) {
+      all.addAll(p);
+    }
     return all;
   }
 
