@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExecutionStrategy;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -123,6 +126,9 @@ public final class Granary {
   static final class Profile {}
 
   public static void main(String[] args) {
+    // Picocli's factory otherwise looks for Groovy's Closure class, which we never use, and not
+    // finding it opens every one of the 56 jars on the classpath: a third of a simple call.
+    System.setProperty("picocli.disable.closures", "true");
     System.exit(commandLineFor(args).execute(args));
   }
 
@@ -133,61 +139,74 @@ public final class Granary {
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Granary());
-    cli.setParameterExceptionHandler((e, args) -> usageError(e));
-    cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+    cli.setParameterExceptionHandler(new Errors());
+    cli.setExecutionExceptionHandler(new Errors());
     return cli;
   }
 
   /**
    * The branch of the tree that a call with {@code args} names ({@link CommandTree#factoryFor}),
-   * which answers the call as the whole tree would. What it could not answer alike, it hands to
-   * the whole tree: a call it cannot parse (picocli's suggestions would name only the commands it
-   * has, and a command it lacks may be in an {@code @FILE}), a request for help (a command's help
-   * lists its subcommands) and a call that stops at {@code granary} or at a noun (whose error is
-   * that one of its subcommands is missing).
+   * which answers the call as the whole tree would ({@link Branch}).
    */
   public static CommandLine commandLineFor(String... args) {
     CommandLine branch = new CommandLine(new Granary(), CommandTree.factoryFor(args));
-    branch.setParameterExceptionHandler((e, given) -> commandLine().execute(given));
-    branch.setExecutionStrategy(
-        parsed ->
-            answersAlike(parsed)
-                ? run(parsed)
-                : commandLine().execute(parsed.originalArgs().toArray(String[]::new)));
-    branch.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+    branch.setParameterExceptionHandler(new Branch());
+    branch.setExecutionStrategy(new Branch());
+    branch.setExecutionExceptionHandler(new Errors());
     return branch;
   }
 
-  /** Whether a branch of the tree answers a call it parsed as the whole tree would. */
-  private static boolean answersAlike(ParseResult parsed) {
-    List<CommandLine> commands = parsed.asCommandLineList();
-    Object last = commands.get(commands.size() - 1).getCommand();
-    return commands.stream().noneMatch(CommandLine::isUsageHelpRequested)
-        && !SUBCOMMANDS.containsKey(last.getClass());
-  }
+  /**
+   * How a branch answers: it runs what it parsed, but hands to the whole tree what it could not
+   * answer alike: a call it cannot parse (picocli's suggestions would name only the commands it
+   * has, and a command it lacks may be in an {@code @FILE}), a request for help (a command's help
+   * lists its subcommands) and a call that stops at {@code granary} or at a noun (whose error is
+   * that one of its subcommands is missing). Classes rather than lambdas, here and in {@link
+   * Errors}: the class-data archive leaves out picocli's Java 5 classes that a lambda of theirs
+   * links when the archive is made, {@code CommandLine} itself among them.
+   */
+  private static final class Branch implements IExecutionStrategy, IParameterExceptionHandler {
+    @Override
+    public int execute(ParseResult parsed) {
+      List<CommandLine> commands = parsed.asCommandLineList();
+      boolean help = false;
+      for (CommandLine c : commands) {
+        help |= c.isUsageHelpRequested();
+      }
+      Object last = commands.get(commands.size() - 1).getCommand();
+      if (help || SUBCOMMANDS.containsKey(last.getClass())) {
+        return commandLine().execute(parsed.originalArgs().toArray(String[]::new));
+      }
+      try {
+        return new RunLast().execute(parsed);
+      } catch (ParameterException e) {
+        return new Errors().handleParseException(e, null); // raised while running: never rerun
+      }
+    }
 
-  /** Runs a parsed call; a usage error raised on the way is reported, never run again. */
-  private static int run(ParseResult parsed) {
-    try {
-      return new RunLast().execute(parsed);
-    } catch (ParameterException e) {
-      return usageError(e);
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+      return commandLine().execute(args);
     }
   }
 
-  /** A usage error in one line, a pointer to the help, and exit code 2. */
-  private static int usageError(ParameterException e) {
-    System.err.println("granary: " + e.getMessage());
-    System.err.println(
-        "Try '"
-            + e.getCommandLine().getCommandSpec().qualifiedName()
-            + " --help' for more information.");
-    return 2;
-  }
+  /** Usage errors in one line with a pointer to the help, exit 2; failures in one line, exit 1. */
+  private static final class Errors
+      implements IParameterExceptionHandler, IExecutionExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+      System.err.println("granary: " + e.getMessage());
+      System.err.println(
+          "Try '"
+              + e.getCommandLine().getCommandSpec().qualifiedName()
+              + " --help' for more information.");
+      return 2;
+    }
 
-  /** A failure in one line and exit code 1. */
-  private static int failed(Exception e) {
-    System.err.println("granary: " + e.getMessage());
-    return 1;
+    @Override
+    public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
+      System.err.println("granary: " + e.getMessage());
+      return 1;
+    }
   }
 }
