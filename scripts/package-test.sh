@@ -68,6 +68,7 @@ trap cleanup EXIT
 expected_files() {
   cat <<'EOF'
 /usr/share/granary/granary-appliance.jar
+/usr/share/granary/cli.classpath
 /usr/bin/granary
 /usr/sbin/granaryd
 /etc/granary/granary.conf
