@@ -98,11 +98,10 @@ lines = ["## CLI start (`bin/granary`, `scripts/bench-cli.sh`)", "",
 for i, (name, arch, _) in enumerate(cmds):
     lines.append("| %s | %s | %.3f | %.3f | %.3f |" % (name, arch, med(wall[i]), p90(wall[i]), med(cpu[i])))
 simple = [i for i, (n, a, _) in enumerate(cmds) if a == "with"]
-worst = max(med(wall[i]) for i in simple)
 lines += ["", "### Aims", "",
-          "- **%s**: a simple command in at most %.2f s of wall time (measured, with the archive: %s)" % (
-              "met" if worst <= aim else "not met", aim,
-              "; ".join("%s %.3f s" % (cmds[i][0], med(wall[i])) for i in simple))]
+          "A simple command in at most %.2f s of wall time, with the archive:" % aim, ""]
+lines += ["- **%s** for %s: %.3f s" % ("met" if med(wall[i]) <= aim else "not met", cmds[i][0],
+                                       med(wall[i])) for i in simple]
 open(report, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 EOF

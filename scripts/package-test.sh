@@ -9,9 +9,12 @@
 #     at most 5.0, and no option gives it a private mount namespace (it would hide FUSE);
 #  4. the deb installed with apt into a clean Debian 12 chroot (debootstrap; the base system
 #     and the downloaded packages are cached in $GRANARY_CI_CACHE): the unit is enabled,
-#     `granary version` runs, /usr/sbin/granaryd started by hand serves a volume made with
-#     `granary volume create` to nbdinfo and as a FUSE file, stops cleanly; a changed
-#     conffile survives a reinstall and a remove; purge leaves nothing behind.
+#     `granary version` runs and maps the class-data archive postinst made in
+#     /var/cache/granary (not once the archive's JVM build differs; the trigger on
+#     /usr/lib/jvm makes it again), /usr/sbin/granaryd started by hand serves a volume made
+#     with `granary volume create` to nbdinfo and as a FUSE file, stops cleanly; a changed
+#     conffile survives a reinstall and a remove; remove takes the archive away, and purge
+#     leaves nothing behind.
 # Any failed check ends the script with a non-zero status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +68,7 @@ trap cleanup EXIT
 expected_files() {
   cat <<'EOF'
 /usr/share/granary/granary-appliance.jar
+/usr/share/granary/cli.classpath
 /usr/bin/granary
 /usr/sbin/granaryd
 /etc/granary/granary.conf
@@ -90,12 +94,13 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for d in 'default-jre-headless (>= 2:1.17) | java17-runtime-headless' libfuse2 'fuse3 | fuse'; do
   [[ ", $depends, " == *", $d, "* ]] || fail "Depends lacks '$d': $depends"
 done
-for s in postinst prerm postrm conffiles; do
+for s in postinst prerm postrm conffiles triggers; do
   grep -qE "^ +[0-9]+ bytes, +[0-9]+ lines .* $s( |$)" <<<"$info" || fail "no $s in the control archive"
 done
 mkdir "$work/deb"
 dpkg-deb -e "$deb" "$work/deb/DEBIAN"
 [[ $(cat "$work/deb/DEBIAN/conffiles") == /etc/granary/granary.conf ]] || fail "conffiles: $(cat "$work/deb/DEBIAN/conffiles")"
+grep -qx 'interest-noawait /usr/lib/jvm' "$work/deb/DEBIAN/triggers" || fail "no trigger on /usr/lib/jvm: $(cat "$work/deb/DEBIAN/triggers")"
 
 listing=$(dpkg-deb -c "$deb")
 paths=$(awk '{print $6}' <<<"$listing" | sed 's:^\./:/:; s:/$::')
@@ -141,8 +146,12 @@ requires=$(rpm -qpR "$rpm" 2>/dev/null)
 contains "$requires" '(java-headless >= 1:17 or java-17-headless or java-21-headless or java-25-headless)' \
   fuse-libs '(fuse3 or fuse)'
 [[ $(rpm -qp --configfiles "$rpm" 2>/dev/null) == /etc/granary/granary.conf ]] || fail "the rpm's config files"
-rpm -qp --scripts "$rpm" 2>/dev/null | grep -q 'systemctl --no-reload enable granaryd.service' \
-  || fail "the rpm's %post does not enable the unit"
+scripts=$(rpm -qp --scripts "$rpm" 2>/dev/null)
+grep -q 'systemctl --no-reload enable granaryd.service' <<<"$scripts" || fail "the rpm's %post does not enable the unit"
+grep -q 'GRANARY_CDS_DUMP=/var/cache/granary/granary-cli.jsa /usr/bin/granary' <<<"$scripts" \
+  || fail "the rpm's %post does not make the CLI's class-data archive"
+sed -n '/^postuninstall scriptlet/,$p' <<<"$scripts" | grep -q 'rm -rf /var/cache/granary' \
+  || fail "the rpm's %postun does not remove /var/cache/granary"
 echo "requires: $(grep -v '^rpmlib\|^/bin/sh\|^config(' <<<"$requires" | paste -sd ' ')"
 
 # Debian's rpm warns at every change of a database that alien is the tool for this.
@@ -251,6 +260,31 @@ echo "granary version: $out"
 out=$(in_chroot granary volume list 2>&1) && fail "volume list without a daemon succeeded: $out"
 grep -q '/var/lib/granary/admin.sock' <<<"$out" || fail "the installed CLI does not default to /var/lib/granary: $out"
 
+step "the CLI's class-data archive"
+archive=/var/cache/granary/granary-cli.jsa
+[[ -s $chroot_dir$archive && -s $chroot_dir$archive.jvm ]] || fail "postinst did not make $archive"
+# The java command the launcher runs for `granary version`: with the archive, and -Xshare:on
+# (which fails on an archive this JVM refuses) and class loading logged, the CLI's own classes
+# come from it.
+launched() { in_chroot bash -x /usr/bin/granary version 2>&1 >/dev/null | sed -n 's/^+ exec //p'; }
+cmd=$(launched)
+[[ $cmd == *"-XX:SharedArchiveFile=$archive -Xshare:auto"* ]] || fail "granary version runs without the archive: $cmd"
+cmd=${cmd/-Xshare:auto/-Xshare:on}
+# shellcheck disable=SC2086 # the launcher's words, none with a space
+loaded=$(in_chroot ${cmd/-Xlog:cds=off/-Xlog:class+load}) || fail "the JVM refuses $archive: $loaded"
+grep -q '^\[.*io\.granary\.appliance\.cli\.Granary source: shared objects file$' <<<"$loaded" \
+  || fail "granary version does not take its classes from $archive"
+echo "granary version maps $archive ($(du -m "$chroot_dir$archive" | cut -f1) MiB, $(grep -c 'source: shared objects file' <<<"$loaded") classes)"
+# Made by another JVM build (a Java update) the archive would be refused: the launcher runs
+# without it, and the trigger on /usr/lib/jvm that a JVM package sets off makes it again.
+sed -i 's/^JAVA_RUNTIME_VERSION=.*/JAVA_RUNTIME_VERSION="0-another-build"/' "$chroot_dir$archive.jvm"
+[[ $(launched) != *SharedArchiveFile* ]] || fail "the launcher maps an archive made by another JVM build"
+[[ $(in_chroot granary version) == "granary "* ]] || fail "granary version without the archive"
+in_chroot dpkg-trigger --no-await /usr/lib/jvm && in_chroot dpkg --triggers-only --pending >"$work/trigger.log" 2>&1 \
+  || { cat "$work/trigger.log" >&2; fail "processing the trigger on /usr/lib/jvm"; }
+[[ $(launched) == *SharedArchiveFile* ]] || fail "the trigger on /usr/lib/jvm did not make the archive again"
+echo "another JVM build: granary runs without the archive, and the trigger on /usr/lib/jvm makes it again"
+
 step "granaryd started by hand in the chroot"
 cat >"$chroot_dir/tmp/granary-test.conf" <<'EOF'
 # No TCP listener (the port may be in use here); NBD on a Unix socket in the data directory.
@@ -296,6 +330,7 @@ tail -1 "$chroot_dir/etc/granary/granary.conf" | grep -q 'changed by the adminis
   || fail "a reinstall replaced the changed conffile"
 apt_get remove granary >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get remove"; }
 [[ ! -e $chroot_dir/usr/sbin/granaryd && ! -e $chroot_dir/usr/share/granary ]] || fail "remove left the program"
+[[ ! -e $chroot_dir/var/cache/granary ]] || fail "remove left /var/cache/granary"
 tail -1 "$chroot_dir/etc/granary/granary.conf" | grep -q 'changed by the administrator' \
   || fail "remove did not keep the changed conffile"
 # Purge must ask nothing: no terminal, no answers on its input.
@@ -310,6 +345,7 @@ done <<<"$files"
 rm -f "$chroot_dir/tmp/granary.deb"
 left=$(in_chroot find / -xdev \( -path /proc -o -path /var/cache/apt \) -prune -o -name '*granary*' -print)
 [[ -z $left ]] || fail "purge left: $left"
-echo "purge: nothing named granary is left, nor any file the package installed"
+[[ ! -e $chroot_dir/var/cache/granary ]] || fail "purge left /var/cache/granary"
+echo "purge: nothing named granary is left, nor any file the package installed or made"
 
 step "all package checks passed ($(basename "$deb"), $(basename "$rpm"), exposure $exposure)"

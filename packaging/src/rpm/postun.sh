@@ -5,3 +5,7 @@ if [ -d /run/systemd/system ]; then
     systemctl try-restart granaryd.service >/dev/null 2>&1 || :
   fi
 fi
+# Erased: the CLI's class-data archive (%post) is of no use without the jars it was made for.
+if [ "$1" -eq 0 ]; then
+  rm -rf /var/cache/granary
+fi

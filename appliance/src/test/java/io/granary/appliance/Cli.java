@@ -42,7 +42,8 @@ final class Cli {
         all.add("--data");
         all.add(data.toString());
       }
-      int exit = Granary.commandLine().execute(all.toArray(String[]::new));
+      String[] words = all.toArray(String[]::new);
+      int exit = Granary.commandLineFor(words).execute(words); // as main runs a call
       return new Result(
           exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {

@@ -1,7 +1,6 @@
 package io.granary.appliance.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
@@ -22,11 +21,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Calls the admin API on the daemon's Unix socket and turns problem answers into errors. Plain
  * JDK channels and {@link HttpWire}, one connection per call: a CLI lives for a moment, and
- * starting an HTTP client library (threads, pools, TLS) cost it more than the call itself.
+ * starting an HTTP client library (threads, pools, TLS) cost it more than the call itself. The
+ * JSON goes through {@link Json}, not an ObjectMapper, for the same reason.
  */
 public final class ApiClient implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** How long one call may take, answer included (a task's long poll returns well before). */
   private static final long TIMEOUT_SECONDS = 120;
 
@@ -77,9 +75,9 @@ public final class ApiClient implements AutoCloseable {
     URI uri = URI.create("http://granaryd" + path);
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     try {
-      byte[] json = body == null ? null : JSON.writeValueAsBytes(body);
+      byte[] json = body == null ? null : Json.write(body);
       HttpWire.Answer answer = exchange(HttpWire.request(method, target, json));
-      JsonNode n = answer.body().length == 0 ? null : JSON.readTree(answer.body());
+      JsonNode n = answer.body().length == 0 ? null : Json.read(answer.body());
       if (answer.status() >= 400) {
         String detail =
             n == null || !n.has("detail") ? "HTTP " + answer.status() : n.get("detail").asText();

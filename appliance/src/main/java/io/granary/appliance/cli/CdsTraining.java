@@ -84,7 +84,7 @@ public final class CdsTraining {
   }
 
   private static void call(List<String> failed, int expected, String... args) {
-    int exit = Granary.commandLine().execute(args);
+    int exit = Granary.commandLineFor(args).execute(args);
     if (exit != expected) {
       failed.add(String.join(" ", args) + " exited " + exit + ", not " + expected);
     }

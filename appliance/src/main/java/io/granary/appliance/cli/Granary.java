@@ -26,9 +26,17 @@ import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExecutionStrategy;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 
 /**
  * {@code granary}: the admin CLI, noun then verb as zfs and rbd. Exit codes: 0 success, 1 the
@@ -38,26 +46,13 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "granary",
     versionProvider = Version.class,
+    modelTransformer = CommandTree.class,
     description = "Administer Granary: pools, volumes, snapshots, profiles.",
     footer = {
       "",
       "The options above other than -h and -V apply to every command that calls the "
           + "daemon: they may come before the command, after it or after the verb "
           + "(granary --data DIR volume list); the last one given wins."
-    },
-    subcommands = {
-      Granary.Pool.class,
-      Granary.Volume.class,
-      Granary.Snapshot.class,
-      Granary.Profile.class,
-      StatusCommand.class,
-      Stats.class,
-      Scrub.class,
-      Gc.class,
-      ImportCommand.class,
-      ExportCommand.class,
-      VersionCommand.class,
-      CompletionCommand.class
     })
 public final class Granary {
   @Mixin HelpOptions help;
@@ -66,81 +61,152 @@ public final class Granary {
 
   @Mixin OutputOptions output;
 
+  /**
+   * The subcommands of each command, in the order its help lists them: what would otherwise be
+   * their annotations' {@code subcommands}, which picocli builds all of for every call. {@link
+   * CommandTree} adds them, all or only a call's branch.
+   */
+  static final Map<Class<?>, List<Class<?>>> SUBCOMMANDS =
+      Map.of(
+          Granary.class,
+          List.of(
+              Pool.class,
+              Volume.class,
+              Snapshot.class,
+              Profile.class,
+              StatusCommand.class,
+              Stats.class,
+              Scrub.class,
+              Gc.class,
+              ImportCommand.class,
+              ExportCommand.class,
+              VersionCommand.class,
+              CompletionCommand.class),
+          Pool.class,
+          List.of(
+              PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class, PoolDelete.class),
+          Volume.class,
+          List.of(
+              VolumeCreate.class,
+              VolumeList.class,
+              VolumeShow.class,
+              VolumeResize.class,
+              VolumeRename.class,
+              VolumeSet.class,
+              VolumeDelete.class,
+              VolumeClone.class),
+          Snapshot.class,
+          List.of(
+              SnapshotCreate.class,
+              SnapshotList.class,
+              SnapshotDelete.class,
+              SnapshotRollback.class),
+          Profile.class,
+          List.of(
+              ProfileCreate.class,
+              ProfileList.class,
+              ProfileShow.class,
+              ProfileSet.class,
+              ProfileDelete.class));
+
   /** {@code granary pool ...}. */
-  @Command(
-      name = "pool",
-      description = "Capacity pools.",
-      subcommands = {
-        PoolCreate.class,
-        PoolList.class,
-        PoolShow.class,
-        PoolSet.class,
-        PoolDelete.class
-      })
+  @Command(name = "pool", description = "Capacity pools.")
   static final class Pool {}
 
   /** {@code granary volume ...}. */
-  @Command(
-      name = "volume",
-      description = "Volumes.",
-      subcommands = {
-        VolumeCreate.class,
-        VolumeList.class,
-        VolumeShow.class,
-        VolumeResize.class,
-        VolumeRename.class,
-        VolumeSet.class,
-        VolumeDelete.class,
-        VolumeClone.class
-      })
+  @Command(name = "volume", description = "Volumes.")
   static final class Volume {}
 
   /** {@code granary snapshot ...}. */
-  @Command(
-      name = "snapshot",
-      description = "Snapshots.",
-      subcommands = {
-        SnapshotCreate.class,
-        SnapshotList.class,
-        SnapshotDelete.class,
-        SnapshotRollback.class
-      })
+  @Command(name = "snapshot", description = "Snapshots.")
   static final class Snapshot {}
 
   /** {@code granary profile ...}. */
-  @Command(
-      name = "profile",
-      description = "Profiles (per-volume policy).",
-      subcommands = {
-        ProfileCreate.class,
-        ProfileList.class,
-        ProfileShow.class,
-        ProfileSet.class,
-        ProfileDelete.class
-      })
+  @Command(name = "profile", description = "Profiles (per-volume policy).")
   static final class Profile {}
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    // Picocli's factory otherwise looks for Groovy's Closure class, which we never use, and not
+    // finding it opens every jar of the classpath (with all 56 of lib/, a third of a call).
+    System.setProperty("picocli.disable.closures", "true");
+    System.exit(commandLineFor(args).execute(args));
   }
 
-  /** The command tree, with usage errors reported in one line and exit code 2. */
+  /**
+   * The whole command tree: for the help of every command, {@code granary completion} and the
+   * tests. (The man pages and the completion script made at build time get the same tree from the
+   * annotations: picocli's own factory makes a {@link CommandTree} of every command.)
+   */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Granary());
-    cli.setParameterExceptionHandler(
-        (e, a) -> {
-          System.err.println("granary: " + e.getMessage());
-          System.err.println(
-              "Try '"
-                  + e.getCommandLine().getCommandSpec().qualifiedName()
-                  + " --help' for more information.");
-          return 2;
-        });
-    cli.setExecutionExceptionHandler(
-        (e, c, p) -> {
-          System.err.println("granary: " + e.getMessage());
-          return 1;
-        });
+    cli.setParameterExceptionHandler(new Errors());
+    cli.setExecutionExceptionHandler(new Errors());
     return cli;
+  }
+
+  /**
+   * The branch of the tree that a call with {@code args} names ({@link CommandTree#factoryFor}),
+   * which answers the call as the whole tree would ({@link Branch}).
+   */
+  public static CommandLine commandLineFor(String... args) {
+    CommandLine branch = new CommandLine(new Granary(), CommandTree.factoryFor(args));
+    branch.setParameterExceptionHandler(new Branch());
+    branch.setExecutionStrategy(new Branch());
+    branch.setExecutionExceptionHandler(new Errors());
+    return branch;
+  }
+
+  /**
+   * How a branch answers: it runs what it parsed, but hands to the whole tree what it could not
+   * answer alike: a call it cannot parse (picocli's suggestions would name only the commands it
+   * has, and a command it lacks may be in an {@code @FILE}), a request for help (a command's help
+   * lists its subcommands) and a call that stops at {@code granary} or at a noun (whose error is
+   * that one of its subcommands is missing). Classes rather than lambdas, here and in {@link
+   * Errors}: the class-data archive leaves out picocli's Java 5 classes that a lambda of theirs
+   * links when the archive is made, {@code CommandLine} itself among them.
+   */
+  private static final class Branch implements IExecutionStrategy, IParameterExceptionHandler {
+    @Override
+    public int execute(ParseResult parsed) {
+      List<CommandLine> commands = parsed.asCommandLineList();
+      boolean help = false;
+      for (CommandLine c : commands) {
+        help |= c.isUsageHelpRequested();
+      }
+      Object last = commands.get(commands.size() - 1).getCommand();
+      if (help || SUBCOMMANDS.containsKey(last.getClass())) {
+        return commandLine().execute(parsed.originalArgs().toArray(String[]::new));
+      }
+      try {
+        return new RunLast().execute(parsed);
+      } catch (ParameterException e) {
+        return new Errors().handleParseException(e, null); // raised while running: never rerun
+      }
+    }
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+      return commandLine().execute(args);
+    }
+  }
+
+  /** Usage errors in one line with a pointer to the help, exit 2; failures in one line, exit 1. */
+  private static final class Errors
+      implements IParameterExceptionHandler, IExecutionExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+      System.err.println("granary: " + e.getMessage());
+      System.err.println(
+          "Try '"
+              + e.getCommandLine().getCommandSpec().qualifiedName()
+              + " --help' for more information.");
+      return 2;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
+      System.err.println("granary: " + e.getMessage());
+      return 1;
+    }
   }
 }

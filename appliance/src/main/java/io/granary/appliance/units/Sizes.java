@@ -57,12 +57,7 @@ public final class Sizes {
     if (u == 0) {
       return Long.toString(bytes);
     }
-    String n =
-        v >= 100 || v == Math.rint(v)
-            ? String.format(Locale.ROOT, "%.0f", v)
-            : v >= 10
-                ? String.format(Locale.ROOT, "%.1f", v)
-                : String.format(Locale.ROOT, "%.2f", v);
+    String n = Decimals.fixed(v, v >= 100 || v == Math.rint(v) ? 0 : v >= 10 ? 1 : 2);
     if (n.contains(".")) {
       n = n.replaceAll("0+$", "").replaceAll("\\.$", "");
     }

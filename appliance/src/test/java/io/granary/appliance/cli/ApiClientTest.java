@@ -43,16 +43,16 @@ class ApiClientTest {
 
   private Path stub(Behaviour b) throws IOException {
     Path socket = tmp.resolve("admin.sock");
-    // The thread keeps its own server: a test that starts a second stub must not find the
-    // first one's thread accepting on the new socket with the old behaviour.
-    ServerSocketChannel mine = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server = mine;
-    mine.bind(UnixDomainSocketAddress.of(socket));
+    // The thread keeps its own server: a test that stops one stub and starts another must not
+    // have the first one's thread accept on the second's socket with the first's behaviour.
+    ServerSocketChannel own = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    own.bind(UnixDomainSocketAddress.of(socket));
+    server = own;
     Thread t =
         new Thread(
             () -> {
-              while (mine.isOpen()) {
-                try (SocketChannel c = mine.accept()) {
+              while (own.isOpen()) {
+                try (SocketChannel c = own.accept()) {
                   ByteBuffer in = ByteBuffer.allocate(1 << 16);
                   String request = "";
                   while (!complete(request) && c.read(in) >= 0) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
-import java.util.Locale;
+import io.granary.appliance.units.Decimals;
 import picocli.CommandLine.Command;
 
 /** {@code granary pool list}. */
@@ -38,7 +38,7 @@ public final class PoolList extends ApiCommand {
           p.get("name").asText(),
           output().size(p.get("capacityBytes").asLong()),
           output().size(p.get("storedBytes").asLong()),
-          String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
+          Decimals.fixed(p.get("usedPercent").asDouble(), 1),
           p.get("alert").asText(),
           output().size(p.get("provisionedBytes").asLong()),
           p.get("volumes").asInt(),

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
+import io.granary.appliance.units.Decimals;
 import io.granary.snapshots.api.Names;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -73,6 +73,6 @@ public final class PoolShow extends ApiCommand {
   }
 
   private static String ratio(JsonNode n) {
-    return String.format(Locale.ROOT, "%.2fx", n.asDouble());
+    return Decimals.fixed(n.asDouble(), 2) + "x";
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
 import io.granary.appliance.cli.Table;
-import java.util.Locale;
+import io.granary.appliance.units.Decimals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -51,12 +51,12 @@ public final class Stats extends ApiCommand {
           p.get("name").asText(),
           output().size(p.get("capacityBytes").asLong()),
           output().size(p.get("storedBytes").asLong()),
-          String.format(Locale.ROOT, "%.1f", p.get("usedPercent").asDouble()),
+          Decimals.fixed(p.get("usedPercent").asDouble(), 1),
           p.get("alert").asText(),
           output().size(p.get("logicalBytes").asLong()),
           output().size(p.get("provisionedBytes").asLong()),
-          String.format(Locale.ROOT, "%.2fx", p.get("dedupeRatio").asDouble()),
-          String.format(Locale.ROOT, "%.2fx", p.get("compressionRatio").asDouble()),
+          Decimals.fixed(p.get("dedupeRatio").asDouble(), 2) + "x",
+          Decimals.fixed(p.get("compressionRatio").asDouble(), 2) + "x",
           p.get("volumes").asInt());
     }
     t.print(out, output().scripted);
