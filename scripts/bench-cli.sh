@@ -31,7 +31,8 @@ trap cleanup EXIT
 
 # Is the archive there, made by this java, and accepted by it? (-Xshare:on fails otherwise.)
 archive=appliance/target/granary-cli.jsa
-java_cmd=$(bash -x bin/granary version 2>&1 >/dev/null | sed -n 's/^+ exec //p')
+# bin/granary execs the one launcher, which execs java: trace both (SHELLOPTS reaches the second).
+java_cmd=$(env SHELLOPTS=xtrace bin/granary version 2>&1 >/dev/null | sed -n 's/^+ exec //p' | tail -1)
 if [[ $java_cmd == *SharedArchiveFile* ]] \
     && eval "${java_cmd/-Xshare:auto/-Xshare:on}" >/dev/null 2>&1; then
   archive_state="made by \`mvn package\` ($(du -m "$archive" | cut -f1) MiB), accepted by this JVM"
