@@ -1,5 +1,6 @@
 package io.granary.appliance.admin;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
@@ -68,20 +69,10 @@ public final class Views {
       long uniqueBytes,
       long sharedBytes) {}
 
-  /** A long operation; {@code error} only when it failed. */
-  public record TaskView(
-      String id,
-      String type,
-      String target,
-      String state,
-      long done,
-      long total,
-      String unit,
-      String started,
-      String finished,
-      TaskError error,
-      Object result,
-      long version) {}
+  /**
+   * A long operation: the task's own fields, and {@code error} (a problem) only when it failed.
+   */
+  public record TaskView(@JsonUnwrapped Task.Snapshot task, TaskError error) {}
 
   /** A failed task's problem, as an API answer would carry it. */
   public record TaskError(String type, int status, String detail) {}
@@ -146,24 +137,11 @@ public final class Views {
   }
 
   static TaskView task(Task.Snapshot t) {
-    TaskError error = null;
-    if (t.failure() != null) {
-      Problem kind = Problem.of(t.failure());
-      error = new TaskError(kind.type(), kind.status(), Problem.detail(t.failure()));
+    if (t.failure() == null) {
+      return new TaskView(t, null);
     }
-    return new TaskView(
-        t.id(),
-        t.type(),
-        t.target(),
-        t.state(),
-        t.done(),
-        t.total(),
-        t.unit(),
-        t.started(),
-        t.finished(),
-        error,
-        t.result(),
-        t.version());
+    Problem kind = Problem.of(t.failure());
+    return new TaskView(t, new TaskError(kind.type(), kind.status(), Problem.detail(t.failure())));
   }
 
   private static double round(double v) {

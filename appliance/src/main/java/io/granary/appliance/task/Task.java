@@ -1,5 +1,6 @@
 package io.granary.appliance.task;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -105,7 +106,7 @@ public final class Task {
 
   /**
    * The task as it stands: its fields as {@code docs/api.md} shows them, and the failure of a
-   * failed task (null otherwise), which the admin API turns into a problem.
+   * failed task (null otherwise), which the admin API shows as a problem beside them.
    */
   public record Snapshot(
       String id,
@@ -117,7 +118,7 @@ public final class Task {
       String unit,
       String started,
       String finished,
-      Throwable failure,
+      @JsonIgnore Throwable failure,
       Object result,
       long version) {}
 }
