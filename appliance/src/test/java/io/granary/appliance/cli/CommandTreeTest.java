@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * A call builds only the commands it names ({@link Granary#commandLineFor}), parses as the whole
@@ -30,10 +29,9 @@ class CommandTreeTest {
   void aCallBuildsOnlyTheCommandsItNames() {
     assertEquals(
         List.of(List.of(), List.of("volume"), List.of("volume", "list")),
-        commands(Granary.commandLineFor("--data", "/srv/g", "volume", "list"), List.of()));
+        CommandWords.of(Granary.commandLineFor("--data", "/srv/g", "volume", "list")));
     assertEquals(
-        List.of(List.of(), List.of("version")),
-        commands(Granary.commandLineFor("version"), List.of()));
+        List.of(List.of(), List.of("version")), CommandWords.of(Granary.commandLineFor("version")));
     assertEquals(
         List.of(
             List.of(),
@@ -41,8 +39,8 @@ class CommandTreeTest {
             List.of("pool", "list"),
             List.of("volume"),
             List.of("volume", "list")),
-        commands(Granary.commandLineFor("--data", "volume", "pool", "list"), List.of()));
-    List<List<String>> whole = commands(Granary.commandLine(), List.of());
+        CommandWords.of(Granary.commandLineFor("--data", "volume", "pool", "list")));
+    List<List<String>> whole = CommandWords.of(Granary.commandLine());
     assertEquals(35, whole.size(), whole.toString());
     assertTrue(whole.contains(List.of("snapshot", "rollback")), whole.toString());
   }
@@ -50,13 +48,13 @@ class CommandTreeTest {
   @Test
   void everyCallTheBranchParsesItParsesAsTheWholeTree() {
     List<String> differ = new ArrayList<>();
-    for (List<String> words : commands(Granary.commandLine(), List.of())) {
-      List<String> required = requiredArgs(words);
+    for (List<String> words : CommandWords.of(Granary.commandLine())) {
+      List<String> required = CommandWords.requiredArgs(words);
       List<List<String>> calls =
           List.of(
-              join(words, required),
-              join(List.of("--data", "/a", "-H"), words, required, List.of("--json")),
-              join(words, List.of("--socket", "/s"), required));
+              CommandWords.join(words, required),
+              CommandWords.join(List.of("--data", "/a", "-H"), words, required, List.of("--json")),
+              CommandWords.join(words, List.of("--socket", "/s"), required));
       for (List<String> call : calls) {
         String[] args = call.toArray(String[]::new);
         String whole = parsed(Granary.commandLine(), args);
@@ -91,9 +89,9 @@ class CommandTreeTest {
   @Test
   void everyHelpAndEveryUsageErrorIsTheWholeTreesOwn() {
     List<List<String>> calls = new ArrayList<>();
-    for (List<String> words : commands(Granary.commandLine(), List.of())) {
-      calls.add(plus(words, "-h"));
-      calls.add(plus(words, "--no-such-option"));
+    for (List<String> words : CommandWords.of(Granary.commandLine())) {
+      calls.add(CommandWords.join(words, List.of("-h")));
+      calls.add(CommandWords.join(words, List.of("--no-such-option")));
       calls.add(words); // a noun without a verb, a command without its arguments
     }
     calls.addAll(
@@ -160,14 +158,6 @@ class CommandTreeTest {
     }
   }
 
-  /** Every command of the tree, as the words that name it: [], [volume], [volume, list]... */
-  private static List<List<String>> commands(CommandLine c, List<String> words) {
-    List<List<String>> all = new ArrayList<>();
-    all.add(words);
-    c.getSubcommands().forEach((name, sub) -> all.addAll(commands(sub, plus(words, name))));
-    return all;
-  }
-
   /** The commands a parse went through, each with the options and parameters it matched. */
   private static String parsed(CommandLine cli, String... args) {
     try {
@@ -183,41 +173,5 @@ class CommandTreeTest {
     } catch (CommandLine.ParameterException e) {
       return "usage error: " + e.getMessage();
     }
-  }
-
-  /** A value for each required option and positional parameter of a command. */
-  private static List<String> requiredArgs(List<String> words) {
-    CommandLine c = Granary.commandLine();
-    for (String w : words) {
-      c = c.getSubcommands().get(w);
-    }
-    List<String> args = new ArrayList<>();
-    for (OptionSpec o : c.getCommandSpec().options()) {
-      if (o.required()) {
-        args.add(o.longestName());
-        args.add("1");
-      }
-    }
-    for (PositionalParamSpec p : c.getCommandSpec().positionalParameters()) {
-      for (int i = 0; i < p.arity().min(); i++) {
-        args.add("1");
-      }
-    }
-    return args;
-  }
-
-  @SafeVarargs
-  private static List<String> join(List<String>... parts) {
-    List<String> all = new ArrayList<>();
-    for (List<String> p : parts) {
-      all.addAll(p);
-    }
-    return all;
-  }
-
-  private static List<String> plus(List<String> words, String word) {
-    List<String> all = new ArrayList<>(words);
-    all.add(word);
-    return all;
   }
 }

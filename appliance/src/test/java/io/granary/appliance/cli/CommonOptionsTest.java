@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The options common to every command that calls the daemon are accepted before the noun,
@@ -32,15 +30,16 @@ class CommonOptionsTest {
     assertTrue(commands.size() >= 28, "found " + commands.size() + " commands");
     List<String> failures = new ArrayList<>();
     for (List<String> words : commands) {
-      List<String> required = requiredArgs(words);
+      List<String> required = CommandWords.requiredArgs(words);
       List<List<String>> placements = new ArrayList<>();
-      placements.add(join(List.of("--data", DATA.toString()), words, required));
+      placements.add(CommandWords.join(List.of("--data", DATA.toString()), words, required));
       if (words.size() == 2) {
         placements.add(
-            join(List.of(words.get(0), "--data", DATA.toString(), words.get(1)), required));
+            CommandWords.join(
+                List.of(words.get(0), "--data", DATA.toString(), words.get(1)), required));
       }
-      placements.add(join(words, List.of("--data", DATA.toString()), required));
-      placements.add(join(words, required, List.of("--data", DATA.toString())));
+      placements.add(CommandWords.join(words, List.of("--data", DATA.toString()), required));
+      placements.add(CommandWords.join(words, required, List.of("--data", DATA.toString())));
       for (List<String> args : placements) {
         try {
           Path socket = parse(args).socket();
@@ -92,18 +91,21 @@ class CommonOptionsTest {
 
   @Test
   void everyCommandPrintsItsHelpWithHAndWithHelp() {
-    List<List<String>> all = new ArrayList<>();
-    collectAll(Granary.commandLine(), List.of(), all);
+    List<List<String>> all = CommandWords.of(Granary.commandLine());
     assertTrue(all.size() >= 35, "found " + all.size() + " commands");
     for (List<String> words : all) {
       for (String h : List.of("-h", "--help")) {
         StringWriter help = new StringWriter();
         CommandLine c = Granary.commandLine();
         c.setOut(new PrintWriter(help));
-        assertEquals(0, c.execute(join(words, List.of(h)).toArray(String[]::new)), words + " " + h);
+        assertEquals(
+            0,
+            c.execute(CommandWords.join(words, List.of(h)).toArray(String[]::new)),
+            words + " " + h);
         assertTrue(
             help.toString()
-                .startsWith(String.join(" ", join(List.of("Usage: granary"), words)) + " ["),
+                .startsWith(
+                    String.join(" ", CommandWords.join(List.of("Usage: granary"), words)) + " ["),
             words + " " + h + ": " + help);
       }
     }
@@ -141,51 +143,8 @@ class CommonOptionsTest {
 
   /** Every command that calls the daemon, as the words that name it: [volume, list], [status]. */
   private static List<List<String>> daemonCommands() {
-    List<List<String>> out = new ArrayList<>();
-    collect(Granary.commandLine(), List.of(), out);
-    return out;
-  }
-
-  private static void collect(CommandLine c, List<String> words, List<List<String>> out) {
-    if (c.getCommand() instanceof ApiCommand) {
-      out.add(words);
-    }
-    c.getSubcommands().forEach((name, sub) -> collect(sub, join(words, List.of(name)), out));
-  }
-
-  private static void collectAll(CommandLine c, List<String> words, List<List<String>> out) {
-    out.add(words);
-    c.getSubcommands().forEach((name, sub) -> collectAll(sub, join(words, List.of(name)), out));
-  }
-
-  /** A value for each required option and positional parameter of the command. */
-  private static List<String> requiredArgs(List<String> words) {
-    CommandLine c = Granary.commandLine();
-    for (String w : words) {
-      c = c.getSubcommands().get(w);
-    }
-    CommandSpec spec = c.getCommandSpec();
-    List<String> args = new ArrayList<>();
-    for (ArgSpec a : spec.args()) {
-      if (a.isOption() && a.required()) {
-        args.add(((CommandLine.Model.OptionSpec) a).longestName());
-        args.add("1");
-      }
-    }
-    for (ArgSpec a : spec.positionalParameters()) {
-      for (int i = 0; i < a.arity().min(); i++) {
-        args.add("1");
-      }
-    }
-    return args;
-  }
-
-  @SafeVarargs
-  private static List<String> join(List<String>... parts) {
-    List<String> all = new ArrayList<>();
-    for (List<String> p : parts) {
-      all.addAll(p);
-    }
-    return all;
+    return CommandWords.of(Granary.commandLine()).stream()
+        .filter(words -> CommandWords.command(words).getCommand() instanceof ApiCommand)
+        .toList();
   }
 }
