@@ -40,7 +40,7 @@ public final class CdsTraining {
                   + "\"openHandles\":0}]");
 
   private static final String NOT_FOUND =
-      "{\"type\":\"urn:granary:problem:not-found\","
+      "{\"type\":\"https://granary.io/problems/not-found\","
           + "\"title\":\"not found\",\"status\":404,\"detail\":\"volume nope does not exist\"}";
 
   private CdsTraining() {}
