@@ -56,8 +56,14 @@ class ConnectionChurnIT {
   private static final int FILE_TOLERANCE = 2;
 
   /** Threads the JVM starts (UseDynamicNumberOf*Threads) and stops as it sees fit. */
-  private static final List<String> JVM_POOLS =
-      List.of("GC Thread#", "G1 Conc#", "G1 Refine#", "C1 CompilerThre", "C2 CompilerThre");
+  private static final List<String> ON_DEMAND_POOLS =
+      List.of(
+          "GC Thread#",
+          "G1 Conc#",
+          "G1 Refine#",
+          "C1 CompilerThre",
+          "C2 CompilerThre",
+          "granary-flush-w"); // the flushes' fork-join workers, also made and retired on demand
 
   /** How a churn connection ends. */
   enum Drop {
@@ -189,7 +195,7 @@ class ConnectionChurnIT {
     int files = after.fds().getOrDefault("file", 0) - baseline.fds().getOrDefault("file", 0);
     assertTrue(Math.abs(files) <= FILE_TOLERANCE, files + " regular files more than before");
     // Every thread by name exactly as before, but the JVM's own pools of GC and JIT threads,
-    // which it grows as load needs and shrinks when it likes.
+    // which it grows as load needs and shrinks when it likes, and the flushes' fork-join pool.
     assertEquals(baseline.threadsButJvm(), after.threadsButJvm(), "threads");
 
     try (AdminSocket admin = new AdminSocket(tmp.resolve("data/admin.sock"))) {
@@ -403,7 +409,7 @@ class ConnectionChurnIT {
     /** Every thread but the JVM's on-demand GC and JIT ones (names cut to 15 characters). */
     Map<String, Integer> threadsButJvm() {
       Map<String, Integer> m = new TreeMap<>(threads);
-      m.keySet().removeAll(JVM_POOLS);
+      m.keySet().removeAll(ON_DEMAND_POOLS);
       return m;
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.granary.appliance.units.Durations;
 import io.granary.appliance.units.Sizes;
+import io.granary.snapshots.api.VolumeStoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,10 +77,12 @@ public final class ConfigLoader {
             root,
             "volumes",
             Set.of("dirty-limit", "volume-flush", "flush-interval", "block-cache", "page-cache"));
+    long dirtyLimit =
+        size(vol, "dirty-limit", String.valueOf(VolumeStoreConfig.defaultDirtyLimit()));
     ApplianceConfig.Volumes volumes =
         new ApplianceConfig.Volumes(
-            size(vol, "dirty-limit", "512M"),
-            size(vol, "volume-flush", "64M"),
+            dirtyLimit,
+            size(vol, "volume-flush", String.valueOf(VolumeStoreConfig.volumeFlushFor(dirtyLimit))),
             duration(vol, "volumes.", "flush-interval", "5s"),
             size(vol, "block-cache", "128M"),
             size(vol, "page-cache", "64M"));

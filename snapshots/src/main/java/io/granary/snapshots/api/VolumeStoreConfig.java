@@ -1,5 +1,7 @@
 package io.granary.snapshots.api;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,11 +28,30 @@ public record VolumeStoreConfig(
     int flushThreads,
     Clock clock) {
 
+  /**
+   * The dirty bound when none is configured: a tenth of the machine's memory, at most 4 GiB
+   * (OpenZFS's {@code zfs_dirty_data_max}), at least 256 MiB. The blocks live off the heap.
+   */
+  public static long defaultDirtyLimit() {
+    long ram =
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    return Math.max(256L << 20, Math.min(ram / 10, 4L << 30));
+  }
+
+  /**
+   * How much of a volume is dirty before a flush starts, for a dirty bound: a fifth (OpenZFS
+   * starts a transaction group's sync at 20 % of its bound), at least 64 MiB.
+   */
+  public static long volumeFlushFor(long dirtyLimit) {
+    return Math.max(64L << 20, dirtyLimit / 5);
+  }
+
   public static VolumeStoreConfig defaults(Path journalDirectory) {
+    long dirty = defaultDirtyLimit();
     return new VolumeStoreConfig(
         journalDirectory,
-        512L << 20,
-        64L << 20,
+        dirty,
+        volumeFlushFor(dirty),
         Duration.ofSeconds(5),
         128L << 20,
         64L << 20,

@@ -198,28 +198,59 @@ public final class Journal implements Closeable {
   /** Appends a write; returns its sequence number. Not durable until {@link #sync}. */
   public synchronized long appendWrite(long offset, byte[] data, int off, int len)
       throws IOException {
-    JournalRecord r =
-        new JournalRecord(
-            JournalRecord.Type.WRITE, lastSeq + 1, offset, len, JournalRecord.crc(data, off, len));
-    return append(r, ByteBuffer.wrap(data, off, len));
+    byte[] payload =
+        off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+    append(List.of(new JournalEntry(lastSeq + 1, offset, len, payload)));
+    return lastSeq;
   }
 
   /** Appends a zeroed range; returns its sequence number. */
   public synchronized long appendZero(long offset, int len) throws IOException {
-    JournalRecord r = new JournalRecord(JournalRecord.Type.ZERO, lastSeq + 1, offset, len, 0);
-    return append(r, ByteBuffer.allocate(0));
+    append(List.of(new JournalEntry(lastSeq + 1, offset, len, null)));
+    return lastSeq;
   }
 
-  private long append(JournalRecord r, ByteBuffer payload) throws IOException {
+  /**
+   * Appends records with the sequence numbers they carry, which must rise above every record
+   * appended before (a volume's intent log numbers its writes, and records a committed tree
+   * covered are never appended: the sequence may skip). One write call for the whole batch.
+   * Not durable until {@link #sync}. On failure nothing of the batch stays in the segment.
+   */
+  public synchronized void append(List<JournalEntry> batch) throws IOException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    ByteBuffer[] bufs = new ByteBuffer[2 * batch.size()];
+    long length = 0;
+    long seq = lastSeq;
+    for (int i = 0; i < batch.size(); i++) {
+      JournalEntry e = batch.get(i);
+      if (e.seq() <= seq) {
+        throw new IllegalArgumentException(
+            "journal record " + e.seq() + " does not follow record " + seq);
+      }
+      seq = e.seq();
+      JournalRecord r =
+          e.isZero()
+              ? new JournalRecord(JournalRecord.Type.ZERO, e.seq(), e.offset(), e.length(), 0)
+              : new JournalRecord(
+                  JournalRecord.Type.WRITE,
+                  e.seq(),
+                  e.offset(),
+                  e.length(),
+                  JournalRecord.crc(e.data(), 0, e.length()));
+      bufs[2 * i] = r.encodeHeader();
+      bufs[2 * i + 1] =
+          e.isZero() ? ByteBuffer.allocate(0) : ByteBuffer.wrap(e.data(), 0, e.length());
+      length += bufs[2 * i].remaining() + bufs[2 * i + 1].remaining();
+    }
     if (active == null) {
-      active = newSegment(r.seq());
+      active = newSegment(batch.get(0).seq());
     }
     Segment s = active;
-    ByteBuffer header = r.encodeHeader();
-    long end = s.size + header.remaining() + payload.remaining();
+    long end = s.size + length;
     try {
       s.channel.position(s.size);
-      ByteBuffer[] bufs = {header, payload};
       while (s.channel.position() < end) {
         s.channel.write(bufs);
       }
@@ -233,11 +264,10 @@ public final class Journal implements Closeable {
       throw StoreFullException.classify(
           "cannot append to the journal of volume " + Long.toHexString(volumeId), e);
     }
-    bytes += end - s.size;
+    bytes += length;
     s.size = end;
-    s.lastSeq = r.seq();
-    lastSeq = r.seq();
-    return lastSeq;
+    s.lastSeq = seq;
+    lastSeq = seq;
   }
 
   private Segment newSegment(long firstSeq) throws IOException {

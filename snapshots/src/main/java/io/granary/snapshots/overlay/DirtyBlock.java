@@ -1,17 +1,26 @@
 package io.granary.snapshots.overlay;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The newest bytes of one block that the tree does not have yet: a block buffer and the ranges
- * of it that writes defined. A block zeroed whole holds no buffer until the next partial write.
- * Thread-safe (its own monitor).
+ * The newest bytes of one block that the tree does not have yet: a block buffer (off the heap,
+ * from {@link BlockBuffers}) and the ranges of it that writes defined. A block zeroed whole
+ * holds no buffer until the next partial write.
+ *
+ * <p>Thread-safe (its own monitor). States: live, then released once its overlay is flushed or
+ * the block dropped; the buffer then goes back to the pool, and a reader that still held the
+ * block gets a {@link ReleasedBlockException} and reads again from the volume's newer state,
+ * instead of bytes that another block now owns.
  */
 public final class DirtyBlock {
+  private static final byte[] ZEROES = new byte[64 << 10];
+
   private final long index;
   private final int blockSize;
-  private byte[] data;
+  private ByteBuffer data;
   private final ByteRanges defined = new ByteRanges();
+  private boolean released;
 
   DirtyBlock(long index, int blockSize) {
     this.index = index;
@@ -24,21 +33,38 @@ public final class DirtyBlock {
 
   synchronized void write(int off, byte[] src, int srcOff, int len) {
     if (data == null) {
-      data = new byte[blockSize];
+      data = BlockBuffers.take(blockSize);
+      fillZeroes(); // what is defined so far was zeroed
     }
-    System.arraycopy(src, srcOff, data, off, len);
+    data.put(off, src, srcOff, len);
     defined.add(off, off + len);
   }
 
   synchronized void zero(int off, int len) {
     if (off == 0 && len == blockSize) {
-      data = null;
+      giveBack();
     } else if (data != null) {
-      Arrays.fill(data, off, off + len, (byte) 0);
+      fill(off, len);
     }
     defined.add(off, off + len);
     if (data == null && !isFull()) {
-      data = new byte[blockSize]; // partial zeroing of a block with no buffer yet
+      data = BlockBuffers.take(blockSize); // partial zeroing of a block with no buffer yet
+      fillZeroes();
+    }
+  }
+
+  /** Zeroes every defined range of a buffer just taken (a block with no buffer is zeroes). */
+  private void fillZeroes() {
+    for (int i = 0; i < defined.size(); i++) {
+      fill(defined.start(i), defined.end(i) - defined.start(i));
+    }
+  }
+
+  private void fill(int off, int len) {
+    for (int done = 0; done < len; ) {
+      int n = Math.min(len - done, ZEROES.length);
+      data.put(off + done, ZEROES, 0, n);
+      done += n;
     }
   }
 
@@ -47,35 +73,67 @@ public final class DirtyBlock {
     return defined.covers(0, blockSize);
   }
 
+  /** Whether bytes {@code [start, end)} are all defined here. */
+  public synchronized boolean defines(int start, int end) {
+    return defined.covers(start, end);
+  }
+
   /** Whether the block is defined whole and every byte is zero. */
   public synchronized boolean isZeroFull() {
     return data == null && isFull();
   }
 
   /** Copies the defined bytes onto {@code block}, the content of the layers below. */
-  public synchronized void applyTo(byte[] block) {
+  public synchronized void applyTo(byte[] block) throws ReleasedBlockException {
+    checkLive();
     for (int i = 0; i < defined.size(); i++) {
       int s = defined.start(i);
       int e = defined.end(i);
       if (data == null) {
         Arrays.fill(block, s, e, (byte) 0);
       } else {
-        System.arraycopy(data, s, block, s, e - s);
+        data.get(s, block, s, e - s);
       }
     }
   }
 
-  /** For a full block: copies {@code len} bytes from {@code inBlock} into {@code dst}. */
-  public synchronized void copyOut(int inBlock, byte[] dst, int dstOff, int len) {
+  /** For defined bytes: copies {@code len} bytes from {@code inBlock} into {@code dst}. */
+  public synchronized void copyOut(int inBlock, byte[] dst, int dstOff, int len)
+      throws ReleasedBlockException {
+    checkLive();
     if (data == null) {
       Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
     } else {
-      System.arraycopy(data, inBlock, dst, dstOff, len);
+      data.get(inBlock, dst, dstOff, len);
     }
   }
 
-  /** A copy of the whole content, for a full block. */
-  public synchronized byte[] content() {
-    return data == null ? new byte[blockSize] : data.clone();
+  /** A heap copy of the whole content, for a full block. */
+  public synchronized byte[] content() throws ReleasedBlockException {
+    checkLive();
+    byte[] c = new byte[blockSize];
+    if (data != null) {
+      data.get(0, c, 0, blockSize);
+    }
+    return c;
+  }
+
+  /** Gives the buffer back; later reads of this block throw. */
+  synchronized void release() {
+    released = true;
+    giveBack();
+  }
+
+  private void giveBack() {
+    if (data != null) {
+      BlockBuffers.give(data);
+      data = null;
+    }
+  }
+
+  private void checkLive() throws ReleasedBlockException {
+    if (released) {
+      throw new ReleasedBlockException(index);
+    }
   }
 }

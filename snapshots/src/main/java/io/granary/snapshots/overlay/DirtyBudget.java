@@ -2,13 +2,25 @@ package io.granary.snapshots.overlay;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The memory all volumes' dirty blocks may take together. A writer that finds it spent asks
+ * The memory all volumes' dirty blocks may take together. Past {@link #DELAY_FROM} of it a
+ * writer is delayed, more the fuller it is (OpenZFS's write throttle: the delay grows as
+ * {@code (used - 60 %) / (limit - used)}), so that writers slow down smoothly to the rate the
+ * flushes drain instead of running at full speed into a wall; a writer that finds it spent asks
  * for flushes and waits: back-pressure instead of running out of memory. A single request
  * larger than the whole budget is let through when nothing else is dirty.
  */
 public final class DirtyBudget {
+  /** The share of the limit past which writers are delayed. */
+  public static final double DELAY_FROM = 0.6;
+
+  /** The delay halfway between {@link #DELAY_FROM} and the limit. */
+  private static final long DELAY_SCALE_NANOS = 100_000;
+
+  private static final long MAX_DELAY_NANOS = 100_000_000;
+
   private final long limit;
   private long used;
 
@@ -44,6 +56,7 @@ public final class DirtyBudget {
 
   /** Takes {@code bytes}, waiting for memory, once {@code admission} lets them in. */
   public void acquire(long bytes, Admission admission, Pressure pressure) throws IOException {
+    long delay;
     synchronized (this) {
       admission.admit(used, bytes);
       while (used > 0 && used + bytes > limit) {
@@ -56,8 +69,25 @@ public final class DirtyBudget {
         }
         admission.admit(used, bytes);
       }
+      delay = delayNanos(used, limit);
       used += bytes;
     }
+    if (delay > 0) {
+      LockSupport.parkNanos(delay);
+    }
+  }
+
+  /** How long a writer that finds {@code used} of {@code limit} taken is delayed. */
+  static long delayNanos(long used, long limit) {
+    long from = (long) (limit * DELAY_FROM);
+    if (used <= from || limit <= 0) {
+      return 0;
+    }
+    if (used >= limit) {
+      return MAX_DELAY_NANOS;
+    }
+    double d = (double) DELAY_SCALE_NANOS * (used - from) / (limit - used);
+    return (long) Math.min(d, MAX_DELAY_NANOS);
   }
 
   /** Takes memory without waiting (journal replay on open). */

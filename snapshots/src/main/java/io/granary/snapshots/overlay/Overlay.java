@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Writes not yet in the tree, for one volume: dirty blocks, and runs of whole blocks zeroed.
  * A dirty block wins over a zero run, which wins over the layers below. Writers call it under
- * the volume's write lock (so its order is the journal's); readers call it from any thread.
+ * the volume's write lock (so its order is the intent log's); readers call it from any thread,
+ * and read again when a block they found was released meanwhile.
  */
 public final class Overlay {
   /** What a layer says about one block. */
@@ -71,12 +72,12 @@ public final class Overlay {
     int dropped = 0;
     if (to - from < blocks.size()) {
       for (long b = from; b < to; b++) {
-        dropped += blocks.remove(b) != null ? 1 : 0;
+        dropped += drop(b);
       }
     } else {
       for (Long b : List.copyOf(blocks.keySet())) {
-        if (b >= from && b < to && blocks.remove(b) != null) {
-          dropped++;
+        if (b >= from && b < to) {
+          dropped += drop(b);
         }
       }
     }
@@ -84,6 +85,27 @@ public final class Overlay {
       zeroRuns.add(from, to);
     }
     return dropped;
+  }
+
+  private int drop(long block) {
+    DirtyBlock d = blocks.remove(block);
+    if (d == null) {
+      return 0;
+    }
+    d.release();
+    return 1;
+  }
+
+  /**
+   * Gives every block's memory back, once nothing needs this overlay any more (it was flushed
+   * into a committed tree, or its writes were discarded). Readers still holding it read again.
+   */
+  public void release() {
+    // The blocks stay in the map: a reader of the old state must find them, and read again
+    // when it touches one, not take them for absent and read the tree of before the flush.
+    for (DirtyBlock d : blocks.values()) {
+      d.release();
+    }
   }
 
   /** What this layer holds for {@code block}. */
@@ -104,8 +126,8 @@ public final class Overlay {
   public int truncate(long firstBlock) {
     int dropped = 0;
     for (Long b : List.copyOf(blocks.keySet())) {
-      if (b >= firstBlock && blocks.remove(b) != null) {
-        dropped++;
+      if (b >= firstBlock) {
+        dropped += drop(b);
       }
     }
     synchronized (zeroRuns) {

@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,14 +65,19 @@ public final class DefaultVolumeStore implements VolumeStore {
 
   private DefaultVolumeStore(VolumeStoreConfig config, ChunkStore store) {
     AtomicInteger n = new AtomicInteger();
-    this.flushWorkers =
-        Executors.newFixedThreadPool(
-            config.flushThreads(),
-            r -> {
-              Thread t = new Thread(r, "granary-flush-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    ThreadPoolExecutor workers =
+        (ThreadPoolExecutor)
+            Executors.newFixedThreadPool(
+                config.flushThreads(),
+                r -> {
+                  Thread t = new Thread(r, "granary-flush-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+    // Started with the pool, not at its first flush: the threads a pool costs are known when
+    // it opens (and stay until it closes).
+    workers.prestartAllCoreThreads();
+    this.flushWorkers = workers;
     this.ctx = new VolumeContext(config, store, flushWorkers);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(

@@ -10,7 +10,9 @@ import io.granary.snapshots.catalog.VolumeRecord;
 import io.granary.snapshots.journal.Journal;
 import io.granary.snapshots.journal.JournalEntry;
 import io.granary.snapshots.journal.JournalRecord;
+import io.granary.snapshots.overlay.DirtyBlock;
 import io.granary.snapshots.overlay.Overlay;
+import io.granary.snapshots.overlay.ReleasedBlockException;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -28,9 +30,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * immutable {@link State}: {@code active} takes writes, {@code flushing} is frozen while a
  * flush turns it into chunks. Reads look at active, then flushing, then the tree.
  *
- * <p>Locks: {@code writeLock} orders journal appends with overlay changes (so replay equals
- * memory) and guards the swaps of {@link State}; {@code maintenance} serializes flushes,
- * resizes, rollbacks and close. Reads take no lock.
+ * <p>Writes: a write changes the active overlay and adds an intent to the {@link IntentLog}; it
+ * touches no disk. A FLUSH or an FUA write has the intent log append and sync what is pending
+ * (or, with a large backlog, commits a tree first: {@code docs/format.md} §4.3).
+ *
+ * <p>Locks: {@code writeLock} orders intents with overlay changes (so replay equals memory),
+ * guards the swaps of {@link VolumeState}, and holds still the bytes an intent's record copies;
+ * {@code maintenance} serializes flushes, resizes, rollbacks and close. Reads take no lock: a
+ * read that meets a dirty block released by a flush meanwhile reads again from the new state.
  *
  * <p>Space: writes pass the pool's capacity check as they take dirty memory, and resizes and
  * rollbacks its provisioning check before they change anything ({@link SpaceGate}).
@@ -48,6 +55,7 @@ final class VolumeEngine {
   private volatile BlockPolicy policy;
 
   private final Journal journal;
+  private final IntentLog intents;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final ReentrantLock maintenance = new ReentrantLock();
   private final AtomicLong bytesWritten;
@@ -70,6 +78,9 @@ final class VolumeEngine {
     this.blockSize = record.blockSize();
     this.policy = BlockPolicy.of(record);
     this.journal = journal;
+    this.intents =
+        new IntentLog(
+            journal, Math.max(record.coveredSeq(), journal.lastSeq()), writeLock, this::copyNewest);
     this.record = record;
     this.bytesWritten = new AtomicLong(record.bytesWritten());
     this.reads = new VolumeReads(ctx, record.blockSize());
@@ -210,6 +221,11 @@ final class VolumeEngine {
         if (attempt > 0) {
           throw StoreErrors.translate(e, "read of volume " + record.name());
         }
+      } catch (ReleasedBlockException e) {
+        // A flush committed the overlay this read was in: the new state has the bytes.
+        if (attempt > 100) {
+          throw StoreErrors.translate(e, "read of volume " + record.name());
+        }
       } catch (IOException e) {
         throw StoreErrors.translate(e, "read of volume " + record.name());
       }
@@ -239,7 +255,7 @@ final class VolumeEngine {
     }
     bytesWritten.addAndGet(len);
     if (fua && seq > 0) {
-      syncJournal(seq);
+      makeDurable(seq);
     }
   }
 
@@ -253,7 +269,6 @@ final class VolumeEngine {
       try {
         VolumeState s = state;
         checkRange(offset, len, s.size());
-        long seq = journal.appendWrite(offset, src, off, len);
         int[] fresh = {0};
         BlockSpan.split(
             offset,
@@ -271,7 +286,7 @@ final class VolumeEngine {
               }
             });
         created = fresh[0];
-        return seq;
+        return intents.write(offset, len);
       } finally {
         writeLock.unlock();
       }
@@ -305,7 +320,7 @@ final class VolumeEngine {
         seq = 0;
         for (long done = 0; done < length; ) {
           int n = (int) Math.min(length - done, JournalRecord.MAX_LENGTH);
-          seq = journal.appendZero(offset + done, n);
+          seq = intents.zero(offset + done, n);
           done += n;
         }
         long firstWhole = TreeShape.blocks(offset, blockSize);
@@ -335,7 +350,7 @@ final class VolumeEngine {
       ctx.budget.release(reserved - (long) created * blockSize + (long) dropped * blockSize);
     }
     if (fua) {
-      syncJournal(seq);
+      makeDurable(seq);
     }
   }
 
@@ -346,17 +361,61 @@ final class VolumeEngine {
     return touched - Math.max(0, whole);
   }
 
-  /** Makes every acknowledged write durable: an fsync of the journal. */
+  /** Makes every acknowledged write durable (an NBD FLUSH, an fsync). */
   void flush() throws IOException {
     checkOpen();
-    syncJournal(journal.lastSeq());
+    makeDurable(intents.lastSeq());
   }
 
-  private void syncJournal(long seq) throws IOException {
+  /**
+   * Makes the writes up to {@code seq} durable: their intents appended to the journal and
+   * synced, or, when that would mean appending more than a flush's worth of data, a tree
+   * commit first (the data is then written once, into packs, instead of into the journal too).
+   */
+  private void makeDurable(long seq) throws IOException {
     try {
-      journal.sync(seq);
+      if (intents.pendingBytes() >= ctx.config.volumeFlushBytes()) {
+        flushToTree();
+      }
+      intents.makeDurable(seq);
     } catch (IOException e) {
       throw StoreErrors.translate(e, "flush of volume " + record.name());
+    }
+  }
+
+  /**
+   * Copies the newest bytes of a range into {@code dst} (for an intent's record); the caller
+   * holds {@code writeLock}. The overlays hold them but for ranges a later zeroing dropped.
+   */
+  private void copyNewest(long offset, byte[] dst, int length) throws IOException {
+    BlockSpan.split(offset, length, blockSize, span -> copyNewestSpan(span, dst));
+  }
+
+  private void copyNewestSpan(BlockSpan span, byte[] dst) throws IOException {
+    int from = span.offsetInBlock();
+    int to = from + span.length();
+    int at = (int) span.bufferOffset();
+    for (int attempt = 0; ; attempt++) {
+      VolumeState s = state;
+      try {
+        DirtyBlock d = s.active().dirty(span.block());
+        DirtyBlock f = s.flushing() == null ? null : s.flushing().dirty(span.block());
+        if (d != null && d.defines(from, to)) {
+          d.copyOut(from, dst, at, span.length());
+        } else if (d == null
+            && s.active().presence(span.block()) == Overlay.Presence.ABSENT
+            && f != null
+            && f.defines(from, to)) {
+          f.copyOut(from, dst, at, span.length());
+        } else {
+          reads.readSpan(s, span, dst, 0); // the general path, which may read the tree
+        }
+        return;
+      } catch (ReleasedBlockException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -446,7 +505,8 @@ final class VolumeEngine {
         frozen = s.flushing(); // an earlier attempt failed: retry the same blocks first
       } else if (!s.active().isEmpty()) {
         frozen = s.active();
-        flushingCutSeq = journal.cut();
+        flushingCutSeq = intents.lastSeq();
+        journal.cut();
         s = new VolumeState(s.root(), s.depth(), s.size(), new Overlay(blockSize), frozen);
         state = s;
       } else {
@@ -478,12 +538,15 @@ final class VolumeEngine {
       VolumeState now = state;
       state = new VolumeState(root, now.depth(), now.size(), now.active(), null);
       record = committed;
+      intents.covered(committed.coveredSeq());
     } finally {
       writeLock.unlock();
     }
     lastFlushNanos = System.nanoTime();
     ctx.space.refreshIfLimited(); // before the release: the flushed bytes count as stored now
-    ctx.budget.release(frozen.memoryBytes());
+    long flushed = frozen.memoryBytes();
+    frozen.release(); // readers still in it read again from the new state
+    ctx.budget.release(flushed);
     journal.release(committed.coveredSeq());
   }
 
@@ -537,9 +600,10 @@ final class VolumeEngine {
     ctx.store.sync();
     VolumeRecord committed =
         record.withState(
-            root, newSize, journal.lastSeq(), bytesWritten.get(), ctx.config.clock().millis());
+            root, newSize, intents.lastSeq(), bytesWritten.get(), ctx.config.clock().millis());
     ctx.catalog.change().put(committed).commit();
     record = committed;
+    intents.covered(committed.coveredSeq());
     state = new VolumeState(root, depth, newSize, s.active(), null);
     LOG.log(
         Level.INFO, "volume {0} resized from {1} to {2} bytes", record.name(), s.size(), newSize);
@@ -554,13 +618,13 @@ final class VolumeEngine {
       writeLock.lock();
       try {
         VolumeState s = state;
-        long cut = journal.cut();
+        long cut = intents.lastSeq();
+        journal.cut();
         VolumeRecord committed =
             record.withState(root, size, cut, bytesWritten.get(), ctx.config.clock().millis());
         ctx.catalog.change().put(committed).commit();
         record = committed;
-        long freed =
-            s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes());
+        intents.covered(cut);
         state =
             new VolumeState(
                 root,
@@ -568,7 +632,7 @@ final class VolumeEngine {
                 size,
                 new Overlay(blockSize),
                 null);
-        ctx.budget.release(freed);
+        ctx.budget.release(release(s)); // after the swap: readers still in them read again
         journal.release(cut);
       } finally {
         ctx.space.adjust(size, state.size()); // nothing when the rollback happened
@@ -602,9 +666,7 @@ final class VolumeEngine {
     maintenance.lock();
     try {
       closed = true;
-      VolumeState s = state;
-      ctx.budget.release(
-          s.active().memoryBytes() + (s.flushing() == null ? 0 : s.flushing().memoryBytes()));
+      ctx.budget.release(release(state));
       journal.close();
     } finally {
       maintenance.unlock();
@@ -613,6 +675,16 @@ final class VolumeEngine {
 
   long bytesWritten() {
     return bytesWritten.get();
+  }
+
+  /** Gives back the memory of a state's overlays, which nothing needs now; returns its size. */
+  private static long release(VolumeState s) {
+    long bytes = 0;
+    for (Overlay o : s.layers()) {
+      bytes += o.memoryBytes();
+      o.release();
+    }
+    return bytes;
   }
 
   private void checkOpen() throws VolumeException {

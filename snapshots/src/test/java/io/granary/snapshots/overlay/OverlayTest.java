@@ -37,7 +37,7 @@ class OverlayTest {
   }
 
   @Test
-  void dirtyBlocksWinOverZeroRunsAndZeroRunsDropDirtyBlocks() {
+  void dirtyBlocksWinOverZeroRunsAndZeroRunsDropDirtyBlocks() throws Exception {
     Overlay o = new Overlay(4096);
     assertTrue(o.write(5, 0, new byte[] {1}, 0, 1));
     assertFalse(o.write(5, 1, new byte[] {2}, 0, 1));

@@ -1,0 +1,47 @@
+package io.granary.snapshots.overlay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The write throttle: no delay below 60 % of the bound, then a delay that grows smoothly. */
+class DirtyBudgetTest {
+  private static final long LIMIT = 1000;
+
+  @Test
+  void noDelayUpToSixtyPercentThenGrowingWithoutAStep() {
+    assertEquals(0, DirtyBudget.delayNanos(0, LIMIT));
+    assertEquals(0, DirtyBudget.delayNanos(600, LIMIT));
+    long previous = 0;
+    for (long used = 601; used < LIMIT; used++) {
+      long d = DirtyBudget.delayNanos(used, LIMIT);
+      assertTrue(d >= previous, "the delay fell at " + used);
+      assertTrue(d - previous < 100_000_000, "a step at " + used);
+      previous = d;
+    }
+    assertEquals(100_000, DirtyBudget.delayNanos(800, LIMIT), "halfway: the scale");
+    assertTrue(DirtyBudget.delayNanos(601, LIMIT) < 1_000, "just past 60 %: almost nothing");
+  }
+
+  @Test
+  void aWriterPastSixtyPercentIsDelayedAndOneBelowIsNot() throws Exception {
+    DirtyBudget b = new DirtyBudget(LIMIT);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      b.acquire(1, () -> {});
+      b.release(1);
+    }
+    long fast = System.nanoTime() - t0;
+    b.acquire(990, () -> {}); // 99 %: about 4 ms a write
+    t0 = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      b.acquire(1, () -> {});
+      b.release(1);
+    }
+    long slow = System.nanoTime() - t0;
+    // Half of the delays at least: a park may end early, now and then.
+    assertTrue(slow >= 50 * DirtyBudget.delayNanos(990, LIMIT), "not delayed: " + slow + " ns");
+    assertTrue(fast < slow / 10, "delayed below 60 %: " + fast + " ns against " + slow);
+  }
+}
