@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,9 @@ import java.util.zip.CRC32C;
  * committed root covers; {@link #sync} makes every record up to a sequence durable, with one
  * fsync serving every caller that waits for it (group commit).
  *
- * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it.
+ * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it. An fsync
+ * that finds its segment's channel closed counts as done only when {@link #release} closed it
+ * (a durable root covers the records); any other close, an interrupt's included, fails the sync.
  */
 public final class Journal implements Closeable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
@@ -51,13 +54,26 @@ public final class Journal implements Closeable {
 
   private boolean syncing;
   private IOException syncFailure;
+  private final Fsync fsync;
 
-  /** One segment file; {@code channel} is null once it needs no more writes or fsyncs. */
+  /** How a segment's records reach the disk: {@code force}, or a test's slower medium. */
+  @FunctionalInterface
+  interface Fsync {
+    void force(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * One segment file; {@code channel} is null for a segment replayed at open (fsynced then). A
+   * closed channel whose segment is not {@code released} lost its records' durability.
+   */
   private static final class Segment {
     final Path path;
     FileChannel channel;
     long lastSeq;
     long size;
+
+    /** Set under the journal's lock before release closes the channel: a root covers it. */
+    boolean released;
 
     Segment(Path path, FileChannel channel, long lastSeq, long size) {
       this.path = path;
@@ -67,11 +83,12 @@ public final class Journal implements Closeable {
     }
   }
 
-  private Journal(Path dir, long volumeId, long lastSeq) {
+  private Journal(Path dir, long volumeId, long lastSeq, Fsync fsync) {
     this.dir = dir;
     this.volumeId = volumeId;
     this.lastSeq = lastSeq;
     this.syncedSeq = lastSeq;
+    this.fsync = fsync;
   }
 
   /**
@@ -81,6 +98,13 @@ public final class Journal implements Closeable {
    */
   public static Journal open(
       Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay) throws IOException {
+    return open(dir, volumeId, coveredSeq, replay, ch -> ch.force(false));
+  }
+
+  /** {@link #open} with the fsync of segments done by {@code fsync} (tests slow it or fail it). */
+  static Journal open(
+      Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay, Fsync fsync)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.wal")) {
@@ -100,7 +124,7 @@ public final class Journal implements Closeable {
       previous = Math.max(previous, segLast);
       last = Math.max(last, segLast);
     }
-    Journal j = new Journal(dir, volumeId, last);
+    Journal j = new Journal(dir, volumeId, last, fsync);
     for (Segment s : kept) {
       try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.WRITE)) {
         ch.force(false); // what a crashed process left in the page cache is now replayed state
@@ -287,6 +311,7 @@ public final class Journal implements Closeable {
     synchronized (this) {
       while (!sealed.isEmpty() && sealed.get(0).lastSeq <= coveredSeq) {
         Segment s = sealed.remove(0);
+        s.released = true; // before the close: an fsync that finds it closed must know why
         bytes -= s.size;
         gone.add(s);
       }
@@ -302,7 +327,8 @@ public final class Journal implements Closeable {
   /**
    * Makes every record up to {@code seq} durable. Concurrent callers share fsyncs: a caller
    * whose record an fsync in progress already covers waits for it instead of starting another.
-   * After a failed fsync no later sync succeeds: the pages may be gone.
+   * After a failed fsync no later sync succeeds: the pages may be gone. That includes an fsync
+   * cut short by a close (an interrupt closes the channel too): its outcome is unknown.
    */
   public void sync(long seq) throws IOException {
     synchronized (syncLock) {
@@ -325,42 +351,81 @@ public final class Journal implements Closeable {
       }
       syncing = true;
     }
+    long target = -1; // stays -1 unless every fsync returned
+    IOException failure = null;
+    try {
+      target = forceSegments();
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    } finally {
+      // Every way out ends this sync, or each later FLUSH of the volume waits forever. A
+      // RuntimeException is a bug, not a failed fsync: it reaches the caller and poisons nothing.
+      synchronized (syncLock) {
+        syncing = false;
+        if (failure != null) {
+          syncFailure = failure;
+        } else if (target >= 0) {
+          syncedSeq = Math.max(syncedSeq, target);
+        }
+        syncLock.notifyAll();
+      }
+    }
+  }
+
+  /** fsyncs every segment that may hold unsynced records; returns the sequence now durable. */
+  private long forceSegments() throws IOException {
     long target;
     List<Segment> toForce = new ArrayList<>();
+    List<FileChannel> channels = new ArrayList<>(); // as they were: a close may happen meanwhile
     synchronized (this) {
       target = lastSeq;
       for (Segment s : sealed) {
         if (s.channel != null) {
           toForce.add(s);
+          channels.add(s.channel);
         }
       }
       if (active != null) {
         toForce.add(active);
+        channels.add(active.channel);
       }
     }
-    IOException failure = null;
-    for (Segment s : toForce) {
+    for (int i = 0; i < toForce.size(); i++) {
+      Segment s = toForce.get(i);
       try {
-        s.channel.force(false);
-      } catch (ClosedChannelException released) {
+        fsync.force(channels.get(i));
+      } catch (ClosedChannelException closed) {
+        if (!releasedMeanwhile(s)) {
+          throw notSynced(s, closed);
+        }
         // a flush covered and released it meanwhile: its records are in a durable root
-      } catch (IOException e) {
-        failure = e;
-        break;
       }
     }
-    synchronized (syncLock) {
-      syncing = false;
-      if (failure != null) {
-        syncFailure = failure;
-      } else {
-        syncedSeq = Math.max(syncedSeq, target);
-      }
-      syncLock.notifyAll();
+    return target;
+  }
+
+  private synchronized boolean releasedMeanwhile(Segment s) {
+    return s.released;
+  }
+
+  /** The failure of an fsync whose channel something other than a release closed. */
+  private IOException notSynced(Segment s, ClosedChannelException closed) {
+    if (closed instanceof ClosedByInterruptException) {
+      Thread.currentThread().interrupt(); // the caller's thread was asked to stop: keep it so
+      InterruptedIOException e =
+          new InterruptedIOException(
+              "interrupted in the fsync of journal segment "
+                  + s.path
+                  + ": its records are not known to be durable");
+      e.initCause(closed);
+      return e;
     }
-    if (failure != null) {
-      throw failure;
-    }
+    return new IOException(
+        "journal segment "
+            + s.path
+            + " was closed before its fsync finished: its records are not known to be durable",
+        closed);
   }
 
   public synchronized long lastSeq() {
@@ -378,13 +443,16 @@ public final class Journal implements Closeable {
     release(Long.MAX_VALUE);
   }
 
+  /**
+   * Closes every segment without fsyncing it: a sync still running, or called later, for
+   * records no durable root covers fails instead of counting the closed segments as synced.
+   */
   @Override
   public synchronized void close() throws IOException {
     cut();
     for (Segment s : sealed) {
       if (s.channel != null) {
-        s.channel.close();
-        s.channel = null;
+        s.channel.close(); // kept, not nulled: a later sync must find it closed, not skip it
       }
     }
   }

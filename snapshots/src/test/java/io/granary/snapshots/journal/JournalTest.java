@@ -3,15 +3,26 @@ package io.granary.snapshots.journal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +136,155 @@ class JournalTest {
         bad[i] ^= (byte) (1 << bit);
         assertNull(JournalRecord.decodeHeader(ByteBuffer.wrap(bad)), "byte " + i + " bit " + bit);
       }
+    }
+  }
+
+  /**
+   * An interrupt closes the channel under the fsync (ClosedByInterruptException): the records
+   * are not known durable, so the sync fails, the thread stays interrupted, and so do later ones.
+   */
+  @Test
+  void anInterruptedSyncFailsAndTheThreadStaysInterrupted() throws Exception {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
+      long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(InterruptedIOException.class, () -> j.sync(seq));
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+      } finally {
+        Thread.interrupted();
+      }
+      IOException later = assertThrows(IOException.class, () -> j.sync(seq));
+      assertTrue(later.getMessage().contains("earlier journal fsync failed"), later.toString());
+    }
+  }
+
+  /** Closing the journal fsyncs nothing: a sync of records written before it must fail. */
+  @Test
+  void aSyncAfterCloseFailsRatherThanCountingClosedSegmentsAsSynced() throws Exception {
+    Journal j = Journal.open(dir, 7, 0, e -> {});
+    long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+    j.close();
+    assertThrows(IOException.class, () -> j.sync(seq));
+  }
+
+  /**
+   * The journal is closed while a sync waits in its fsync of the older of two segments: the
+   * sync fails with an I/O error (not a NullPointerException for the channel the close used to
+   * clear), and the next sync answers at once instead of waiting for it forever.
+   */
+  @Test
+  void aCloseDuringASyncFailsItAndLaterSyncsStillAnswer() throws Exception {
+    HeldFsync held = new HeldFsync();
+    Journal j = Journal.open(dir, 7, 0, e -> {}, held);
+    j.appendWrite(0, new byte[] {1}, 0, 1);
+    j.cut();
+    long seq = j.appendWrite(1, new byte[] {2}, 0, 1);
+    CompletableFuture<Void> sync = syncInBackground(j, seq);
+    held.awaitEntered();
+    j.close();
+    held.proceed();
+    Throwable failed = failureOf(sync);
+    assertTrue(failed instanceof IOException, "an I/O error: " + failed);
+    assertTrue(failed.getMessage().contains("closed before its fsync"), failed.toString());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> assertThrows(IOException.class, () -> j.sync(seq)));
+  }
+
+  /**
+   * A flush covers and releases the older segment while a sync waits to fsync it: its records
+   * are in a durable root, so finding it closed is no failure and the sync succeeds.
+   */
+  @Test
+  void aSegmentReleasedByACoveringFlushLetsAConcurrentSyncSucceed() throws Exception {
+    HeldFsync held = new HeldFsync();
+    try (Journal j = Journal.open(dir, 7, 0, e -> {}, held)) {
+      j.appendWrite(0, new byte[] {1}, 0, 1);
+      long covered = j.cut();
+      long seq = j.appendWrite(1, new byte[] {2}, 0, 1);
+      CompletableFuture<Void> sync = syncInBackground(j, seq);
+      held.awaitEntered();
+      j.release(covered);
+      held.proceed();
+      sync.get(10, TimeUnit.SECONDS);
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> j.sync(seq));
+    }
+  }
+
+  /**
+   * A RuntimeException out of an fsync (a bug) ends that sync, not the journal: the next FLUSH
+   * gets its own fsync instead of waiting forever for one that never finishes.
+   */
+  @Test
+  void aRuntimeExceptionInAnFsyncDoesNotBlockLaterSyncs() throws Exception {
+    AtomicBoolean fail = new AtomicBoolean(true);
+    Journal.Fsync buggy =
+        ch -> {
+          if (fail.getAndSet(false)) {
+            throw new IllegalStateException("a bug in the fsync path");
+          }
+          ch.force(false);
+        };
+    try (Journal j = Journal.open(dir, 7, 0, e -> {}, buggy)) {
+      long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+      assertThrows(IllegalStateException.class, () -> j.sync(seq));
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> j.sync(seq));
+    }
+  }
+
+  private static CompletableFuture<Void> syncInBackground(Journal j, long seq) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                j.sync(seq);
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "journal-sync");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  private static Throwable failureOf(CompletableFuture<Void> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the sync succeeded");
+  }
+
+  /** An fsync whose first call waits, once inside, until the test lets it go on. */
+  private static final class HeldFsync implements Journal.Fsync {
+    private final AtomicBoolean first = new AtomicBoolean(true);
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch proceed = new CountDownLatch(1);
+
+    @Override
+    public void force(FileChannel channel) throws IOException {
+      if (first.getAndSet(false)) {
+        entered.countDown();
+        try {
+          proceed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException();
+        }
+      }
+      channel.force(false);
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "the sync reached its fsync");
+    }
+
+    void proceed() {
+      proceed.countDown();
     }
   }
 }
