@@ -439,6 +439,9 @@ final class VolumeEngine {
   private void flushLocked() throws IOException {
     VolumeState s;
     Overlay frozen;
+    if (state.flushing() == null && !state.active().isEmpty()) {
+      syncBeforeCut(); // most of the fsync the cut needs, while writers still go on
+    }
     writeLock.lock();
     try {
       s = state;
@@ -446,6 +449,7 @@ final class VolumeEngine {
         frozen = s.flushing(); // an earlier attempt failed: retry the same blocks first
       } else if (!s.active().isEmpty()) {
         frozen = s.active();
+        syncBeforeCut(); // what was written since: no newer segment before this one is durable
         flushingCutSeq = journal.cut();
         s = new VolumeState(s.root(), s.depth(), s.size(), new Overlay(blockSize), frozen);
         state = s;
@@ -485,6 +489,24 @@ final class VolumeEngine {
     ctx.space.refreshIfLimited(); // before the release: the flushed bytes count as stored now
     ctx.budget.release(frozen.memoryBytes());
     journal.release(committed.coveredSeq());
+  }
+
+  /**
+   * fsyncs the journal before a cut: the segment it seals is durable before a newer one can
+   * exist, so replay knows that only the newest segment can end in a torn write and that a bad
+   * record anywhere else is damage ({@code docs/format.md} §4.4). A journal that cannot fsync
+   * any more does not stop the flush, which makes the same writes durable in the tree.
+   */
+  private void syncBeforeCut() {
+    try {
+      journal.sync(journal.lastSeq());
+    } catch (IOException e) {
+      LOG.log(
+          Level.WARNING,
+          "volume {0}: journal fsync before a flush failed: {1}",
+          record.name(),
+          e.getMessage());
+    }
   }
 
   // ---- whole-volume changes
