@@ -1,6 +1,7 @@
 package io.granary.snapshots.journal;
 
 import io.granary.dedupe.api.StoreFullException;
+import io.granary.snapshots.api.VolumeCorruptException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -10,12 +11,11 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -33,8 +33,8 @@ import java.util.zip.CRC32C;
  */
 public final class Journal implements Closeable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
-  private static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
-  private static final int SEGMENT_HEADER = 32;
+  static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
+  static final int SEGMENT_HEADER = 32;
 
   private final Path dir;
   private final long volumeId;
@@ -93,8 +93,12 @@ public final class Journal implements Closeable {
 
   /**
    * Opens the journal in {@code dir}, replaying to {@code replay}, in order, every record with a
-   * sequence above {@code coveredSeq}. A torn record ends its segment and is cut off. Segments
-   * wholly covered are deleted; the others stay until a flush covers them.
+   * sequence above {@code coveredSeq}. Segments wholly covered are deleted; the others stay
+   * until a flush covers them. A bad record in the newest segment is a torn write and is cut off
+   * with what follows it. A bad record or header in any older segment is damage to records
+   * fsynced before that segment stopped being the newest (§4.4): nothing is changed and the open
+   * fails with a {@link VolumeCorruptException} naming the damage, after part of the journal
+   * may have been replayed (the caller drops what it built).
    */
   public static Journal open(
       Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay) throws IOException {
@@ -106,23 +110,27 @@ public final class Journal implements Closeable {
       Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay, Fsync fsync)
       throws IOException {
     Files.createDirectories(dir);
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.wal")) {
-      ds.forEach(files::add);
+    JournalReplay.Result replayed = JournalReplay.run(dir, volumeId, coveredSeq, replay);
+    List<JournalDamage> damage = replayed.damage();
+    if (!damage.isEmpty()) {
+      throw new VolumeCorruptException(
+          damage.get(0)
+              + " (not the newest segment, so not a torn write"
+              + (damage.size() > 1 ? "; " + (damage.size() - 1) + " more damaged segments" : "")
+              + "); the journal is left as it is");
     }
-    files.sort(null); // fixed-width hex names sort by sequence
     long last = coveredSeq;
-    long previous = 0;
     List<Segment> kept = new ArrayList<>();
-    for (Path f : files) {
-      long segLast = replaySegment(f, volumeId, coveredSeq, previous, replay);
-      if (segLast <= coveredSeq) {
-        Files.delete(f);
+    for (SegmentReader.Scan s : replayed.segments()) {
+      if (s.lastSeq() <= coveredSeq) {
+        Files.delete(s.path());
       } else {
-        kept.add(new Segment(f, null, segLast, Files.size(f)));
+        if (s.damage() != null) {
+          cutTornTail(s);
+        }
+        kept.add(new Segment(s.path(), null, s.lastSeq(), Files.size(s.path())));
       }
-      previous = Math.max(previous, segLast);
-      last = Math.max(last, segLast);
+      last = Math.max(last, s.lastSeq());
     }
     Journal j = new Journal(dir, volumeId, last, fsync);
     for (Segment s : kept) {
@@ -136,78 +144,26 @@ public final class Journal implements Closeable {
   }
 
   /**
-   * Replays one segment; returns its last valid sequence (0 if none), cutting a torn tail.
-   * Records must continue the sequence after {@code prevLast}.
+   * Reads the journal in {@code dir} and returns the damage that would keep it from opening,
+   * changing nothing (for a scrub). The journal may be open meanwhile: only its newest segment
+   * is still written, and a partial record at that segment's end is no damage.
    */
-  private static long replaySegment(
-      Path f, long volumeId, long coveredSeq, long prevLast, Consumer<JournalEntry> replay)
+  public static List<JournalDamage> check(Path dir, long volumeId, long coveredSeq)
       throws IOException {
-    long last = 0;
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = ch.size();
-      ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER);
-      if (read(ch, head, 0) < SEGMENT_HEADER || !headerValid(head.flip(), volumeId)) {
-        LOG.log(Level.WARNING, "journal segment {0} has no valid header; ignored", f);
-        return 0;
-      }
-      long pos = SEGMENT_HEADER;
-      ByteBuffer rh = ByteBuffer.allocate(JournalRecord.HEADER_SIZE);
-      while (pos < size) {
-        rh.clear();
-        JournalRecord r =
-            read(ch, rh, pos) == JournalRecord.HEADER_SIZE
-                ? JournalRecord.decodeHeader(rh.flip())
-                : null;
-        byte[] payload = null;
-        if (r != null
-            && (r.seq() <= Math.max(last, prevLast)
-                || pos + JournalRecord.HEADER_SIZE + r.payloadLength() > size)) {
-          r = null;
-        }
-        if (r != null && r.type() == JournalRecord.Type.WRITE) {
-          payload = new byte[r.length()];
-          read(ch, ByteBuffer.wrap(payload), pos + JournalRecord.HEADER_SIZE);
-          if (JournalRecord.crc(payload, 0, payload.length) != r.payloadCrc()) {
-            r = null;
-          }
-        }
-        if (r == null) {
-          LOG.log(Level.WARNING, "journal segment {0}: cut a torn record at offset {1}", f, pos);
-          ch.truncate(pos);
-          ch.force(true);
-          break;
-        }
-        if (r.seq() > coveredSeq) {
-          replay.accept(new JournalEntry(r.seq(), r.offset(), r.length(), payload));
-        }
-        last = r.seq();
-        pos += JournalRecord.HEADER_SIZE + r.payloadLength();
-      }
+    try {
+      return JournalReplay.run(dir, volumeId, coveredSeq, e -> {}).damage();
+    } catch (NoSuchFileException noJournal) {
+      return List.of(); // never opened, or deleted with its volume meanwhile
     }
-    return last;
   }
 
-  private static int read(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
-    int total = 0;
-    while (dst.hasRemaining()) {
-      int n = ch.read(dst, pos + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
+  /** Cuts a torn write, and anything after it, off the newest segment. */
+  private static void cutTornTail(SegmentReader.Scan s) throws IOException {
+    LOG.log(Level.WARNING, "{0}; cut off as a torn write", s.damage());
+    try (FileChannel ch = FileChannel.open(s.path(), StandardOpenOption.WRITE)) {
+      ch.truncate(s.validEnd());
+      ch.force(true);
     }
-    return total;
-  }
-
-  private static boolean headerValid(ByteBuffer b, long volumeId) {
-    byte[] magic = new byte[8];
-    b.get(magic);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, 24);
-    return Arrays.equals(magic, MAGIC)
-        && b.getShort(8) == 1
-        && b.getLong(16) == volumeId
-        && b.getInt(24) == (int) crc.getValue();
   }
 
   private ByteBuffer segmentHeader() {

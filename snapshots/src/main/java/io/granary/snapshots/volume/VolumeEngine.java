@@ -4,6 +4,7 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.OutOfRangeException;
+import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeFullException;
 import io.granary.snapshots.catalog.VolumeRecord;
@@ -80,15 +81,21 @@ final class VolumeEngine {
       throws IOException {
     Overlay replayed = new Overlay(record.blockSize());
     long[] replayedBytes = {0};
-    Journal journal =
-        Journal.open(
-            journalDir,
-            record.id(),
-            record.coveredSeq(),
-            e -> {
-              replay(replayed, record.size(), record.blockSize(), e);
-              replayedBytes[0] += e.length();
-            });
+    Journal journal;
+    try {
+      journal =
+          Journal.open(
+              journalDir,
+              record.id(),
+              record.coveredSeq(),
+              e -> {
+                replay(replayed, record.size(), record.blockSize(), e);
+                replayedBytes[0] += e.length();
+              });
+    } catch (VolumeCorruptException e) {
+      throw new VolumeCorruptException(
+          "cannot open volume " + record.name() + ": " + e.getMessage(), e);
+    }
     VolumeEngine v = new VolumeEngine(ctx, record, journal);
     v.state =
         new VolumeState(
