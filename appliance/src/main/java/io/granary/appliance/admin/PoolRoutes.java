@@ -8,6 +8,7 @@ import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.dedupe.api.ScrubReport;
+import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.api.Volume;
@@ -135,6 +136,22 @@ final class PoolRoutes {
                                   String.format("%08x", d.packId()),
                                   "reason",
                                   d.reason())));
+              // The volume layer's share: journals whose damage keeps their volume closed.
+              JournalReport j = pool.volumes().checkJournals();
+              List<Map<String, Object>> damagedJournals = new ArrayList<>();
+              j.damaged()
+                  .forEach(
+                      d ->
+                          damagedJournals.add(
+                              Map.of(
+                                  "volume",
+                                  d.volume(),
+                                  "segment",
+                                  d.segment(),
+                                  "offset",
+                                  d.offset(),
+                                  "reason",
+                                  d.reason())));
               return Map.of(
                   "chunksChecked",
                   r.chunksChecked(),
@@ -145,7 +162,11 @@ final class PoolRoutes {
                   "packsChecked",
                   r.packsChecked(),
                   "damagedPacks",
-                  damagedPacks);
+                  damagedPacks,
+                  "journalsChecked",
+                  j.journalsChecked(),
+                  "damagedJournals",
+                  damagedJournals);
             });
     return Reply.accepted(t);
   }

@@ -231,7 +231,9 @@ public final class TortureRun {
     Result r = appliance.run("scrub", POOL, "--json", "--no-progress");
     ok(r);
     JsonNode report = JSON.readTree(r.out());
-    if (report.get("damaged").size() != 0 || report.get("damagedPacks").size() != 0) {
+    if (report.get("damaged").size() != 0
+        || report.get("damagedPacks").size() != 0
+        || report.get("damagedJournals").size() != 0) {
       failures.add("scrub found damage after cycle " + (cycles + 1) + ": " + report);
     }
   }

@@ -4,7 +4,6 @@ import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +22,9 @@ public final class PackWriter implements Closeable {
   private final long storeId;
   private final long targetBytes;
   private int nextPackId;
-  private PackStorage.Appender active;
+  private WrittenPack active;
   private int activeId;
-  private final List<PackStorage.Appender> sealedUnsynced = new ArrayList<>();
+  private final List<WrittenPack> sealedUnsynced = new ArrayList<>();
 
   public PackWriter(PackStorage storage, long storeId, long targetBytes, int nextPackId) {
     this.storage = storage;
@@ -67,34 +66,40 @@ public final class PackWriter implements Closeable {
    * meanwhile (the caller fsyncs and closes them) and the active pack (the caller fsyncs it).
    */
   public Unsynced takeUnsynced() {
-    List<PackStorage.Appender> sealed = new ArrayList<>(sealedUnsynced);
+    List<WrittenPack> sealed = new ArrayList<>(sealedUnsynced);
     sealedUnsynced.clear();
     return new Unsynced(sealed, active);
   }
 
-  /** Packs to fsync: {@code sealed} are then closed, {@code active} (may be null) stays open. */
-  public record Unsynced(List<PackStorage.Appender> sealed, PackStorage.Appender active) {
-    /** fsyncs them all; sealed packs are closed even when an fsync fails. */
+  /** Packs to fsync: the sealed ones are then closed, the active one (if any) stays open. */
+  public static final class Unsynced {
+    private final List<WrittenPack> sealed;
+    private final WrittenPack active;
+
+    private Unsynced(List<WrittenPack> sealed, WrittenPack active) {
+      this.sealed = sealed;
+      this.active = active;
+    }
+
+    /**
+     * fsyncs them all; sealed packs are closed even when an fsync fails. The active pack may
+     * have been sealed, fsynced and closed by a later commit meanwhile, which counts as synced;
+     * found closed any other way (an interrupt), it fails.
+     */
     public void force() throws IOException {
       IOException failure = null;
-      for (PackStorage.Appender a : sealed) {
+      for (WrittenPack p : sealed) {
         try {
-          a.force();
+          p.forceAndClose();
         } catch (IOException e) {
           failure = e;
-        } finally {
-          a.close();
         }
       }
       if (failure != null) {
         throw failure;
       }
       if (active != null) {
-        try {
-          active.force();
-        } catch (ClosedChannelException closedMeanwhile) {
-          // The writer closed it (a failed append), after forcing it or recording why not.
-        }
+        active.force();
       }
     }
   }
@@ -122,9 +127,9 @@ public final class PackWriter implements Closeable {
 
   private void startPack() throws IOException {
     int id = nextPackId++;
-    PackStorage.Appender a;
+    WrittenPack a;
     try {
-      a = storage.create(id);
+      a = new WrittenPack(storage.create(id), id);
     } catch (IOException e) {
       throw StoreFullException.classify("cannot create pack " + Integer.toHexString(id), e);
     }

@@ -20,6 +20,7 @@ import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.testing.TestData;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -95,6 +96,28 @@ class ChunkStoreTest {
       store.collectGarbage(marker -> marker.mark(kept), GcOptions.DEFAULT);
       assertEquals(65536, store.storedBytes(), "random bytes are kept raw");
       assertEquals(store.stats().storedBytes(), store.storedBytes());
+    }
+  }
+
+  /**
+   * An interrupt closes the active pack under the commit's fsync: the sync fails rather than
+   * committing chunks whose bytes were never made durable, and the store reopens with them.
+   */
+  @Test
+  void anInterruptedSyncFailsInsteadOfCommittingUnsyncedChunks() throws Exception {
+    byte[] data = TestData.random(1, 65536);
+    ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir));
+    ChunkId id = store.put(data);
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(IOException.class, store::sync);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+    } finally {
+      Thread.interrupted();
+    }
+    assertThrows(IOException.class, store::close, "the failed fsync is reported at close too");
+    try (ChunkStore reopened = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      assertArrayEquals(data, reopened.get(id), "recovered from the pack on reopen");
     }
   }
 

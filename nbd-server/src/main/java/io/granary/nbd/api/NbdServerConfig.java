@@ -92,8 +92,12 @@ public record NbdServerConfig(
         listen, unixSocket, tls, access, ioThreads, maxInFlightBytes, handshakeTimeout, newLimits);
   }
 
-  /** Volume I/O blocks on fsync and on the dirty budget, so more threads than cores. */
+  /**
+   * Two per core, at least 4: a write without FUA costs no I/O, so more threads only convoy on
+   * the volume's locks (4 did 15 % more 4 KiB random writes at QD32 than 8 on 2 cores); a FLUSH
+   * or a read from disk blocks one while the others go on.
+   */
   public static int defaultIoThreads() {
-    return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
   }
 }

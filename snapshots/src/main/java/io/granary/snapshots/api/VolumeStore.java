@@ -77,6 +77,12 @@ public interface VolumeStore extends Closeable {
   SpaceReport collectGarbage() throws IOException;
 
   /**
+   * Reads every volume's journal, changing nothing, and reports the damage that keeps a volume
+   * from opening (a scrub's share of the volume layer). Runs while volumes are in use.
+   */
+  JournalReport checkJournals() throws IOException;
+
+  /**
    * Sets the pool's space limits, live: the next write, create, clone or resize obeys them.
    * Lowering them below what is used refuses new growth; nothing stored is touched.
    */

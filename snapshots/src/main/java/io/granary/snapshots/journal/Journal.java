@@ -1,16 +1,18 @@
 package io.granary.snapshots.journal;
 
 import io.granary.dedupe.api.StoreFullException;
+import io.granary.snapshots.api.VolumeCorruptException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -26,12 +28,14 @@ import java.util.zip.CRC32C;
  * committed root covers; {@link #sync} makes every record up to a sequence durable, with one
  * fsync serving every caller that waits for it (group commit).
  *
- * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it.
+ * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it. An fsync
+ * that finds its segment's channel closed counts as done only when {@link #release} closed it
+ * (a durable root covers the records); any other close, an interrupt's included, fails the sync.
  */
 public final class Journal implements Closeable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
-  private static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
-  private static final int SEGMENT_HEADER = 32;
+  static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
+  static final int SEGMENT_HEADER = 32;
 
   private final Path dir;
   private final long volumeId;
@@ -51,13 +55,26 @@ public final class Journal implements Closeable {
 
   private boolean syncing;
   private IOException syncFailure;
+  private final Fsync fsync;
 
-  /** One segment file; {@code channel} is null once it needs no more writes or fsyncs. */
+  /** How a segment's records reach the disk: {@code force}, or a test's slower medium. */
+  @FunctionalInterface
+  interface Fsync {
+    void force(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * One segment file; {@code channel} is null for a segment replayed at open (fsynced then). A
+   * closed channel whose segment is not {@code released} lost its records' durability.
+   */
   private static final class Segment {
     final Path path;
     FileChannel channel;
     long lastSeq;
     long size;
+
+    /** Set under the journal's lock before release closes the channel: a root covers it. */
+    boolean released;
 
     Segment(Path path, FileChannel channel, long lastSeq, long size) {
       this.path = path;
@@ -67,40 +84,56 @@ public final class Journal implements Closeable {
     }
   }
 
-  private Journal(Path dir, long volumeId, long lastSeq) {
+  private Journal(Path dir, long volumeId, long lastSeq, Fsync fsync) {
     this.dir = dir;
     this.volumeId = volumeId;
     this.lastSeq = lastSeq;
     this.syncedSeq = lastSeq;
+    this.fsync = fsync;
   }
 
   /**
    * Opens the journal in {@code dir}, replaying to {@code replay}, in order, every record with a
-   * sequence above {@code coveredSeq}. A torn record ends its segment and is cut off. Segments
-   * wholly covered are deleted; the others stay until a flush covers them.
+   * sequence above {@code coveredSeq}. Segments wholly covered are deleted; the others stay
+   * until a flush covers them. A bad record in the newest segment is a torn write and is cut off
+   * with what follows it. A bad record or header in any older segment is damage to records
+   * fsynced before that segment stopped being the newest (§4.4): nothing is changed and the open
+   * fails with a {@link VolumeCorruptException} naming the damage, after part of the journal
+   * may have been replayed (the caller drops what it built).
    */
   public static Journal open(
       Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay) throws IOException {
+    return open(dir, volumeId, coveredSeq, replay, ch -> ch.force(false));
+  }
+
+  /** {@link #open} with the fsync of segments done by {@code fsync} (tests slow it or fail it). */
+  static Journal open(
+      Path dir, long volumeId, long coveredSeq, Consumer<JournalEntry> replay, Fsync fsync)
+      throws IOException {
     Files.createDirectories(dir);
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.wal")) {
-      ds.forEach(files::add);
+    JournalReplay.Result replayed = JournalReplay.run(dir, volumeId, coveredSeq, replay);
+    List<JournalDamage> damage = replayed.damage();
+    if (!damage.isEmpty()) {
+      throw new VolumeCorruptException(
+          damage.get(0)
+              + " (not the newest segment, so not a torn write"
+              + (damage.size() > 1 ? "; " + (damage.size() - 1) + " more damaged segments" : "")
+              + "); the journal is left as it is");
     }
-    files.sort(null); // fixed-width hex names sort by sequence
     long last = coveredSeq;
-    long previous = 0;
     List<Segment> kept = new ArrayList<>();
-    for (Path f : files) {
-      long segLast = replaySegment(f, volumeId, coveredSeq, previous, replay);
-      if (segLast <= coveredSeq) {
-        Files.delete(f);
+    for (SegmentReader.Scan s : replayed.segments()) {
+      if (s.lastSeq() <= coveredSeq) {
+        Files.delete(s.path());
       } else {
-        kept.add(new Segment(f, null, segLast, Files.size(f)));
+        if (s.damage() != null) {
+          cutTornTail(s);
+        }
+        kept.add(new Segment(s.path(), null, s.lastSeq(), Files.size(s.path())));
       }
-      previous = Math.max(previous, segLast);
-      last = Math.max(last, segLast);
+      last = Math.max(last, s.lastSeq());
     }
-    Journal j = new Journal(dir, volumeId, last);
+    Journal j = new Journal(dir, volumeId, last, fsync);
     for (Segment s : kept) {
       try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.WRITE)) {
         ch.force(false); // what a crashed process left in the page cache is now replayed state
@@ -112,78 +145,26 @@ public final class Journal implements Closeable {
   }
 
   /**
-   * Replays one segment; returns its last valid sequence (0 if none), cutting a torn tail.
-   * Records must continue the sequence after {@code prevLast}.
+   * Reads the journal in {@code dir} and returns the damage that would keep it from opening,
+   * changing nothing (for a scrub). The journal may be open meanwhile: only its newest segment
+   * is still written, and a partial record at that segment's end is no damage.
    */
-  private static long replaySegment(
-      Path f, long volumeId, long coveredSeq, long prevLast, Consumer<JournalEntry> replay)
+  public static List<JournalDamage> check(Path dir, long volumeId, long coveredSeq)
       throws IOException {
-    long last = 0;
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = ch.size();
-      ByteBuffer head = ByteBuffer.allocate(SEGMENT_HEADER);
-      if (read(ch, head, 0) < SEGMENT_HEADER || !headerValid(head.flip(), volumeId)) {
-        LOG.log(Level.WARNING, "journal segment {0} has no valid header; ignored", f);
-        return 0;
-      }
-      long pos = SEGMENT_HEADER;
-      ByteBuffer rh = ByteBuffer.allocate(JournalRecord.HEADER_SIZE);
-      while (pos < size) {
-        rh.clear();
-        JournalRecord r =
-            read(ch, rh, pos) == JournalRecord.HEADER_SIZE
-                ? JournalRecord.decodeHeader(rh.flip())
-                : null;
-        byte[] payload = null;
-        if (r != null
-            && (r.seq() <= Math.max(last, prevLast)
-                || pos + JournalRecord.HEADER_SIZE + r.payloadLength() > size)) {
-          r = null;
-        }
-        if (r != null && r.type() == JournalRecord.Type.WRITE) {
-          payload = new byte[r.length()];
-          read(ch, ByteBuffer.wrap(payload), pos + JournalRecord.HEADER_SIZE);
-          if (JournalRecord.crc(payload, 0, payload.length) != r.payloadCrc()) {
-            r = null;
-          }
-        }
-        if (r == null) {
-          LOG.log(Level.WARNING, "journal segment {0}: cut a torn record at offset {1}", f, pos);
-          ch.truncate(pos);
-          ch.force(true);
-          break;
-        }
-        if (r.seq() > coveredSeq) {
-          replay.accept(new JournalEntry(r.seq(), r.offset(), r.length(), payload));
-        }
-        last = r.seq();
-        pos += JournalRecord.HEADER_SIZE + r.payloadLength();
-      }
+    try {
+      return JournalReplay.run(dir, volumeId, coveredSeq, e -> {}).damage();
+    } catch (NoSuchFileException noJournal) {
+      return List.of(); // never opened, or deleted with its volume meanwhile
     }
-    return last;
   }
 
-  private static int read(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
-    int total = 0;
-    while (dst.hasRemaining()) {
-      int n = ch.read(dst, pos + total);
-      if (n < 0) {
-        break;
-      }
-      total += n;
+  /** Cuts a torn write, and anything after it, off the newest segment. */
+  private static void cutTornTail(SegmentReader.Scan s) throws IOException {
+    LOG.log(Level.WARNING, "{0}; cut off as a torn write", s.damage());
+    try (FileChannel ch = FileChannel.open(s.path(), StandardOpenOption.WRITE)) {
+      ch.truncate(s.validEnd());
+      ch.force(true);
     }
-    return total;
-  }
-
-  private static boolean headerValid(ByteBuffer b, long volumeId) {
-    byte[] magic = new byte[8];
-    b.get(magic);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, 24);
-    return Arrays.equals(magic, MAGIC)
-        && b.getShort(8) == 1
-        && b.getLong(16) == volumeId
-        && b.getInt(24) == (int) crc.getValue();
   }
 
   private ByteBuffer segmentHeader() {
@@ -317,6 +298,7 @@ public final class Journal implements Closeable {
     synchronized (this) {
       while (!sealed.isEmpty() && sealed.get(0).lastSeq <= coveredSeq) {
         Segment s = sealed.remove(0);
+        s.released = true; // before the close: an fsync that finds it closed must know why
         bytes -= s.size;
         gone.add(s);
       }
@@ -332,7 +314,8 @@ public final class Journal implements Closeable {
   /**
    * Makes every record up to {@code seq} durable. Concurrent callers share fsyncs: a caller
    * whose record an fsync in progress already covers waits for it instead of starting another.
-   * After a failed fsync no later sync succeeds: the pages may be gone.
+   * After a failed fsync no later sync succeeds: the pages may be gone. That includes an fsync
+   * cut short by a close (an interrupt closes the channel too): its outcome is unknown.
    */
   public void sync(long seq) throws IOException {
     synchronized (syncLock) {
@@ -355,42 +338,81 @@ public final class Journal implements Closeable {
       }
       syncing = true;
     }
+    long target = -1; // stays -1 unless every fsync returned
+    IOException failure = null;
+    try {
+      target = forceSegments();
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    } finally {
+      // Every way out ends this sync, or each later FLUSH of the volume waits forever. A
+      // RuntimeException is a bug, not a failed fsync: it reaches the caller and poisons nothing.
+      synchronized (syncLock) {
+        syncing = false;
+        if (failure != null) {
+          syncFailure = failure;
+        } else if (target >= 0) {
+          syncedSeq = Math.max(syncedSeq, target);
+        }
+        syncLock.notifyAll();
+      }
+    }
+  }
+
+  /** fsyncs every segment that may hold unsynced records; returns the sequence now durable. */
+  private long forceSegments() throws IOException {
     long target;
     List<Segment> toForce = new ArrayList<>();
+    List<FileChannel> channels = new ArrayList<>(); // as they were: a close may happen meanwhile
     synchronized (this) {
       target = lastSeq;
       for (Segment s : sealed) {
         if (s.channel != null) {
           toForce.add(s);
+          channels.add(s.channel);
         }
       }
       if (active != null) {
         toForce.add(active);
+        channels.add(active.channel);
       }
     }
-    IOException failure = null;
-    for (Segment s : toForce) {
+    for (int i = 0; i < toForce.size(); i++) {
+      Segment s = toForce.get(i);
       try {
-        s.channel.force(false);
-      } catch (ClosedChannelException released) {
+        fsync.force(channels.get(i));
+      } catch (ClosedChannelException closed) {
+        if (!releasedMeanwhile(s)) {
+          throw notSynced(s, closed);
+        }
         // a flush covered and released it meanwhile: its records are in a durable root
-      } catch (IOException e) {
-        failure = e;
-        break;
       }
     }
-    synchronized (syncLock) {
-      syncing = false;
-      if (failure != null) {
-        syncFailure = failure;
-      } else {
-        syncedSeq = Math.max(syncedSeq, target);
-      }
-      syncLock.notifyAll();
+    return target;
+  }
+
+  private synchronized boolean releasedMeanwhile(Segment s) {
+    return s.released;
+  }
+
+  /** The failure of an fsync whose channel something other than a release closed. */
+  private IOException notSynced(Segment s, ClosedChannelException closed) {
+    if (closed instanceof ClosedByInterruptException) {
+      Thread.currentThread().interrupt(); // the caller's thread was asked to stop: keep it so
+      InterruptedIOException e =
+          new InterruptedIOException(
+              "interrupted in the fsync of journal segment "
+                  + s.path
+                  + ": its records are not known to be durable");
+      e.initCause(closed);
+      return e;
     }
-    if (failure != null) {
-      throw failure;
-    }
+    return new IOException(
+        "journal segment "
+            + s.path
+            + " was closed before its fsync finished: its records are not known to be durable",
+        closed);
   }
 
   public synchronized long lastSeq() {
@@ -408,13 +430,16 @@ public final class Journal implements Closeable {
     release(Long.MAX_VALUE);
   }
 
+  /**
+   * Closes every segment without fsyncing it: a sync still running, or called later, for
+   * records no durable root covers fails instead of counting the closed segments as synced.
+   */
   @Override
   public synchronized void close() throws IOException {
     cut();
     for (Segment s : sealed) {
       if (s.channel != null) {
-        s.channel.close();
-        s.channel = null;
+        s.channel.close(); // kept, not nulled: a later sync must find it closed, not skip it
       }
     }
   }

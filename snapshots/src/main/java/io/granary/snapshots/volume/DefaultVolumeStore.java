@@ -4,7 +4,9 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.Directories;
+import io.granary.snapshots.api.DamagedJournal;
 import io.granary.snapshots.api.Extent;
+import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
@@ -23,6 +25,8 @@ import io.granary.snapshots.api.VolumeStore;
 import io.granary.snapshots.api.VolumeStoreConfig;
 import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
+import io.granary.snapshots.journal.Journal;
+import io.granary.snapshots.journal.JournalDamage;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -580,6 +584,33 @@ public final class DefaultVolumeStore implements VolumeStore {
   public SpaceReport collectGarbage() throws IOException {
     checkOpen();
     return new PoolCollection(ctx, engines::get).run();
+  }
+
+  @Override
+  public JournalReport checkJournals() throws IOException {
+    checkOpen();
+    List<DamagedJournal> damaged = new ArrayList<>();
+    List<VolumeRecord> volumes = ctx.catalog.volumes();
+    for (VolumeRecord r : volumes) {
+      VolumeEngine e = engines.get(r.id());
+      long covered = (e != null ? e.record() : r).coveredSeq();
+      try {
+        for (JournalDamage d : Journal.check(journalDir(r.id()), r.id(), covered)) {
+          damaged.add(
+              new DamagedJournal(
+                  r.name(), d.segment().getFileName().toString(), d.offset(), d.reason()));
+        }
+      } catch (IOException medium) {
+        // Reported with the volume, and the check goes on, as a scrub does for a chunk.
+        damaged.add(
+            new DamagedJournal(
+                r.name(),
+                journalDir(r.id()).getFileName().toString(),
+                0,
+                "cannot be read: " + medium.getMessage()));
+      }
+    }
+    return new JournalReport(volumes.size(), damaged);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.OutOfRangeException;
+import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeFullException;
 import io.granary.snapshots.catalog.VolumeRecord;
@@ -91,15 +92,21 @@ final class VolumeEngine {
       throws IOException {
     Overlay replayed = new Overlay(record.blockSize());
     long[] replayedBytes = {0};
-    Journal journal =
-        Journal.open(
-            journalDir,
-            record.id(),
-            record.coveredSeq(),
-            e -> {
-              replay(replayed, record.size(), record.blockSize(), e);
-              replayedBytes[0] += e.length();
-            });
+    Journal journal;
+    try {
+      journal =
+          Journal.open(
+              journalDir,
+              record.id(),
+              record.coveredSeq(),
+              e -> {
+                replay(replayed, record.size(), record.blockSize(), e);
+                replayedBytes[0] += e.length();
+              });
+    } catch (VolumeCorruptException e) {
+      throw new VolumeCorruptException(
+          "cannot open volume " + record.name() + ": " + e.getMessage(), e);
+    }
     VolumeEngine v = new VolumeEngine(ctx, record, journal);
     v.state =
         new VolumeState(
@@ -506,6 +513,8 @@ final class VolumeEngine {
       } else if (!s.active().isEmpty()) {
         frozen = s.active();
         flushingCutSeq = intents.lastSeq();
+        // No fsync needed for the cut: records are appended only by the intent log, which
+        // syncs them before it appends again, so every segment but the newest is durable.
         journal.cut();
         s = new VolumeState(s.root(), s.depth(), s.size(), new Overlay(blockSize), frozen);
         state = s;

@@ -2,19 +2,35 @@ package io.granary.snapshots.journal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.snapshots.api.VolumeCorruptException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JournalTest {
@@ -125,6 +141,278 @@ class JournalTest {
         bad[i] ^= (byte) (1 << bit);
         assertNull(JournalRecord.decodeHeader(ByteBuffer.wrap(bad)), "byte " + i + " bit " + bit);
       }
+    }
+  }
+
+  /** Records 1 and 2 in the first segment, 3 in the second, 4 and 5 in the third: 100 bytes each. */
+  private List<Path> threeSegments() throws Exception {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
+      for (int seq = 1; seq <= 5; seq++) {
+        byte[] data = new byte[100];
+        Arrays.fill(data, (byte) seq);
+        j.appendWrite(seq * 100L, data, 0, data.length);
+        if (seq == 2 || seq == 3) {
+          j.cut();
+        }
+      }
+      j.sync(5);
+    }
+    return segments();
+  }
+
+  private List<Path> segments() throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.sorted().toList();
+    }
+  }
+
+  private Map<Path, byte[]> contents() throws Exception {
+    Map<Path, byte[]> all = new TreeMap<>();
+    for (Path p : segments()) {
+      all.put(p, Files.readAllBytes(p));
+    }
+    return all;
+  }
+
+  private static void flip(Path f, long at) throws Exception {
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
+      ch.write(b, at);
+    }
+  }
+
+  /** Ways the first (older) segment gets damaged, and where and what open reports. */
+  enum Damage {
+    PAYLOAD(168, "the payload of record 2 fails its checksum"),
+    RECORD_HEADER(168, "no valid record header (magic, checksum or fields)"),
+    SHORT_RECORD(168, "record 2 runs 54 bytes past the end of the file"),
+    SEGMENT_HEADER(0, "no valid segment header (magic or checksum)"),
+    SEQUENCE(32, "record 1 does not follow record 2");
+
+    final long offset;
+    final String reason;
+
+    Damage(long offset, String reason) {
+      this.offset = offset;
+      this.reason = reason;
+    }
+
+    /** Damages the journal; returns the segment that holds the damage. */
+    Path apply(List<Path> segs) throws Exception {
+      Path first = segs.get(0); // header at 0, record 1 at 32, record 2 at 168 (payload at 204)
+      switch (this) {
+        case PAYLOAD -> flip(first, 250);
+        case RECORD_HEADER -> flip(first, 168 + 8);
+        case SHORT_RECORD -> {
+          try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            ch.truncate(250);
+          }
+        }
+        case SEGMENT_HEADER -> flip(first, 16);
+        case SEQUENCE -> {
+          Files.write(segs.get(1), Files.readAllBytes(first)); // records 1, 2 after 1, 2
+          return segs.get(1);
+        }
+      }
+      return first;
+    }
+  }
+
+  /**
+   * Only the newest segment can end in a torn write; damage anywhere else is damage to records a
+   * sync made durable, so the journal refuses to open, names it, and leaves every file as it is.
+   */
+  @ParameterizedTest
+  @EnumSource(Damage.class)
+  void damageInAnOlderSegmentKeepsTheJournalClosedAndUntouched(Damage damage) throws Exception {
+    Path damaged = damage.apply(threeSegments());
+    Map<Path, byte[]> before = contents();
+    VolumeCorruptException e = assertThrows(VolumeCorruptException.class, () -> replay(dir, 0));
+    String m = e.getMessage();
+    assertTrue(m.contains(damaged.toString()), m);
+    assertTrue(m.contains("at offset " + damage.offset + ": " + damage.reason), m);
+    Map<Path, byte[]> after = contents();
+    assertEquals(before.keySet(), after.keySet(), "no segment deleted");
+    before.forEach((p, b) -> assertArrayEquals(b, after.get(p), p + " unchanged"));
+    List<JournalDamage> found = Journal.check(dir, 7, 0);
+    assertEquals(List.of(new JournalDamage(damaged, damage.offset, damage.reason)), found);
+  }
+
+  @Test
+  void aTornWriteAtTheEndOfTheNewestOfSeveralSegmentsIsCutAsBefore() throws Exception {
+    List<Path> segs = threeSegments();
+    Path newest = segs.get(2);
+    try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+      ch.truncate(Files.size(newest) - 1);
+    }
+    assertEquals(List.of(), Journal.check(dir, 7, 0), "a torn write is no damage");
+    Map<Path, byte[]> older = contents();
+    older.remove(newest);
+    List<JournalEntry> got = replay(dir, 0);
+    assertEquals(List.of(1L, 2L, 3L, 4L), got.stream().map(JournalEntry::seq).toList());
+    assertEquals(32 + 136, Files.size(newest), "the torn record is cut off");
+    Map<Path, byte[]> after = contents();
+    older.forEach((p, b) -> assertArrayEquals(b, after.get(p), p + " unchanged"));
+  }
+
+  @Test
+  void damageInAnOlderSegmentARootCoversWholeIsNoObstacle() throws Exception {
+    List<Path> segs = threeSegments();
+    Damage.PAYLOAD.apply(segs);
+    assertEquals(List.of(), Journal.check(dir, 7, 2));
+    List<JournalEntry> got = replay(dir, 2);
+    assertEquals(List.of(3L, 4L, 5L), got.stream().map(JournalEntry::seq).toList());
+    assertFalse(Files.exists(segs.get(0)), "covered, so deleted as always");
+  }
+
+  /**
+   * An interrupt closes the channel under the fsync (ClosedByInterruptException): the records
+   * are not known durable, so the sync fails, the thread stays interrupted, and so do later ones.
+   */
+  @Test
+  void anInterruptedSyncFailsAndTheThreadStaysInterrupted() throws Exception {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
+      long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(InterruptedIOException.class, () -> j.sync(seq));
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+      } finally {
+        Thread.interrupted();
+      }
+      IOException later = assertThrows(IOException.class, () -> j.sync(seq));
+      assertTrue(later.getMessage().contains("earlier journal fsync failed"), later.toString());
+    }
+  }
+
+  /** Closing the journal fsyncs nothing: a sync of records written before it must fail. */
+  @Test
+  void aSyncAfterCloseFailsRatherThanCountingClosedSegmentsAsSynced() throws Exception {
+    Journal j = Journal.open(dir, 7, 0, e -> {});
+    long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+    j.close();
+    assertThrows(IOException.class, () -> j.sync(seq));
+  }
+
+  /**
+   * The journal is closed while a sync waits in its fsync of the older of two segments: the
+   * sync fails with an I/O error (not a NullPointerException for the channel the close used to
+   * clear), and the next sync answers at once instead of waiting for it forever.
+   */
+  @Test
+  void aCloseDuringASyncFailsItAndLaterSyncsStillAnswer() throws Exception {
+    HeldFsync held = new HeldFsync();
+    Journal j = Journal.open(dir, 7, 0, e -> {}, held);
+    j.appendWrite(0, new byte[] {1}, 0, 1);
+    j.cut();
+    long seq = j.appendWrite(1, new byte[] {2}, 0, 1);
+    CompletableFuture<Void> sync = syncInBackground(j, seq);
+    held.awaitEntered();
+    j.close();
+    held.proceed();
+    Throwable failed = failureOf(sync);
+    assertTrue(failed instanceof IOException, "an I/O error: " + failed);
+    assertTrue(failed.getMessage().contains("closed before its fsync"), failed.toString());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> assertThrows(IOException.class, () -> j.sync(seq)));
+  }
+
+  /**
+   * A flush covers and releases the older segment while a sync waits to fsync it: its records
+   * are in a durable root, so finding it closed is no failure and the sync succeeds.
+   */
+  @Test
+  void aSegmentReleasedByACoveringFlushLetsAConcurrentSyncSucceed() throws Exception {
+    HeldFsync held = new HeldFsync();
+    try (Journal j = Journal.open(dir, 7, 0, e -> {}, held)) {
+      j.appendWrite(0, new byte[] {1}, 0, 1);
+      long covered = j.cut();
+      long seq = j.appendWrite(1, new byte[] {2}, 0, 1);
+      CompletableFuture<Void> sync = syncInBackground(j, seq);
+      held.awaitEntered();
+      j.release(covered);
+      held.proceed();
+      sync.get(10, TimeUnit.SECONDS);
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> j.sync(seq));
+    }
+  }
+
+  /**
+   * A RuntimeException out of an fsync (a bug) ends that sync, not the journal: the next FLUSH
+   * gets its own fsync instead of waiting forever for one that never finishes.
+   */
+  @Test
+  void aRuntimeExceptionInAnFsyncDoesNotBlockLaterSyncs() throws Exception {
+    AtomicBoolean fail = new AtomicBoolean(true);
+    Journal.Fsync buggy =
+        ch -> {
+          if (fail.getAndSet(false)) {
+            throw new IllegalStateException("a bug in the fsync path");
+          }
+          ch.force(false);
+        };
+    try (Journal j = Journal.open(dir, 7, 0, e -> {}, buggy)) {
+      long seq = j.appendWrite(0, new byte[] {1}, 0, 1);
+      assertThrows(IllegalStateException.class, () -> j.sync(seq));
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> j.sync(seq));
+    }
+  }
+
+  private static CompletableFuture<Void> syncInBackground(Journal j, long seq) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                j.sync(seq);
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "journal-sync");
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  private static Throwable failureOf(CompletableFuture<Void> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the sync succeeded");
+  }
+
+  /** An fsync whose first call waits, once inside, until the test lets it go on. */
+  private static final class HeldFsync implements Journal.Fsync {
+    private final AtomicBoolean first = new AtomicBoolean(true);
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch proceed = new CountDownLatch(1);
+
+    @Override
+    public void force(FileChannel channel) throws IOException {
+      if (first.getAndSet(false)) {
+        entered.countDown();
+        try {
+          proceed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException();
+        }
+      }
+      channel.force(false);
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "the sync reached its fsync");
+    }
+
+    void proceed() {
+      proceed.countDown();
     }
   }
 }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /**
- * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk;
- * exit 1 on damage.
+ * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk,
+ * reads every volume's journal; exit 1 on damage.
  */
-@Command(name = "scrub", description = "Verify every stored chunk of a pool; report damage.")
+@Command(
+    name = "scrub",
+    description = "Verify every stored chunk and volume journal of a pool; report damage.")
 public final class Scrub extends PoolTaskCommand {
   private boolean damaged;
 
@@ -28,6 +30,10 @@ public final class Scrub extends PoolTaskCommand {
             + r.get("packsChecked").asLong()
             + " pack headers checked, "
             + r.get("damagedPacks").size()
+            + " damaged; "
+            + r.get("journalsChecked").asLong()
+            + " volume journals read, "
+            + r.get("damagedJournals").size()
             + " damaged");
     for (JsonNode d : r.get("damagedPacks")) {
       out.println(
@@ -44,7 +50,21 @@ public final class Scrub extends PoolTaskCommand {
               + ": "
               + d.get("reason").asText());
     }
-    damaged = r.get("damaged").size() > 0 || r.get("damagedPacks").size() > 0;
+    for (JsonNode d : r.get("damagedJournals")) {
+      out.println(
+          "damaged: journal of volume "
+              + d.get("volume").asText()
+              + ", segment "
+              + d.get("segment").asText()
+              + " at offset "
+              + d.get("offset").asLong()
+              + ": "
+              + d.get("reason").asText());
+    }
+    damaged =
+        r.get("damaged").size() > 0
+            || r.get("damagedPacks").size() > 0
+            || r.get("damagedJournals").size() > 0;
   }
 
   @Override
