@@ -2,11 +2,11 @@
 # The NBD section of make bench: Granary, qemu-nbd serving a raw file (--cache=writeback -e 8)
 # and nbdkit's file plugin, interleaved in one run on the same bytes (method: research/nbd.md §4),
 # each cell starting with every server quiet (quiesce, in bench-common.sh); then sustained writes
-# against dd.
+# against dd, and VM disk images imported ten times (bench-nbd-images.sh).
 # Usage: scripts/bench-nbd.sh WORKDIR REPORT [--reps N] [--size-mib N] [--runtime S]
-#          [--sustain-seconds S] [--dirty-limit-mib N]
-# A quick look: --reps 1 --size-mib 256 --runtime 2 --sustain-seconds 10
-# Needs a build (make) and: qemu-nbd nbdkit nbdinfo nbdcopy fio python3 curl jq.
+#          [--sustain-seconds S] [--dirty-limit-mib N] [--image-mib N]
+# A quick look: --reps 1 --size-mib 256 --runtime 2 --sustain-seconds 10 --image-mib 1024
+# Needs a build (make) and: qemu-nbd qemu-img nbdkit nbdinfo nbdcopy fio mkfs.ext4 python3 curl jq.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-common.sh
@@ -271,8 +271,14 @@ kit_qemu=$(calc "$t1 - $t0" %.1f)
 nbdkit_list="nbdinfo --list (libnbd 1.14): Granary, 1,000 exports: $granary_nbdinfo s; nbdkit file dir=, 100 exports: $kit_nbdinfo s. qemu-nbd --list of nbdkit's 100 exports: $kit_qemu s"
 say "handshakes, idle connections and lists done"
 
-python3 scripts/nbd-report.py --results "$results" --report "$report" \
+# The VM disk images run against servers of their own, on data directories holding nothing else.
+cleanup
+rm -f "$work"/{rand,qemu,kit}.img
+scripts/bench-nbd-images.sh "$work/images" "$work/images.tsv" "$@"
+say "VM disk images done"
+
+python3 scripts/nbd-report.py --results "$results" --images "$work/images.tsv" --report "$report" \
   --reps "$reps" --size-mib "$size_mib" --runtime "$runtime" --sustain-seconds "$sustain_seconds" \
-  --dirty-limit-mib "$dirty_limit_mib" \
+  --dirty-limit-mib "$dirty_limit_mib" --image-mib "$image_mib" \
   --minutes "$(calc "($SECONDS - $started) / 60" %.0f)" \
   --idle-line "$idle_line" --list-line "$nbdkit_list"

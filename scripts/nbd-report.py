@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Turns bench-nbd.sh's results into the NBD section of BENCHMARKS.md.
 
-Usage: nbd-report.py --results RESULTS.tsv --report REPORT.md --reps N --size-mib N --runtime S
-       --sustain-seconds S --dirty-limit-mib N --minutes M --idle-line TEXT --list-line TEXT
-RESULTS.tsv: WHAT SERVER REP KIND VALUE (KIND: value, drain, incl-drain, cpu-us-op).
+Usage: nbd-report.py --results RESULTS.tsv --images IMAGES.tsv --report REPORT.md --reps N
+       --size-mib N --runtime S --sustain-seconds S --dirty-limit-mib N --image-mib N
+       --minutes M --idle-line TEXT --list-line TEXT
+RESULTS.tsv: WHAT SERVER REP KIND VALUE; IMAGES.tsv: WHAT REP KIND VALUE (bench-nbd-images.sh).
 """
 import argparse, collections, statistics
 
 p = argparse.ArgumentParser()
-for name in ("results", "report", "reps", "size-mib", "runtime", "sustain-seconds",
-             "dirty-limit-mib", "minutes", "idle-line", "list-line"):
+for name in ("results", "images", "report", "reps", "size-mib", "runtime", "sustain-seconds",
+             "dirty-limit-mib", "image-mib", "minutes", "idle-line", "list-line"):
     p.add_argument("--" + name, required=True)
 a = p.parse_args()
 
@@ -134,6 +135,33 @@ if sustained:
             fmt(med(vals["incl-drain"][what], s)), fmt(med(vals["cpu-us-op"][what], s))))
     sustained_ratio = ratio_value(vals["incl-drain"][what], "granary", "dd")
     out += ["", "Granary / dd, with drain: %s" % ratio(vals["incl-drain"][what], "granary", "dd"), ""]
+
+# VM disk images.
+img = collections.defaultdict(lambda: collections.defaultdict(list))
+img_order = []
+for line in open(a.images):
+    what, rep, kind, v = line.rstrip("\n").split("\t")
+    if what != "image" and what not in img_order:
+        img_order.append(what)
+    img[what][kind].append(float(v))
+if img_order:
+    size, files, alloc = (img["image"][k][0] for k in ("size", "files", "allocated"))
+    n = len(img[img_order[0]]["seconds"])
+    runs = "One run." if n == 1 else "Medians of %d runs." % n
+    raw_one = alloc
+    out += ["### Ten VM disks from one image", "",
+            "An ext4 image of %s MiB made with `mkfs.ext4 -d` from %.2f GiB of this machine's "
+            "/usr (programs, libraries, documentation; %.2f GiB allocated in the image file), "
+            "made into ten disks each way. Time: from the first command until the servers and "
+            "the page cache are quiet (data durable); bytes: `du -B1` of the directory holding "
+            "them (Granary: its whole data directory). %s"
+            % (a.image_mib, files / 2**30, alloc / 2**30, runs), "",
+            "| ten disks | time, s | GiB on disk | × one raw image |", "|---|---|---|---|"]
+    for what in img_order:
+        t = statistics.median(img[what]["seconds"])
+        b = statistics.median(img[what]["bytes"])
+        out.append("| %s | %s | %.2f | %.2f |" % (what, fmt(t), b / 2**30, b / raw_one))
+    out.append("")
 
 aims = ["### Aims", ""]
 for what in main:
