@@ -8,7 +8,7 @@ purpose=${1:-test}
 declare -A pkg_of=(
   [java]=openjdk-17-jdk-headless [javac]=openjdk-17-jdk-headless [mvn]=maven
   [du]=coreutils [sha256sum]=coreutils [mount]=mount
-  [lz4]=lz4 [zstd]=zstd [curl]=curl [setpriv]=util-linux [asciidoctor]=asciidoctor
+  [lz4]=lz4 [zstd]=zstd [curl]=curl [jq]=jq [setpriv]=util-linux [asciidoctor]=asciidoctor
   [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
   [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [fio]=fio [nbdkit]=nbdkit [openssl]=openssl
   [fusermount]=fuse3 [libfuse.so.2]=libfuse2 [mkfs.ext4]=e2fsprogs [e2fsck]=e2fsprogs
@@ -22,7 +22,8 @@ case "$purpose" in
   run) need=(java javac mvn) ;;
   test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl
               fusermount libfuse.so.2 mkfs.ext4 e2fsck promtool) ;;
-  bench) need=(java javac mvn du sha256sum lz4 zstd qemu-nbd nbdkit nbdinfo nbdcopy fio) ;;
+  bench) need=(java javac mvn du sha256sum lz4 zstd curl jq qemu-nbd qemu-img nbdkit nbdinfo nbdcopy
+               fio mkfs.ext4) ;;
   package) need=(java javac mvn asciidoctor rpmbuild) ;;
   package-test) need=(dpkg-deb rpm lintian debootstrap systemd-analyze nbdinfo) ;;
   # Jazzer comes from Maven with its native driver; openssl makes PipelineFuzzTest's certificate.
