@@ -57,8 +57,8 @@ cp "$work/rand.img" "$work/kit.img"
 export GRANARY_DATA=$work/granary
 # The idle-connection cell opens 1,000 connections from one address: a hypervisor host of that
 # size raises the per-client limit (256 by default, docs/configuration.md), and so does the bench.
-# The dirty bound is set here because the daemon does not report it, and the sustained cell
-# sizes its volume by it (TODO(dirty-limit in the API): read it from the daemon instead).
+# The dirty bound is set here (by default to the daemon's own default) because the daemon does
+# not report it, and the sustained cell sizes its volume by it.
 cat > "$work/granary.conf" <<CONF
 [nbd]
 max-connections-per-client = 1100

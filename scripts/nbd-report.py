@@ -93,8 +93,9 @@ out += ["", "- " + a.idle_line,
 out += ["### After the writes: drain", "",
         "Drain: seconds from a write cell's end until every server was quiet again (Granary: its "
         "dirty data flushed into the store, then `sync`; qemu-nbd and nbdkit: `sync` of what "
-        "they left in the page cache), work the window left behind. \"With drain\": the cell's "
-        "figure over its window and its drain together.", "",
+        "they left in the page cache), work the window left behind; Granary's includes any wait "
+        "before its background flush starts (`volumes.flush-interval`, `volume-flush`). "
+        "\"With drain\": the cell's figure over its window and its drain together.", "",
         "| write measure | drain, s: Granary | qemu-nbd | nbdkit "
         "| with drain: Granary | qemu-nbd | nbdkit | Granary / qemu-nbd with drain |",
         "|---|---|---|---|---|---|---|---|"]
