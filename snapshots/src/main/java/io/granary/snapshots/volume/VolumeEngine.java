@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * One open volume, shared by every handle on it.
  *
  * <p>State: the committed tree (root, depth, size) and two overlays, swapped together as one
- * immutable {@link State}: {@code active} takes writes, {@code flushing} is frozen while a
+ * immutable {@link VolumeState}: {@code active} takes writes, {@code flushing} is frozen while a
  * flush turns it into chunks. Reads look at active, then flushing, then the tree.
  *
  * <p>Writes: a write changes the active overlay and adds an intent to the {@link IntentLog}; it
