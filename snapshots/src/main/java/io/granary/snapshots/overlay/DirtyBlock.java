@@ -18,7 +18,8 @@ public final class DirtyBlock {
 
   private final long index;
   private final int blockSize;
-  private ByteBuffer data;
+  private BlockBuffers.Lease lease;
+  private ByteBuffer data; // lease's buffer, or null
   private final ByteRanges defined = new ByteRanges();
   private boolean released;
 
@@ -33,8 +34,7 @@ public final class DirtyBlock {
 
   synchronized void write(int off, byte[] src, int srcOff, int len) {
     if (data == null) {
-      data = BlockBuffers.take(blockSize);
-      fillZeroes(); // what is defined so far was zeroed
+      takeBuffer(); // what is defined so far was zeroed
     }
     data.put(off, src, srcOff, len);
     defined.add(off, off + len);
@@ -48,13 +48,14 @@ public final class DirtyBlock {
     }
     defined.add(off, off + len);
     if (data == null && !isFull()) {
-      data = BlockBuffers.take(blockSize); // partial zeroing of a block with no buffer yet
-      fillZeroes();
+      takeBuffer(); // partial zeroing of a block with no buffer yet
     }
   }
 
-  /** Zeroes every defined range of a buffer just taken (a block with no buffer is zeroes). */
-  private void fillZeroes() {
+  /** Takes a buffer and zeroes every defined range (a block with no buffer is zeroes). */
+  private void takeBuffer() {
+    lease = BlockBuffers.take(blockSize);
+    data = lease.buffer();
     for (int i = 0; i < defined.size(); i++) {
       fill(defined.start(i), defined.end(i) - defined.start(i));
     }
@@ -125,8 +126,9 @@ public final class DirtyBlock {
   }
 
   private void giveBack() {
-    if (data != null) {
-      BlockBuffers.give(data);
+    if (lease != null) {
+      BlockBuffers.give(lease);
+      lease = null;
       data = null;
     }
   }
