@@ -34,6 +34,18 @@ public interface ChunkStore extends Closeable {
    */
   byte[] get(ChunkId id) throws IOException;
 
+  /**
+   * Copies bytes {@code [offset, offset+len)} of a chunk into {@code dst}, with the checks of
+   * {@link #get} (the record's whole payload is still read and its checksum verified), but
+   * without allocating the chunk: what a small read of a large chunk needs.
+   *
+   * @return the chunk's length
+   * @throws ChunkNotFoundException when the id is not stored
+   * @throws ChunkCorruptedException when the record is damaged
+   * @throws IndexOutOfBoundsException when the range is not inside the chunk
+   */
+  int read(ChunkId id, int offset, byte[] dst, int dstOff, int len) throws IOException;
+
   /** Whether the id is stored (without reading or verifying its bytes). */
   boolean contains(ChunkId id) throws IOException;
 

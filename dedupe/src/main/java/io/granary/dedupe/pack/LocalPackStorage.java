@@ -2,6 +2,8 @@ package io.granary.dedupe.pack;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 /** Packs as files {@code NNNNNNNN.pack} in one local directory. */
@@ -55,7 +58,7 @@ public final class LocalPackStorage implements PackStorage {
   @Override
   public Reader openForRead(int packId) throws IOException {
     FileChannel ch = FileChannel.open(path(packId), StandardOpenOption.READ);
-    return new FileReader(ch);
+    return new MappedReader(ch);
   }
 
   @Override
@@ -128,10 +131,27 @@ public final class LocalPackStorage implements PackStorage {
     }
   }
 
-  private static final class FileReader implements Reader {
+  /**
+   * Reads a pack through a read-only mapping of it: a record read at random is a copy out of
+   * the page cache with no system call (a 16 KiB {@code pread} and its checksum cost about three
+   * times as much here).
+   *
+   * <p>The mapping covers the file as it was when a read first went past the mapped end: a
+   * pack still appended to is mapped again as it grows. Packs are only ever cut back past their
+   * indexed records (a failed append; recovery, before any read), so no view of an indexed
+   * record lies past the end of the file.
+   *
+   * <p>Locks: a view holds the read lock until closed; mapping again and closing take the write
+   * lock and unmap at once, so that a deleted pack's disk space comes back when its reader
+   * closes rather than whenever the garbage collector finds the mapping. Thread-safe.
+   */
+  private static final class MappedReader implements Reader {
     private final FileChannel channel;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private MappedByteBuffer mapped; // null until the first view, and once closed
+    private boolean closed;
 
-    FileReader(FileChannel channel) {
+    MappedReader(FileChannel channel) {
       this.channel = channel;
     }
 
@@ -149,12 +169,66 @@ public final class LocalPackStorage implements PackStorage {
     }
 
     @Override
+    public View view(long position, int length) throws IOException {
+      long end = position + length;
+      if (!covers(end) && !mapTo(end)) {
+        return null;
+      }
+      lock.readLock().lock();
+      if (closed || !covers(end)) { // closed, or mapped again smaller: neither happens in use
+        lock.readLock().unlock();
+        return null;
+      }
+      return new View(mapped.slice((int) position, length), lock.readLock()::unlock);
+    }
+
+    private boolean covers(long end) {
+      lock.readLock().lock();
+      try {
+        return mapped != null && end <= mapped.capacity();
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+
+    /** Maps the whole file if it reaches {@code end}; false past the end or beyond 2 GiB. */
+    private boolean mapTo(long end) throws IOException {
+      lock.writeLock().lock();
+      try {
+        if (closed) {
+          throw new ClosedChannelException();
+        }
+        if (mapped != null && end <= mapped.capacity()) {
+          return true;
+        }
+        long size = channel.size();
+        if (end > size || size > Integer.MAX_VALUE) {
+          return false;
+        }
+        MappedByteBuffer old = mapped;
+        mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        Mappings.unmap(old);
+        return true;
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+
+    @Override
     public long size() throws IOException {
       return channel.size();
     }
 
     @Override
     public void close() throws IOException {
+      lock.writeLock().lock();
+      try {
+        closed = true;
+        Mappings.unmap(mapped);
+        mapped = null;
+      } finally {
+        lock.writeLock().unlock();
+      }
       channel.close();
     }
   }

@@ -17,6 +17,9 @@ public final class PackReaders implements Closeable {
   /** Open packs beyond this are closed; a read that loses its handle is retried by the caller. */
   private static final int MAX_OPEN = 256;
 
+  /** Per thread: the buffer of {@link #readShared}, grown to the largest record read. */
+  private static final ThreadLocal<byte[]> SHARED = ThreadLocal.withInitial(() -> new byte[0]);
+
   private final PackStorage storage;
   private final ConcurrentHashMap<Integer, PackStorage.Reader> open = new ConcurrentHashMap<>();
 
@@ -28,23 +31,77 @@ public final class PackReaders implements Closeable {
    * Reads the whole record at {@code location} and checks that it is the chunk {@code id} with
    * {@code storedLength} payload bytes and an intact payload checksum.
    *
-   * @return the validated header and the record's bytes (payload at {@link RecordHeader#SIZE})
+   * @return the validated header and the record's bytes (payload at {@link RecordHeader#SIZE}),
+   *     in a heap buffer of its own
    */
   public VerifiedRecord read(ChunkId id, PackLocation location, int storedLength)
       throws IOException, RecordDamagedException {
+    return load(new byte[RecordHeader.SIZE + storedLength], id, location, storedLength);
+  }
+
+  /**
+   * As {@link #read}, into a heap buffer of the calling thread, valid until its next {@code
+   * readShared}: nothing is allocated.
+   */
+  public VerifiedRecord readShared(ChunkId id, PackLocation location, int storedLength)
+      throws IOException, RecordDamagedException {
+    int size = RecordHeader.SIZE + storedLength;
+    byte[] b = SHARED.get();
+    if (b.length < size) {
+      b = new byte[Math.max(size, b.length * 2)];
+      SHARED.set(b);
+    }
+    return load(b, id, location, storedLength);
+  }
+
+  /**
+   * Loads the record into {@code b}: copied out of the pack's mapping ({@link
+   * PackStorage.Reader#view}) when the pack is mapped, else read from the file, and checked in
+   * the copy, never in the mapping: a medium error under a mapping faults the access, which the
+   * JVM turns into an error only in bulk copies (JDK-8191278), not in the checksum's intrinsic.
+   */
+  private VerifiedRecord load(byte[] b, ChunkId id, PackLocation location, int storedLength)
+      throws IOException, RecordDamagedException {
+    int size = RecordHeader.SIZE + storedLength;
+    ByteBuffer record = ByteBuffer.wrap(b, 0, size);
+    PackStorage.View view;
+    try {
+      view = reader(location.packId()).view(location.offset(), size);
+    } catch (ClosedChannelException e) {
+      throw new PackMissingException(location.packId(), false, e);
+    }
+    if (view == null) {
+      return readInto(record, id, location);
+    }
+    try (view) {
+      view.bytes().get(0, b, 0, size);
+    } catch (InternalError e) {
+      throw new IOException(
+          "pack " + location.packId() + " could not be read at " + location.offset(), e);
+    }
+    return verify(record, id, storedLength);
+  }
+
+  private VerifiedRecord readInto(ByteBuffer record, ChunkId id, PackLocation location)
+      throws IOException, RecordDamagedException {
+    int storedLength = record.remaining() - RecordHeader.SIZE;
     PackStorage.Reader reader = reader(location.packId());
-    ByteBuffer record = ByteBuffer.allocate(RecordHeader.SIZE + storedLength);
     int n;
     try {
       n = reader.read(record, location.offset());
     } catch (ClosedChannelException e) {
       throw new PackMissingException(location.packId(), false, e);
     }
-    if (n < record.capacity()) {
+    if (n < record.limit()) {
       throw new RecordDamagedException(
           "record is cut short: the pack ends " + (location.offset() + n));
     }
-    record.flip();
+    return verify(record.flip(), id, storedLength);
+  }
+
+  /** Checks the record in {@code record} (position 0, limit its end) and returns it. */
+  private static VerifiedRecord verify(ByteBuffer record, ChunkId id, int storedLength)
+      throws RecordDamagedException {
     RecordHeader header;
     try {
       header = RecordHeader.decode(record);

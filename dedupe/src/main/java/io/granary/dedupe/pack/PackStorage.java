@@ -45,10 +45,41 @@ public interface PackStorage {
     void force() throws IOException;
   }
 
+  /** Read-only bytes of a pack in memory, valid until closed. */
+  final class View implements AutoCloseable {
+    private final ByteBuffer bytes;
+    private final Runnable release;
+
+    public View(ByteBuffer bytes, Runnable release) {
+      this.bytes = bytes;
+      this.release = release;
+    }
+
+    /** The bytes, position 0: not to be used after {@link #close}. */
+    public ByteBuffer bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void close() {
+      release.run();
+    }
+  }
+
   /** Positional reads of one pack. Thread-safe. */
   interface Reader extends Closeable {
     /** Fills {@code dst} from {@code position}; fewer bytes only at the end of the pack. */
     int read(ByteBuffer dst, long position) throws IOException;
+
+    /**
+     * The pack's bytes {@code [position, position+length)} in memory the pack is mapped to, or
+     * {@code null} when this reader maps nothing or the range lies past the end (the caller
+     * then {@link #read}s). The caller closes the view, on the thread that took it, and soon:
+     * the mapping cannot go while a view is open.
+     */
+    default View view(long position, int length) throws IOException {
+      return null;
+    }
 
     long size() throws IOException;
   }

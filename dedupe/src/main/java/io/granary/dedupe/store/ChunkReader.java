@@ -14,6 +14,8 @@ import io.granary.dedupe.pack.RecordHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +30,10 @@ final class ChunkReader implements Closeable {
   private final PackReaders readers;
   private final ChunkCompressor compressor;
   private final ChunkHasher hasher;
+
+  /** Per thread: the decoded bytes of a compressed chunk {@link #readRange} copies from. */
+  private static final ThreadLocal<byte[]> DECODED = ThreadLocal.withInitial(() -> new byte[0]);
+
   private final Set<ChunkId> damaged = ConcurrentHashMap.newKeySet();
 
   ChunkReader(PackStorage storage, ChunkCompressor compressor, ChunkHasher hasher) {
@@ -71,6 +77,67 @@ final class ChunkReader implements Closeable {
       throw damage(id, e, "content does not hash to its id");
     }
     return raw;
+  }
+
+  /**
+   * Copies bytes {@code [offset, offset+len)} of the chunk into {@code dst} after the checks of
+   * {@link #read} but the content hash. The record goes into the thread's shared buffer ({@link
+   * PackReaders#readShared}); a raw one is copied from there, a compressed one decoded into
+   * this thread's scratch first. Nothing is allocated once the buffers have grown.
+   *
+   * @return the chunk's length
+   */
+  int readRange(ChunkId id, IndexEntry e, int offset, byte[] dst, int dstOff, int len)
+      throws IOException {
+    Objects.checkFromIndexSize(offset, len, e.rawLength());
+    if (e.codec() == Codec.ZERO) {
+      Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+      return e.rawLength();
+    }
+    PackReaders.VerifiedRecord r;
+    try {
+      r = readers.readShared(id, e.location(), e.storedLength());
+    } catch (RecordDamagedException d) {
+      throw damage(id, e, d.getMessage());
+    }
+    copyRange(id, e, r, offset, dst, dstOff, len);
+    return e.rawLength();
+  }
+
+  private void copyRange(
+      ChunkId id,
+      IndexEntry e,
+      PackReaders.VerifiedRecord r,
+      int offset,
+      byte[] dst,
+      int dstOff,
+      int len)
+      throws ChunkCorruptedException {
+    RecordHeader h = r.header();
+    if (h.rawLength() != e.rawLength()) {
+      throw damage(
+          id, e, "the record holds " + h.rawLength() + " bytes, the index says " + e.rawLength());
+    }
+    if (h.codec() == Codec.NONE) {
+      if (h.storedLength() != h.rawLength()) {
+        throw damage(
+            id, e, "raw payload of " + h.storedLength() + " bytes, expected " + h.rawLength());
+      }
+      System.arraycopy(r.array(), RecordHeader.SIZE + offset, dst, dstOff, len);
+      return;
+    }
+    byte[] out = DECODED.get();
+    if (out.length < h.rawLength()) {
+      out = new byte[h.rawLength()];
+      DECODED.set(out);
+    }
+    try {
+      compressor.decompress(
+          h.codec(), r.array(), RecordHeader.SIZE, h.storedLength(), out, 0, h.rawLength());
+    } catch (CorruptPayloadException c) {
+      throw damage(id, e, c.getMessage());
+    }
+    System.arraycopy(out, offset, dst, dstOff, len);
   }
 
   ChunkCorruptedException damage(ChunkId id, IndexEntry e, String reason) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.api.ChunkCorruptedException;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.dedupe.api.ChunkStore;
@@ -15,10 +16,12 @@ import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.GcOptions;
+import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.RecordHeader;
+import io.granary.dedupe.testing.StoredChunks;
 import io.granary.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,6 +84,92 @@ class ChunkStoreTest {
         assertTrue(compressed > 0, "some chunks were compressed: " + s);
       }
       assertTrue(store.scrub(ProgressListener.NONE).clean());
+    }
+  }
+
+  /** A part of a chunk reads as the same bytes of the whole, whatever the codec. */
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "lz4", "zstd:3"})
+  void rangedReadsGiveTheBytesOfTheWholeChunk(String codec) throws Exception {
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withCodec(CodecSpec.parse(codec));
+    try (ChunkStore store = ChunkStores.open(config)) {
+      long seed = 0;
+      for (String kind : new String[] {"random", "compressible", "zero"}) {
+        for (int size : new int[] {4096, 16384, 65537}) {
+          byte[] data = content(kind, ++seed, size);
+          ChunkId id = store.put(data);
+          if (seed % 2 == 0) {
+            store.sync(); // half read from the index, half from the chunks not yet committed
+          }
+          for (int[] r : new int[][] {{0, size}, {0, 1}, {size - 1, 1}, {size / 3, size / 2}}) {
+            byte[] dst = new byte[r[1] + 10];
+            assertEquals(size, store.read(id, r[0], dst, 5, r[1]));
+            assertArrayEquals(
+                Arrays.copyOfRange(data, r[0], r[0] + r[1]),
+                Arrays.copyOfRange(dst, 5, 5 + r[1]),
+                kind + " " + size + " at " + r[0]);
+          }
+          assertThrows(
+              IndexOutOfBoundsException.class, () -> store.read(id, size - 1, new byte[2], 0, 2));
+        }
+      }
+    }
+  }
+
+  /** A damaged record is as damaged to a read of part of it as to a read of all of it. */
+  @Test
+  void aRangedReadChecksTheWholeRecord() throws Exception {
+    ChunkId id;
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      id = store.put(TestData.random(1, 16384));
+      store.sync();
+    }
+    StoredChunks.find(dir, id).flipPayloadByte(10_000);
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      byte[] dst = new byte[4096];
+      assertThrows(ChunkCorruptedException.class, () -> store.read(id, 0, dst, 0, 4096));
+      assertThrows(ChunkCorruptedException.class, () -> store.get(id));
+    }
+  }
+
+  /**
+   * Reads after a collection: a chunk compaction moved is read at its new place, one the sweep
+   * forgot is not found, though both were read (and their places remembered) just before.
+   */
+  @Test
+  void readsFollowChunksThatACollectionMovedOrForgot() throws Exception {
+    // Packs of 1 MiB: the chunks fill several, and only full packs are compacted.
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir).withPackTargetBytes(1 << 20);
+    try (ChunkStore store = ChunkStores.open(config)) {
+      List<ChunkId> ids = new ArrayList<>();
+      for (int i = 0; i < 256; i++) {
+        ids.add(store.put(TestData.random(i, 16384)));
+      }
+      store.sync();
+      byte[] dst = new byte[100];
+      for (ChunkId id : ids) {
+        store.read(id, 0, dst, 0, 100);
+      }
+      // Keep one chunk in four: the pack falls below half live and is compacted.
+      GcReport gc =
+          store.collectGarbage(
+              marker -> {
+                for (int i = 0; i < ids.size(); i += 4) {
+                  marker.mark(ids.get(i));
+                }
+              },
+              GcOptions.DEFAULT);
+      assertTrue(gc.packsCompacted() > 0, "the kept chunks moved: " + gc);
+      for (int i = 0; i < ids.size(); i++) {
+        ChunkId id = ids.get(i);
+        if (i % 4 == 0) {
+          store.read(id, 50, dst, 0, 100);
+          assertArrayEquals(
+              Arrays.copyOfRange(TestData.random(i, 16384), 50, 150), dst, "moved chunk " + i);
+        } else {
+          assertThrows(ChunkNotFoundException.class, () -> store.read(id, 0, dst, 0, 100));
+        }
+      }
     }
   }
 

@@ -48,19 +48,20 @@ record BlockPolicy(CodecSpec codec, long domainTag) {
    * @throws VolumeCorruptException when the chunk cannot be a block of this size
    */
   static byte[] content(ChunkId id, byte[] chunk, int blockSize) throws VolumeCorruptException {
-    if (chunk.length == blockSize) {
-      return chunk;
+    checkLength(id, chunk.length, blockSize);
+    return chunk.length == blockSize ? chunk : Arrays.copyOf(chunk, blockSize);
+  }
+
+  /**
+   * Checks that a chunk of {@code length} bytes can be a block of this size (the tag, if any,
+   * follows the block's bytes, so a block's first {@code blockSize} bytes are its content).
+   *
+   * @throws VolumeCorruptException when it cannot
+   */
+  static void checkLength(ChunkId id, int length, int blockSize) throws VolumeCorruptException {
+    if (length != blockSize && length != blockSize + TAG_BYTES) {
+      throw new VolumeCorruptException(
+          "chunk " + id + " holds " + length + " bytes: not a block of " + blockSize + " bytes");
     }
-    if (chunk.length == blockSize + TAG_BYTES) {
-      return Arrays.copyOf(chunk, blockSize);
-    }
-    throw new VolumeCorruptException(
-        "chunk "
-            + id
-            + " holds "
-            + chunk.length
-            + " bytes: not a block of "
-            + blockSize
-            + " bytes");
   }
 }

@@ -71,12 +71,7 @@ final class SnapshotView implements Volume {
             if (id == null) {
               Arrays.fill(dst, at, at + span.length(), (byte) 0);
             } else {
-              System.arraycopy(
-                  ctx.block(id, snapshot.blockSize()),
-                  span.offsetInBlock(),
-                  dst,
-                  at,
-                  span.length());
+              ctx.readBlock(id, snapshot.blockSize(), span.offsetInBlock(), dst, at, span.length());
             }
           });
     } catch (IOException e) {

@@ -4,7 +4,7 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.snapshots.api.VolumeCorruptException;
-import io.granary.snapshots.cache.LruCache;
+import io.granary.snapshots.cache.ChunkCache;
 import io.granary.snapshots.tree.MapPage;
 import io.granary.snapshots.tree.PageStore;
 import java.io.IOException;
@@ -12,14 +12,14 @@ import java.io.IOException;
 /** Map pages as lz4 chunks in the pool's store, decoded pages cached by id. */
 final class StorePages implements PageStore {
   /** A decoded page: an array of 512 references plus the ids (about 48 bytes each). */
-  private static final long PAGE_WEIGHT = 28 << 10;
+  private static final int PAGE_WEIGHT = 28 << 10;
 
   private final ChunkStore store;
-  private final LruCache<ChunkId, MapPage> cache;
+  private final ChunkCache<MapPage> cache;
 
   StorePages(ChunkStore store, long cacheBytes) {
     this.store = store;
-    this.cache = new LruCache<>(cacheBytes, p -> PAGE_WEIGHT);
+    this.cache = new ChunkCache<>(cacheBytes, p -> PAGE_WEIGHT);
   }
 
   @Override

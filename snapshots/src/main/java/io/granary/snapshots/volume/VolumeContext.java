@@ -2,8 +2,9 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
+import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.api.VolumeStoreConfig;
-import io.granary.snapshots.cache.LruCache;
+import io.granary.snapshots.cache.ChunkCache;
 import io.granary.snapshots.catalog.VolumeCatalog;
 import io.granary.snapshots.overlay.DirtyBudget;
 import io.granary.snapshots.tree.BlockMap;
@@ -36,7 +37,7 @@ final class VolumeContext {
   /** Shared by a flush from its first put to its catalog commit; exclusive to start a GC. */
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();
 
-  private final LruCache<ChunkId, byte[]> blocks;
+  private final ChunkCache<byte[]> blocks;
 
   /** Hashing and compression of flushed blocks; as many threads as cores. */
   private final ForkJoinPool cpu =
@@ -59,7 +60,7 @@ final class VolumeContext {
     this.budget = new DirtyBudget(config.dirtyLimitBytes());
     this.space = new SpaceGate(store, budget);
     this.flushWorkers = flushWorkers;
-    this.blocks = new LruCache<>(config.blockCacheBytes(), b -> b.length);
+    this.blocks = new ChunkCache<>(config.blockCacheBytes(), b -> b.length);
   }
 
   /** The work of one step of a flush, on one item. */
@@ -115,6 +116,28 @@ final class VolumeContext {
       blocks.put(id, b);
     }
     return b;
+  }
+
+  /**
+   * Copies {@code len} bytes of a stored block from {@code inBlock} into {@code dst}: from the
+   * block cache, else straight from the chunk's record, which is then not cached (a random read
+   * would only evict blocks worth more; sequential readers ask for {@link #block} instead).
+   */
+  void readBlock(ChunkId id, int blockSize, int inBlock, byte[] dst, int at, int len)
+      throws IOException {
+    byte[] cached = blocks.get(id);
+    if (cached != null) {
+      System.arraycopy(cached, inBlock, dst, at, len);
+      return;
+    }
+    int length;
+    try {
+      length = store.read(id, inBlock, dst, at, len);
+    } catch (IndexOutOfBoundsException e) {
+      throw new VolumeCorruptException(
+          "chunk " + id + " is shorter than a block of " + blockSize + " bytes");
+    }
+    BlockPolicy.checkLength(id, length, blockSize);
   }
 
   /** Stops the flush work threads. */

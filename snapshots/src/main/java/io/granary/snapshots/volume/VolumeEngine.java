@@ -71,6 +71,7 @@ final class VolumeEngine {
 
   private volatile IOException lastFlushFailure;
   private volatile long lastFlushNanos = System.nanoTime();
+  private volatile long nextReadOffset = -1;
   private volatile boolean closed;
 
   private VolumeEngine(VolumeContext ctx, VolumeRecord record, Journal journal) {
@@ -217,11 +218,15 @@ final class VolumeEngine {
   // ---- reads
 
   void read(long offset, byte[] dst, int off, int len) throws IOException {
+    // A hint, racy among concurrent readers: whether this read goes on from the last one.
+    boolean sequential = offset == nextReadOffset;
+    nextReadOffset = offset + len;
     for (int attempt = 0; ; attempt++) {
       VolumeState s = state;
       checkRange(offset, len, s.size());
       try {
-        BlockSpan.split(offset, len, blockSize, span -> reads.readSpan(s, span, dst, off));
+        BlockSpan.split(
+            offset, len, blockSize, span -> reads.readSpan(s, span, dst, off, sequential));
         return;
       } catch (ChunkNotFoundException e) {
         // A flush committed a new root and a collection freed the old one under this read.
@@ -415,7 +420,7 @@ final class VolumeEngine {
             && f.defines(from, to)) {
           f.copyOut(from, dst, at, span.length());
         } else {
-          reads.readSpan(s, span, dst, 0); // the general path, which may read the tree
+          reads.readSpan(s, span, dst, 0, false); // the general path, which may read the tree
         }
         return;
       } catch (ReleasedBlockException e) {

@@ -23,8 +23,13 @@ final class VolumeReads {
     this.blockSize = blockSize;
   }
 
-  /** Copies one block's part of a read into {@code dst}, taking the fast paths first. */
-  void readSpan(VolumeState s, BlockSpan span, byte[] dst, int off) throws IOException {
+  /**
+   * Copies one block's part of a read into {@code dst}, taking the fast paths first. A block
+   * of the tree is cached only when a sequential reader reads part of it (the next read wants
+   * the rest); a whole block, or part of one read at random, is copied from its record.
+   */
+  void readSpan(VolumeState s, BlockSpan span, byte[] dst, int off, boolean sequential)
+      throws IOException {
     int at = off + (int) span.bufferOffset();
     DirtyBlock d = s.active().dirty(span.block());
     if (d != null && d.isFull()) {
@@ -41,8 +46,10 @@ final class VolumeReads {
       ChunkId id = ctx.map.lookup(s.root(), s.depth(), span.block());
       if (id == null) {
         Arrays.fill(dst, at, at + span.length(), (byte) 0);
-      } else {
+      } else if (sequential && span.length() < blockSize) {
         System.arraycopy(ctx.block(id, blockSize), span.offsetInBlock(), dst, at, span.length());
+      } else {
+        ctx.readBlock(id, blockSize, span.offsetInBlock(), dst, at, span.length());
       }
       return;
     }
