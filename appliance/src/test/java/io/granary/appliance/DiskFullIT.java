@@ -2,6 +2,7 @@ package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -251,11 +252,20 @@ class DiskFullIT {
 
     // A crash while full, and a restart on the still full disk: recovery commits what the
     // killed daemon had appended, nothing acknowledged is lost, and the disk is still full.
+    // Still full, not to the byte: a flush that failed cut its pack back, a journal segment
+    // went once covered, so a piece's worth of room may come back, but not room for all of the
+    // refused pieces (three at least).
     daemon.kill9();
     cli = start();
     verify("p/vm", acknowledged, refused);
     verify("p/keep", keep, List.of());
-    assertEquals(Outcome.NO_SPACE, writePiece("p/vm", refused.get(0)), "still full");
+    for (int i : List.copyOf(refused)) {
+      if (writePiece("p/vm", i) == Outcome.ACKNOWLEDGED) {
+        acknowledged.add(i);
+        refused.remove(Integer.valueOf(i));
+      }
+    }
+    assertFalse(refused.isEmpty(), "still full: every refused piece fitted after the restart");
 
     // Room again: the file system grows; the refused writes now succeed.
     disk.resize(2 * DISK);
