@@ -101,12 +101,13 @@ public final class LocalPackStorage implements PackStorage {
       for (ByteBuffer b : buffers) {
         total += b.remaining();
       }
-      long expectedEnd = size + total;
-      channel.position(size);
-      while (channel.position() < expectedEnd) {
-        channel.write(buffers);
+      // The channel's position is the pack's end: only this appender writes, always at the
+      // end, and a truncate moves the position back with the size. So no lseek per record (two
+      // of them cost as much as the writev itself here).
+      for (long written = 0; written < total; ) {
+        written += channel.write(buffers);
       }
-      size = expectedEnd;
+      size += total;
     }
 
     @Override

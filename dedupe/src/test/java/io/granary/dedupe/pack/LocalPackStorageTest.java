@@ -52,6 +52,23 @@ class LocalPackStorageTest {
     assertFalse(Files.exists(storage.path(7)));
   }
 
+  /** An append after a cut (a failed append) lands at the new end, with no hole or overlap. */
+  @Test
+  void anAppendAfterACutLandsAtTheNewEnd() throws Exception {
+    LocalPackStorage storage = new LocalPackStorage(dir);
+    try (PackStorage.Appender out = storage.create(2)) {
+      out.append(ByteBuffer.wrap(bytes(100, 1)), ByteBuffer.wrap(bytes(100, 2)));
+      out.truncate(150);
+      out.append(ByteBuffer.wrap(bytes(10, 3)));
+      assertEquals(160, out.size());
+    }
+    byte[] file = Files.readAllBytes(storage.path(2));
+    assertEquals(160, file.length);
+    assertEquals(2, file[149]);
+    assertEquals(3, file[150]);
+    assertEquals(3, file[159]);
+  }
+
   private static int at(PackStorage.Reader in, long position) throws IOException {
     try (PackStorage.View v = in.view(position, 1)) {
       return v.bytes().get(0);
