@@ -41,6 +41,9 @@ for rep in $(seq 1 "$reps"); do
   for w in "${workloads[@]}"; do
     read -r rw bs qd <<<"$w"
     for t in "${targets[@]}"; do
+      # Every cell starts quiet: no dirty data in Granary, the page cache written back, the
+      # daemon idle (a write cell's background flush would otherwise run in the next cell).
+      quiesce "$gpid"
       # shellcheck disable=SC2086
       fio --name=b ${target[$t]} --rw="$rw" --bs="$bs" --iodepth="$qd" --size="${size_mib}m" \
         --time_based --runtime="$runtime" --ramp_time=1 --output-format=json \
@@ -68,8 +71,9 @@ def ratio(per, a, b):
 out = ["## FUSE namespace", "",
        "fio on a %s MiB volume file through the mount (`psync`, jnr-fuse's multithreaded loop with "
        "`direct_io`, 128 KiB requests), the same volume over NBD (fio's nbd engine), and a plain "
-       "file on the local disk (`psync`, page cache), interleaved; medians of %s repetitions, "
-       "%s s per cell. Units: MB/s for 1m, IOPS for 4k." % (size, reps, runtime), "",
+       "file on the local disk (`psync`, page cache), interleaved; every cell starts with the daemon "
+       "quiet (no dirty data, the page cache written back, under 5 %% of a core for a second); "
+       "medians of %s repetitions, %s s per cell. Units: MB/s for 1m, IOPS for 4k." % (size, reps, runtime), "",
        "| workload | FUSE | NBD | plain file | FUSE / NBD | FUSE / plain file |",
        "|---|---|---|---|---|---|"]
 for w in order:

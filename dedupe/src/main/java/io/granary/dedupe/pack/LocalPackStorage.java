@@ -171,25 +171,21 @@ public final class LocalPackStorage implements PackStorage {
 
     @Override
     public View view(long position, int length) throws IOException {
-      long end = position + length;
-      if (!covers(end) && !mapTo(end)) {
-        return null;
+      View v = mappedView(position, length);
+      if (v == null && mapTo(position + length)) {
+        v = mappedView(position, length); // null only if closed meanwhile
       }
+      return v;
+    }
+
+    /** A view if the mapping covers the range, holding the read lock; else null. */
+    private View mappedView(long position, int length) {
       lock.readLock().lock();
-      if (closed || !covers(end)) { // closed, or mapped again smaller: neither happens in use
+      if (closed || mapped == null || position + length > mapped.capacity()) {
         lock.readLock().unlock();
         return null;
       }
       return new View(mapped.slice((int) position, length), lock.readLock()::unlock);
-    }
-
-    private boolean covers(long end) {
-      lock.readLock().lock();
-      try {
-        return mapped != null && end <= mapped.capacity();
-      } finally {
-        lock.readLock().unlock();
-      }
     }
 
     /** Maps the whole file if it reaches {@code end}; false past the end or beyond 2 GiB. */

@@ -2,8 +2,10 @@ package io.granary.dedupe.testing;
 
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
+import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.store.LocalChunkStore;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,8 @@ public final class FaultyMedium {
   final Set<Integer> unreadablePacks = ConcurrentHashMap.newKeySet();
   final AtomicLong readFaults = new AtomicLong();
   volatile boolean fsyncErrors;
+  final Set<Integer> failingFsyncs = ConcurrentHashMap.newKeySet();
+  final Map<Integer, PackStorage.Appender> created = new ConcurrentHashMap<>();
 
   /**
    * Opens (creating when absent) the store in {@code config.directory()} with its packs on this
@@ -32,6 +36,11 @@ public final class FaultyMedium {
    */
   public ChunkStore open(ChunkStoreConfig config) throws IOException {
     return LocalChunkStore.open(config, packs -> new FaultyPackStorage(packs, this), false);
+  }
+
+  /** {@code packs} on this medium: for tests of the pack layer itself, below a store. */
+  public PackStorage packs(PackStorage packs) {
+    return new FaultyPackStorage(packs, this);
   }
 
   /** Lets {@code bytes} more bytes be written, then fails every write with ENOSPC. */
@@ -66,5 +75,22 @@ public final class FaultyMedium {
   /** Makes every fsync of a pack fail with EIO, as a dying disk does, or stop failing. */
   public void failFsync(boolean fail) {
     fsyncErrors = fail;
+  }
+
+  /** Makes every fsync of pack {@code packId} fail with EIO, or stop failing. */
+  public void failFsync(int packId, boolean fail) {
+    if (fail) {
+      failingFsyncs.add(packId);
+    } else {
+      failingFsyncs.remove(packId);
+    }
+  }
+
+  /**
+   * Closes the file of pack {@code packId} under its appender, as something outside the writer
+   * (an interrupt of another thread) might.
+   */
+  public void closeBehindTheWritersBack(int packId) throws IOException {
+    created.get(packId).close();
   }
 }

@@ -33,6 +33,7 @@ final class FaultyPackStorage implements PackStorage {
       throw noSpace();
     }
     Appender a = inner.create(packId);
+    faults.created.put(packId, a);
     return new Appender() {
       @Override
       public void append(ByteBuffer... buffers) throws IOException {
@@ -71,7 +72,7 @@ final class FaultyPackStorage implements PackStorage {
 
       @Override
       public void force() throws IOException {
-        if (faults.fsyncErrors) {
+        if (faults.fsyncErrors || faults.failingFsyncs.contains(packId)) {
           throw new IOException("Input/output error");
         }
         a.force();
