@@ -36,23 +36,22 @@ head -c 1G /dev/urandom > "$W/r.img"
 for s in a b; do nbdcopy "$W/r.img" "nbd://127.0.0.1:${port[$s]}/default/b"; done
 rm "$W/r.img"
 sleep 10
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 IFS=, read -ra workloads <<<"${WORKLOADS:-randwrite 4k 32,randwrite 4k 1,write 1m 8}"
 for rep in $(seq 1 "${REPS:-3}"); do
   for w in "${workloads[@]}"; do
     read -r rw bs qd <<<"$w"
     for s in a b; do
-      c0=$(ticks "${pid[$s]}")
+      c0=$(cpu_ticks "${pid[$s]}")
       # shellcheck disable=SC2086
       fio --name=b --ioengine=nbd --uri="nbd://127.0.0.1:${port[$s]}/default/b" --rw="$rw" \
         --bs="$bs" --iodepth="$qd" --size=1g --time_based --runtime=5 --ramp_time=1 \
         ${FIO_EXTRA:-} --output-format=json --output="$W/f.json" >/dev/null 2>&1
-      c1=$(ticks "${pid[$s]}")
+      c1=$(cpu_ticks "${pid[$s]}")
       while :; do
-        x=$(ticks "${pid[$s]}"); sleep 1; y=$(ticks "${pid[$s]}")
+        x=$(cpu_ticks "${pid[$s]}"); sleep 1; y=$(cpu_ticks "${pid[$s]}")
         ((y - x < 5)) && break
       done
-      c2=$(ticks "${pid[$s]}")
+      c2=$(cpu_ticks "${pid[$s]}")
       echo "$rep $rw $bs QD$qd $s $(fio_value "$W/f.json" "$bs") window_ticks=$((c1 - c0)) drain_ticks=$((c2 - c1))"
     done
   done

@@ -85,10 +85,7 @@ public final class ChunkCompressor {
     try {
       switch (codec) {
         case NONE:
-          if (len != rawLength) {
-            throw new CorruptPayloadException(
-                "raw payload of " + len + " bytes, expected " + rawLength);
-          }
+          checkRaw(len, rawLength);
           System.arraycopy(payload, off, dst, dstOff, len);
           return;
         case ZERO:
@@ -114,6 +111,16 @@ public final class ChunkCompressor {
     if (n != rawLength) {
       throw new CorruptPayloadException(
           codec.label() + " payload decodes to " + n + " bytes, expected " + rawLength);
+    }
+  }
+
+  /**
+   * Checks that a raw ({@link Codec#NONE}) payload of {@code len} bytes holds {@code rawLength}:
+   * for callers that copy part of one instead of decoding it.
+   */
+  public static void checkRaw(int len, int rawLength) throws CorruptPayloadException {
+    if (len != rawLength) {
+      throw new CorruptPayloadException("raw payload of " + len + " bytes, expected " + rawLength);
     }
   }
 

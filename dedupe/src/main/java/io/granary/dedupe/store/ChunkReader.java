@@ -27,13 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ChunkReader implements Closeable {
   private static final System.Logger LOG = System.getLogger(ChunkReader.class.getName());
 
-  private final PackReaders readers;
-  private final ChunkCompressor compressor;
-  private final ChunkHasher hasher;
-
   /** Per thread: the decoded bytes of a compressed chunk {@link #readRange} copies from. */
   private static final ThreadLocal<byte[]> DECODED = ThreadLocal.withInitial(() -> new byte[0]);
 
+  private final PackReaders readers;
+  private final ChunkCompressor compressor;
+  private final ChunkHasher hasher;
   private final Set<ChunkId> damaged = ConcurrentHashMap.newKeySet();
 
   ChunkReader(PackStorage storage, ChunkCompressor compressor, ChunkHasher hasher) {
@@ -118,26 +117,23 @@ final class ChunkReader implements Closeable {
       throw damage(
           id, e, "the record holds " + h.rawLength() + " bytes, the index says " + e.rawLength());
     }
-    if (h.codec() == Codec.NONE) {
-      if (h.storedLength() != h.rawLength()) {
-        throw damage(
-            id, e, "raw payload of " + h.storedLength() + " bytes, expected " + h.rawLength());
-      }
-      System.arraycopy(r.array(), RecordHeader.SIZE + offset, dst, dstOff, len);
-      return;
-    }
-    byte[] out = DECODED.get();
-    if (out.length < h.rawLength()) {
-      out = new byte[h.rawLength()];
-      DECODED.set(out);
-    }
     try {
+      if (h.codec() == Codec.NONE) {
+        ChunkCompressor.checkRaw(h.storedLength(), h.rawLength());
+        System.arraycopy(r.array(), RecordHeader.SIZE + offset, dst, dstOff, len);
+        return;
+      }
+      byte[] out = DECODED.get();
+      if (out.length < h.rawLength()) {
+        out = new byte[h.rawLength()];
+        DECODED.set(out);
+      }
       compressor.decompress(
           h.codec(), r.array(), RecordHeader.SIZE, h.storedLength(), out, 0, h.rawLength());
+      System.arraycopy(out, offset, dst, dstOff, len);
     } catch (CorruptPayloadException c) {
       throw damage(id, e, c.getMessage());
     }
-    System.arraycopy(out, offset, dst, dstOff, len);
   }
 
   ChunkCorruptedException damage(ChunkId id, IndexEntry e, String reason) {

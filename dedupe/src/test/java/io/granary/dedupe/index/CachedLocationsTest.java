@@ -1,7 +1,9 @@
 package io.granary.dedupe.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.ChunkId;
@@ -53,11 +55,12 @@ class CachedLocationsTest {
               }
             });
     lookup.start();
-    inner.readDone.await(10, TimeUnit.SECONDS); // the lookup holds OLD
+    assertTrue(inner.readDone.await(10, TimeUnit.SECONDS), "the lookup read the old place");
     inner.readDone = null;
     index.apply(new IndexBatch().put(ID, NEW));
     inner.resume.countDown();
     lookup.join(10_000);
+    assertFalse(lookup.isAlive(), "the lookup returned");
     inner.resume = null;
     assertEquals(NEW, index.get(ID));
   }

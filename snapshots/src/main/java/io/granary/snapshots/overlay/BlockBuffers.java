@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
@@ -141,8 +140,8 @@ public final class BlockBuffers {
     if (idle != null && !idle.isEmpty()) {
       return lend(idle.pop());
     }
-    for (Iterator<ArrayDeque<Slab>> it = IDLE.values().iterator(); it.hasNext(); ) {
-      Slab slab = it.next().poll();
+    for (ArrayDeque<Slab> other : IDLE.values()) {
+      Slab slab = other.poll();
       if (slab != null) {
         slab.cut(size);
         return lend(slab);

@@ -1,6 +1,5 @@
 package io.granary.snapshots.overlay;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,8 +17,7 @@ public final class DirtyBlock {
 
   private final long index;
   private final int blockSize;
-  private BlockBuffers.Lease lease;
-  private ByteBuffer data; // lease's buffer, or null
+  private BlockBuffers.Lease lease; // null while the block has no buffer
   private final ByteRanges defined = new ByteRanges();
   private boolean released;
 
@@ -33,21 +31,21 @@ public final class DirtyBlock {
   }
 
   synchronized void write(int off, byte[] src, int srcOff, int len) {
-    if (data == null) {
+    if (lease == null) {
       takeBuffer(); // what is defined so far was zeroed
     }
-    data.put(off, src, srcOff, len);
+    lease.buffer().put(off, src, srcOff, len);
     defined.add(off, off + len);
   }
 
   synchronized void zero(int off, int len) {
     if (off == 0 && len == blockSize) {
       giveBack();
-    } else if (data != null) {
+    } else if (lease != null) {
       fill(off, len);
     }
     defined.add(off, off + len);
-    if (data == null && !isFull()) {
+    if (lease == null && !isFull()) {
       takeBuffer(); // partial zeroing of a block with no buffer yet
     }
   }
@@ -55,7 +53,6 @@ public final class DirtyBlock {
   /** Takes a buffer and zeroes every defined range (a block with no buffer is zeroes). */
   private void takeBuffer() {
     lease = BlockBuffers.take(blockSize);
-    data = lease.buffer();
     for (int i = 0; i < defined.size(); i++) {
       fill(defined.start(i), defined.end(i) - defined.start(i));
     }
@@ -64,7 +61,7 @@ public final class DirtyBlock {
   private void fill(int off, int len) {
     for (int done = 0; done < len; ) {
       int n = Math.min(len - done, ZEROES.length);
-      data.put(off + done, ZEROES, 0, n);
+      lease.buffer().put(off + done, ZEROES, 0, n);
       done += n;
     }
   }
@@ -81,7 +78,7 @@ public final class DirtyBlock {
 
   /** Whether the block is defined whole and every byte is zero. */
   public synchronized boolean isZeroFull() {
-    return data == null && isFull();
+    return lease == null && isFull();
   }
 
   /** Copies the defined bytes onto {@code block}, the content of the layers below. */
@@ -90,10 +87,10 @@ public final class DirtyBlock {
     for (int i = 0; i < defined.size(); i++) {
       int s = defined.start(i);
       int e = defined.end(i);
-      if (data == null) {
+      if (lease == null) {
         Arrays.fill(block, s, e, (byte) 0);
       } else {
-        data.get(s, block, s, e - s);
+        lease.buffer().get(s, block, s, e - s);
       }
     }
   }
@@ -102,10 +99,10 @@ public final class DirtyBlock {
   public synchronized void copyOut(int inBlock, byte[] dst, int dstOff, int len)
       throws ReleasedBlockException {
     checkLive();
-    if (data == null) {
+    if (lease == null) {
       Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
     } else {
-      data.get(inBlock, dst, dstOff, len);
+      lease.buffer().get(inBlock, dst, dstOff, len);
     }
   }
 
@@ -113,8 +110,8 @@ public final class DirtyBlock {
   public synchronized byte[] content() throws ReleasedBlockException {
     checkLive();
     byte[] c = new byte[blockSize];
-    if (data != null) {
-      data.get(0, c, 0, blockSize);
+    if (lease != null) {
+      lease.buffer().get(0, c, 0, blockSize);
     }
     return c;
   }
@@ -129,7 +126,6 @@ public final class DirtyBlock {
     if (lease != null) {
       BlockBuffers.give(lease);
       lease = null;
-      data = null;
     }
   }
 
