@@ -20,9 +20,15 @@ public final class LocalPackStorage implements PackStorage {
   private static final Pattern NAME = Pattern.compile("[0-9a-f]{8}\\.pack");
 
   private final Path directory;
+  private final PackWriteback writeback;
 
   public LocalPackStorage(Path directory) throws IOException {
+    this(directory, PackWriteback.shared());
+  }
+
+  LocalPackStorage(Path directory, PackWriteback writeback) throws IOException {
     this.directory = Files.createDirectories(directory);
+    this.writeback = writeback;
   }
 
   public Path directory() {
@@ -52,7 +58,7 @@ public final class LocalPackStorage implements PackStorage {
   public Appender create(int packId) throws IOException {
     FileChannel ch =
         FileChannel.open(path(packId), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new FileAppender(ch);
+    return new FileAppender(ch, path(packId), writeback);
   }
 
   @Override
@@ -88,10 +94,15 @@ public final class LocalPackStorage implements PackStorage {
 
   private static final class FileAppender implements Appender {
     private final FileChannel channel;
+    private final Path path;
+    private final PackWriteback writeback;
     private long size;
+    private long writebackStarted; // bytes handed to the writeback so far
 
-    FileAppender(FileChannel channel) throws IOException {
+    FileAppender(FileChannel channel, Path path, PackWriteback writeback) throws IOException {
       this.channel = channel;
+      this.path = path;
+      this.writeback = writeback;
       this.size = channel.size();
     }
 
@@ -108,6 +119,10 @@ public final class LocalPackStorage implements PackStorage {
         written += channel.write(buffers);
       }
       size += total;
+      if (size - writebackStarted >= PackWriteback.STEP) {
+        writeback.start(path, writebackStarted, size);
+        writebackStarted = size;
+      }
     }
 
     @Override
@@ -119,6 +134,7 @@ public final class LocalPackStorage implements PackStorage {
     public void truncate(long length) throws IOException {
       channel.truncate(length);
       size = length;
+      writebackStarted = Math.min(writebackStarted, length);
     }
 
     @Override
