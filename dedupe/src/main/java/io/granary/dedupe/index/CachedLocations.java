@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.ChunkId;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * lookup caches nothing while any apply runs (fewer applies finished than started), and drops
  * what it cached if an apply started while it read. Absent ids are not cached.
  *
- * <p>Thread-safe. Not done here: anything but {@link #get}; every other call goes through.
+ * <p>Thread-safe. Not done here: anything but {@link #get} and {@link #getAll}; every other
+ * call goes through.
  */
 public final class CachedLocations implements ChunkIndex {
   private final ChunkIndex inner;
@@ -50,6 +52,38 @@ public final class CachedLocations implements ChunkIndex {
       }
     }
     return e;
+  }
+
+  @Override
+  public IndexEntry[] getAll(List<ChunkId> ids) throws IOException {
+    IndexEntry[] entries = new IndexEntry[ids.size()];
+    List<ChunkId> missed = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = cache.getIfPresent(ids.get(i));
+      if (entries[i] == null) {
+        missed.add(ids.get(i));
+        at.add(i);
+      }
+    }
+    if (missed.isEmpty()) {
+      return entries;
+    }
+    long before = started.get();
+    boolean quiet = finished.get() == before;
+    IndexEntry[] read = inner.getAll(missed);
+    List<ChunkId> cached = new ArrayList<>();
+    for (int k = 0; k < read.length; k++) {
+      entries[at.get(k)] = read[k];
+      if (read[k] != null && quiet) {
+        cache.put(missed.get(k), read[k]);
+        cached.add(missed.get(k));
+      }
+    }
+    if (!cached.isEmpty() && started.get() != before) {
+      cache.invalidateAll(cached); // as in get: an apply began meanwhile
+    }
+    return entries;
   }
 
   @Override

@@ -16,6 +16,18 @@ public interface ChunkIndex extends Closeable {
   /** The entry for {@code id}, or {@code null}. */
   IndexEntry get(ChunkId id) throws IOException;
 
+  /**
+   * The entries for {@code ids} in order ({@code null} for an absent one): a {@link #get} of
+   * each, which an index may answer in one read (a flush looks up a batch of new chunks).
+   */
+  default IndexEntry[] getAll(List<ChunkId> ids) throws IOException {
+    IndexEntry[] entries = new IndexEntry[ids.size()];
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = get(ids.get(i));
+    }
+    return entries;
+  }
+
   IndexBatch.Result apply(IndexBatch batch) throws IOException;
 
   /** Up to {@code limit} entries with ids greater than {@code after} (all when null), ascending. */

@@ -25,6 +25,7 @@ import org.lmdbjava.EnvFlags;
 import org.lmdbjava.KeyRange;
 import org.lmdbjava.LmdbException;
 import org.lmdbjava.LmdbNativeException;
+import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 /**
@@ -121,6 +122,20 @@ public final class LmdbChunkIndex implements ChunkIndex {
   }
 
   @Override
+  public IndexEntry[] getAll(List<ChunkId> ids) throws IOException {
+    IndexEntry[] entries = new IndexEntry[ids.size()];
+    try (Txn<byte[]> txn = env.txnRead()) {
+      for (int i = 0; i < entries.length; i++) {
+        byte[] v = chunks.get(txn, ids.get(i).toBytes());
+        entries[i] = v == null ? null : IndexEntry.decode(v);
+      }
+      return entries;
+    } catch (LmdbException e) {
+      throw wrap("read", e);
+    }
+  }
+
+  @Override
   public IndexBatch.Result apply(IndexBatch batch) throws IOException {
     if (batch.isEmpty()) {
       return new IndexBatch.Result(0, 0);
@@ -136,13 +151,15 @@ public final class LmdbChunkIndex implements ChunkIndex {
       for (IndexBatch.Op op : batch.ops) {
         if (op instanceof IndexBatch.Put put) {
           byte[] key = put.id().toBytes();
-          byte[] prev = chunks.get(txn, key);
-          if (prev != null) {
-            IndexEntry old = IndexEntry.decode(prev);
+          byte[] value = put.entry().encode();
+          // Most puts are new chunks: try an insert first, one search of the tree instead of a
+          // lookup and then an insert; a replaced entry (a relocation, a repair) is looked up.
+          if (!chunks.put(txn, key, value, PutFlags.MDB_NOOVERWRITE)) {
+            IndexEntry old = IndexEntry.decode(chunks.get(txn, key));
             next.addChunk(old, -1);
             countLive(txn, touched, old, -1);
+            chunks.put(txn, key, value);
           }
-          chunks.put(txn, key, put.entry().encode());
           next.addChunk(put.entry(), 1);
           countLive(txn, touched, put.entry(), 1);
         } else if (op instanceof IndexBatch.DeleteIf del) {

@@ -14,6 +14,7 @@ import io.granary.dedupe.pack.RecordHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ final class ChunkWriter implements Closeable {
   private final PendingIndex pending = new PendingIndex();
   private final ReentrantLock appendLock = new ReentrantLock();
   private final AtomicLong uncommittedIngested = new AtomicLong();
+  private final AtomicLong commitsApplied = new AtomicLong();
 
   /** Sequence number of the last append; guarded by {@code appendLock}. */
   private long seq;
@@ -58,22 +60,77 @@ final class ChunkWriter implements Closeable {
     return p != null ? p.entry() : index.get(id);
   }
 
+  /** {@link #lookup} of each id, with one read of the index for those not pending. */
+  IndexEntry[] lookupAll(List<ChunkId> ids) throws IOException {
+    IndexEntry[] entries = new IndexEntry[ids.size()];
+    List<ChunkId> unpending = new ArrayList<>(ids.size());
+    for (int i = 0; i < entries.length; i++) {
+      Pending p = pending.get(ids.get(i));
+      if (p != null) {
+        entries[i] = p.entry();
+      } else {
+        unpending.add(ids.get(i));
+      }
+    }
+    IndexEntry[] indexed = index.getAll(unpending);
+    for (int i = 0, k = 0; i < entries.length; i++) {
+      if (entries[i] == null) {
+        entries[i] = indexed[k++];
+      }
+    }
+    return entries;
+  }
+
   /**
-   * Appends the record unless a copy that is not {@code damaged} already exists.
-   *
-   * @return whether it appended
+   * How many commits have reached the index. Taken before a lookup that found an id nowhere:
+   * ids enter the index only through a commit, which applies them before it drops them from
+   * the pending entries, so an id still not pending when the count has not moved is still not
+   * in the index, and {@link #appendIfAbsent} need not read the index again under its lock.
    */
-  boolean appendIfAbsent(
-      ChunkId id, RecordHeader header, ByteBuffer payload, Predicate<ChunkId> damaged)
+  long commitsApplied() {
+    return commitsApplied.get();
+  }
+
+  /**
+   * A record to append: its chunk's id, header and (encoded) payload, and
+   * {@link #commitsApplied} as it was before the lookup that did not find the id (or found it
+   * damaged).
+   */
+  record NewRecord(ChunkId id, RecordHeader header, ByteBuffer payload, long commitsSeen) {}
+
+  /**
+   * Appends each record unless a copy that is not {@code damaged} exists by then (another
+   * thread's, or an earlier one of the same batch), all under one hold of the append lock.
+   *
+   * @return the ids appended
+   */
+  List<ChunkId> appendIfAbsent(List<NewRecord> records, Predicate<ChunkId> damaged)
       throws IOException {
+    List<ChunkId> appended = new ArrayList<>(records.size());
     appendLock.lock();
     try {
       checkNoSyncFailure();
-      if (!damaged.test(id) && lookup(id) != null) {
-        return false; // another thread stored it first
+      for (NewRecord r : records) {
+        Pending p = pending.get(r.id());
+        boolean damagedCopy = damaged.test(r.id());
+        // The index is read again only if a commit may have added the id since the caller's
+        // lookup, or to tell whether a damaged copy is indexed (for the counters).
+        boolean indexed =
+            p == null
+                && (damagedCopy || commitsApplied.get() != r.commitsSeen())
+                && index.get(r.id()) != null;
+        if ((p != null || indexed) && !damagedCopy) {
+          continue; // stored first by another thread, or earlier in this batch
+        }
+        append(
+            r.id(),
+            r.header().encode(),
+            r.payload(),
+            r.header(),
+            p != null ? p.replaces() : indexed);
+        appended.add(r.id());
       }
-      append(id, header.encode(), payload, header);
-      return true;
+      return appended;
     } finally {
       appendLock.unlock();
     }
@@ -84,7 +141,8 @@ final class ChunkWriter implements Closeable {
       throws IOException {
     appendLock.lock();
     try {
-      IndexEntry current = lookup(id);
+      Pending prev = pending.get(id);
+      IndexEntry current = prev != null ? prev.entry() : index.get(id);
       if (current == null || !current.location().equals(from)) {
         return false;
       }
@@ -93,18 +151,22 @@ final class ChunkWriter implements Closeable {
           id,
           bytes.duplicate().limit(RecordHeader.SIZE),
           bytes.duplicate().position(RecordHeader.SIZE),
-          record.header());
+          record.header(),
+          prev == null || prev.replaces()); // found in the index, or pending over it
       return true;
     } finally {
       appendLock.unlock();
     }
   }
 
-  private void append(ChunkId id, ByteBuffer header, ByteBuffer payload, RecordHeader h)
+  /**
+   * Appends a record and keeps its entry pending; {@code replaces} says whether the index holds
+   * the id already (a copy that was damaged or is being relocated), for the commit's counters.
+   */
+  private void append(
+      ChunkId id, ByteBuffer header, ByteBuffer payload, RecordHeader h, boolean replaces)
       throws IOException {
     PackLocation loc = packs.append(header, payload);
-    Pending prev = pending.get(id);
-    boolean replaces = prev != null ? prev.replaces() : index.get(id) != null;
     pending.put(new Pending(id, IndexEntry.of(loc, h), ++seq, replaces));
   }
 
@@ -181,6 +243,7 @@ final class ChunkWriter implements Closeable {
       uncommittedIngested.addAndGet(ingested);
       throw e;
     }
+    commitsApplied.incrementAndGet(); // before the entries leave pending: see commitsApplied()
     pending.removeCommitted(committed);
   }
 

@@ -39,6 +39,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -146,33 +148,14 @@ public final class LocalChunkStore implements ChunkStore {
   @Override
   public ChunkId put(byte[] data, int off, int len, CodecSpec codec) throws IOException {
     Objects.checkFromIndexSize(off, len, data.length);
-    if (len == 0 || len > RecordHeader.MAX_RAW_LENGTH) {
-      throw new IllegalArgumentException(
-          "a chunk has 1 to " + RecordHeader.MAX_RAW_LENGTH + " bytes, not " + len);
-    }
+    checkChunkLength(len);
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      boolean zero = Zeroes.isZero(data, off, len);
-      ChunkId id = zero ? hasher.zeroId(len) : hasher.id(data, off, len);
+      ChunkId id = idOf(data, off, len);
+      long commitsSeen = writer.commitsApplied();
       if (!findAndMarkTouched(id)) {
-        if (zero) {
-          RecordHeader h =
-              new RecordHeader(id, Codec.ZERO, 0, len, 0, RecordHeader.payloadCrc(EMPTY, 0, 0));
-          appendIfAbsent(id, h, ByteBuffer.wrap(EMPTY));
-        } else {
-          ChunkCompressor.Compressed c =
-              compressor.compress(codec == null ? config.defaultCodec() : codec, data, off, len);
-          RecordHeader h =
-              new RecordHeader(
-                  id,
-                  c.codec(),
-                  c.level(),
-                  len,
-                  c.length(),
-                  RecordHeader.payloadCrc(c.bytes(), c.offset(), c.length()));
-          appendIfAbsent(id, h, ByteBuffer.wrap(c.bytes(), c.offset(), c.length()));
-        }
+        appendIfAbsent(List.of(newRecord(id, data, off, len, codec, commitsSeen)));
       }
       writer.countIngested(len);
       maybeCommit();
@@ -180,6 +163,75 @@ public final class LocalChunkStore implements ChunkStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  @Override
+  public ChunkId[] putAll(byte[] data, int chunkLength, int count, CodecSpec codec)
+      throws IOException {
+    Objects.checkFromIndexSize(0, (long) chunkLength * count, data.length);
+    checkChunkLength(chunkLength);
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      ChunkId[] ids = new ChunkId[count];
+      for (int i = 0; i < count; i++) {
+        ids[i] = idOf(data, i * chunkLength, chunkLength);
+      }
+      long commitsSeen = writer.commitsApplied();
+      boolean[] stored = findAndMarkTouched(ids);
+      List<ChunkWriter.NewRecord> fresh = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        if (!stored[i]) {
+          fresh.add(newRecord(ids[i], data, i * chunkLength, chunkLength, codec, commitsSeen));
+        }
+      }
+      appendIfAbsent(fresh);
+      writer.countIngested((long) chunkLength * count);
+      maybeCommit();
+      return ids;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private static void checkChunkLength(int len) {
+    if (len <= 0 || len > RecordHeader.MAX_RAW_LENGTH) {
+      throw new IllegalArgumentException(
+          "a chunk has 1 to " + RecordHeader.MAX_RAW_LENGTH + " bytes, not " + len);
+    }
+  }
+
+  private ChunkId idOf(byte[] data, int off, int len) {
+    return Zeroes.isZero(data, off, len) ? hasher.zeroId(len) : hasher.id(data, off, len);
+  }
+
+  /**
+   * The record that would store a chunk: an all-zero chunk without its bytes, any other
+   * compressed when that pays. A compressed payload is copied out of the compressor's
+   * per-thread buffer, which the next chunk reuses; a raw one stays in {@code data}.
+   */
+  private ChunkWriter.NewRecord newRecord(
+      ChunkId id, byte[] data, int off, int len, CodecSpec codec, long commitsSeen) {
+    if (id.equals(hasher.zeroId(len))) {
+      RecordHeader h =
+          new RecordHeader(id, Codec.ZERO, 0, len, 0, RecordHeader.payloadCrc(EMPTY, 0, 0));
+      return new ChunkWriter.NewRecord(id, h, ByteBuffer.wrap(EMPTY), commitsSeen);
+    }
+    ChunkCompressor.Compressed c =
+        compressor.compress(codec == null ? config.defaultCodec() : codec, data, off, len);
+    RecordHeader h =
+        new RecordHeader(
+            id,
+            c.codec(),
+            c.level(),
+            len,
+            c.length(),
+            RecordHeader.payloadCrc(c.bytes(), c.offset(), c.length()));
+    ByteBuffer payload =
+        c.bytes() == data
+            ? ByteBuffer.wrap(data, off, len)
+            : ByteBuffer.wrap(Arrays.copyOfRange(c.bytes(), c.offset(), c.offset() + c.length()));
+    return new ChunkWriter.NewRecord(id, h, payload, commitsSeen);
   }
 
   /** If the chunk is stored and sound, keeps it for a running collection. */
@@ -196,14 +248,37 @@ public final class LocalChunkStore implements ChunkStore {
     }
   }
 
-  private void appendIfAbsent(ChunkId id, RecordHeader header, ByteBuffer payload)
-      throws IOException {
+  /** {@link #findAndMarkTouched(ChunkId)} of each id, with one read of the index. */
+  private boolean[] findAndMarkTouched(ChunkId[] ids) throws IOException {
+    boolean[] stored = new boolean[ids.length];
     gate.readLock().lock();
     try {
-      if (writer.appendIfAbsent(id, header, payload, reader::isDamaged)) {
+      IndexEntry[] entries = writer.lookupAll(Arrays.asList(ids));
+      for (int i = 0; i < ids.length; i++) {
+        if (entries[i] != null && !reader.isDamaged(ids[i])) {
+          markTouched(ids[i]);
+          stored[i] = true;
+        }
+      }
+      return stored;
+    } finally {
+      gate.readLock().unlock();
+    }
+  }
+
+  /** Appends the records whose chunks are still absent (or damaged), under one lock. */
+  private void appendIfAbsent(List<ChunkWriter.NewRecord> records) throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    gate.readLock().lock();
+    try {
+      for (ChunkId id : writer.appendIfAbsent(records, reader::isDamaged)) {
         reader.clearDamage(id);
       }
-      markTouched(id); // still under the shared gate: no sweep batch can run in between
+      for (ChunkWriter.NewRecord r : records) {
+        markTouched(r.id()); // still under the shared gate: no sweep batch can run in between
+      }
     } finally {
       gate.readLock().unlock();
     }

@@ -32,6 +32,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -344,6 +347,108 @@ class ChunkStoreTest {
       // every record in the packs is live: no duplicate was appended
       long records = perThread * (8192L + RecordHeader.SIZE);
       assertEquals(records + s.packFiles() * PackHeader.SIZE, s.packBytes());
+    }
+  }
+
+  @Test
+  void aBatchPutStoresWhatPutsOfEachWouldAndEachNewChunkOnce() throws Exception {
+    int len = 16384;
+    byte[][] chunks = {
+      TestData.random(1, len),
+      new byte[len], // zeroes: recorded without bytes
+      TestData.compressible(2, len),
+      TestData.random(1, len), // the first again, in the same batch
+      TestData.random(3, len), // stored before the batch
+    };
+    byte[] laid = new byte[len * chunks.length];
+    for (int i = 0; i < chunks.length; i++) {
+      System.arraycopy(chunks[i], 0, laid, i * len, len);
+    }
+    ChunkId[] ids;
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      ChunkId before = store.put(chunks[4]);
+      ids = store.putAll(laid, len, chunks.length, CodecSpec.parse("lz4"));
+      assertEquals(before, ids[4]);
+      assertEquals(ids[0], ids[3]);
+      ChunkStoreStats s = store.stats();
+      assertEquals(4, s.chunks()); // random 1, zeroes, compressible, random 3
+      assertEquals(6L * len, s.ingestedBytes());
+      for (int i = 0; i < chunks.length; i++) {
+        assertEquals(ids[i], store.put(chunks[i]), "the id a put of chunk " + i + " gives");
+      }
+      assertEquals(4, store.stats().chunks());
+      assertEquals(s.packBytes(), store.stats().packBytes(), "the puts found every chunk stored");
+    }
+    try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
+      for (int i = 0; i < chunks.length; i++) {
+        assertArrayEquals(chunks[i], store.get(ids[i]));
+      }
+    }
+  }
+
+  /**
+   * Batches racing with commits: a chunk one thread looked up and did not find may be appended
+   * and committed by another before the first takes the append lock. The store must notice
+   * (it reads the index again when a commit happened since its lookup) and append it once.
+   */
+  @Test
+  void concurrentBatchesWithFrequentCommitsStoreEachChunkOnce() throws Exception {
+    ChunkStoreConfig config =
+        new ChunkStoreConfig(
+            dir, CodecSpec.NONE, ChunkStoreConfig.DEFAULT_PACK_TARGET_BYTES, 2, false);
+    int len = 4096;
+    int threads = 4;
+    int batch = 6;
+    int batchesPerThread = 400;
+    // Every thread walks the same window of contents (batch b picks among contents 3b to
+    // 3b+7), so first puts of the same chunk by several threads at once are common.
+    Set<Integer> picked = ConcurrentHashMap.newKeySet();
+    try (ChunkStore store = ChunkStores.open(config)) {
+      List<Thread> ts = new ArrayList<>();
+      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    byte[] laid = new byte[batch * len];
+                    for (int b = 0; b < batchesPerThread; b++) {
+                      int[] picks = new int[batch];
+                      for (int i = 0; i < batch; i++) {
+                        picks[i] = 3 * b + r.nextInt(8);
+                        picked.add(picks[i]);
+                        System.arraycopy(TestData.random(picks[i], len), 0, laid, i * len, len);
+                      }
+                      ChunkId[] ids = store.putAll(laid, len, batch, null);
+                      for (int i = 0; i < batch; i++) {
+                        byte[] expected = TestData.random(picks[i], len);
+                        assertEquals(
+                            ChunkId.of(MessageDigest.getInstance("SHA-256").digest(expected)),
+                            ids[i]);
+                      }
+                    }
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
+        ts.add(th);
+        th.start();
+      }
+      for (Thread th : ts) {
+        th.join();
+      }
+      assertTrue(errors.isEmpty(), errors.toString());
+      ChunkStoreStats s = store.stats();
+      int distinct = picked.size();
+      assertEquals(distinct, s.chunks());
+      assertEquals((long) threads * batchesPerThread * batch * len, s.ingestedBytes());
+      long records = distinct * (len + (long) RecordHeader.SIZE);
+      assertEquals(
+          records + s.packFiles() * PackHeader.SIZE,
+          s.packBytes(),
+          "every record in the packs is live: no chunk was appended twice");
     }
   }
 }

@@ -82,15 +82,20 @@ public final class DirtyBlock {
   }
 
   /** Copies the defined bytes onto {@code block}, the content of the layers below. */
-  public synchronized void applyTo(byte[] block) throws ReleasedBlockException {
+  public void applyTo(byte[] block) throws ReleasedBlockException {
+    applyTo(block, 0);
+  }
+
+  /** Copies the defined bytes onto the block that starts at {@code at} in {@code dst}. */
+  public synchronized void applyTo(byte[] dst, int at) throws ReleasedBlockException {
     checkLive();
     for (int i = 0; i < defined.size(); i++) {
       int s = defined.start(i);
       int e = defined.end(i);
       if (lease == null) {
-        Arrays.fill(block, s, e, (byte) 0);
+        Arrays.fill(dst, at + s, at + e, (byte) 0);
       } else {
-        lease.buffer().get(s, block, s, e - s);
+        lease.buffer().get(s, dst, at + s, e - s);
       }
     }
   }
@@ -104,16 +109,6 @@ public final class DirtyBlock {
     } else {
       lease.buffer().get(inBlock, dst, dstOff, len);
     }
-  }
-
-  /** A heap copy of the whole content, for a full block. */
-  public synchronized byte[] content() throws ReleasedBlockException {
-    checkLive();
-    byte[] c = new byte[blockSize];
-    if (lease != null) {
-      lease.buffer().get(0, c, 0, blockSize);
-    }
-    return c;
   }
 
   /** Gives the buffer back; later reads of this block throw. */

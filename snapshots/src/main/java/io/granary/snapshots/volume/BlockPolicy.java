@@ -42,6 +42,26 @@ record BlockPolicy(CodecSpec codec, long domainTag) {
     return store.put(tagged, 0, tagged.length, codec);
   }
 
+  /** The length of a block's chunk: the block, and the tag if any. */
+  int chunkLength(int blockSize) {
+    return domainTag == 0 ? blockSize : blockSize + TAG_BYTES;
+  }
+
+  /**
+   * Stores {@code count} blocks, none all zeroes, laid in {@code chunks} at a stride of
+   * {@link #chunkLength}: the tag, if any, is written into the bytes after each block. Returns
+   * their chunk ids in order.
+   */
+  ChunkId[] putAll(ChunkStore store, byte[] chunks, int blockSize, int count) throws IOException {
+    int stride = chunkLength(blockSize);
+    if (domainTag != 0) {
+      for (int i = 0; i < count; i++) {
+        ByteBuffer.wrap(chunks, i * stride + blockSize, TAG_BYTES).putLong(domainTag);
+      }
+    }
+    return store.putAll(chunks, stride, count, codec);
+  }
+
   /**
    * A block's bytes from its chunk: the chunk itself, or without its domain tag.
    *

@@ -144,9 +144,4 @@ final class VolumeContext {
   void close() {
     cpu.shutdown();
   }
-
-  /** Remembers a block just written (its bytes, untagged), so reading it back costs no decompression. */
-  void cacheBlock(ChunkId id, byte[] content) {
-    blocks.put(id, content);
-  }
 }
