@@ -90,6 +90,11 @@ final class InFlightWindow {
     return requests;
   }
 
+  /** Exactly one request in flight and nothing waiting: a client at queue depth one. */
+  boolean alone() {
+    return requests == 1 && waiting.isEmpty();
+  }
+
   /** Nothing waits and nothing is in flight. */
   boolean idle() {
     return requests == 0 && waiting.isEmpty();

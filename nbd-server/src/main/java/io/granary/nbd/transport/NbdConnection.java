@@ -288,6 +288,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
 
   private void dispatch(TransmissionSession session, Frame.Request frame) {
     NbdRequest request = frame.request();
+    long now = System.nanoTime();
+    InlineReads inline = InlineReads.ofThisLoop();
+    if (inline.admit(request, window.alone() && !decoder.hasUndecodedBytes(), now)) {
+      session.serve(request, frame.payload(), parts -> reply(parts, request));
+      inline.served(now, System.nanoTime());
+      return;
+    }
     try {
       io.execute(() -> session.serve(request, frame.payload(), parts -> reply(parts, request)));
     } catch (RejectedExecutionException e) {
@@ -304,13 +311,16 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Called on an I/O thread. Replies queue up and one task on the event loop writes every
-   * queued reply and flushes once: under a deep queue that is one wake-up and one socket write
-   * for many replies. Each reply's budget returns once it is written.
+   * Called on an I/O thread, or on the event loop for a read served inline ({@link
+   * InlineReads}), which writes at once. Replies queue up and one task on the event loop writes
+   * every queued reply and flushes once: under a deep queue that is one wake-up and one socket
+   * write for many replies. Each reply's budget returns once it is written.
    */
   private void reply(ByteBuffer[] parts, NbdRequest request) {
     replies.add(new QueuedReply(Unpooled.wrappedBuffer(parts), request));
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (ctx.executor().inEventLoop()) {
+      drainReplies(); // served inline: no task, no wake-up
+    } else if (drainScheduled.compareAndSet(false, true)) {
       ctx.executor().execute(this::drainReplies);
     }
   }

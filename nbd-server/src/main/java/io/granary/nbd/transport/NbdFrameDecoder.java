@@ -36,6 +36,14 @@ final class NbdFrameDecoder extends ByteToMessageDecoder {
     return actualReadableBytes();
   }
 
+  /**
+   * Whether bytes read from the socket are still to be decoded: more requests of the same read
+   * follow the one just handed on (a client that pipelines).
+   */
+  boolean hasUndecodedBytes() {
+    return actualReadableBytes() > 0;
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
     if (skip > 0) {
