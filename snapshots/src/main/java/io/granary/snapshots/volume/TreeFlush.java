@@ -51,7 +51,6 @@ final class TreeFlush {
         b -> {
           int first = b * perBatch;
           storeBatch(s, dirty.subList(first, Math.min(dirty.size(), first + perBatch)), ids, first);
-          return null;
         });
     TreeMap<Long, ChunkId> changes = new TreeMap<>();
     for (int i = 0; i < ids.length; i++) {

@@ -65,18 +65,17 @@ final class VolumeContext {
 
   /** The work of one step of a flush, on one item. */
   @FunctionalInterface
-  interface Work<T> {
-    T apply(int index) throws IOException;
+  interface Work {
+    void run(int index) throws IOException;
   }
 
   /** Runs {@code work} for items 0..n-1 on every core; the first failure is thrown. */
-  ChunkId[] inParallel(int n, Work<ChunkId> work) throws IOException {
-    ChunkId[] out = new ChunkId[n];
-    if (n < 8) {
+  void inParallel(int n, Work work) throws IOException {
+    if (n < 2) {
       for (int i = 0; i < n; i++) {
-        out[i] = work.apply(i);
+        work.run(i);
       }
-      return out;
+      return;
     }
     try {
       cpu.submit(
@@ -86,7 +85,7 @@ final class VolumeContext {
                       .forEach(
                           i -> {
                             try {
-                              out[i] = work.apply(i);
+                              work.run(i);
                             } catch (IOException e) {
                               throw new UncheckedIOException(e);
                             }
@@ -102,7 +101,6 @@ final class VolumeContext {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted during a flush");
     }
-    return out;
   }
 
   /**
