@@ -39,19 +39,7 @@ public final class CachedLocations implements ChunkIndex {
   @Override
   public IndexEntry get(ChunkId id) throws IOException {
     IndexEntry e = cache.getIfPresent(id);
-    if (e != null) {
-      return e;
-    }
-    long before = started.get();
-    boolean quiet = finished.get() == before;
-    e = inner.get(id);
-    if (e != null && quiet) {
-      cache.put(id, e);
-      if (started.get() != before) {
-        cache.invalidate(id); // an apply began meanwhile: what was read may be old
-      }
-    }
-    return e;
+    return e != null ? e : readThrough(List.of(id))[0];
   }
 
   @Override
@@ -66,24 +54,37 @@ public final class CachedLocations implements ChunkIndex {
         at.add(i);
       }
     }
-    if (missed.isEmpty()) {
-      return entries;
-    }
-    long before = started.get();
-    boolean quiet = finished.get() == before;
-    IndexEntry[] read = inner.getAll(missed);
-    List<ChunkId> cached = new ArrayList<>();
-    for (int k = 0; k < read.length; k++) {
-      entries[at.get(k)] = read[k];
-      if (read[k] != null && quiet) {
-        cache.put(missed.get(k), read[k]);
-        cached.add(missed.get(k));
+    if (!missed.isEmpty()) {
+      IndexEntry[] read = readThrough(missed);
+      for (int k = 0; k < read.length; k++) {
+        entries[at.get(k)] = read[k];
       }
     }
-    if (!cached.isEmpty() && started.get() != before) {
-      cache.invalidateAll(cached); // as in get: an apply began meanwhile
-    }
     return entries;
+  }
+
+  /**
+   * Reads {@code ids} from the inner index and caches what it found, unless an apply ran
+   * meanwhile: nothing is cached while one runs, and what was cached is dropped if one began
+   * during the read (what was read may be old).
+   */
+  private IndexEntry[] readThrough(List<ChunkId> ids) throws IOException {
+    long before = started.get();
+    boolean quiet = finished.get() == before;
+    IndexEntry[] read = inner.getAll(ids);
+    if (quiet) {
+      List<ChunkId> cached = new ArrayList<>();
+      for (int k = 0; k < read.length; k++) {
+        if (read[k] != null) {
+          cache.put(ids.get(k), read[k]);
+          cached.add(ids.get(k));
+        }
+      }
+      if (!cached.isEmpty() && started.get() != before) {
+        cache.invalidateAll(cached);
+      }
+    }
+    return read;
   }
 
   @Override

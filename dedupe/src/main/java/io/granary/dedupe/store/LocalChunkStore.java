@@ -154,7 +154,7 @@ public final class LocalChunkStore implements ChunkStore {
       ensureOpen();
       ChunkId id = idOf(data, off, len);
       long commitsSeen = writer.commitsApplied();
-      if (!findAndMarkTouched(id)) {
+      if (!findAndMarkTouched(new ChunkId[] {id})[0]) {
         appendIfAbsent(List.of(newRecord(id, data, off, len, codec, commitsSeen)));
       }
       writer.countIngested(len);
@@ -234,21 +234,10 @@ public final class LocalChunkStore implements ChunkStore {
     return new ChunkWriter.NewRecord(id, h, payload, commitsSeen);
   }
 
-  /** If the chunk is stored and sound, keeps it for a running collection. */
-  private boolean findAndMarkTouched(ChunkId id) throws IOException {
-    gate.readLock().lock();
-    try {
-      if (reader.isDamaged(id) || writer.lookup(id) == null) {
-        return false;
-      }
-      markTouched(id);
-      return true;
-    } finally {
-      gate.readLock().unlock();
-    }
-  }
-
-  /** {@link #findAndMarkTouched(ChunkId)} of each id, with one read of the index. */
+  /**
+   * Which ids are stored and sound, with one read of the index; those are kept for a running
+   * collection.
+   */
   private boolean[] findAndMarkTouched(ChunkId[] ids) throws IOException {
     boolean[] stored = new boolean[ids.length];
     gate.readLock().lock();

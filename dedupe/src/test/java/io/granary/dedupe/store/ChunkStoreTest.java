@@ -319,28 +319,13 @@ class ChunkStoreTest {
     try (ChunkStore store = ChunkStores.open(ChunkStoreConfig.defaults(dir))) {
       int threads = 4;
       int perThread = 500;
-      List<Thread> ts = new ArrayList<>();
-      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-      for (int t = 0; t < threads; t++) {
-        Thread th =
-            new Thread(
-                () -> {
-                  try {
-                    for (int i = 0; i < perThread; i++) {
-                      store.put(
-                          TestData.random(i, 8192)); // every thread writes the same 500 chunks
-                    }
-                  } catch (Throwable e) {
-                    errors.add(e);
-                  }
-                });
-        ts.add(th);
-        th.start();
-      }
-      for (Thread th : ts) {
-        th.join();
-      }
-      assertTrue(errors.isEmpty(), errors.toString());
+      inThreads(
+          threads,
+          t -> {
+            for (int i = 0; i < perThread; i++) {
+              store.put(TestData.random(i, 8192)); // every thread writes the same 500 chunks
+            }
+          });
       ChunkStoreStats s = store.stats();
       assertEquals(perThread, s.chunks());
       assertEquals((long) threads * perThread * 8192, s.ingestedBytes());
@@ -399,47 +384,31 @@ class ChunkStoreTest {
     int len = 4096;
     int threads = 4;
     int batch = 6;
-    int batchesPerThread = 400;
+    int batchesPerThread = 1500;
     // Every thread walks the same window of contents (batch b picks among contents 3b to
     // 3b+7), so first puts of the same chunk by several threads at once are common.
     Set<Integer> picked = ConcurrentHashMap.newKeySet();
     try (ChunkStore store = ChunkStores.open(config)) {
-      List<Thread> ts = new ArrayList<>();
-      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-      for (int t = 0; t < threads; t++) {
-        int seed = t;
-        Thread th =
-            new Thread(
-                () -> {
-                  try {
-                    SplittableRandom r = new SplittableRandom(seed);
-                    byte[] laid = new byte[batch * len];
-                    for (int b = 0; b < batchesPerThread; b++) {
-                      int[] picks = new int[batch];
-                      for (int i = 0; i < batch; i++) {
-                        picks[i] = 3 * b + r.nextInt(8);
-                        picked.add(picks[i]);
-                        System.arraycopy(TestData.random(picks[i], len), 0, laid, i * len, len);
-                      }
-                      ChunkId[] ids = store.putAll(laid, len, batch, null);
-                      for (int i = 0; i < batch; i++) {
-                        byte[] expected = TestData.random(picks[i], len);
-                        assertEquals(
-                            ChunkId.of(MessageDigest.getInstance("SHA-256").digest(expected)),
-                            ids[i]);
-                      }
-                    }
-                  } catch (Throwable e) {
-                    errors.add(e);
-                  }
-                });
-        ts.add(th);
-        th.start();
-      }
-      for (Thread th : ts) {
-        th.join();
-      }
-      assertTrue(errors.isEmpty(), errors.toString());
+      inThreads(
+          threads,
+          t -> {
+            SplittableRandom r = new SplittableRandom(t);
+            byte[] laid = new byte[batch * len];
+            for (int b = 0; b < batchesPerThread; b++) {
+              int[] picks = new int[batch];
+              for (int i = 0; i < batch; i++) {
+                picks[i] = 3 * b + r.nextInt(8);
+                picked.add(picks[i]);
+                System.arraycopy(TestData.random(picks[i], len), 0, laid, i * len, len);
+              }
+              ChunkId[] ids = store.putAll(laid, len, batch, null);
+              for (int i = 0; i < batch; i++) {
+                byte[] expected = TestData.random(picks[i], len);
+                assertEquals(
+                    ChunkId.of(MessageDigest.getInstance("SHA-256").digest(expected)), ids[i]);
+              }
+            }
+          });
       ChunkStoreStats s = store.stats();
       int distinct = picked.size();
       assertEquals(distinct, s.chunks());
@@ -450,5 +419,34 @@ class ChunkStoreTest {
           s.packBytes(),
           "every record in the packs is live: no chunk was appended twice");
     }
+  }
+
+  /** What one of {@link #inThreads}'s threads does, given its number. */
+  private interface ThreadWork {
+    void run(int thread) throws Exception;
+  }
+
+  /** Runs {@code work} on {@code threads} threads at once; fails with what any of them threw. */
+  private static void inThreads(int threads, ThreadWork work) throws InterruptedException {
+    List<Thread> ts = new ArrayList<>();
+    List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < threads; t++) {
+      int n = t;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  work.run(n);
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              });
+      ts.add(th);
+      th.start();
+    }
+    for (Thread th : ts) {
+      th.join();
+    }
+    assertTrue(errors.isEmpty(), errors.toString());
   }
 }
