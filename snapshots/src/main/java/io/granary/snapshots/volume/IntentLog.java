@@ -45,7 +45,6 @@ final class IntentLog {
 
   private final Journal journal;
   private final Lock writeLock;
-  private final Source source;
   private final ReentrantLock logLock = new ReentrantLock();
   private final ArrayDeque<Intent> pending = new ArrayDeque<>();
   private long seq;
@@ -53,10 +52,9 @@ final class IntentLog {
   private volatile long durableSeq;
 
   /** An empty log whose next intent follows {@code lastSeq}, all of it durable. */
-  IntentLog(Journal journal, long lastSeq, Lock writeLock, Source source) {
+  IntentLog(Journal journal, long lastSeq, Lock writeLock) {
     this.journal = journal;
     this.writeLock = writeLock;
-    this.source = source;
     this.seq = lastSeq;
     this.durableSeq = lastSeq;
   }
@@ -98,10 +96,10 @@ final class IntentLog {
   }
 
   /**
-   * Makes every intent up to {@code upTo} durable: appends all pending intents to the journal
-   * and syncs it, unless a caller before did so already.
+   * Makes every intent up to {@code upTo} durable: appends all pending intents to the journal,
+   * with their bytes from {@code source}, and syncs it, unless a caller before did so already.
    */
-  void makeDurable(long upTo) throws IOException {
+  void makeDurable(long upTo, Source source) throws IOException {
     if (durableSeq >= upTo) {
       return;
     }
@@ -111,7 +109,7 @@ final class IntentLog {
         return;
       }
       List<JournalEntry> batch = new ArrayList<>();
-      long through = capture(batch);
+      long through = capture(batch, source);
       long appended = journal.lastSeq(); // an append whose sync failed: the journal is poisoned
       batch.removeIf(e -> e.seq() <= appended);
       journal.append(batch);
@@ -130,7 +128,7 @@ final class IntentLog {
   }
 
   /** Copies every pending intent into records; returns the sequence they run up to. */
-  private long capture(List<JournalEntry> batch) throws IOException {
+  private long capture(List<JournalEntry> batch, Source source) throws IOException {
     writeLock.lock();
     try {
       List<Intent> now;
