@@ -12,6 +12,10 @@ sealed interface Frame {
   /** One option; {@code data} is null when it was too long and has been skipped. */
   record Option(int code, ByteBuffer data) implements Frame {}
 
-  /** One request; {@code payload} holds a WRITE's data unless it was too long and skipped. */
+  /**
+   * One request; {@code payload} holds a WRITE's data unless it was too long and skipped. The
+   * array may be longer than the data (it is reused: {@link NbdFrameDecoder#giveBack}); the
+   * request's length is the data's.
+   */
   record Request(NbdRequest request, byte[] payload) implements Frame {}
 }

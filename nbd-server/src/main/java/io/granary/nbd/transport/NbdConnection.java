@@ -296,7 +296,11 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      io.execute(() -> session.serve(request, frame.payload(), parts -> reply(parts, request)));
+      io.execute(
+          () -> {
+            session.serve(request, frame.payload(), parts -> reply(parts, request));
+            NbdFrameDecoder.giveBack(frame); // the volume copied the bytes before it returned
+          });
     } catch (RejectedExecutionException e) {
       // The server is shutting down.
       abandon(request);

@@ -23,9 +23,26 @@ final class NbdFrameDecoder extends ByteToMessageDecoder {
     IGNORE
   }
 
+  /** Payload arrays of every connection of the process. */
+  private static final PayloadArrays ARRAYS = new PayloadArrays();
+
   private Phase phase = Phase.CLIENT_FLAGS;
   private long skip;
   private Frame afterSkip;
+
+  NbdFrameDecoder() {
+    // Reads are kept as they came and only a frame's own bytes are copied out: merging every
+    // read into one buffer would copy a 1 MiB WRITE's payload again on each growth.
+    setCumulator(COMPOSITE_CUMULATOR);
+  }
+
+  /**
+   * Takes back a served request's payload array for a later request. The array may be longer
+   * than the payload: its length is the request's.
+   */
+  static void giveBack(Frame.Request served) {
+    ARRAYS.giveBack(served.payload());
+  }
 
   void phase(Phase next) {
     this.phase = next;
@@ -109,8 +126,8 @@ final class NbdFrameDecoder extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(NbdRequest.LENGTH);
-    byte[] payload = new byte[length];
-    in.readBytes(payload);
+    byte[] payload = ARRAYS.take(length);
+    in.readBytes(payload, 0, length);
     out.add(new Frame.Request(request, payload));
   }
 

@@ -33,6 +33,7 @@ public interface Volume extends Closeable {
 
   /**
    * Writes {@code src[off, off+len)} at {@code offset}; with {@code fua}, durable on return.
+   * The bytes are copied before it returns: the caller may reuse {@code src} at once.
    *
    * @throws ReadOnlyVolumeException on a snapshot view
    * @throws OutOfRangeException when the range reaches past the end
