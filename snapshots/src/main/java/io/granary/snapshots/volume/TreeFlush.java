@@ -114,12 +114,13 @@ final class TreeFlush {
         d.copyOut(0, chunks, at, blockSize);
       } else {
         // A partial block lies outside the overlay's zero runs (a block inside one starts from
-        // zeroes and is full): its base is the committed tree.
+        // zeroes and is full): its base is the committed tree, read straight into place and
+        // not cached (this flush replaces it).
         ChunkId base = ctx.map.lookup(s.root(), s.depth(), d.index());
         if (base == null) {
           Arrays.fill(chunks, at, at + blockSize, (byte) 0);
         } else {
-          System.arraycopy(ctx.block(base, blockSize), 0, chunks, at, blockSize);
+          ctx.readBlock(base, blockSize, 0, chunks, at, blockSize);
         }
         d.applyTo(chunks, at);
       }
