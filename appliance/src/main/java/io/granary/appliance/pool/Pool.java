@@ -5,6 +5,7 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
+import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceUsage;
 import io.granary.snapshots.api.VolumeStore;
@@ -37,7 +38,8 @@ public final class Pool implements Closeable {
   }
 
   /** Opens (creating when absent) the pool in {@code path}; replays nothing until volumes open. */
-  static Pool open(String name, Path path, PoolSettings settings, VolumeStoreConfig tuning)
+  static Pool open(
+      String name, Path path, PoolSettings settings, VolumeStoreConfig tuning, DirtyMemory dirty)
       throws IOException {
     Files.createDirectories(path);
     ChunkStore chunks = ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")));
@@ -52,7 +54,7 @@ public final class Pool implements Closeable {
               tuning.pageCacheBytes(),
               tuning.flushThreads(),
               tuning.clock());
-      Pool p = new Pool(name, path, settings, chunks, VolumeStores.open(chunks, config));
+      Pool p = new Pool(name, path, settings, chunks, VolumeStores.open(chunks, config, dirty));
       p.applyLimits();
       return p;
     } catch (IOException | RuntimeException e) {

@@ -1,7 +1,9 @@
 package io.granary.appliance.pool;
 
 import io.granary.appliance.policy.PoolSettings;
+import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.VolumeStoreConfig;
+import io.granary.snapshots.api.VolumeStores;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -24,15 +26,18 @@ public final class Pools implements AutoCloseable {
   record Registered(Pool pool, String path, String created) {}
 
   private final VolumeStoreConfig tuning;
+  private final DirtyMemory dirty;
   private final Set<String> declared;
   private final Map<String, Registered> open = new LinkedHashMap<>();
 
   /**
-   * @param tuning how every pool's volume store runs (its journal directory is replaced)
+   * @param tuning how every pool's volume store runs (its journal directory is replaced); its
+   *     dirty limit bounds every pool's dirty blocks together, not each pool's
    * @param declared the pools the configuration declares, which cannot be deleted
    */
   Pools(VolumeStoreConfig tuning, Set<String> declared) {
     this.tuning = tuning;
+    this.dirty = VolumeStores.dirtyMemory(tuning.dirtyLimitBytes());
     this.declared = Set.copyOf(declared);
   }
 
@@ -66,7 +71,7 @@ public final class Pools implements AutoCloseable {
   /** Opens (creating when absent) the pool in {@code path} and adds it. */
   synchronized Pool open(String name, Path path, PoolSettings settings, String created)
       throws IOException {
-    Pool p = Pool.open(name, path, settings, tuning);
+    Pool p = Pool.open(name, path, settings, tuning, dirty);
     open.put(name, new Registered(p, path.toString(), created));
     LOG.log(Level.INFO, "pool {0} open at {1}", name, path);
     return p;

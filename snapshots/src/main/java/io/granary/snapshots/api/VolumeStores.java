@@ -15,4 +15,19 @@ public final class VolumeStores {
   public static VolumeStore open(ChunkStore store, VolumeStoreConfig config) throws IOException {
     return DefaultVolumeStore.open(store, config);
   }
+
+  /**
+   * As {@link #open(ChunkStore, VolumeStoreConfig)}, with the pool's dirty blocks counted in
+   * {@code dirty} (shared with the other pools of the process) instead of a bound of its own;
+   * {@code config.dirtyLimitBytes()} is then not used.
+   */
+  public static VolumeStore open(ChunkStore store, VolumeStoreConfig config, DirtyMemory dirty)
+      throws IOException {
+    return DefaultVolumeStore.open(store, config, dirty);
+  }
+
+  /** A bound of {@code limitBytes} for the dirty blocks of the pools opened with it. */
+  public static DirtyMemory dirtyMemory(long limitBytes) {
+    return DefaultVolumeStore.dirtyMemory(limitBytes);
+  }
 }

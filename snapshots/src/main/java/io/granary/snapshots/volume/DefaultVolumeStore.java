@@ -3,6 +3,7 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.snapshots.api.DamagedJournal;
+import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.SnapshotInfo;
@@ -21,6 +22,7 @@ import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
 import io.granary.snapshots.journal.Journal;
 import io.granary.snapshots.journal.JournalDamage;
+import io.granary.snapshots.overlay.DirtyBudget;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -47,17 +49,32 @@ public final class DefaultVolumeStore implements VolumeStore {
   private final OpenVolumes open;
   private final VolumeNamespace names;
 
-  private DefaultVolumeStore(VolumeStoreConfig config, ChunkStore store) {
+  private DefaultVolumeStore(VolumeStoreConfig config, ChunkStore store, DirtyBudget dirty) {
     this.flushes = new FlushScheduler(config.flushThreads());
-    this.ctx = new VolumeContext(config, store, flushes.workers());
+    this.ctx = new VolumeContext(config, store, flushes.workers(), dirty);
     this.open = new OpenVolumes(ctx);
     this.names = new VolumeNamespace(ctx, open, r -> info(r, 0));
   }
 
+  /** A bound for the dirty blocks of the pools opened with it. */
+  public static DirtyMemory dirtyMemory(long limitBytes) {
+    return new DirtyBudget(limitBytes);
+  }
+
+  /** A pool with a dirty budget of its own, of {@code config.dirtyLimitBytes()}. */
   public static DefaultVolumeStore open(ChunkStore store, VolumeStoreConfig config)
       throws IOException {
+    return open(store, config, new DirtyBudget(config.dirtyLimitBytes()));
+  }
+
+  /** A pool that takes its dirty memory from {@code dirty}, shared with other pools. */
+  public static DefaultVolumeStore open(
+      ChunkStore store, VolumeStoreConfig config, DirtyMemory dirty) throws IOException {
+    if (!(dirty instanceof DirtyBudget budget)) {
+      throw new IllegalArgumentException("dirty memory comes from VolumeStores.dirtyMemory");
+    }
     Files.createDirectories(config.journalDirectory());
-    DefaultVolumeStore s = new DefaultVolumeStore(config, store);
+    DefaultVolumeStore s = new DefaultVolumeStore(config, store, budget);
     long provisioned = 0;
     for (VolumeRecord r : s.ctx.catalog.volumes()) {
       provisioned += r.size();

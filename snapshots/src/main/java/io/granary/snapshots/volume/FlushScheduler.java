@@ -1,5 +1,6 @@
 package io.granary.snapshots.volume;
 
+import io.granary.snapshots.overlay.DirtyBudget;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * When a pool's volumes flush: a ticker looks at every open volume twice a second and asks
  * for a background flush of those that are old ({@code flush-interval}), large ({@code
  * volume-flush}), whose journal has grown past twice that, or all with dirty data when the
- * dirty budget is more than half used. Flushes run on a fixed set of flush workers, started
+ * process's dirty budget (shared by its pools) is more than half used. Flushes run on a fixed set of flush workers, started
  * with the pool so that the threads a pool costs are known when it opens.
  *
  * <p>States: created (workers started, no ticks), {@link #start started}, ticks stopped
@@ -54,7 +55,10 @@ final class FlushScheduler {
     ctx.space.refreshIfStale();
     long interval = ctx.config.flushInterval().toNanos();
     long large = ctx.config.volumeFlushBytes();
-    boolean tight = ctx.budget.used() > ctx.budget.limit() / 2;
+    // The whole process's budget: when it is tight, every pool flushes, not only the one
+    // whose writers wait.
+    DirtyBudget budget = ctx.budget.budget();
+    boolean tight = budget.used() > budget.limit() / 2;
     for (VolumeEngine e : open.all()) {
       if (e.hasDirtyData()
           && (tight

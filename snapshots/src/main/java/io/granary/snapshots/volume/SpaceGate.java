@@ -50,7 +50,7 @@ final class SpaceGate {
   static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ChunkStore store;
-  private final DirtyBudget budget;
+  private final DirtyBudget.Share budget;
   private final Object refreshLock = new Object();
   private volatile SpaceLimits limits = SpaceLimits.UNLIMITED;
   private volatile long stored;
@@ -59,7 +59,7 @@ final class SpaceGate {
   /** Sum of every volume's size; guarded by {@code this}. */
   private long provisioned;
 
-  SpaceGate(ChunkStore store, DirtyBudget budget) {
+  SpaceGate(ChunkStore store, DirtyBudget.Share budget) {
     this.store = store;
     this.budget = budget;
     this.storedAtNanos = System.nanoTime() - MAX_AGE_NANOS - 1; // never read: stale

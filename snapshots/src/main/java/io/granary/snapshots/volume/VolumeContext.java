@@ -27,7 +27,9 @@ final class VolumeContext {
   final ChunkStore store;
   final BlockMap map;
   final VolumeCatalog catalog;
-  final DirtyBudget budget;
+
+  /** This pool's share of the process's dirty budget. */
+  final DirtyBudget.Share budget;
 
   /** The pool's capacity and provisioning limits. */
   final SpaceGate space;
@@ -52,12 +54,16 @@ final class VolumeContext {
           null,
           false);
 
-  VolumeContext(VolumeStoreConfig config, ChunkStore store, ExecutorService flushWorkers) {
+  VolumeContext(
+      VolumeStoreConfig config,
+      ChunkStore store,
+      ExecutorService flushWorkers,
+      DirtyBudget dirtyBudget) {
     this.config = config;
     this.store = store;
     this.map = new BlockMap(new StorePages(store, config.pageCacheBytes()));
     this.catalog = new VolumeCatalog(store.catalog());
-    this.budget = new DirtyBudget(config.dirtyLimitBytes());
+    this.budget = dirtyBudget.share();
     this.space = new SpaceGate(store, budget);
     this.flushWorkers = flushWorkers;
     this.blocks = new ChunkCache<>(config.blockCacheBytes(), b -> b.length);

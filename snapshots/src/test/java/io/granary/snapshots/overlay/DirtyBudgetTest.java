@@ -1,8 +1,14 @@
 package io.granary.snapshots.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The write throttle: no delay below 60 % of the bound, then a delay that grows smoothly. */
@@ -26,7 +32,7 @@ class DirtyBudgetTest {
 
   @Test
   void aWriterPastSixtyPercentIsDelayedAndOneBelowIsNot() throws Exception {
-    DirtyBudget b = new DirtyBudget(LIMIT);
+    DirtyBudget.Share b = new DirtyBudget(LIMIT).share();
     long t0 = System.nanoTime();
     for (int i = 0; i < 100; i++) {
       b.acquire(1, () -> {});
@@ -43,5 +49,47 @@ class DirtyBudgetTest {
     // Half of the delays at least: a park may end early, now and then.
     assertTrue(slow >= 50 * DirtyBudget.delayNanos(990, LIMIT), "not delayed: " + slow + " ns");
     assertTrue(fast < slow / 10, "delayed below 60 %: " + fast + " ns against " + slow);
+  }
+
+  @Test
+  void aPoolWaitsWhileAnotherHoldsTheWholeBudgetAndGoesOnWhenItReleases() throws Exception {
+    DirtyBudget b = new DirtyBudget(LIMIT);
+    DirtyBudget.Share first = b.share();
+    DirtyBudget.Share second = b.share();
+    first.acquire(LIMIT, () -> {});
+    AtomicInteger asked = new AtomicInteger();
+    CountDownLatch in = new CountDownLatch(1);
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                second.acquire(100, asked::incrementAndGet);
+                in.countDown();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    writer.start();
+    assertFalse(in.await(300, TimeUnit.MILLISECONDS), "let in past a budget another pool holds");
+    assertTrue(asked.get() > 0, "the waiting pool asks for flushes");
+    first.release(LIMIT);
+    assertTrue(in.await(5, TimeUnit.SECONDS), "still waiting after the release");
+    writer.join();
+    assertEquals(100, b.used());
+    assertEquals(0, first.used());
+    assertEquals(100, second.used());
+  }
+
+  @Test
+  void admissionSeesOnlyItsOwnPoolsDirtyBytes() throws Exception {
+    DirtyBudget b = new DirtyBudget(LIMIT);
+    DirtyBudget.Share first = b.share();
+    DirtyBudget.Share second = b.share();
+    first.acquire(300, () -> {});
+    second.force(50);
+    long[] seen = {-1};
+    second.acquire(10, (used, bytes) -> seen[0] = used, () -> {});
+    assertEquals(50, seen[0]);
+    assertEquals(360, b.used());
   }
 }
