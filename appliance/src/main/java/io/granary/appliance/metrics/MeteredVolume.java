@@ -32,6 +32,16 @@ final class MeteredVolume extends ForwardingVolume {
   }
 
   @Override
+  public boolean tryWrite(long offset, byte[] src, int off, int len) throws IOException {
+    long start = System.nanoTime();
+    if (!volume.tryWrite(offset, src, off, len)) {
+      return false;
+    }
+    meter.write(len, System.nanoTime() - start);
+    return true;
+  }
+
+  @Override
   public void trim(long offset, long length, boolean fua) throws IOException {
     long start = System.nanoTime();
     volume.trim(offset, length, fua);

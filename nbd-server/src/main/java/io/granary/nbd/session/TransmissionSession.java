@@ -62,30 +62,59 @@ public final class TransmissionSession {
     try {
       sink.send(handle(command, request, payload));
     } catch (Throwable t) {
-      NbdError e = NbdErrors.of(t, command);
-      Level level =
-          t instanceof VolumeException v
-                  && (v.kind() == VolumeException.Kind.NO_SPACE
-                      || v.kind() == VolumeException.Kind.OVER_PROVISIONED
-                      || v.kind() == VolumeException.Kind.OUT_OF_RANGE)
-              ? Level.INFO
-              : Level.WARNING;
-      LOG.log(
-          level,
-          command
-              + " at "
-              + request.offset()
-              + "+"
-              + request.length()
-              + " on "
-              + export.name()
-              + " from "
-              + client
-              + " failed: "
-              + e,
-          t);
-      sink.send(error(request, e, String.valueOf(t.getMessage())));
+      fail(command, request, t, sink);
     }
+  }
+
+  /**
+   * Serves a READ, or a WRITE without FUA, if that needs no waiting beyond what a read from
+   * memory takes: a write goes to the volume only if it can be written at once ({@code
+   * Volume.tryWrite}). Returns false, having done nothing, when the request must be served by
+   * {@link #serve} instead; true when it is answered. Never throws.
+   */
+  public boolean serveWithoutWaiting(NbdRequest request, byte[] payload, ReplySink sink) {
+    NbdCommand command = request.command();
+    if (command != NbdCommand.WRITE || RequestValidator.check(request, terms) != null) {
+      serve(request, payload, sink); // a read, or a refusal: neither waits for the volume
+      return true;
+    }
+    try {
+      int length = (int) request.length();
+      if (length > 0 && !volume.tryWrite(request.offset(), payload, 0, length)) {
+        return false;
+      }
+      sink.send(new ByteBuffer[] {TransmissionReplies.simple(request.cookie(), null)});
+    } catch (Throwable t) {
+      fail(command, request, t, sink);
+    }
+    return true;
+  }
+
+  /** Logs a failed request and sends the error reply the protocol defines for it. */
+  private void fail(NbdCommand command, NbdRequest request, Throwable t, ReplySink sink) {
+    NbdError e = NbdErrors.of(t, command);
+    Level level =
+        t instanceof VolumeException v
+                && (v.kind() == VolumeException.Kind.NO_SPACE
+                    || v.kind() == VolumeException.Kind.OVER_PROVISIONED
+                    || v.kind() == VolumeException.Kind.OUT_OF_RANGE)
+            ? Level.INFO
+            : Level.WARNING;
+    LOG.log(
+        level,
+        command
+            + " at "
+            + request.offset()
+            + "+"
+            + request.length()
+            + " on "
+            + export.name()
+            + " from "
+            + client
+            + " failed: "
+            + e,
+        t);
+    sink.send(error(request, e, String.valueOf(t.getMessage())));
   }
 
   private ByteBuffer[] handle(NbdCommand command, NbdRequest r, byte[] payload) throws IOException {

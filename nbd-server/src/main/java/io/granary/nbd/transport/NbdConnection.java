@@ -289,10 +289,11 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   private void dispatch(TransmissionSession session, Frame.Request frame) {
     NbdRequest request = frame.request();
     long now = System.nanoTime();
-    InlineReads inline = InlineReads.ofThisLoop();
-    if (inline.admit(request, window.alone() && !decoder.hasUndecodedBytes(), now)) {
-      session.serve(request, frame.payload(), parts -> reply(parts, request));
+    InlineRequests inline = InlineRequests.ofThisLoop();
+    if (inline.admit(request, window.alone() && !decoder.hasUndecodedBytes(), now)
+        && session.serveWithoutWaiting(request, frame.payload(), parts -> reply(parts, request))) {
       inline.served(now, System.nanoTime());
+      NbdFrameDecoder.giveBack(frame);
       return;
     }
     try {
@@ -315,8 +316,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Called on an I/O thread, or on the event loop for a read served inline ({@link
-   * InlineReads}), which writes at once. Replies queue up and one task on the event loop writes
+   * Called on an I/O thread, or on the event loop for a request served inline ({@link
+   * InlineRequests}), which writes at once. Replies queue up and one task on the event loop writes
    * every queued reply and flushes once: under a deep queue that is one wake-up and one socket
    * write for many replies. Each reply's budget returns once it is written.
    */

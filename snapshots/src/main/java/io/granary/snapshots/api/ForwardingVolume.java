@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A volume handle that passes every call to another one: the base of decorators (the
- * appliance's QoS and metrics, test gates), which override only the calls they change.
+ * appliance's QoS and metrics, test gates), which override only the calls they change. All but
+ * {@link #tryWrite}: it answers false (never written without waiting) unless a decorator
+ * overrides it, so that one which changes {@link #write} is never bypassed by accident.
  */
 public abstract class ForwardingVolume implements Volume {
   protected final Volume volume;

@@ -42,6 +42,16 @@ public interface Volume extends Closeable {
   void write(long offset, byte[] src, int off, int len, boolean fua) throws IOException;
 
   /**
+   * Writes as {@link #write} without FUA, if that needs no waiting: no I/O, no memory to wait
+   * for, no lock another thread holds. Returns false, having written nothing, when it would
+   * wait (then call {@link #write}); for callers on a thread that must not block, such as an
+   * event loop. Errors are those of {@link #write}.
+   */
+  default boolean tryWrite(long offset, byte[] src, int off, int len) throws IOException {
+    return false;
+  }
+
+  /**
    * Discards a range: it reads as zeroes afterwards and its blocks are released. Whole blocks
    * pass even in a full pool; a partial block at either end is a write
    * ({@link VolumeFullException}).

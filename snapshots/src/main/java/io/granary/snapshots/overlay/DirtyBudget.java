@@ -97,6 +97,22 @@ public final class DirtyBudget implements DirtyMemory {
       DirtyBudget.this.acquire(this, bytes, admission, pressure);
     }
 
+    /**
+     * Takes {@code bytes} if that needs neither a wait nor a delay (the budget under {@link
+     * #DELAY_FROM}); false, having taken nothing, otherwise. For a caller that must not block.
+     */
+    public boolean tryAcquire(long bytes, Admission admission) throws IOException {
+      synchronized (DirtyBudget.this) {
+        admission.admit(mine, bytes);
+        if ((used > 0 && used + bytes > limit) || delayNanos(used, limit) > 0) {
+          return false;
+        }
+        used += bytes;
+        mine += bytes;
+        return true;
+      }
+    }
+
     /** Takes memory without waiting (journal replay on open). */
     public void force(long bytes) {
       synchronized (DirtyBudget.this) {

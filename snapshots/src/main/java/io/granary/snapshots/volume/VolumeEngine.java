@@ -229,6 +229,10 @@ final class VolumeEngine {
     writes.write(offset, src, off, len, fua);
   }
 
+  boolean tryWrite(long offset, byte[] src, int off, int len) throws IOException {
+    return writes.tryWrite(offset, src, off, len);
+  }
+
   void zero(long offset, long length, boolean fua) throws IOException {
     writes.zero(offset, length, fua);
   }

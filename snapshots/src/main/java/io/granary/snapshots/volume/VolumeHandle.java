@@ -57,6 +57,11 @@ final class VolumeHandle implements Volume {
   }
 
   @Override
+  public boolean tryWrite(long offset, byte[] src, int off, int len) throws IOException {
+    return engine().tryWrite(offset, src, off, len);
+  }
+
+  @Override
   public void trim(long offset, long length, boolean fua) throws IOException {
     engine().zero(offset, length, fua);
   }

@@ -52,44 +52,98 @@ final class VolumeWrites {
   }
 
   private long writeRecord(long offset, byte[] src, int off, int len) throws IOException {
-    int blockSize = v.blockSize;
-    long touched = TreeShape.blocks(offset + len, blockSize) - offset / blockSize;
-    long reserved = touched * blockSize;
+    long reserved = touchedBytes(offset, len);
     v.ctx.budget.acquire(reserved, v.ctx.space::admit, this::underPressure);
-    int created = 0;
+    int[] created = {0};
     try {
       v.writeLock.lock();
       try {
-        VolumeState s = v.state;
-        VolumeEngine.checkRange(offset, len, s.size());
-        int[] fresh = {0};
-        BlockSpan.split(
-            offset,
-            len,
-            blockSize,
-            span -> {
-              if (s.active()
-                  .write(
-                      span.block(),
-                      span.offsetInBlock(),
-                      src,
-                      off + (int) span.bufferOffset(),
-                      span.length())) {
-                fresh[0]++;
-              }
-            });
-        created = fresh[0];
-        return v.intents.write(offset, len);
+        return applyLocked(offset, src, off, len, created);
       } finally {
         v.writeLock.unlock();
       }
     } catch (IOException e) {
       throw StoreErrors.translate(e, "write to volume " + v.name());
     } finally {
-      v.ctx.budget.release(reserved - (long) created * blockSize);
-      if (v.state.active().memoryBytes() >= v.ctx.config.volumeFlushBytes()) {
-        flush.request();
+      afterWrite(reserved, created[0]);
+    }
+  }
+
+  /**
+   * A write without FUA, if it needs no waiting ({@code Volume.tryWrite}): the dirty memory
+   * free and under the throttle's threshold, the write lock free at once. False, having
+   * written nothing, otherwise.
+   */
+  boolean tryWrite(long offset, byte[] src, int off, int len) throws IOException {
+    v.checkOpen();
+    VolumeEngine.checkRange(offset, len, v.state.size());
+    if (len > JournalRecord.MAX_LENGTH) {
+      return false;
+    }
+    long reserved = touchedBytes(offset, len);
+    int[] created = {0};
+    boolean written = false;
+    try {
+      if (!v.ctx.budget.tryAcquire(reserved, v.ctx.space::admit)) {
+        return false;
       }
+      if (!v.writeLock.tryLock()) {
+        v.ctx.budget.release(reserved);
+        return false;
+      }
+      try {
+        applyLocked(offset, src, off, len, created);
+        written = true;
+      } finally {
+        v.writeLock.unlock();
+        if (!written) {
+          v.ctx.budget.release(reserved);
+        }
+      }
+    } catch (IOException e) {
+      throw StoreErrors.translate(e, "write to volume " + v.name());
+    }
+    afterWrite(reserved, created[0]);
+    v.bytesWritten.addAndGet(len);
+    return true;
+  }
+
+  /** The dirty memory a write of {@code len} bytes at {@code offset} may take: its blocks. */
+  private long touchedBytes(long offset, int len) {
+    return (TreeShape.blocks(offset + len, v.blockSize) - offset / v.blockSize) * v.blockSize;
+  }
+
+  /**
+   * Changes the active overlay and adds the intent; the caller holds {@code writeLock}.
+   * Counts the blocks it made dirty in {@code created[0]}; returns the intent's sequence.
+   */
+  private long applyLocked(long offset, byte[] src, int off, int len, int[] created)
+      throws IOException {
+    VolumeState s = v.state;
+    VolumeEngine.checkRange(offset, len, s.size());
+    BlockSpan.split(
+        offset,
+        len,
+        v.blockSize,
+        span -> {
+          if (s.active()
+              .write(
+                  span.block(),
+                  span.offsetInBlock(),
+                  src,
+                  off + (int) span.bufferOffset(),
+                  span.length())) {
+            created[0]++;
+          }
+        });
+    return v.intents.write(offset, len);
+  }
+
+  /** Gives back the memory a write reserved but did not make dirty; asks for a flush if due. */
+  private void afterWrite(long reserved, int created) {
+    v.ctx.budget.release(reserved - (long) created * v.blockSize);
+    if (v.state.active().memoryBytes() >= v.ctx.config.volumeFlushBytes()) {
+      flush.request();
     }
   }
 

@@ -2,6 +2,7 @@ package io.granary.snapshots.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -91,5 +92,30 @@ class DirtyBudgetTest {
     second.acquire(10, (used, bytes) -> seen[0] = used, () -> {});
     assertEquals(50, seen[0]);
     assertEquals(360, b.used());
+  }
+
+  @Test
+  void tryAcquireTakesOnlyWhatNeedsNoWaitAndNoDelay() throws Exception {
+    DirtyBudget b = new DirtyBudget(LIMIT);
+    DirtyBudget.Share share = b.share();
+    assertTrue(share.tryAcquire(600, DirtyBudget.Admission.ANY));
+    assertTrue(share.tryAcquire(1, DirtyBudget.Admission.ANY), "at 60 %: not delayed yet");
+    assertFalse(share.tryAcquire(1, DirtyBudget.Admission.ANY), "past 60 %: would be delayed");
+    assertEquals(601, b.used(), "nothing taken by the refusal");
+    share.release(601);
+    assertTrue(share.tryAcquire(LIMIT + 1, DirtyBudget.Admission.ANY), "alone, as acquire");
+    share.release(LIMIT + 1);
+    share.acquire(300, () -> {});
+    assertFalse(share.tryAcquire(LIMIT, DirtyBudget.Admission.ANY), "past the limit: would wait");
+    assertEquals(300, share.used());
+    assertThrows(
+        IOException.class,
+        () ->
+            share.tryAcquire(
+                1,
+                (used, bytes) -> {
+                  throw new IOException("full");
+                }));
+    assertEquals(300, share.used());
   }
 }
