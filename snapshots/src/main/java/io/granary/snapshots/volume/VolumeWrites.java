@@ -22,6 +22,8 @@ import java.io.IOException;
  *
  * <p>Locks: the overlay change and the intent are made under {@code writeLock}, in the same
  * order, so replay ends where memory is. Nothing here waits for a flush while holding it.
+ * A caller that must not wait at all (an event loop) uses {@link #tryWrite}, which takes the
+ * memory and the lock only if both are free at once, and otherwise does nothing.
  *
  * <p>Not done here: reads, and the flush itself ({@link VolumeFlush}).
  */
