@@ -29,7 +29,7 @@ public final class TransmissionReplies {
 
   /** The header of an OFFSET_DATA chunk; {@code dataLength} bytes of data must follow it. */
   public static ByteBuffer offsetData(long cookie, boolean done, long offset, int dataLength) {
-    return chunk(cookie, done, ChunkType.OFFSET_DATA, 8 + dataLength).putLong(offset).flip();
+    return chunk(cookie, done, ChunkType.OFFSET_DATA, 8 + dataLength, 8).putLong(offset).flip();
   }
 
   public static ByteBuffer offsetHole(long cookie, boolean done, long offset, int holeLength) {
@@ -63,7 +63,15 @@ public final class TransmissionReplies {
   }
 
   private static ByteBuffer chunk(long cookie, boolean done, ChunkType type, int length) {
-    return ByteBuffer.allocate(CHUNK_HEADER + length)
+    return chunk(cookie, done, type, length, length);
+  }
+
+  /**
+   * A chunk's header, with room for the {@code here} bytes of its {@code length} that the
+   * caller puts in this buffer (an OFFSET_DATA chunk's data is sent after it, not copied).
+   */
+  private static ByteBuffer chunk(long cookie, boolean done, ChunkType type, int length, int here) {
+    return ByteBuffer.allocate(CHUNK_HEADER + here)
         .putInt(NbdMagic.STRUCTURED_REPLY)
         .putShort((short) (done ? FLAG_DONE : 0))
         .putShort((short) type.code())

@@ -49,6 +49,15 @@ class TransmissionRepliesTest {
   }
 
   @Test
+  void anOffsetDataHeaderIsOnlyAHeaderWhateverTheDataLength() {
+    // The data is sent after it from the caller's buffer: a header as long as the data was
+    // a second 1 MiB allocation per 1 MiB READ (async-profiler: its zeroing and page faults).
+    assertEquals(
+        TransmissionReplies.CHUNK_HEADER + 8,
+        TransmissionReplies.offsetData(COOKIE, true, 0, 32 << 20).capacity());
+  }
+
+  @Test
   void offsetHole() {
     assertArrayEquals(
         hex("668e33ef 0000 0002" + C + "0000000c 0000000000020000 00001000"),
