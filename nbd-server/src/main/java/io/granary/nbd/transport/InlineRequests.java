@@ -37,8 +37,9 @@ import io.granary.nbd.protocol.NbdRequest;
  * <p>Writes: a WRITE without FUA touches no disk (it changes the dirty blocks in memory and
  * adds an intent), so the same rules admit it, and the volume then writes it only if that needs
  * no waiting at all ({@code Volume.tryWrite}: dirty memory free and under the throttle, the
- * volume's write lock free); otherwise the write goes to an I/O thread as before. Measured
- * with fio randwrite 4k at QD 1 (see the note of issue 16). A write with FUA syncs: never
+ * volume's write lock free); otherwise the write goes to an I/O thread as before. Two daemons
+ * interleaved (scripts/bench-ab.sh), fio randwrite 4k at QD 1: median 10,800 IOPS handed off,
+ * 15,200 inline; with a FLUSH every 32 writes 7,330 and 8,540. A write with FUA syncs: never
  * inline.
  *
  * <p>One instance per event loop thread ({@link #ofThisLoop}), used only by it: no locks. No
