@@ -74,16 +74,19 @@ public final class TransmissionSession {
    */
   public boolean serveWithoutWaiting(NbdRequest request, byte[] payload, ReplySink sink) {
     NbdCommand command = request.command();
-    if (command != NbdCommand.WRITE || RequestValidator.check(request, terms) != null) {
+    if (command == NbdCommand.READ || RequestValidator.check(request, terms) != null) {
       serve(request, payload, sink); // a read, or a refusal: neither waits for the volume
       return true;
+    }
+    if (command != NbdCommand.WRITE || request.has(CommandFlag.FUA)) {
+      return false; // a flush, an FUA write, the rest: they wait for the disk or may
     }
     try {
       int length = (int) request.length();
       if (length > 0 && !volume.tryWrite(request.offset(), payload, 0, length)) {
         return false;
       }
-      sink.send(new ByteBuffer[] {TransmissionReplies.simple(request.cookie(), null)});
+      sink.send(done(request));
     } catch (Throwable t) {
       fail(command, request, t, sink);
     }
@@ -159,6 +162,11 @@ public final class TransmissionSession {
       }
       default -> throw new IllegalStateException("not a transmission command here: " + command);
     }
+    return done(r);
+  }
+
+  /** The reply of a request that succeeded without data: a simple reply without error. */
+  private static ByteBuffer[] done(NbdRequest r) {
     return new ByteBuffer[] {TransmissionReplies.simple(r.cookie(), null)};
   }
 

@@ -2,6 +2,7 @@ package io.granary.nbd.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.granary.nbd.protocol.ChunkType;
@@ -176,6 +177,26 @@ class TransmissionSessionTest {
     assertSimple(
         3, 22, serve(s, NbdCommand.WRITE_ZEROES, CommandFlag.FAST_ZERO.mask(), 3, 0, 4096, null));
     assertSimple(4, 0, serve(s, NbdCommand.FLUSH, 0, 4, 0, 0, null));
+  }
+
+  @Test
+  void withoutWaitingAWriteIsAnsweredAtOnceAndWhatSyncsIsLeftToServe() throws Exception {
+    TransmissionSession s = open("test/a", false, false);
+    List<byte[]> replies = new ArrayList<>();
+    ReplySink sink = parts -> replies.add(NbdWire.bytes(parts));
+    int write = NbdCommand.WRITE.code();
+    assertTrue(s.serveWithoutWaiting(new NbdRequest(0, write, 1, AT, 4096), DATA, sink));
+    assertEquals(1, replies.size());
+    assertSimple(1, 0, replies.get(0));
+    int fua = CommandFlag.FUA.mask();
+    assertFalse(s.serveWithoutWaiting(new NbdRequest(fua, write, 2, 0, 4096), DATA, sink));
+    int flush = NbdCommand.FLUSH.code();
+    assertFalse(s.serveWithoutWaiting(new NbdRequest(0, flush, 3, 0, 0), null, sink));
+    assertEquals(1, replies.size(), "nothing answered for what was left to serve");
+    byte[] reply = serve(s, NbdCommand.READ, 0, 4, 0, AT + 4096, null);
+    byte[] expected = new byte[AT + 4096];
+    System.arraycopy(DATA, 0, expected, AT, 4096); // the first write, and not the FUA one
+    assertArrayEquals(expected, Arrays.copyOfRange(reply, 16, reply.length));
   }
 
   private TransmissionSession open(String name, boolean structured, boolean blockStatus)

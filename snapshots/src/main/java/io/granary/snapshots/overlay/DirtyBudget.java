@@ -63,23 +63,15 @@ public final class DirtyBudget implements DirtyMemory {
     return new Share();
   }
 
-  /** Bytes taken by every share together. */
-  public synchronized long used() {
-    return used;
-  }
-
-  public long limit() {
-    return limit;
-  }
-
   @Override
   public long limitBytes() {
     return limit;
   }
 
+  /** Bytes taken by every share together. */
   @Override
-  public long usedBytes() {
-    return used();
+  public synchronized long usedBytes() {
+    return used;
   }
 
   /** One pool's part of the budget. */

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * When a pool's volumes flush: a ticker looks at every open volume twice a second and asks
  * for a background flush of those that are old ({@code flush-interval}), large ({@code
  * volume-flush}), whose journal has grown past twice that, or all with dirty data when the
- * process's dirty budget (shared by its pools) is more than half used. Flushes run on a fixed set of flush workers, started
- * with the pool so that the threads a pool costs are known when it opens.
+ * process's dirty budget (shared by its pools) is more than half used. Flushes run on a fixed
+ * set of flush workers, started with the pool so that the threads a pool costs are known when
+ * it opens.
  *
  * <p>States: created (workers started, no ticks), {@link #start started}, ticks stopped
  * ({@link #stopTicks}: the volumes are closing), workers stopped ({@link #awaitWorkers}: queued
@@ -58,7 +59,7 @@ final class FlushScheduler {
     // The whole process's budget: when it is tight, every pool flushes, not only the one
     // whose writers wait.
     DirtyBudget budget = ctx.budget.budget();
-    boolean tight = budget.used() > budget.limit() / 2;
+    boolean tight = budget.usedBytes() > budget.limitBytes() / 2;
     for (VolumeEngine e : open.all()) {
       if (e.hasDirtyData()
           && (tight

@@ -29,9 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * under the write lock, so no write changes them half-way; the appending and the fsync are
  * not. The pending queue and counters are guarded by this object's monitor.
  *
- * <p>Not done here: deciding between appending and committing a tree (the engine commits a
- * tree first when the backlog is large), replay (the journal), and memory for the bytes (the
- * overlay holds them; an intent is a range).
+ * <p>Not done here: deciding between appending and committing a tree ({@link VolumeWrites}
+ * commits a tree first when the backlog is large), replay (the journal), and memory for the
+ * bytes (the overlay holds them; an intent is a range).
  */
 final class IntentLog {
   /** One acknowledged write ({@code zero == false}) or zeroing of {@code length} bytes. */

@@ -107,30 +107,24 @@ final class VolumeNamespace {
       if (ctx.catalog.volume(name) != null) {
         throw new VolumeExistsException("volume " + name + " already exists");
       }
-      long now = ctx.config.clock().millis();
-      ctx.space.provision(0, spec.size());
-      VolumeRecord r;
-      try {
-        r =
-            new VolumeRecord(
-                name,
-                ctx.catalog.allocateVolumeId(),
-                spec.size(),
-                spec.blockSize(),
-                null,
-                0,
-                0,
-                now,
-                now,
-                spec.codec(),
-                spec.profile(),
-                "",
-                spec.dedupe());
-        ctx.catalog.change().put(r).commit();
-      } catch (IOException | RuntimeException e) {
-        ctx.space.adjust(spec.size(), 0);
-        throw e;
-      }
+      VolumeRecord r =
+          addVolume(
+              spec.size(),
+              (id, now) ->
+                  new VolumeRecord(
+                      name,
+                      id,
+                      spec.size(),
+                      spec.blockSize(),
+                      null,
+                      0,
+                      0,
+                      now,
+                      now,
+                      spec.codec(),
+                      spec.profile(),
+                      "",
+                      spec.dedupe()));
       return info.apply(r);
     } finally {
       namespace.unlock();
@@ -283,33 +277,50 @@ final class VolumeNamespace {
       if (ctx.catalog.volume(newName) != null) {
         throw new VolumeExistsException("volume " + newName + " already exists");
       }
-      long now = ctx.config.clock().millis();
-      ctx.space.provision(0, s.size());
-      VolumeRecord c;
-      try {
-        c =
-            new VolumeRecord(
-                newName,
-                ctx.catalog.allocateVolumeId(),
-                s.size(),
-                s.blockSize(),
-                s.root(),
-                0,
-                0,
-                now,
-                now,
-                r.codec(),
-                r.profile(),
-                volume + "@" + snapshot,
-                r.dedupe());
-        ctx.catalog.change().put(c).commit();
-      } catch (IOException | RuntimeException e) {
-        ctx.space.adjust(s.size(), 0);
-        throw e;
-      }
+      VolumeRecord c =
+          addVolume(
+              s.size(),
+              (id, now) ->
+                  new VolumeRecord(
+                      newName,
+                      id,
+                      s.size(),
+                      s.blockSize(),
+                      s.root(),
+                      0,
+                      0,
+                      now,
+                      now,
+                      r.codec(),
+                      r.profile(),
+                      volume + "@" + snapshot,
+                      r.dedupe()));
       return info.apply(c);
     } finally {
       namespace.unlock();
+    }
+  }
+
+  /** The row of a new volume, given its id and the time; see {@link #addVolume}. */
+  @FunctionalInterface
+  private interface NewRow {
+    VolumeRecord make(long id, long nowMillis);
+  }
+
+  /**
+   * Provisions {@code size} bytes, then commits the new volume's row with a fresh id; gives the
+   * provisioning back if the commit fails. The caller holds the namespace lock.
+   */
+  private VolumeRecord addVolume(long size, NewRow row) throws IOException {
+    long now = ctx.config.clock().millis();
+    ctx.space.provision(0, size);
+    try {
+      VolumeRecord r = row.make(ctx.catalog.allocateVolumeId(), now);
+      ctx.catalog.change().put(r).commit();
+      return r;
+    } catch (IOException | RuntimeException e) {
+      ctx.space.adjust(size, 0);
+      throw e;
     }
   }
 }

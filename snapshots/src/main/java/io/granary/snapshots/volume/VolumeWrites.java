@@ -84,7 +84,6 @@ final class VolumeWrites {
     }
     long reserved = touchedBytes(offset, len);
     int[] created = {0};
-    boolean written = false;
     try {
       if (!v.ctx.budget.tryAcquire(reserved, v.ctx.space::admit)) {
         return false;
@@ -95,12 +94,11 @@ final class VolumeWrites {
       }
       try {
         applyLocked(offset, src, off, len, created);
-        written = true;
+      } catch (IOException | RuntimeException e) {
+        v.ctx.budget.release(reserved);
+        throw e;
       } finally {
         v.writeLock.unlock();
-        if (!written) {
-          v.ctx.budget.release(reserved);
-        }
       }
     } catch (IOException e) {
       throw StoreErrors.translate(e, "write to volume " + v.name());

@@ -76,7 +76,7 @@ class DirtyBudgetTest {
     first.release(LIMIT);
     assertTrue(in.await(5, TimeUnit.SECONDS), "still waiting after the release");
     writer.join();
-    assertEquals(100, b.used());
+    assertEquals(100, b.usedBytes());
     assertEquals(0, first.used());
     assertEquals(100, second.used());
   }
@@ -91,7 +91,7 @@ class DirtyBudgetTest {
     long[] seen = {-1};
     second.acquire(10, (used, bytes) -> seen[0] = used, () -> {});
     assertEquals(50, seen[0]);
-    assertEquals(360, b.used());
+    assertEquals(360, b.usedBytes());
   }
 
   @Test
@@ -101,7 +101,7 @@ class DirtyBudgetTest {
     assertTrue(share.tryAcquire(600, DirtyBudget.Admission.ANY));
     assertTrue(share.tryAcquire(1, DirtyBudget.Admission.ANY), "at 60 %: not delayed yet");
     assertFalse(share.tryAcquire(1, DirtyBudget.Admission.ANY), "past 60 %: would be delayed");
-    assertEquals(601, b.used(), "nothing taken by the refusal");
+    assertEquals(601, b.usedBytes(), "nothing taken by the refusal");
     share.release(601);
     assertTrue(share.tryAcquire(LIMIT + 1, DirtyBudget.Admission.ANY), "alone, as acquire");
     share.release(LIMIT + 1);
