@@ -28,6 +28,16 @@ import java.util.zip.CRC32C;
  * committed root covers; {@link #sync} makes every record up to a sequence durable, with one
  * fsync serving every caller that waits for it (group commit).
  *
+ * <p>Prewritten space: a segment is written with zeroes ahead of its records, and records go
+ * into that space in place. An fdatasync of an append that grows the file must commit the file
+ * system's metadata too, and on ext4 that commit waits for other files' new data (the packs a
+ * background flush is writing): measured here, 128 KiB appended per fdatasync took a median of
+ * 297 µs and a mean of 3.7 ms (p99 92 ms) beside a buffered writer, and written in place 218 µs
+ * and 227 µs (p99 305 µs). So the space grows ahead of the records, by as much as the segment
+ * holds already (at least 256 KiB, at most 8 MiB at a time, zeroes written in the same write
+ * as the records that need it), and only those FLUSHes pay for the metadata. Replay takes
+ * zeroes after the last record for the end of the segment (§4.4); {@link #close} trims them.
+ *
  * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it. An fsync
  * that finds its segment's channel closed counts as done only when {@link #release} closed it
  * (a durable root covers the records); any other close, an interrupt's included, fails the sync.
@@ -36,6 +46,11 @@ public final class Journal implements Closeable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
   static final byte[] MAGIC = "GRNYJRNL".getBytes(StandardCharsets.US_ASCII);
   static final int SEGMENT_HEADER = 32;
+  private static final int MIN_PREWRITE = 256 << 10;
+  private static final int MAX_PREWRITE = 8 << 20;
+
+  /** Zeroes to write ahead of records; read-only, sliced per write. */
+  private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
   private final Path dir;
   private final long volumeId;
@@ -65,13 +80,15 @@ public final class Journal implements Closeable {
 
   /**
    * One segment file; {@code channel} is null for a segment replayed at open (fsynced then). A
-   * closed channel whose segment is not {@code released} lost its records' durability.
+   * closed channel whose segment is not {@code released} lost its records' durability. {@code
+   * size} is where its records end, {@code prewritten} where the zeroes after them end.
    */
   private static final class Segment {
     final Path path;
     FileChannel channel;
     long lastSeq;
     long size;
+    long prewritten;
 
     /** Set under the journal's lock before release closes the channel: a root covers it. */
     boolean released;
@@ -81,6 +98,7 @@ public final class Journal implements Closeable {
       this.channel = channel;
       this.lastSeq = lastSeq;
       this.size = size;
+      this.prewritten = size;
     }
   }
 
@@ -129,7 +147,7 @@ public final class Journal implements Closeable {
         if (s.damage() != null) {
           cutTornTail(s);
         }
-        kept.add(new Segment(s.path(), null, s.lastSeq(), Files.size(s.path())));
+        kept.add(new Segment(s.path(), null, s.lastSeq(), s.validEnd()));
       }
       last = Math.max(last, s.lastSeq());
     }
@@ -230,14 +248,22 @@ public final class Journal implements Closeable {
     }
     Segment s = active;
     long end = s.size + length;
+    long writeEnd = end;
+    if (end > s.prewritten) {
+      // Past the prewritten space: the file grows by the records and the next space at once.
+      int ahead = (int) Math.min(MAX_PREWRITE, Math.max(MIN_PREWRITE, end));
+      bufs = withZeroes(bufs, ahead);
+      writeEnd = end + ahead;
+    }
     try {
       s.channel.position(s.size);
-      while (s.channel.position() < end) {
+      while (s.channel.position() < writeEnd) {
         s.channel.write(bufs);
       }
     } catch (IOException e) {
       try {
-        s.channel.truncate(s.size);
+        s.channel.truncate(s.size); // the prewritten space too: it may hold part of the batch
+        s.prewritten = s.size;
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed); // replay cuts the torn record
       }
@@ -247,8 +273,20 @@ public final class Journal implements Closeable {
     }
     bytes += length;
     s.size = end;
+    s.prewritten = Math.max(s.prewritten, writeEnd);
     s.lastSeq = seq;
     lastSeq = seq;
+  }
+
+  /** {@code bufs} followed by {@code zeroes} zero bytes. */
+  private static ByteBuffer[] withZeroes(ByteBuffer[] bufs, int zeroes) {
+    int full = ZEROES.capacity();
+    int n = (zeroes + full - 1) / full;
+    ByteBuffer[] all = Arrays.copyOf(bufs, bufs.length + n);
+    for (int i = 0; i < n; i++) {
+      all[bufs.length + i] = ZEROES.duplicate().limit(Math.min(full, zeroes - i * full));
+    }
+    return all;
   }
 
   private Segment newSegment(long firstSeq) throws IOException {
@@ -439,7 +477,20 @@ public final class Journal implements Closeable {
     cut();
     for (Segment s : sealed) {
       if (s.channel != null) {
+        trimPrewritten(s);
         s.channel.close(); // kept, not nulled: a later sync must find it closed, not skip it
+      }
+    }
+  }
+
+  /** Drops a segment's unused prewritten space; replay reads it as the end if this fails. */
+  private static void trimPrewritten(Segment s) {
+    if (s.prewritten > s.size && s.channel.isOpen()) {
+      try {
+        s.channel.truncate(s.size);
+        s.prewritten = s.size;
+      } catch (IOException leftAsItIs) {
+        LOG.log(Level.DEBUG, "prewritten space of {0} not trimmed: {1}", s.path, leftAsItIs);
       }
     }
   }

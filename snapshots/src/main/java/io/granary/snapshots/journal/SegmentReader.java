@@ -10,15 +10,17 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * Reads one journal segment ({@code docs/format.md} §4.3) from its header to its end or its
- * first bad record, handing every record above the covered sequence to a consumer. It never
+ * Reads one journal segment ({@code docs/format.md} §4.3) from its header to its end, the
+ * zeroes of its prewritten space, or its first bad record, handing every record above the
+ * covered sequence to a consumer. It never
  * changes the file: whether a bad record is a torn tail to cut or damage that keeps the volume
  * closed depends on where the segment lies, which the {@link Journal} decides.
  */
 final class SegmentReader {
   /**
    * What a segment holds: its last valid sequence (0 if none), where its valid records end, and
-   * why reading stopped before the end of the file ({@code null} if it did not).
+   * why reading stopped before the end of the file or of its records ({@code null} if it did
+   * not: the file ended, or only zeroes followed).
    */
   record Scan(Path path, long lastSeq, long validEnd, JournalDamage damage) {}
 
@@ -43,6 +45,9 @@ final class SegmentReader {
         int got = read(ch, rh, pos);
         JournalRecord r =
             got == JournalRecord.HEADER_SIZE ? JournalRecord.decodeHeader(rh.flip()) : null;
+        if (r == null && zeroesToEnd(ch, pos, size)) {
+          break; // the segment's prewritten space: its records end here
+        }
         String damage =
             r == null
                 ? headerOfRecordProblem(got)
@@ -66,6 +71,25 @@ final class SegmentReader {
       }
       return new Scan(f, last, pos, null);
     }
+  }
+
+  /** Whether every byte from {@code pos} to {@code size} is zero. */
+  private static boolean zeroesToEnd(FileChannel ch, long pos, long size) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(64 << 10);
+    for (long at = pos; at < size; ) {
+      b.clear().limit((int) Math.min(b.capacity(), size - at));
+      int got = read(ch, b, at);
+      if (got == 0) {
+        return true; // shorter than its size said a moment ago: cut meanwhile
+      }
+      for (int i = 0; i < got; i++) {
+        if (b.get(i) != 0) {
+          return false;
+        }
+      }
+      at += got;
+    }
+    return true;
   }
 
   private static String headerProblem(int got, ByteBuffer b, long volumeId) {

@@ -144,6 +144,94 @@ class JournalTest {
     }
   }
 
+  /**
+   * A segment is written ahead of its records: a FLUSH's records go into space already in the
+   * file (its fdatasync then needs no metadata), and only a batch past that space grows it.
+   */
+  @Test
+  void recordsGoIntoPrewrittenSpaceAndOnlyABatchPastItGrowsTheFile() throws Exception {
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
+      j.appendWrite(0, new byte[4096], 0, 4096);
+      Path seg = segments().get(0);
+      long first = Files.size(seg);
+      assertTrue(first >= 32 + 36 + 4096 + (256 << 10), "no space written ahead: " + first);
+      for (int i = 0; i < 50; i++) {
+        j.appendWrite(0, new byte[4096], 0, 4096);
+      }
+      assertEquals(first, Files.size(seg), "records that fit went in place");
+      j.appendWrite(0, new byte[1 << 20], 0, 1 << 20);
+      long records = 32 + 52L * 36 + 51 * 4096 + (1 << 20);
+      assertTrue(Files.size(seg) >= records + (256 << 10), "grown with space ahead again");
+      j.sync(j.lastSeq());
+    }
+    assertEquals(32 + 52L * 36 + 51 * 4096 + (1 << 20), Files.size(segments().get(0)), "trimmed");
+    assertEquals(52, replay(dir, 0).size());
+  }
+
+  /**
+   * What a killed process leaves: every segment with zeroes after its records. They replay in
+   * full and are no damage, in the newest segment or an older one.
+   */
+  @Test
+  void zeroesAfterTheRecordsOfAnySegmentEndItWithoutDamage() throws Exception {
+    Path killed = killedThreeSegments();
+    assertEquals(List.of(), Journal.check(killed, 7, 0));
+    List<JournalEntry> got = new ArrayList<>();
+    Journal.open(killed, 7, 0, got::add).close();
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), got.stream().map(JournalEntry::seq).toList());
+    try (Journal j = Journal.open(killed, 7, 0, e -> {})) {
+      assertEquals(6, j.appendWrite(0, new byte[] {6}, 0, 1), "sequences go on after the last");
+    }
+  }
+
+  /** A byte that is not zero after zeroes: the zeroes were not the end, so it is a bad record. */
+  @Test
+  void somethingAfterTheZeroesIsDamageInAnOlderSegmentAndATornWriteInTheNewest() throws Exception {
+    Path killed = killedThreeSegments();
+    List<Path> segs;
+    try (var s = Files.list(killed)) {
+      segs = s.sorted().toList();
+    }
+    long end = 32 + 2 * 136; // records 1 and 2 in the first segment, 3 and 4, then 5
+    flip(segs.get(0), end + 100_000);
+    assertEquals(
+        List.of(
+            new JournalDamage(
+                segs.get(0), end, "no valid record header (magic, checksum or fields)")),
+        Journal.check(killed, 7, 0));
+    assertThrows(VolumeCorruptException.class, () -> Journal.open(killed, 7, 0, e -> {}));
+    flip(segs.get(0), end + 100_000); // as it was
+    flip(segs.get(2), end + 100_000);
+    assertEquals(List.of(), Journal.check(killed, 7, 0), "the newest segment's tail is torn");
+    List<JournalEntry> got = new ArrayList<>();
+    Journal.open(killed, 7, 0, got::add).close();
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), got.stream().map(JournalEntry::seq).toList());
+    assertEquals(32 + 136, Files.size(segs.get(2)), "cut after its last record, 5");
+  }
+
+  /** {@link #threeSegments}' records, copied while the journal is open, as a kill leaves them. */
+  private Path killedThreeSegments() throws Exception {
+    Path killed = Files.createDirectory(dir.resolve("killed"));
+    try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
+      for (int seq = 1; seq <= 5; seq++) {
+        byte[] data = new byte[100];
+        Arrays.fill(data, (byte) seq);
+        j.appendWrite(seq * 100L, data, 0, data.length);
+        if (seq == 2 || seq == 4) {
+          j.cut();
+        }
+      }
+      j.sync(5);
+      for (Path p : segments()) {
+        if (Files.isRegularFile(p)) {
+          assertTrue(Files.size(p) > 32 + 2 * 136, "written ahead: " + p);
+          Files.copy(p, killed.resolve(p.getFileName()));
+        }
+      }
+    }
+    return killed;
+  }
+
   /** Records 1 and 2 in the first segment, 3 in the second, 4 and 5 in the third: 100 bytes each. */
   private List<Path> threeSegments() throws Exception {
     try (Journal j = Journal.open(dir, 7, 0, e -> {})) {

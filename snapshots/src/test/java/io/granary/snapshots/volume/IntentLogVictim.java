@@ -100,6 +100,11 @@ public final class IntentLogVictim {
     System.out.flush();
   }
 
+  /**
+   * The bytes of the journal's segments up to their last byte that is not zero: the records, and
+   * not the zeroes written ahead of them (which a FLUSH writes into; the victim's records end
+   * with random data or the byte 7).
+   */
   private static long journalBytes(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {
       return files
@@ -107,7 +112,12 @@ public final class IntentLogVictim {
           .mapToLong(
               p -> {
                 try {
-                  return Files.size(p);
+                  byte[] b = Files.readAllBytes(p);
+                  int end = b.length;
+                  while (end > 0 && b[end - 1] == 0) {
+                    end--;
+                  }
+                  return end;
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
