@@ -12,8 +12,8 @@ import java.io.IOException;
 /**
  * The write side of a volume: a write or a zeroing changes the active overlay and adds an
  * intent to the {@link IntentLog}; it touches no disk. A FLUSH or an FUA write has the intent
- * log append and sync what is pending (or, with a large backlog, commits a tree first: {@code
- * docs/format.md} §4.3).
+ * log append and sync what is pending (or, with a large backlog or large writes, commits a tree
+ * first: {@code docs/format.md} §4.3).
  *
  * <p>Memory: a write takes dirty memory for every block it touches before it takes {@code
  * writeLock} (waiting there, and asking for a flush, when the budget is spent) and gives back
@@ -28,6 +28,9 @@ import java.io.IOException;
  * <p>Not done here: reads, and the flush itself ({@link VolumeFlush}).
  */
 final class VolumeWrites {
+  /** Pending writes from which a FLUSH of large writes commits a tree (see commitsInstead). */
+  static final long DIRECT_COMMIT_BYTES = 16L << 20;
+
   private final VolumeHead v;
   private final VolumeFlush flush;
   private final VolumeReads reads;
@@ -220,18 +223,33 @@ final class VolumeWrites {
 
   /**
    * Makes the writes up to {@code seq} durable: their intents appended to the journal and
-   * synced, or, when that would mean appending more than a flush's worth of data, a tree
-   * commit first (the data is then written once, into packs, instead of into the journal too).
+   * synced, or a tree commit first when that writes the data once, into packs, instead of into
+   * the journal and later the packs ({@link #commitsInstead}).
    */
   private void makeDurable(long seq) throws IOException {
     try {
-      if (v.intents.pendingBytes() >= v.ctx.config.volumeFlushBytes()) {
+      if (commitsInstead(v.intents.pendingBytes())) {
         flush.flush();
       }
       v.intents.makeDurable(seq, this::copyNewest);
     } catch (IOException e) {
       throw StoreErrors.translate(e, "flush of volume " + v.name());
     }
+  }
+
+  /**
+   * Whether a FLUSH with {@code pending} bytes of writes to append should commit a tree instead:
+   * when they are more than a flush's worth, or at least {@link #DIRECT_COMMIT_BYTES} and the
+   * dirty blocks hold at most twice as much (large writes, whose blocks the tree writes about
+   * as many bytes as the journal would, as OpenZFS writes large blocks in place of log records).
+   * Many small writes scattered over many blocks stay in the journal: a tree would write four
+   * times their bytes, or more, on the FLUSH's path. A/B over NBD (fio write 1m QD8, FLUSH every
+   * 32): the same MB/s while the writes are acknowledged, about 30 % less CPU per cell once the
+   * data is in the store, and no background flush left behind.
+   */
+  private boolean commitsInstead(long pending) {
+    return pending >= v.ctx.config.volumeFlushBytes()
+        || (pending >= DIRECT_COMMIT_BYTES && v.state.active().memoryBytes() <= 2 * pending);
   }
 
   /**

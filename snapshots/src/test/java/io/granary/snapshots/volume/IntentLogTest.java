@@ -89,6 +89,40 @@ class IntentLogTest {
     }
   }
 
+  /**
+   * Below a flush's worth, a FLUSH of 20 MiB of large writes commits a tree (their blocks are
+   * about as many bytes as the journal would take: the data is written once), and a FLUSH of 20
+   * MiB of 4 KiB writes over four times as many bytes of blocks appends them to the journal.
+   */
+  @Test
+  void aFlushCommitsLargeWritesAsATreeAndAppendsScatteredSmallOnes() throws Exception {
+    Random r = new Random(4);
+    try (TestPool p = pool(200L << 20)) {
+      p.volumes().create("large", new VolumeSpec(32L << 20, BS, "lz4", "default", false));
+      p.volumes().create("small", new VolumeSpec(512L << 20, BS, "lz4", "default", false));
+      byte[] mib = new byte[1 << 20];
+      try (Volume v = p.volumes().open("large")) {
+        for (int i = 0; i < 20; i++) {
+          r.nextBytes(mib);
+          v.write((long) i << 20, mib, 0, mib.length, false);
+        }
+        v.flush();
+      }
+      long afterLarge = IntentLogVictim.journalBytes(dir);
+      assertTrue(afterLarge < (1 << 20), "20 MiB of large writes journaled: " + afterLarge);
+      byte[] page = new byte[4096];
+      try (Volume v = p.volumes().open("small")) {
+        for (int i = 0; i < 5120; i++) {
+          r.nextBytes(page);
+          v.write(i * 4L * BS, page, 0, page.length, false); // every fourth block
+        }
+        v.flush();
+      }
+      long appended = IntentLogVictim.journalBytes(dir) - afterLarge;
+      assertTrue(appended >= 20L << 20, "scattered writes not journaled: " + appended);
+    }
+  }
+
   @Test
   void aFlushLogsTheNewestBytesOfEachRange() throws Exception {
     runAndKill("newest");

@@ -105,7 +105,7 @@ public final class IntentLogVictim {
    * not the zeroes written ahead of them (which a FLUSH writes into; the victim's records end
    * with random data or the byte 7).
    */
-  private static long journalBytes(Path dir) throws IOException {
+  static long journalBytes(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {
       return files
           .filter(Files::isRegularFile)
