@@ -28,15 +28,16 @@ import java.util.zip.CRC32C;
  * committed root covers; {@link #sync} makes every record up to a sequence durable, with one
  * fsync serving every caller that waits for it (group commit).
  *
- * <p>Prewritten space: a segment is written with zeroes ahead of its records, and records go
- * into that space in place. An fdatasync of an append that grows the file must commit the file
- * system's metadata too, and on ext4 that commit waits for other files' new data (the packs a
- * background flush is writing): measured here, 128 KiB appended per fdatasync took a median of
- * 297 µs and a mean of 3.7 ms (p99 92 ms) beside a buffered writer, and written in place 218 µs
- * and 227 µs (p99 305 µs). So the space grows ahead of the records, by as much as the segment
- * holds already (at least 256 KiB, at most 8 MiB at a time, zeroes written in the same write
- * as the records that need it), and only those FLUSHes pay for the metadata. Replay takes
- * zeroes after the last record for the end of the segment (§4.4); {@link #close} trims them.
+ * <p>Prewritten space: a segment is written with zeroes ahead of its records, and records go into
+ * that space in place. An fdatasync of an append that grows the file must commit the file system's
+ * metadata too, and on ext4 that commit waits for other files' new data (the packs a background
+ * flush is writing): measured here ({@code scripts/fdatasync-probe.py}), 128 KiB appended per
+ * fdatasync beside a buffered writer took medians of 290–318 µs and means of 0.7–3.7 ms (p99 up to
+ * 92 ms), and written in place medians of 218–230 µs and means of 227–254 µs (p99 at most 623 µs).
+ * So the space grows ahead of the records, by as much as the segment holds already (at least 256
+ * KiB, at most 8 MiB at a time, zeroes written in the same write as the records that need it), and
+ * only those FLUSHes pay for the metadata. Replay takes zeroes after the last record for the end of
+ * the segment (§4.4); {@link #close} trims them.
  *
  * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it. An fsync
  * that finds its segment's channel closed counts as done only when {@link #release} closed it

@@ -12,9 +12,9 @@ import java.util.zip.CRC32C;
 /**
  * Reads one journal segment ({@code docs/format.md} §4.3) from its header to its end, the
  * zeroes of its prewritten space, or its first bad record, handing every record above the
- * covered sequence to a consumer. It never
- * changes the file: whether a bad record is a torn tail to cut or damage that keeps the volume
- * closed depends on where the segment lies, which the {@link Journal} decides.
+ * covered sequence to a consumer. It never changes the file: whether a bad record is a torn
+ * tail to cut or damage that keeps the volume closed depends on where the segment lies, which
+ * the {@link Journal} decides.
  */
 final class SegmentReader {
   /**
