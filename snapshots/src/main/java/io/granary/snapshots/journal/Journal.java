@@ -37,7 +37,8 @@ import java.util.zip.CRC32C;
  * So the space grows ahead of the records, by as much as the segment holds already (at least 256
  * KiB, at most 8 MiB at a time, zeroes written in the same write as the records that need it), and
  * only those FLUSHes pay for the metadata. Replay takes zeroes after the last record for the end of
- * the segment (§4.4); {@link #close} trims them.
+ * the segment (§4.4); {@link #close} trims them. Nothing is prewritten while the file system has
+ * less than 1 GiB free.
  *
  * <p>Thread-safe: appends and cuts hold the journal's lock; fsyncs run outside it. An fsync
  * that finds its segment's channel closed counts as done only when {@link #release} closed it
@@ -49,6 +50,12 @@ public final class Journal implements Closeable {
   static final int SEGMENT_HEADER = 32;
   private static final int MIN_PREWRITE = 256 << 10;
   private static final int MAX_PREWRITE = 8 << 20;
+
+  /**
+   * Free space below which nothing is prewritten: a nearly full disk's room goes to records,
+   * and a FLUSH is refused for want of room only when its records do not fit.
+   */
+  private static final long PREWRITE_FLOOR = 1L << 30;
 
   /** Zeroes to write ahead of records; read-only, sliced per write. */
   private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
@@ -250,7 +257,7 @@ public final class Journal implements Closeable {
     Segment s = active;
     long end = s.size + length;
     long writeEnd = end;
-    if (end > s.prewritten) {
+    if (end > s.prewritten && dir.toFile().getUsableSpace() >= PREWRITE_FLOOR) {
       // Past the prewritten space: the file grows by the records and the next space at once.
       int ahead = (int) Math.min(MAX_PREWRITE, Math.max(MIN_PREWRITE, end));
       bufs = withZeroes(bufs, ahead);

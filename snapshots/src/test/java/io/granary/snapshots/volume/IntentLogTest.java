@@ -101,14 +101,15 @@ class IntentLogTest {
       p.volumes().create("large", new VolumeSpec(32L << 20, BS, "lz4", "default", false));
       p.volumes().create("small", new VolumeSpec(512L << 20, BS, "lz4", "default", false));
       byte[] mib = new byte[1 << 20];
+      long afterLarge;
       try (Volume v = p.volumes().open("large")) {
         for (int i = 0; i < 20; i++) {
           r.nextBytes(mib);
           v.write((long) i << 20, mib, 0, mib.length, false);
         }
         v.flush();
+        afterLarge = IntentLogVictim.journalBytes(dir);
       }
-      long afterLarge = IntentLogVictim.journalBytes(dir);
       assertTrue(afterLarge < (1 << 20), "20 MiB of large writes journaled: " + afterLarge);
       byte[] page = new byte[4096];
       try (Volume v = p.volumes().open("small")) {
@@ -117,9 +118,9 @@ class IntentLogTest {
           v.write(i * 4L * BS, page, 0, page.length, false); // every fourth block
         }
         v.flush();
+        long appended = IntentLogVictim.journalBytes(dir) - afterLarge;
+        assertTrue(appended >= 20L << 20, "scattered writes not journaled: " + appended);
       }
-      long appended = IntentLogVictim.journalBytes(dir) - afterLarge;
-      assertTrue(appended >= 20L << 20, "scattered writes not journaled: " + appended);
     }
   }
 
