@@ -209,19 +209,14 @@ class JournalTest {
     assertEquals(32 + 136, Files.size(segs.get(2)), "cut after its last record, 5");
   }
 
-  /** {@link #threeSegments}' records, copied while the journal is open, as a kill leaves them. */
+  /**
+   * Records 1 and 2 in the first segment, 3 and 4 in the second, 5 in the third, copied while the
+   * journal is open, as a kill leaves them.
+   */
   private Path killedThreeSegments() throws Exception {
     Path killed = Files.createDirectory(dir.resolve("killed"));
     try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
-      for (int seq = 1; seq <= 5; seq++) {
-        byte[] data = new byte[100];
-        Arrays.fill(data, (byte) seq);
-        j.appendWrite(seq * 100L, data, 0, data.length);
-        if (seq == 2 || seq == 4) {
-          j.cut();
-        }
-      }
-      j.sync(5);
+      appendFiveRecords(j, 4);
       for (Path p : segments()) {
         if (Files.isRegularFile(p)) {
           assertTrue(Files.size(p) > 32 + 2 * 136, "written ahead: " + p);
@@ -235,17 +230,25 @@ class JournalTest {
   /** Records 1 and 2 in the first segment, 3 in the second, 4 and 5 in the third: 100 bytes each. */
   private List<Path> threeSegments() throws Exception {
     try (Journal j = Journal.open(dir, 7, 0, e -> {})) {
-      for (int seq = 1; seq <= 5; seq++) {
-        byte[] data = new byte[100];
-        Arrays.fill(data, (byte) seq);
-        j.appendWrite(seq * 100L, data, 0, data.length);
-        if (seq == 2 || seq == 3) {
-          j.cut();
-        }
-      }
-      j.sync(5);
+      appendFiveRecords(j, 3);
     }
     return segments();
+  }
+
+  /**
+   * Records 1 to 5 of 100 bytes, each filled with its number, a cut after 2 and after {@code
+   * secondCut}, all synced.
+   */
+  private static void appendFiveRecords(Journal j, int secondCut) throws IOException {
+    for (int seq = 1; seq <= 5; seq++) {
+      byte[] data = new byte[100];
+      Arrays.fill(data, (byte) seq);
+      j.appendWrite(seq * 100L, data, 0, data.length);
+      if (seq == 2 || seq == secondCut) {
+        j.cut();
+      }
+    }
+    j.sync(5);
   }
 
   private List<Path> segments() throws Exception {
