@@ -85,6 +85,16 @@ public interface ChunkStore extends Closeable {
   void sync() throws IOException;
 
   /**
+   * {@link #sync}, then {@code rows} applied to the {@link #catalog}: the rows are never durable
+   * without every put before this call (a flush's new root and the chunks it names). A store
+   * whose index and catalog share one transaction commits both at once, one commit fewer.
+   */
+  default void syncWith(CatalogBatch rows) throws IOException {
+    sync();
+    catalog().apply(rows);
+  }
+
+  /**
    * Mark and sweep: keeps every chunk the walker marks and every chunk put while the
    * collection runs, forgets the rest, then compacts packs whose live fraction fell below
    * {@code options.compactBelow()}.

@@ -1,5 +1,6 @@
 package io.granary.dedupe.index;
 
+import io.granary.dedupe.api.CatalogBatch;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.pack.PackLocation;
 import java.util.ArrayList;
@@ -7,7 +8,9 @@ import java.util.List;
 
 /**
  * Changes to the index applied as one atomic transaction, in the order they were added. The
- * index keeps its counters and per-pack live totals exact while applying them.
+ * index keeps its counters and per-pack live totals exact while applying them. Catalog rows may
+ * ride along ({@link #withRows}): they commit in the same transaction, so a flush's new root and
+ * the chunks it names become durable together, with one commit instead of two.
  */
 public final class IndexBatch {
   /** One change; applied in order. */
@@ -25,6 +28,7 @@ public final class IndexBatch {
 
   final List<Op> ops = new ArrayList<>();
   long ingestedBytes;
+  CatalogBatch rows = new CatalogBatch();
 
   /** Sets {@code id}'s location, counting it as a new chunk or a move of an existing one. */
   public IndexBatch put(ChunkId id, IndexEntry entry) {
@@ -61,8 +65,14 @@ public final class IndexBatch {
     return this;
   }
 
+  /** Catalog changes to commit with this batch's. */
+  public IndexBatch withRows(CatalogBatch rows) {
+    this.rows = rows;
+    return this;
+  }
+
   public boolean isEmpty() {
-    return ops.isEmpty() && ingestedBytes == 0;
+    return ops.isEmpty() && ingestedBytes == 0 && rows.isEmpty();
   }
 
   public int size() {

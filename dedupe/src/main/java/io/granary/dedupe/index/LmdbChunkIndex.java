@@ -191,6 +191,7 @@ public final class LmdbChunkIndex implements ChunkIndex {
         packs.delete(txn, packKey(packId));
       }
       meta.put(txn, COUNTERS_KEY, next.encode());
+      putRows(txn, batch.rows);
       txn.commit();
       counters = next;
       return new IndexBatch.Result(deleted, deletedStored);
@@ -289,29 +290,34 @@ public final class LmdbChunkIndex implements ChunkIndex {
       }
       try (Txn<byte[]> txn = env.txnWrite()) {
         reserve.replenish();
-        for (CatalogBatch.Change c : batch.changes()) {
-          if (c.value() == null) {
-            catalog.delete(txn, rowKey(c.table(), c.key()));
-          } else {
-            catalog.put(txn, rowKey(c.table(), c.key()), c.value());
-          }
-        }
+        putRows(txn, batch);
         txn.commit();
       } catch (LmdbException e) {
         throw wrap("catalog update", e);
       }
     }
+  }
 
-    private byte[] rowKey(String table, byte[] key) {
-      byte[] t = table.getBytes(StandardCharsets.UTF_8);
-      if (t.length == 0 || table.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("bad catalog table name '" + table + "'");
+  /** Writes catalog rows as keys {@code table 0x00 key} in {@code txn}. */
+  private void putRows(Txn<byte[]> txn, CatalogBatch rows) {
+    for (CatalogBatch.Change c : rows.changes()) {
+      if (c.value() == null) {
+        catalog.delete(txn, rowKey(c.table(), c.key()));
+      } else {
+        catalog.put(txn, rowKey(c.table(), c.key()), c.value());
       }
-      byte[] k = new byte[t.length + 1 + key.length];
-      System.arraycopy(t, 0, k, 0, t.length);
-      System.arraycopy(key, 0, k, t.length + 1, key.length);
-      return k;
     }
+  }
+
+  private static byte[] rowKey(String table, byte[] key) {
+    byte[] t = table.getBytes(StandardCharsets.UTF_8);
+    if (t.length == 0 || table.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("bad catalog table name '" + table + "'");
+    }
+    byte[] k = new byte[t.length + 1 + key.length];
+    System.arraycopy(t, 0, k, 0, t.length);
+    System.arraycopy(key, 0, k, t.length + 1, key.length);
+    return k;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.granary.dedupe.store;
 
+import io.granary.dedupe.api.CatalogBatch;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexBatch;
@@ -207,9 +208,10 @@ final class ChunkWriter implements Closeable {
 
   /**
    * fsyncs the active pack, then commits every entry appended before the fsync began, with the
-   * packs' new indexed-up-to offsets. The caller serializes commits.
+   * packs' new indexed-up-to offsets and {@code rows}, in one index transaction. The caller
+   * serializes commits.
    */
-  void commit() throws IOException {
+  void commit(CatalogBatch rows) throws IOException {
     long upTo;
     PackWriter.Unsynced unsynced;
     appendLock.lock();
@@ -227,7 +229,7 @@ final class ChunkWriter implements Closeable {
       throw e;
     }
     List<Pending> committed = pending.upTo(upTo);
-    IndexBatch batch = new IndexBatch();
+    IndexBatch batch = new IndexBatch().withRows(rows);
     Map<Integer, Long> ends = new HashMap<>();
     for (Pending p : committed) {
       batch.put(p.id(), p.entry());

@@ -1,6 +1,7 @@
 package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.Catalog;
+import io.granary.dedupe.api.CatalogBatch;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.dedupe.api.ChunkStore;
@@ -67,6 +68,7 @@ import java.util.function.UnaryOperator;
 public final class LocalChunkStore implements ChunkStore {
   private static final System.Logger LOG = System.getLogger(LocalChunkStore.class.getName());
   private static final byte[] EMPTY = new byte[0];
+  private static final CatalogBatch NO_ROWS = new CatalogBatch();
 
   /** Chunk locations kept in memory: 2 GiB of 16 KiB blocks, about 25 MB of heap. */
   private static final long LOCATIONS_CACHED = 1 << 17;
@@ -283,7 +285,7 @@ public final class LocalChunkStore implements ChunkStore {
   private void maybeCommit() throws IOException {
     if (writer.pendingCount() >= config.commitEveryChunks() && commitLock.tryLock()) {
       try {
-        writer.commit();
+        writer.commit(NO_ROWS);
       } finally {
         commitLock.unlock();
       }
@@ -348,12 +350,17 @@ public final class LocalChunkStore implements ChunkStore {
 
   @Override
   public void sync() throws IOException {
+    syncWith(NO_ROWS);
+  }
+
+  @Override
+  public void syncWith(CatalogBatch rows) throws IOException {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       commitLock.lock();
       try {
-        writer.commit();
+        writer.commit(rows);
       } finally {
         commitLock.unlock();
       }
@@ -546,7 +553,7 @@ public final class LocalChunkStore implements ChunkStore {
       try {
         commitLock.lock();
         try {
-          writer.commit();
+          writer.commit(NO_ROWS);
         } finally {
           commitLock.unlock();
         }

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.CatalogBatch;
+import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStores;
+import io.granary.dedupe.testing.FaultyMedium;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,35 @@ class CatalogTest {
               .map(e -> new String(e.key(), StandardCharsets.UTF_8))
               .toList());
       assertEquals(1, c.list("snapshots").size());
+    }
+  }
+
+  /** A flush's commit: the chunks put before it and its row become durable together. */
+  @Test
+  void rowsSyncedWithThePutsBeforeThem() throws Exception {
+    FaultyMedium medium = new FaultyMedium();
+    ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
+    byte[] data = new byte[16384];
+    new Random(7).nextBytes(data);
+    ChunkId id;
+    ChunkStore failing = medium.open(config);
+    id = failing.put(data);
+    medium.failFsync(true);
+    assertThrows(
+        IOException.class,
+        () -> failing.syncWith(new CatalogBatch().put("volumes", b("vm"), b("root-1"))));
+    assertNull(failing.catalog().get("volumes", b("vm")), "a row went in without its chunks");
+    assertThrows(IOException.class, failing::close); // its last commit fails the same way
+    medium.failFsync(false);
+    try (ChunkStore store = medium.open(config)) {
+      assertNull(store.catalog().get("volumes", b("vm")));
+      store.put(data);
+      store.syncWith(new CatalogBatch().put("volumes", b("vm"), b("root-2")));
+      assertArrayEquals(b("root-2"), store.catalog().get("volumes", b("vm")));
+    }
+    try (ChunkStore store = ChunkStores.open(config)) {
+      assertArrayEquals(data, store.get(id));
+      assertArrayEquals(b("root-2"), store.catalog().get("volumes", b("vm")));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.granary.snapshots.catalog;
 
 import io.granary.dedupe.api.Catalog;
 import io.granary.dedupe.api.CatalogBatch;
+import io.granary.dedupe.api.ChunkStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,11 @@ public final class VolumeCatalog {
 
     public void commit() throws IOException {
       catalog.apply(batch);
+    }
+
+    /** Makes every put to {@code store} so far durable and commits this change with them. */
+    public void commitWith(ChunkStore store) throws IOException {
+      store.syncWith(batch);
     }
   }
 

@@ -315,7 +315,6 @@ final class VolumeEngine {
     VolumeState s = v.state;
     int depth = TreeShape.depth(Math.max(TreeShape.blocks(newSize, v.blockSize), 1));
     ChunkId root = new TreeFlush(v.ctx, v.blockSize, v.policy).resize(s, newSize, depth);
-    v.ctx.store.sync();
     VolumeRecord committed =
         v.record.withState(
             root,
@@ -323,7 +322,7 @@ final class VolumeEngine {
             v.intents.lastSeq(),
             v.bytesWritten.get(),
             v.ctx.config.clock().millis());
-    v.ctx.catalog.change().put(committed).commit();
+    v.ctx.catalog.change().put(committed).commitWith(v.ctx.store);
     v.record = committed;
     v.intents.covered(committed.coveredSeq());
     v.state = new VolumeState(root, depth, newSize, s.active(), null);

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A volume's flush ({@code docs/format.md} §4.4): freezes the active overlay, turns its blocks
- * into chunks and map pages ({@link TreeFlush}), syncs the store, commits the new root to the
- * catalog, then swaps the state and drops what the commit covers (intents, journal segments,
+ * into chunks and map pages ({@link TreeFlush}), syncs the store and commits the new root to the
+ * catalog in the same index transaction, then swaps the state and drops what the commit covers (intents, journal segments,
  * dirty memory).
  *
  * <p>States: no flush; a flush in progress (the frozen overlay is {@code state.flushing});
@@ -121,11 +121,10 @@ final class VolumeFlush {
     v.ctx.flushGate.readLock().lock();
     try {
       root = new TreeFlush(v.ctx, v.blockSize, v.policy).build(s, frozen);
-      v.ctx.store.sync();
       committed =
           v.record.withState(
               root, s.size(), flushingCutSeq, v.bytesWritten.get(), v.ctx.config.clock().millis());
-      v.ctx.catalog.change().put(committed).commit();
+      v.ctx.catalog.change().put(committed).commitWith(v.ctx.store);
       lastFailure = null;
     } catch (IOException e) {
       lastFailure = StoreErrors.translate(e, "flush of volume " + v.name());
