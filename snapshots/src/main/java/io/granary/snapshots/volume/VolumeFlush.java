@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A volume's flush ({@code docs/format.md} §4.4): freezes the active overlay, turns its blocks
- * into chunks and map pages ({@link TreeFlush}), syncs the store and commits the new root to the
- * catalog in the same index transaction, then swaps the state and drops what the commit covers (intents, journal segments,
- * dirty memory).
+ * into chunks and map pages ({@link TreeFlush}), syncs the store and commits the new root in the
+ * same index transaction as those chunks, then swaps the state and drops what the commit covers
+ * (intents, journal segments, dirty memory).
  *
  * <p>States: no flush; a flush in progress (the frozen overlay is {@code state.flushing});
  * a failed flush, which leaves the frozen overlay in place and the failure in {@link
