@@ -6,6 +6,7 @@ import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.session.AccessPolicy;
 import io.granary.nbd.session.ConnectionQuota;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -112,6 +113,10 @@ public final class NettyNbdServer implements NbdServer {
         new ServerBootstrap()
             .group(boss, loops)
             .channel(type)
+            // Netty 4.2's default (adaptive) allocator gave each large read reply copied to the
+            // socket new, zeroed direct memory: a third of the daemon's CPU during nbdcopy out
+            // of a warm volume (async-profiler), which the pooled allocator's reuse removes.
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
