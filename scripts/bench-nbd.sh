@@ -30,6 +30,16 @@ nbd_probe() {
 
 rm -rf "$work"
 mkdir -p "$work"
+# The sustained cells write sustain_seconds of Granary's rate (kept until a gc after each
+# repetition) and as many bytes again with dd, beside the images: check the room now rather than
+# fail on a full disk twenty minutes in (a 60 s run here took about 40 GB at 300 MB/s). Assumes
+# at most 500 MB/s.
+need_gb=$((sustain_seconds * 2 * 500 / 1000 + 3 * size_mib / 1024 + 2 * image_mib / 1024 + 4))
+free_gb=$(df -P -BG "$work" | awk 'NR == 2 {print int($4)}')
+if ((free_gb < need_gb)); then
+  echo "bench: the NBD section needs about $need_gb GB free in $work, and $free_gb GB are" >&2
+  exit 1
+fi
 results=$work/results.tsv
 : > "$results"
 pids=()
