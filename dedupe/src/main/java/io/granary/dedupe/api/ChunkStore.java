@@ -85,14 +85,11 @@ public interface ChunkStore extends Closeable {
   void sync() throws IOException;
 
   /**
-   * {@link #sync}, then {@code rows} applied to the {@link #catalog}: the rows are never durable
-   * without every put before this call (a flush's new root and the chunks it names). A store
-   * whose index and catalog share one transaction commits both at once, one commit fewer.
+   * {@link #sync} and {@code rows} applied to the {@link #catalog} in the same commit: the rows
+   * are durable exactly when every put before this call is (a flush's new root and the chunks
+   * it names).
    */
-  default void syncWith(CatalogBatch rows) throws IOException {
-    sync();
-    catalog().apply(rows);
-  }
+  void syncWith(CatalogBatch rows) throws IOException;
 
   /**
    * Mark and sweep: keeps every chunk the walker marks and every chunk put while the

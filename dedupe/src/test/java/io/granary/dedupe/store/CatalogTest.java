@@ -12,11 +12,11 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.testing.FaultyMedium;
+import io.granary.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,11 +68,9 @@ class CatalogTest {
   void rowsSyncedWithThePutsBeforeThem() throws Exception {
     FaultyMedium medium = new FaultyMedium();
     ChunkStoreConfig config = ChunkStoreConfig.defaults(dir);
-    byte[] data = new byte[16384];
-    new Random(7).nextBytes(data);
-    ChunkId id;
+    byte[] data = TestData.random(7, 16384);
     ChunkStore failing = medium.open(config);
-    id = failing.put(data);
+    ChunkId id = failing.put(data);
     medium.failFsync(true);
     assertThrows(
         IOException.class,
