@@ -1,11 +1,14 @@
 package io.granary.dedupe.api;
 
+import io.granary.dedupe.pack.LocalPackMedium;
 import io.granary.dedupe.store.LocalChunkStore;
 import java.io.IOException;
-import java.util.function.UnaryOperator;
 
 /** Opens chunk stores. The only way other modules obtain a {@link ChunkStore}. */
 public final class ChunkStores {
+  /** Packs in the local directory: the spool is the medium. */
+  public static final PackMedium.Factory LOCAL = LocalPackMedium::new;
+
   private ChunkStores() {}
 
   /**
@@ -15,11 +18,18 @@ public final class ChunkStores {
    * @throws StoreException of kind {@code LOCKED} when another process has it open
    */
   public static ChunkStore open(ChunkStoreConfig config) throws IOException {
-    return LocalChunkStore.open(config);
+    return open(config, LOCAL);
+  }
+
+  /** Opens the store as {@link #open(ChunkStoreConfig)} does, with its packs on {@code media}. */
+  public static ChunkStore open(ChunkStoreConfig config, PackMedium.Factory media)
+      throws IOException {
+    return LocalChunkStore.open(config, media, false);
   }
 
   /** Opens the store after discarding its index, which is rebuilt from the packs alone. */
-  public static ChunkStore openRebuildingIndex(ChunkStoreConfig config) throws IOException {
-    return LocalChunkStore.open(config, UnaryOperator.identity(), true);
+  public static ChunkStore openRebuildingIndex(ChunkStoreConfig config, PackMedium.Factory media)
+      throws IOException {
+    return LocalChunkStore.open(config, media, true);
   }
 }

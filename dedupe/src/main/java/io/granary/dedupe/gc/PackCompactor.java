@@ -1,5 +1,6 @@
 package io.granary.dedupe.gc;
 
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.StoreFullException;
 import io.granary.dedupe.index.ChunkIndex;
@@ -8,7 +9,6 @@ import io.granary.dedupe.index.PackState;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackScanner;
-import io.granary.dedupe.pack.PackStorage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import java.util.TreeMap;
 public final class PackCompactor {
   private static final System.Logger LOG = System.getLogger(PackCompactor.class.getName());
 
-  private final PackStorage storage;
+  private final PackMedium storage;
   private final ChunkIndex index;
   private final CompactionTarget target;
 
-  public PackCompactor(PackStorage storage, ChunkIndex index, CompactionTarget target) {
+  public PackCompactor(PackMedium storage, ChunkIndex index, CompactionTarget target) {
     this.storage = storage;
     this.index = index;
     this.target = target;
@@ -104,7 +104,7 @@ public final class PackCompactor {
       index.apply(new IndexBatch().retirePack(packId));
       target.forgetPack(packId);
       storage.delete(packId);
-      storage.syncDirectory();
+      storage.syncSpool();
       index.apply(new IndexBatch().forgetPack(packId));
       reclaimed += size;
       compacted++;
@@ -130,7 +130,7 @@ public final class PackCompactor {
   }
 
   private void copyLiveRecords(int packId) throws IOException {
-    try (PackStorage.Reader reader = storage.openForRead(packId)) {
+    try (PackMedium.Reader reader = storage.openForRead(packId)) {
       PackScanner.scan(
           reader,
           PackHeader.SIZE,

@@ -1,6 +1,7 @@
 package io.granary.dedupe.pack;
 
 import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.PackMedium;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,10 +21,10 @@ public final class PackReaders implements Closeable {
   /** Per thread: the buffer of {@link #readShared}, grown to the largest record read. */
   private static final ThreadLocal<byte[]> SHARED = ThreadLocal.withInitial(() -> new byte[0]);
 
-  private final PackStorage storage;
-  private final ConcurrentHashMap<Integer, PackStorage.Reader> open = new ConcurrentHashMap<>();
+  private final PackMedium storage;
+  private final ConcurrentHashMap<Integer, PackMedium.Reader> open = new ConcurrentHashMap<>();
 
-  public PackReaders(PackStorage storage) {
+  public PackReaders(PackMedium storage) {
     this.storage = storage;
   }
 
@@ -56,7 +57,7 @@ public final class PackReaders implements Closeable {
 
   /**
    * Loads the record into {@code b}: copied out of the pack's mapping ({@link
-   * PackStorage.Reader#view}) when the pack is mapped, else read from the file, and checked in
+   * PackMedium.Reader#view}) when the pack is mapped, else read from the file, and checked in
    * the copy, never in the mapping: a medium error under a mapping faults the access, which the
    * JVM turns into an error only in bulk copies (JDK-8191278), not in the checksum's intrinsic.
    */
@@ -64,7 +65,7 @@ public final class PackReaders implements Closeable {
       throws IOException, RecordDamagedException {
     int size = RecordHeader.SIZE + storedLength;
     ByteBuffer record = ByteBuffer.wrap(b, 0, size);
-    PackStorage.View view;
+    PackMedium.View view;
     try {
       view = reader(location.packId()).view(location.offset(), size);
     } catch (ClosedChannelException e) {
@@ -85,7 +86,7 @@ public final class PackReaders implements Closeable {
   private VerifiedRecord readInto(ByteBuffer record, ChunkId id, PackLocation location)
       throws IOException, RecordDamagedException {
     int storedLength = record.remaining() - RecordHeader.SIZE;
-    PackStorage.Reader reader = reader(location.packId());
+    PackMedium.Reader reader = reader(location.packId());
     int n;
     try {
       n = reader.read(record, location.offset());
@@ -130,8 +131,8 @@ public final class PackReaders implements Closeable {
     }
   }
 
-  private PackStorage.Reader reader(int packId) throws IOException {
-    PackStorage.Reader r = open.get(packId);
+  private PackMedium.Reader reader(int packId) throws IOException {
+    PackMedium.Reader r = open.get(packId);
     if (r != null) {
       return r;
     }
@@ -140,7 +141,7 @@ public final class PackReaders implements Closeable {
     } catch (NoSuchFileException e) {
       throw new PackMissingException(packId, true, e);
     }
-    PackStorage.Reader raced = open.putIfAbsent(packId, r);
+    PackMedium.Reader raced = open.putIfAbsent(packId, r);
     if (raced != null) {
       r.close();
       return raced;
@@ -164,7 +165,7 @@ public final class PackReaders implements Closeable {
 
   /** Closes a pack's handle (before its file is deleted, or to bound open files). */
   public void evict(int packId) {
-    PackStorage.Reader r = open.remove(packId);
+    PackMedium.Reader r = open.remove(packId);
     if (r != null) {
       try {
         r.close();

@@ -1,5 +1,6 @@
 package io.granary.dedupe.pack;
 
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -34,7 +35,7 @@ public final class PackScanner {
    */
   public record Result(long end, boolean tornTail) {}
 
-  public static Result scan(PackStorage.Reader reader, long from, Visitor visitor)
+  public static Result scan(PackMedium.Reader reader, long from, Visitor visitor)
       throws IOException {
     long size = reader.size();
     long pos = Math.max(from, PackHeader.SIZE);
@@ -56,7 +57,7 @@ public final class PackScanner {
   }
 
   /** The valid record at {@code pos}, or {@code null}. */
-  static ScannedRecord tryRead(PackStorage.Reader reader, long pos, long size) throws IOException {
+  static ScannedRecord tryRead(PackMedium.Reader reader, long pos, long size) throws IOException {
     if (size - pos < RecordHeader.SIZE) {
       return null;
     }
@@ -86,7 +87,7 @@ public final class PackScanner {
   }
 
   /** The offset of the next valid record at or after {@code from}, or -1. */
-  private static long findNextValid(PackStorage.Reader reader, long from, long size)
+  private static long findNextValid(PackMedium.Reader reader, long from, long size)
       throws IOException {
     ByteBuffer window = ByteBuffer.allocate(WINDOW);
     for (long base = from; base + RecordHeader.SIZE <= size; base += WINDOW - 3) {

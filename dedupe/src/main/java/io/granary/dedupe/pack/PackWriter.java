@@ -1,5 +1,6 @@
 package io.granary.dedupe.pack;
 
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.StoreFullException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.List;
  * fsyncs it outside the append lock, so appends never wait for a seal's fsync.
  */
 public final class PackWriter implements Closeable {
-  private final PackStorage storage;
+  private final PackMedium storage;
   private final long storeId;
   private final long targetBytes;
   private int nextPackId;
@@ -26,7 +27,7 @@ public final class PackWriter implements Closeable {
   private int activeId;
   private final List<WrittenPack> sealedUnsynced = new ArrayList<>();
 
-  public PackWriter(PackStorage storage, long storeId, long targetBytes, int nextPackId) {
+  public PackWriter(PackMedium storage, long storeId, long targetBytes, int nextPackId) {
     this.storage = storage;
     this.storeId = storeId;
     this.targetBytes = targetBytes;
@@ -68,17 +69,33 @@ public final class PackWriter implements Closeable {
   public Unsynced takeUnsynced() {
     List<WrittenPack> sealed = new ArrayList<>(sealedUnsynced);
     sealedUnsynced.clear();
-    return new Unsynced(sealed, active);
+    return new Unsynced(storage, sealed, active);
   }
 
-  /** Packs to fsync: the sealed ones are then closed, the active one (if any) stays open. */
+  /**
+   * Packs to fsync: the sealed ones are then closed, the active one (if any) stays open. Once
+   * their records are indexed, the sealed ones are sealed in the medium ({@link #seal}).
+   */
   public static final class Unsynced {
+    private final PackMedium storage;
     private final List<WrittenPack> sealed;
     private final WrittenPack active;
 
-    private Unsynced(List<WrittenPack> sealed, WrittenPack active) {
+    private Unsynced(PackMedium storage, List<WrittenPack> sealed, WrittenPack active) {
+      this.storage = storage;
       this.sealed = sealed;
       this.active = active;
+    }
+
+    /**
+     * Tells the medium that the sealed packs are complete: called after the index commit that
+     * covers their records, never before (the medium may move them where recovery does not
+     * scan).
+     */
+    public void seal() throws IOException {
+      for (WrittenPack p : sealed) {
+        storage.seal(p.packId());
+      }
     }
 
     /**
@@ -136,7 +153,7 @@ public final class PackWriter implements Closeable {
     try {
       a.append(new PackHeader(id, storeId).encode());
       a.force();
-      storage.syncDirectory();
+      storage.syncSpool();
     } catch (IOException e) {
       a.close();
       try {

@@ -1,5 +1,6 @@
 package io.granary.dedupe.pack;
 
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -13,16 +14,20 @@ import java.nio.channels.ClosedChannelException;
  * interrupt makes ({@link ClosedByInterruptException}), leaves its data of unknown durability,
  * so the fsync fails.
  */
-final class WrittenPack implements PackStorage.Appender {
-  private final PackStorage.Appender appender;
+final class WrittenPack implements PackMedium.Appender {
+  private final PackMedium.Appender appender;
   private final int packId;
 
   /** Set after a successful fsync, before the writer's own close. */
   private volatile boolean syncedAndClosed;
 
-  WrittenPack(PackStorage.Appender appender, int packId) {
+  WrittenPack(PackMedium.Appender appender, int packId) {
     this.appender = appender;
     this.packId = packId;
+  }
+
+  int packId() {
+    return packId;
   }
 
   @Override

@@ -4,11 +4,11 @@ import io.granary.dedupe.api.ChunkCorruptedException;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.DamagedChunk;
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.codec.ChunkCompressor;
 import io.granary.dedupe.codec.CorruptPayloadException;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.pack.PackReaders;
-import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.RecordDamagedException;
 import io.granary.dedupe.pack.RecordHeader;
 import java.io.Closeable;
@@ -35,7 +35,7 @@ final class ChunkReader implements Closeable {
   private final ChunkHasher hasher;
   private final Set<ChunkId> damaged = ConcurrentHashMap.newKeySet();
 
-  ChunkReader(PackStorage storage, ChunkCompressor compressor, ChunkHasher hasher) {
+  ChunkReader(PackMedium storage, ChunkCompressor compressor, ChunkHasher hasher) {
     this.readers = new PackReaders(storage);
     this.compressor = compressor;
     this.hasher = hasher;

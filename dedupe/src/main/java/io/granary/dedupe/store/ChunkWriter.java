@@ -208,8 +208,8 @@ final class ChunkWriter implements Closeable {
 
   /**
    * fsyncs the active pack, then commits every entry appended before the fsync began, with the
-   * packs' new indexed-up-to offsets and {@code rows}, in one index transaction. The caller
-   * serializes commits.
+   * packs' new indexed-up-to offsets and {@code rows}, in one index transaction; then seals in
+   * the medium the packs that were sealed before the fsync. The caller serializes commits.
    */
   void commit(CatalogBatch rows) throws IOException {
     long upTo;
@@ -247,6 +247,7 @@ final class ChunkWriter implements Closeable {
     }
     commitsApplied.incrementAndGet(); // before the entries leave pending: see commitsApplied()
     pending.removeCommitted(committed);
+    unsynced.seal();
   }
 
   private void checkNoSyncFailure() throws IOException {

@@ -13,6 +13,7 @@ import io.granary.dedupe.api.Directories;
 import io.granary.dedupe.api.GcOptions;
 import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.LiveChunkWalker;
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
@@ -27,11 +28,9 @@ import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.index.LmdbChunkIndex;
 import io.granary.dedupe.index.StoreCounters;
-import io.granary.dedupe.pack.LocalPackStorage;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackMissingException;
 import io.granary.dedupe.pack.PackScanner;
-import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.PackWriter;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.scrub.Scrubber;
@@ -48,7 +47,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.UnaryOperator;
 
 /**
  * The chunk store on a local directory: a {@link ChunkWriter} appending to packs and committing
@@ -75,7 +73,7 @@ public final class LocalChunkStore implements ChunkStore {
 
   private final ChunkStoreConfig config;
   private final StoreDirectory directory;
-  private final PackStorage storage;
+  private final PackMedium storage;
   private final ChunkIndex index;
   private final ChunkHasher hasher = new ChunkHasher();
   private final ChunkCompressor compressor = new ChunkCompressor();
@@ -95,7 +93,7 @@ public final class LocalChunkStore implements ChunkStore {
   private LocalChunkStore(
       ChunkStoreConfig config,
       StoreDirectory directory,
-      PackStorage storage,
+      PackMedium storage,
       ChunkIndex index,
       int nextPackId) {
     this.config = config;
@@ -109,26 +107,23 @@ public final class LocalChunkStore implements ChunkStore {
     this.reader = new ChunkReader(storage, compressor, hasher);
   }
 
-  public static LocalChunkStore open(ChunkStoreConfig config) throws IOException {
-    return open(config, UnaryOperator.identity(), false);
-  }
-
   /**
-   * Opens the store, optionally wrapping its pack medium (tests inject faults this way) and
-   * optionally discarding the index first, so that it is rebuilt from the packs alone.
+   * Opens the store with its packs on the medium {@code media} makes of its spool directory,
+   * optionally discarding the index first, so that it is rebuilt from the packs alone. Every
+   * pack that recovery leaves is sealed: the writer starts a new one.
    */
   public static LocalChunkStore open(
-      ChunkStoreConfig config, UnaryOperator<PackStorage> medium, boolean rebuildIndex)
-      throws IOException {
+      ChunkStoreConfig config, PackMedium.Factory media, boolean rebuildIndex) throws IOException {
     StoreDirectory dir = StoreDirectory.open(config.directory());
+    PackMedium medium = null;
     ChunkIndex index = null;
     try {
       if (rebuildIndex) {
         Directories.deleteTree(dir.index());
       }
-      PackStorage storage = medium.apply(new LocalPackStorage(dir.packs()));
+      medium = media.open(dir.packs());
       index = new CachedLocations(LmdbChunkIndex.open(dir.index()), LOCATIONS_CACHED);
-      StoreRecovery.Outcome o = new StoreRecovery(storage, index, dir.storeId()).run();
+      StoreRecovery.Outcome o = new StoreRecovery(medium, index, dir.storeId()).run();
       if (o.recordsIndexed() > 0 || o.tornTails() > 0) {
         LOG.log(
             Level.INFO,
@@ -137,10 +132,16 @@ public final class LocalChunkStore implements ChunkStore {
             o.recordsIndexed(),
             o.tornTails());
       }
-      return new LocalChunkStore(config, dir, storage, index, o.nextPackId());
+      for (int packId : medium.list()) {
+        medium.seal(packId);
+      }
+      return new LocalChunkStore(config, dir, medium, index, o.nextPackId());
     } catch (IOException | RuntimeException e) {
       if (index != null) {
         index.close();
+      }
+      if (medium != null) {
+        closeQuietly(medium, null);
       }
       dir.close();
       throw e;
@@ -564,6 +565,7 @@ public final class LocalChunkStore implements ChunkStore {
       failure = closeQuietly(writer, failure);
       failure = closeQuietly(reader, failure);
       failure = closeQuietly(index, failure);
+      failure = closeQuietly(storage, failure);
       failure = closeQuietly(directory, failure);
       if (failure != null) {
         throw failure;

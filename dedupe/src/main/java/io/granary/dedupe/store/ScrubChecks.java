@@ -2,11 +2,11 @@ package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.ChunkCorruptedException;
 import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackMissingException;
-import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.RecordFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,10 +19,10 @@ import java.nio.file.NoSuchFileException;
  */
 final class ScrubChecks {
   private final ChunkReader reader;
-  private final PackStorage storage;
+  private final PackMedium storage;
   private final long storeId;
 
-  ScrubChecks(ChunkReader reader, PackStorage storage, long storeId) {
+  ScrubChecks(ChunkReader reader, PackMedium storage, long storeId) {
     this.reader = reader;
     this.storage = storage;
     this.storeId = storeId;
@@ -50,7 +50,7 @@ final class ScrubChecks {
   /** The header of a live pack must be a valid one naming this pack of this store. */
   String pack(int packId) {
     ByteBuffer b = ByteBuffer.allocate(PackHeader.SIZE);
-    try (PackStorage.Reader r = storage.openForRead(packId)) {
+    try (PackMedium.Reader r = storage.openForRead(packId)) {
       r.read(b, 0);
     } catch (NoSuchFileException gone) {
       return "its pack file is missing";

@@ -1,6 +1,7 @@
 package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.ChunkId;
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexBatch;
@@ -9,7 +10,6 @@ import io.granary.dedupe.index.PackState;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackScanner;
-import io.granary.dedupe.pack.PackStorage;
 import io.granary.dedupe.pack.RecordFormatException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -29,11 +29,11 @@ final class StoreRecovery {
   private static final System.Logger LOG = System.getLogger(StoreRecovery.class.getName());
   private static final int ENTRIES_PER_COMMIT = 100_000;
 
-  private final PackStorage storage;
+  private final PackMedium storage;
   private final ChunkIndex index;
   private final long storeId;
 
-  StoreRecovery(PackStorage storage, ChunkIndex index, long storeId) {
+  StoreRecovery(PackMedium storage, ChunkIndex index, long storeId) {
     this.storage = storage;
     this.index = index;
     this.storeId = storeId;
@@ -78,7 +78,7 @@ final class StoreRecovery {
         }
       }
     }
-    storage.syncDirectory();
+    storage.syncSpool();
     return new Outcome(next, indexed, torn, damaged);
   }
 
@@ -111,7 +111,7 @@ final class StoreRecovery {
     }
     Scan scan = new Scan(packId);
     PackScanner.Result result;
-    try (PackStorage.Reader reader = storage.openForRead(packId)) {
+    try (PackMedium.Reader reader = storage.openForRead(packId)) {
       result = PackScanner.scan(reader, from, scan);
     }
     if (result.tornTail()) {
@@ -141,7 +141,7 @@ final class StoreRecovery {
       return false;
     }
     ByteBuffer b = ByteBuffer.allocate(PackHeader.SIZE);
-    try (PackStorage.Reader reader = storage.openForRead(packId)) {
+    try (PackMedium.Reader reader = storage.openForRead(packId)) {
       reader.read(b, 0);
     }
     PackHeader h;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.api.PackMedium;
 import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +38,10 @@ class PackWritebackTest {
   @Test
   void appendsAskForWritebackOfEachStepInOrder() throws Exception {
     RecordingLibC libc = new RecordingLibC();
-    LocalPackStorage storage = new LocalPackStorage(dir, new PackWriteback(libc));
+    LocalPackMedium storage = new LocalPackMedium(dir, new PackWriteback(libc));
     int mib = 1 << 20;
     long step = PackWriteback.STEP;
-    try (PackStorage.Appender out = storage.create(7)) {
+    try (PackMedium.Appender out = storage.create(7)) {
       for (int i = 0; i < 2 * step / mib + 3; i++) { // two steps and three MiB more
         out.append(ByteBuffer.wrap(TestData.random(i, mib)));
       }

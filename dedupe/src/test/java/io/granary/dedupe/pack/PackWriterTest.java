@@ -3,6 +3,7 @@ package io.granary.dedupe.pack;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.testing.FaultyMedium;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,11 +23,11 @@ class PackWriterTest {
 
   @TempDir Path dir;
   private final FaultyMedium medium = new FaultyMedium();
-  private PackStorage storage;
+  private PackMedium storage;
 
   @BeforeEach
   void setUp() throws IOException {
-    storage = medium.packs(new LocalPackStorage(dir));
+    storage = medium.packs(new LocalPackMedium(dir));
   }
 
   /** Two records do not fit in one pack: the second seals the first pack. */

@@ -46,7 +46,7 @@ class IndexRebuildTest {
       verify(store, ids, before);
     }
     // And through the explicit rebuild entry point.
-    try (ChunkStore store = ChunkStores.openRebuildingIndex(config)) {
+    try (ChunkStore store = ChunkStores.openRebuildingIndex(config, ChunkStores.LOCAL)) {
       verify(store, ids, before);
     }
   }

@@ -2,8 +2,8 @@ package io.granary.dedupe.testing;
 
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
-import io.granary.dedupe.pack.PackStorage;
-import io.granary.dedupe.store.LocalChunkStore;
+import io.granary.dedupe.api.ChunkStores;
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -28,19 +28,19 @@ public final class FaultyMedium {
   final AtomicLong readFaults = new AtomicLong();
   volatile boolean fsyncErrors;
   final Set<Integer> failingFsyncs = ConcurrentHashMap.newKeySet();
-  final Map<Integer, PackStorage.Appender> created = new ConcurrentHashMap<>();
+  final Map<Integer, PackMedium.Appender> created = new ConcurrentHashMap<>();
 
   /**
    * Opens (creating when absent) the store in {@code config.directory()} with its packs on this
    * medium, as {@code ChunkStores.open} would on a healthy one.
    */
   public ChunkStore open(ChunkStoreConfig config) throws IOException {
-    return LocalChunkStore.open(config, packs -> new FaultyPackStorage(packs, this), false);
+    return ChunkStores.open(config, spool -> packs(ChunkStores.LOCAL.open(spool)));
   }
 
   /** {@code packs} on this medium: for tests of the pack layer itself, below a store. */
-  public PackStorage packs(PackStorage packs) {
-    return new FaultyPackStorage(packs, this);
+  public PackMedium packs(PackMedium packs) {
+    return new FaultyPackMedium(packs, this);
   }
 
   /** Lets {@code bytes} more bytes be written, then fails every write with ENOSPC. */

@@ -1,10 +1,10 @@
 package io.granary.dedupe.testing;
 
 import io.granary.dedupe.api.ChunkId;
-import io.granary.dedupe.pack.LocalPackStorage;
+import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.pack.LocalPackMedium;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackScanner;
-import io.granary.dedupe.pack.PackStorage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,10 +23,10 @@ public final class StoredChunks {
 
   /** Every valid chunk record of the store, pack by pack (in pack number order), in file order. */
   public static List<StoredChunk> all(Path storeDir) throws IOException {
-    LocalPackStorage storage = new LocalPackStorage(storeDir.resolve("packs"));
+    LocalPackMedium storage = new LocalPackMedium(storeDir.resolve("packs"));
     List<StoredChunk> out = new ArrayList<>();
     for (int packId : storage.list()) {
-      try (PackStorage.Reader r = storage.openForRead(packId)) {
+      try (PackMedium.Reader r = storage.openForRead(packId)) {
         PackScanner.scan(
             r,
             PackHeader.SIZE,

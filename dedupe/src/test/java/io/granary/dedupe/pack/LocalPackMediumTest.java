@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -16,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Packs read through their mapping: as they grow, and no longer once their reader closed. */
-class LocalPackStorageTest {
+class LocalPackMediumTest {
   @TempDir Path dir;
 
   @Test
   void aGrowingPackIsMappedAgainAndAPastTheEndViewIsRefused() throws Exception {
-    LocalPackStorage storage = new LocalPackStorage(dir);
-    try (PackStorage.Appender out = storage.create(1);
-        PackStorage.Reader in = storage.openForRead(1)) {
+    LocalPackMedium storage = new LocalPackMedium(dir);
+    try (PackMedium.Appender out = storage.create(1);
+        PackMedium.Reader in = storage.openForRead(1)) {
       out.append(ByteBuffer.wrap(bytes(4096, 1)));
       assertEquals(1, at(in, 100));
       out.append(ByteBuffer.wrap(bytes(4096, 2)));
@@ -38,11 +39,11 @@ class LocalPackStorageTest {
    */
   @Test
   void aClosedReaderUnmapsItsPack() throws Exception {
-    LocalPackStorage storage = new LocalPackStorage(dir);
-    try (PackStorage.Appender out = storage.create(7)) {
+    LocalPackMedium storage = new LocalPackMedium(dir);
+    try (PackMedium.Appender out = storage.create(7)) {
       out.append(ByteBuffer.wrap(bytes(1 << 20, 3)));
     }
-    PackStorage.Reader in = storage.openForRead(7);
+    PackMedium.Reader in = storage.openForRead(7);
     assertEquals(3, at(in, 12345));
     String pack = storage.path(7).toString();
     assertNotNull(mapsLine(pack), "mapped while open");
@@ -56,8 +57,8 @@ class LocalPackStorageTest {
   /** An append after a cut (a failed append) lands at the new end, with no hole or overlap. */
   @Test
   void anAppendAfterACutLandsAtTheNewEnd() throws Exception {
-    LocalPackStorage storage = new LocalPackStorage(dir);
-    try (PackStorage.Appender out = storage.create(2)) {
+    LocalPackMedium storage = new LocalPackMedium(dir);
+    try (PackMedium.Appender out = storage.create(2)) {
       out.append(ByteBuffer.wrap(bytes(100, 1)), ByteBuffer.wrap(bytes(100, 2)));
       out.truncate(150);
       out.append(ByteBuffer.wrap(bytes(10, 3)));
@@ -70,8 +71,8 @@ class LocalPackStorageTest {
     assertEquals(3, file[159]);
   }
 
-  private static int at(PackStorage.Reader in, long position) throws IOException {
-    try (PackStorage.View v = in.view(position, 1)) {
+  private static int at(PackMedium.Reader in, long position) throws IOException {
+    try (PackMedium.View v = in.view(position, 1)) {
       return v.bytes().get(0);
     }
   }

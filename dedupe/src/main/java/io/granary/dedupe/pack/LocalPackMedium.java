@@ -1,5 +1,6 @@
 package io.granary.dedupe.pack;
 
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -15,18 +16,21 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
-/** Packs as files {@code NNNNNNNN.pack} in one local directory. */
-public final class LocalPackStorage implements PackStorage {
+/**
+ * Packs as files {@code NNNNNNNN.pack} in one local directory: the spool is the medium, so a
+ * sealed pack stays where it was written and sealing does nothing.
+ */
+public final class LocalPackMedium implements PackMedium {
   private static final Pattern NAME = Pattern.compile("[0-9a-f]{8}\\.pack");
 
   private final Path directory;
   private final PackWriteback writeback;
 
-  public LocalPackStorage(Path directory) throws IOException {
+  public LocalPackMedium(Path directory) throws IOException {
     this(directory, PackWriteback.shared());
   }
 
-  LocalPackStorage(Path directory, PackWriteback writeback) throws IOException {
+  LocalPackMedium(Path directory, PackWriteback writeback) throws IOException {
     this.directory = Files.createDirectories(directory);
     this.writeback = writeback;
   }
@@ -81,12 +85,15 @@ public final class LocalPackStorage implements PackStorage {
   }
 
   @Override
+  public void seal(int packId) {}
+
+  @Override
   public void delete(int packId) throws IOException {
     Files.deleteIfExists(path(packId));
   }
 
   @Override
-  public void syncDirectory() throws IOException {
+  public void syncSpool() throws IOException {
     try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
       ch.force(true);
     }

@@ -1,35 +1,63 @@
-package io.granary.dedupe.pack;
+package io.granary.dedupe.api;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The medium that holds pack files: a local directory now, an object store later. Tests wrap
- * it to inject full disks, torn writes and read errors.
+ * Where a store's packs live ({@code docs/format.md} §2). Shaped after what an object store can
+ * do: a pack is filled in a local <em>spool</em>, where it can be appended to, cut back and
+ * fsynced; once {@link #seal sealed} it never changes again, and the medium may move it
+ * elsewhere (upload it) and read it back from there. Deleting a sealed pack is the only other
+ * change made to it (a collection retired it).
+ *
+ * <p>Two implementations, chosen by the pool's configuration: the local directory, where the
+ * spool is the medium and sealing does nothing, and an object store. Tests wrap either to
+ * inject full disks, torn writes and read errors. One contract test suite runs against each.
+ *
+ * <p>What a caller promises: it seals a pack only after every record in it is durable in the
+ * spool and indexed, so a medium never has to scan what it moved; it appends only to packs it
+ * created since it opened the medium; it truncates only packs it has not sealed.
  */
-public interface PackStorage {
+public interface PackMedium extends Closeable {
 
-  /** Pack numbers present, ascending. */
+  /** Opens a medium whose spool is the directory {@code spool} (created when absent). */
+  @FunctionalInterface
+  interface Factory {
+    PackMedium open(Path spool) throws IOException;
+  }
+
+  /** Pack numbers present, spooled or sealed, ascending. Not for hot paths. */
   List<Integer> list() throws IOException;
 
-  /** Creates a new, empty pack; fails if it exists. The caller writes the header. */
+  /** Creates a new, empty pack in the spool; fails if it exists. The caller writes the header. */
   Appender create(int packId) throws IOException;
 
-  /** Opens an existing pack for positional reads. */
+  /** Opens an existing pack, spooled or sealed, for positional reads. */
   Reader openForRead(int packId) throws IOException;
 
   /** Size of an existing pack in bytes. */
   long size(int packId) throws IOException;
 
-  /** Cuts an existing pack back to {@code length} (a torn tail found on open). */
+  /** Cuts a spooled pack back to {@code length} (a torn tail found on open). */
   void truncate(int packId, long length) throws IOException;
+
+  /**
+   * The pack is complete: every record in it is durable and indexed, and nothing will change
+   * it again. Idempotent; a pack sealed before a restart may be sealed again.
+   */
+  void seal(int packId) throws IOException;
 
   void delete(int packId) throws IOException;
 
-  /** Makes creations and deletions of packs durable (fsync of the directory). */
-  void syncDirectory() throws IOException;
+  /** Makes creations and deletions of spooled packs durable (fsync of the spool directory). */
+  void syncSpool() throws IOException;
+
+  /** Stops what the medium does in the background; packs stay where they are. */
+  @Override
+  default void close() throws IOException {}
 
   /** Appends to one pack. Not thread-safe: the pack writer serializes its calls. */
   interface Appender extends Closeable {

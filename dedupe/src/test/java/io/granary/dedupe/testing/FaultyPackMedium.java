@@ -1,19 +1,19 @@
 package io.granary.dedupe.testing;
 
-import io.granary.dedupe.pack.PackStorage;
+import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The pack storage of a {@link FaultyMedium}: every operation goes to the real one unless the
+ * The packs of a {@link FaultyMedium}: every operation goes to the real one unless the
  * medium's faults say it fails.
  */
-final class FaultyPackStorage implements PackStorage {
-  private final PackStorage inner;
+final class FaultyPackMedium implements PackMedium {
+  private final PackMedium inner;
   private final FaultyMedium faults;
 
-  FaultyPackStorage(PackStorage inner, FaultyMedium faults) {
+  FaultyPackMedium(PackMedium inner, FaultyMedium faults) {
     this.inner = inner;
     this.faults = faults;
   }
@@ -121,12 +121,22 @@ final class FaultyPackStorage implements PackStorage {
   }
 
   @Override
+  public void seal(int packId) throws IOException {
+    inner.seal(packId);
+  }
+
+  @Override
   public void delete(int packId) throws IOException {
     inner.delete(packId);
   }
 
   @Override
-  public void syncDirectory() throws IOException {
-    inner.syncDirectory();
+  public void syncSpool() throws IOException {
+    inner.syncSpool();
+  }
+
+  @Override
+  public void close() throws IOException {
+    inner.close();
   }
 }
