@@ -1,5 +1,6 @@
 package io.granary.dedupe.api;
 
+import io.granary.dedupe.objectstore.ObjectStorePackMedium;
 import io.granary.dedupe.pack.LocalPackMedium;
 import io.granary.dedupe.store.LocalChunkStore;
 import java.io.IOException;
@@ -10,6 +11,11 @@ public final class ChunkStores {
   public static final PackMedium.Factory LOCAL = LocalPackMedium::new;
 
   private ChunkStores() {}
+
+  /** Packs on the object store {@code config} names, filled in the local spool. */
+  public static PackMedium.Factory objectStore(ObjectStoreConfig config) {
+    return ObjectStorePackMedium.factory(config);
+  }
 
   /**
    * Opens (creating when absent) the store in {@code config.directory()}, recovering from a

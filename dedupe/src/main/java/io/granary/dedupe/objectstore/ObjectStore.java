@@ -1,0 +1,32 @@
+package io.granary.dedupe.objectstore;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The few things Granary asks of a bucket: immutable objects written once, ranged reads,
+ * deletes, and a listing that only opening and sweeping use. Keys are whole (prefix included).
+ * A missing object is a {@link java.nio.file.NoSuchFileException}; any other failure an {@link
+ * IOException} whose message says what was asked and what the service answered.
+ */
+interface ObjectStore extends Closeable {
+  /**
+   * Uploads the file as {@code key} unless an object of that key exists: true if it was
+   * uploaded, false if it existed (and was left alone).
+   */
+  boolean putIfAbsent(String key, Path file) throws IOException;
+
+  /** The object's bytes {@code [from, from+length)}, fewer at its end. */
+  byte[] get(String key, long from, int length) throws IOException;
+
+  /** The object's size, or -1 if there is none. */
+  long size(String key) throws IOException;
+
+  /** Deletes the object; deleting one that is not there is not an error. */
+  void delete(String key) throws IOException;
+
+  /** Every object whose key starts with {@code prefix}, with its size. Not for hot paths. */
+  Map<String, Long> list(String prefix) throws IOException;
+}

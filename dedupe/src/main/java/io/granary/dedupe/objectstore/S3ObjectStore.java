@@ -1,0 +1,179 @@
+package io.granary.dedupe.objectstore;
+
+import io.granary.dedupe.api.ObjectStoreConfig;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A bucket reached through the AWS SDK for Java v2 over the JDK's own HTTP client. The SDK's
+ * standard retries (with backoff, on throttling and 5xx) apply to each call; whoever calls on
+ * keeps retrying past them where giving up would lose nothing (the uploader does).
+ *
+ * <p>What it does not do: print a secret. Errors name the bucket, the key and the service's
+ * status and code, never the credentials.
+ */
+final class S3ObjectStore implements ObjectStore {
+  private final S3Client s3;
+  private final String bucket;
+
+  private S3ObjectStore(S3Client s3, String bucket) {
+    this.s3 = s3;
+    this.bucket = bucket;
+  }
+
+  static S3ObjectStore open(ObjectStoreConfig config) {
+    S3ClientBuilder b =
+        S3Client.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .build())
+            .region(Region.of(config.region()))
+            .forcePathStyle(config.pathStyle())
+            .credentialsProvider(credentials(config.credentials()));
+    if (config.endpoint() != null) {
+      b.endpointOverride(config.endpoint());
+    }
+    return new S3ObjectStore(b.build(), config.bucket());
+  }
+
+  private static AwsCredentialsProvider credentials(ObjectStoreConfig.Credentials c) {
+    if (c instanceof ObjectStoreConfig.Credentials.Keys k) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
+    }
+    if (c instanceof ObjectStoreConfig.Credentials.File f) {
+      return ProfileCredentialsProvider.builder()
+          .profileFile(
+              ProfileFile.builder().content(f.path()).type(ProfileFile.Type.CREDENTIALS).build())
+          .profileName(f.profile() == null ? "default" : f.profile())
+          .build();
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, Path file) throws IOException {
+    try {
+      s3.putObject(r -> r.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromFile(file));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        return false;
+      }
+      throw failed("upload", key, e);
+    } catch (SdkException e) {
+      throw failed("upload", key, e);
+    }
+  }
+
+  @Override
+  public byte[] get(String key, long from, int length) throws IOException {
+    try {
+      return s3.getObjectAsBytes(
+              r -> r.bucket(bucket).key(key).range("bytes=" + from + "-" + (from + length - 1)))
+          .asByteArray();
+    } catch (NoSuchKeyException e) {
+      throw missing(key, e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 416) {
+        return new byte[0]; // the range starts at or past the end
+      }
+      throw failed("read", key, e);
+    } catch (SdkException e) {
+      throw failed("read", key, e);
+    }
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    try {
+      HeadObjectResponse h = s3.headObject(r -> r.bucket(bucket).key(key));
+      return h.contentLength();
+    } catch (NoSuchKeyException e) {
+      return -1;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return -1;
+      }
+      throw failed("look up", key, e);
+    } catch (SdkException e) {
+      throw failed("look up", key, e);
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(r -> r.bucket(bucket).key(key));
+    } catch (SdkException e) {
+      throw failed("delete", key, e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> list(String prefix) throws IOException {
+    Map<String, Long> found = new HashMap<>();
+    try {
+      ListObjectsV2Request.Builder req =
+          ListObjectsV2Request.builder().bucket(bucket).prefix(prefix);
+      while (true) {
+        ListObjectsV2Response page = s3.listObjectsV2(req.build());
+        for (S3Object o : page.contents()) {
+          found.put(o.key(), o.size());
+        }
+        if (!Boolean.TRUE.equals(page.isTruncated())) {
+          return found;
+        }
+        req.continuationToken(page.nextContinuationToken());
+      }
+    } catch (SdkException e) {
+      throw failed("list", prefix + "*", e);
+    }
+  }
+
+  private IOException missing(String key, SdkException e) {
+    NoSuchFileException m = new NoSuchFileException("s3://" + bucket + "/" + key);
+    m.initCause(e);
+    return m;
+  }
+
+  private IOException failed(String what, String key, SdkException e) {
+    String answer;
+    if (e instanceof S3Exception s) {
+      String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+      answer = "HTTP " + s.statusCode() + (code == null ? "" : " " + code);
+    } else {
+      answer = e.getMessage();
+    }
+    return new IOException("cannot " + what + " s3://" + bucket + "/" + key + ": " + answer, e);
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}
