@@ -87,6 +87,10 @@ final class StoreRecovery {
   private PackReport recoverPack(int packId, PackState state) throws IOException {
     long size = storage.size(packId);
     long from = state == null ? PackHeader.SIZE : Math.max(state.indexedUpTo(), PackHeader.SIZE);
+    if (state != null && from == size) {
+      // Indexed to its end, header checked then: nothing to read (on an object store, no GET).
+      return new PackReport(0, false, 0);
+    }
     if (!headerValid(packId, size)) {
       if (state == null && size <= PackHeader.SIZE) {
         // A crash while the pack was being created: nothing was ever written to it.
