@@ -59,7 +59,8 @@ final class PoolRoutes {
             .normalize();
     return Reply.created(
         Views.pool(
-            provisioning.createPool(name, path, PoolChanges.apply(PoolSettings.defaults(), q))));
+            provisioning.createPool(
+                name, path, PoolChanges.apply(PoolSettings.defaults(), q), PoolBuckets.of(q))));
   }
 
   private Reply change(ApiRequest q) throws Exception {

@@ -1,16 +1,20 @@
 package io.granary.appliance.admin;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolUsage;
 import io.granary.appliance.task.Task;
+import io.granary.dedupe.api.MediumStats;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeStats;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON shapes of {@code docs/api.md}, built from the domain objects. */
 public final class Views {
@@ -42,7 +46,32 @@ public final class Views {
       long provisionedBytes,
       long provisionLimitBytes,
       double dedupeRatio,
-      double compressionRatio) {}
+      double compressionRatio,
+      BucketView objectStore) {}
+
+  /**
+   * A pool's object store: where, how its credentials are found (never what they are), the
+   * uploads still to do, the read cache and the requests made since the daemon started.
+   */
+  public record BucketView(
+      String url,
+      String endpoint,
+      String bucket,
+      String prefix,
+      String region,
+      String credentials,
+      long uploadBacklogBytes,
+      int uploadBacklogPacks,
+      long uploadFailures,
+      String lastUploadFailure,
+      long cacheBytes,
+      long cacheCapBytes,
+      long cacheHits,
+      long cacheMisses,
+      Map<String, Long> requests,
+      long requestErrors,
+      long bytesUploaded,
+      long bytesDownloaded) {}
 
   public record VolumeView(
       String pool,
@@ -102,7 +131,41 @@ public final class Views {
         u.provisioned(),
         u.provisionLimit(),
         round(u.dedupeRatio()),
-        round(u.compressionRatio()));
+        round(u.compressionRatio()),
+        bucket(p));
+  }
+
+  private static BucketView bucket(Pool p) {
+    PoolBucket b = p.bucket();
+    if (b == null) {
+      return null;
+    }
+    MediumStats m = p.chunks().mediumStats();
+    Map<String, Long> requests = new LinkedHashMap<>();
+    requests.put("put", m.requests().put());
+    requests.put("get", m.requests().get());
+    requests.put("head", m.requests().head());
+    requests.put("delete", m.requests().delete());
+    requests.put("list", m.requests().list());
+    return new BucketView(
+        b.describe(),
+        b.endpoint(),
+        b.bucket(),
+        b.prefix(),
+        b.region(),
+        b.credentialsFile() == null ? "environment" : "file " + b.credentialsFile(),
+        m.uploadBacklogBytes(),
+        m.uploadBacklogPacks(),
+        m.uploadFailures(),
+        m.lastUploadFailure(),
+        m.cacheBytes(),
+        m.cacheCapBytes(),
+        m.cacheHits(),
+        m.cacheMisses(),
+        requests,
+        m.requestErrors(),
+        m.bytesUploaded(),
+        m.bytesDownloaded());
   }
 
   static VolumeView volume(Pool p, VolumeInfo v) throws IOException {

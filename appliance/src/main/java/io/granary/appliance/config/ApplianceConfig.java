@@ -1,5 +1,6 @@
 package io.granary.appliance.config;
 
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.nbd.api.AccessRule;
 import io.granary.nbd.api.ConnectionLimits;
@@ -56,5 +57,6 @@ public record ApplianceConfig(
    * A pool named in the configuration: where it lives, and its settings when it is first
    * created (later changes are made with {@code granary pool set} and kept by the daemon).
    */
-  public record PoolDeclaration(Path path, PoolSettings settings) {}
+  /** A declared pool: its directory, its settings, and its bucket if it lives on one. */
+  public record PoolDeclaration(Path path, PoolSettings settings, PoolBucket bucket) {}
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
@@ -22,12 +23,17 @@ import java.util.Set;
  * What the daemon itself remembers, in {@code DATA/appliance.json}: the pools with their
  * settings, and the profiles. Written whole to a temporary file, fsynced and renamed over the
  * old one, so a crash leaves the old state or the new one. Version 1 files (before pool
- * settings and typed profiles) are read and upgraded.
+ * settings and typed profiles) are read and upgraded; version 2 (before pools on object stores)
+ * reads as it is. Version 3 is written, so that an older build refuses a pool on an object
+ * store rather than open its spool as a local pool.
  */
 public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> profiles) {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
-  /** A pool: its name, its directory, when it was made and its settings. */
+  /**
+   * A pool: its name, its directory, when it was made, its settings and, for a pool on an
+   * object store, its bucket (null otherwise).
+   */
   public record PoolEntry(
       String name,
       String path,
@@ -37,9 +43,11 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
       int warnPercent,
       int criticalPercent,
       List<String> services,
-      String profile) {
+      String profile,
+      PoolBucket bucket) {
 
-    static PoolEntry of(String name, String path, String created, PoolSettings s) {
+    static PoolEntry of(
+        String name, String path, String created, PoolSettings s, PoolBucket bucket) {
       return new PoolEntry(
           name,
           path,
@@ -49,7 +57,8 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
           s.warnPercent(),
           s.criticalPercent(),
           Service.labels(s.services()),
-          s.profile());
+          s.profile(),
+          bucket);
     }
 
     PoolSettings settings() {
@@ -77,8 +86,8 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
     if (version == 1) {
       return upgrade(root);
     }
-    if (version != VERSION) {
-      throw new IOException(file + " has version " + version + "; this build reads 1 and 2");
+    if (version != 2 && version != VERSION) {
+      throw new IOException(file + " has version " + version + "; this build reads 1 to 3");
     }
     try {
       ApplianceState s = JSON.treeToValue(root, ApplianceState.class);
@@ -100,7 +109,8 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
               p.path("name").asText(),
               p.path("path").asText(),
               p.path("created").asText(),
-              PoolSettings.defaults().withProfile(p.path("profile").asText(Profile.DEFAULT))));
+              PoolSettings.defaults().withProfile(p.path("profile").asText(Profile.DEFAULT)),
+              null));
     }
     List<Profile> profiles = new ArrayList<>();
     for (JsonNode p : root.path("profiles")) {

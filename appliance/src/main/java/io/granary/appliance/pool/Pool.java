@@ -1,5 +1,6 @@
 package io.granary.appliance.pool;
 
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
@@ -24,25 +25,44 @@ import java.nio.file.Path;
 public final class Pool implements Closeable {
   private final String name;
   private final Path path;
+  private final PoolBucket bucket;
   private final ChunkStore chunks;
   private final VolumeStore volumes;
   private volatile PoolSettings settings;
 
   private Pool(
-      String name, Path path, PoolSettings settings, ChunkStore chunks, VolumeStore volumes) {
+      String name,
+      Path path,
+      PoolSettings settings,
+      PoolBucket bucket,
+      ChunkStore chunks,
+      VolumeStore volumes) {
     this.name = name;
     this.path = path;
     this.settings = settings;
+    this.bucket = bucket;
     this.chunks = chunks;
     this.volumes = volumes;
   }
 
-  /** Opens (creating when absent) the pool in {@code path}; replays nothing until volumes open. */
+  /**
+   * Opens (creating when absent) the pool in {@code path}, its packs there or, with a {@code
+   * bucket}, on that object store (spooled and cached in {@code path}); replays nothing until
+   * volumes open.
+   */
   static Pool open(
-      String name, Path path, PoolSettings settings, VolumeStoreConfig tuning, DirtyMemory dirty)
+      String name,
+      Path path,
+      PoolSettings settings,
+      PoolBucket bucket,
+      VolumeStoreConfig tuning,
+      DirtyMemory dirty)
       throws IOException {
     Files.createDirectories(path);
-    ChunkStore chunks = ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")));
+    ChunkStore chunks =
+        ChunkStores.open(
+            ChunkStoreConfig.defaults(path.resolve("store")),
+            bucket == null ? ChunkStores.LOCAL : ChunkStores.objectStore(bucket.toConfig()));
     try {
       VolumeStoreConfig config =
           new VolumeStoreConfig(
@@ -54,7 +74,8 @@ public final class Pool implements Closeable {
               tuning.pageCacheBytes(),
               tuning.flushThreads(),
               tuning.clock());
-      Pool p = new Pool(name, path, settings, chunks, VolumeStores.open(chunks, config, dirty));
+      Pool p =
+          new Pool(name, path, settings, bucket, chunks, VolumeStores.open(chunks, config, dirty));
       p.applyLimits();
       return p;
     } catch (IOException | RuntimeException e) {
@@ -73,6 +94,11 @@ public final class Pool implements Closeable {
 
   public PoolSettings settings() {
     return settings;
+  }
+
+  /** The object store holding its packs, or null when they are in {@link #path}. */
+  public PoolBucket bucket() {
+    return bucket;
   }
 
   /** The default profile of new volumes. */

@@ -1,5 +1,6 @@
 package io.granary.appliance.pool;
 
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.VolumeStoreConfig;
@@ -68,10 +69,11 @@ public final class Pools implements AutoCloseable {
     return declared.contains(name);
   }
 
-  /** Opens (creating when absent) the pool in {@code path} and adds it. */
-  synchronized Pool open(String name, Path path, PoolSettings settings, String created)
+  /** Opens (creating when absent) the pool in {@code path}, its packs in {@code bucket} if any. */
+  synchronized Pool open(
+      String name, Path path, PoolSettings settings, PoolBucket bucket, String created)
       throws IOException {
-    Pool p = Pool.open(name, path, settings, tuning, dirty);
+    Pool p = Pool.open(name, path, settings, bucket, tuning, dirty);
     open.put(name, new Registered(p, path.toString(), created));
     LOG.log(Level.INFO, "pool {0} open at {1}", name, path);
     return p;

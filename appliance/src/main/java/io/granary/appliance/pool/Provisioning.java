@@ -1,6 +1,7 @@
 package io.granary.appliance.pool;
 
 import io.granary.appliance.config.ApplianceConfig;
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
@@ -61,7 +62,7 @@ public final class Provisioning implements AutoCloseable {
     declarations.put(
         Pools.DEFAULT,
         new ApplianceConfig.PoolDeclaration(
-            config.data().resolve("pools").resolve(Pools.DEFAULT), PoolSettings.defaults()));
+            config.data().resolve("pools").resolve(Pools.DEFAULT), PoolSettings.defaults(), null));
     declarations.putAll(config.pools());
     for (String name : declarations.keySet()) {
       Names.check("pool", name);
@@ -71,7 +72,7 @@ public final class Provisioning implements AutoCloseable {
     Provisioning p = new Provisioning(pools, profiles, stateFile, clock);
     try {
       for (ApplianceState.PoolEntry e : saved.pools()) {
-        p.openSaved(e.name(), Path.of(e.path()), e.settings(), e.created());
+        p.openSaved(e.name(), Path.of(e.path()), e.settings(), e.bucket(), e.created());
       }
       for (Map.Entry<String, ApplianceConfig.PoolDeclaration> d : declarations.entrySet()) {
         if (!pools.contains(d.getKey())) {
@@ -79,6 +80,7 @@ public final class Provisioning implements AutoCloseable {
               d.getKey(),
               d.getValue().path(),
               d.getValue().settings(),
+              d.getValue().bucket(),
               Instant.now(clock).toString());
         }
       }
@@ -106,7 +108,8 @@ public final class Provisioning implements AutoCloseable {
   }
 
   /** Opens a pool at start; a default profile deleted meanwhile falls back to the default. */
-  private void openSaved(String name, Path path, PoolSettings settings, String created)
+  private void openSaved(
+      String name, Path path, PoolSettings settings, PoolBucket bucket, String created)
       throws IOException {
     if (!profiles.contains(settings.profile())) {
       LOG.log(
@@ -116,7 +119,7 @@ public final class Provisioning implements AutoCloseable {
           settings.profile());
       settings = settings.withProfile(Profile.DEFAULT);
     }
-    pools.open(name, path, settings, created);
+    pools.open(name, path, settings, bucket, created);
   }
 
   public Pools pools() {
@@ -134,12 +137,20 @@ public final class Provisioning implements AutoCloseable {
 
   // ---- pools
 
-  /** Creates a pool in {@code path}; a failure leaves nothing in the way of a retry. */
-  public synchronized Pool createPool(String name, Path path, PoolSettings settings)
-      throws IOException {
+  /**
+   * Creates a pool in {@code path}, its packs there or, with a {@code bucket}, on that object
+   * store; a failure leaves nothing in the way of a retry.
+   */
+  public synchronized Pool createPool(
+      String name, Path path, PoolSettings settings, PoolBucket bucket) throws IOException {
     Names.check("pool", name);
     if (pools.contains(name)) {
       throw new VolumeException(Kind.EXISTS, "pool " + name + " already exists");
+    }
+    if (bucket != null && settings.capacity() == 0) {
+      throw new VolumeException(
+          Kind.INVALID,
+          "a pool on an object store needs a capacity: a bucket has no size of its own");
     }
     ServiceRules.check(name, settings, profiles.get(settings.profile()), null);
     if (Files.exists(path.resolve("store"))) {
@@ -154,7 +165,7 @@ public final class Provisioning implements AutoCloseable {
     Map<String, Pools.Registered> before = pools.snapshot();
     Pool p;
     try {
-      p = pools.open(name, path, settings, Instant.now(clock).toString());
+      p = pools.open(name, path, settings, bucket, Instant.now(clock).toString());
     } catch (IOException | RuntimeException e) {
       removeMade(made, e);
       throw e;
@@ -358,7 +369,8 @@ public final class Provisioning implements AutoCloseable {
     List<ApplianceState.PoolEntry> entries = new ArrayList<>();
     for (Pools.Registered r : pools.snapshot().values()) {
       entries.add(
-          ApplianceState.PoolEntry.of(r.pool().name(), r.path(), r.created(), r.pool().settings()));
+          ApplianceState.PoolEntry.of(
+              r.pool().name(), r.path(), r.created(), r.pool().settings(), r.pool().bucket()));
     }
     return new ApplianceState(ApplianceState.VERSION, entries, profiles.list());
   }

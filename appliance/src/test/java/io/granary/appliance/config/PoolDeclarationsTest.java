@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Service;
 import java.nio.file.Files;
@@ -57,5 +58,52 @@ class PoolDeclarationsTest {
     assertTrue(e.getMessage().startsWith("pools.x: "), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> load("[pools.x]\nquota = \"1G\"\n"));
     assertTrue(e.getMessage().contains("pools.x.quota"), e.getMessage());
+  }
+
+  @Test
+  void aPoolOnAnObjectStoreNamesItsBucketAndCredentialsFile() throws Exception {
+    ApplianceConfig c =
+        load(
+            """
+        [pools.remote]
+        capacity = "10T"
+        s3 = "http://rgw.example:7480"
+        bucket = "granary"
+        prefix = "site-a"
+        cache = "64G"
+        credentials = "/etc/granary/s3.credentials"
+        """);
+    assertEquals(
+        new PoolBucket(
+            "http://rgw.example:7480",
+            "us-east-1",
+            "granary",
+            "site-a/",
+            true,
+            64L << 30,
+            "/etc/granary/s3.credentials",
+            null),
+        c.pools().get("remote").bucket());
+    assertEquals(null, load("[pools.plain]\n").pools().get("plain").bucket());
+  }
+
+  @Test
+  void aBucketNeedsItsUrlAndACapacity() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> load("[pools.x]\nbucket = \"granary\"\n"));
+    assertTrue(e.getMessage().contains("\"bucket\" needs \"s3\""), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load("[pools.x]\ns3 = \"http://h:1\"\nbucket = \"granary\"\n"));
+    assertTrue(e.getMessage().contains("needs a capacity"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load("[pools.x]\ncapacity = \"1T\"\ns3 = \"ftp://h\"\nbucket = \"granary\"\n"));
+    assertTrue(
+        e.getMessage().contains("http or https") || e.getMessage().contains("http://HOST"),
+        e.getMessage());
   }
 }

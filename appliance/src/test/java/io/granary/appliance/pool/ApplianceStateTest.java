@@ -2,6 +2,7 @@ package io.granary.appliance.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import java.nio.file.Files;
@@ -46,11 +47,45 @@ class ApplianceStateTest {
                     "tank",
                     "/srv/tank",
                     "2026-11-01T00:00:00Z",
-                    PoolSettings.defaults().withCapacity(1L << 40).withOvercommit(2.5))),
+                    PoolSettings.defaults().withCapacity(1L << 40).withOvercommit(2.5),
+                    null),
+                ApplianceState.PoolEntry.of(
+                    "remote",
+                    "/srv/remote",
+                    "2026-12-07T00:00:00Z",
+                    PoolSettings.defaults().withCapacity(1L << 40),
+                    new PoolBucket(
+                        "http://rgw.example:7480",
+                        "eu-1",
+                        "granary",
+                        "site-a/",
+                        true,
+                        1L << 30,
+                        "/etc/granary/s3.credentials",
+                        null))),
             List.of(
                 new Profile(
                     "gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24, 7 * 86400)));
     s.save(f);
     assertEquals(s, ApplianceState.load(f));
+  }
+
+  /** A version 2 file (before pools on object stores) reads as local pools. */
+  @Test
+  void aVersionTwoFileReadsWithLocalPools() throws Exception {
+    Path f = tmp.resolve("appliance.json");
+    Files.writeString(
+        f,
+        """
+        {"version": 2,
+         "pools": [{"name": "tank", "path": "/srv/tank", "created": "2026-11-01T00:00:00Z",
+                    "capacity": 0, "overcommit": 4.0, "warnPercent": 80,
+                    "criticalPercent": 90, "services": ["snapshots"], "profile": "default"}],
+         "profiles": []}
+        """);
+    ApplianceState s = ApplianceState.load(f);
+    assertEquals(ApplianceState.VERSION, s.version());
+    assertEquals(null, s.pools().get(0).bucket());
+    assertEquals("/srv/tank", s.pools().get(0).path());
   }
 }

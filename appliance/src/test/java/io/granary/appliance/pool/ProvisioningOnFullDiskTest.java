@@ -30,7 +30,7 @@ class ProvisioningOnFullDiskTest {
       ApplianceConfig config =
           ConfigLoader.load(null, new ConfigLoader.Overrides(fs.path(), "none", "none"), tmp);
       try (Provisioning provisioning = Provisioning.open(config, Clock.systemUTC())) {
-        provisioning.createPool("p", fs.path().resolve("pools/p"), PoolSettings.defaults());
+        provisioning.createPool("p", fs.path().resolve("pools/p"), PoolSettings.defaults(), null);
       }
       Path state = fs.path().resolve("appliance.json");
       String saved = Files.readString(state);
@@ -44,7 +44,7 @@ class ProvisioningOnFullDiskTest {
             IOException.class,
             () ->
                 provisioning.createPool(
-                    "q", fs.path().resolve("pools/q"), PoolSettings.defaults()));
+                    "q", fs.path().resolve("pools/q"), PoolSettings.defaults(), null));
         assertThrows(
             IOException.class,
             () -> provisioning.setPool("p", PoolSettings.defaults().withCapacity(1L << 30)));
@@ -68,7 +68,7 @@ class ProvisioningOnFullDiskTest {
         assertEquals(
             List.of("default", "p"), provisioning.pools().list().stream().map(Pool::name).toList());
         // The refused creation left nothing in the way of a retry.
-        provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults());
+        provisioning.createPool("q", fs.path().resolve("pools/q"), PoolSettings.defaults(), null);
       }
     }
   }

@@ -73,6 +73,9 @@ public interface ChunkStore extends Closeable {
   /** Sizes and counts, including puts not yet synced. */
   ChunkStoreStats stats() throws IOException;
 
+  /** What the medium holding the packs has done and holds (requests, uploads, cache). */
+  MediumStats mediumStats();
+
   /**
    * {@link ChunkStoreStats#storedBytes()} alone, including puts not yet synced: from counters
    * kept in memory, without listing the packs, so cheap enough to call after every flush.

@@ -55,6 +55,11 @@ public interface PackMedium extends Closeable {
   /** Makes creations and deletions of spooled packs durable (fsync of the spool directory). */
   void syncSpool() throws IOException;
 
+  /** Requests, upload backlog and cache, where the medium has them. */
+  default MediumStats stats() {
+    return MediumStats.NONE;
+  }
+
   /** Stops what the medium does in the background; packs stay where they are. */
   @Override
   default void close() throws IOException {}

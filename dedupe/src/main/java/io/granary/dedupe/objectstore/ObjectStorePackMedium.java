@@ -1,5 +1,6 @@
 package io.granary.dedupe.objectstore;
 
+import io.granary.dedupe.api.MediumStats;
 import io.granary.dedupe.api.ObjectStoreConfig;
 import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.pack.LocalPackMedium;
@@ -46,7 +47,7 @@ public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
 
   private final LocalPackMedium spool;
-  private final ObjectStore store;
+  private final CountingObjectStore store;
   private final String prefix;
   private final PackCache cache;
   private final PackUploads uploads;
@@ -63,10 +64,10 @@ public final class ObjectStorePackMedium implements PackMedium {
   ObjectStorePackMedium(LocalPackMedium spool, ObjectStore store, String prefix, PackCache cache)
       throws IOException {
     this.spool = spool;
-    this.store = store;
+    this.store = new CountingObjectStore(store);
     this.prefix = prefix;
     this.cache = cache;
-    for (Map.Entry<String, Long> e : store.list(prefix + PACKS).entrySet()) {
+    for (Map.Entry<String, Long> e : this.store.list(prefix + PACKS).entrySet()) {
       Integer packId = packIdOf(e.getKey().substring(prefix.length() + PACKS.length()));
       if (packId != null) {
         remote.put(packId, e.getValue());
@@ -244,6 +245,23 @@ public final class ObjectStorePackMedium implements PackMedium {
   /** Bytes of sealed packs not yet in the store. */
   public long backlogBytes() {
     return uploads.backlogBytes();
+  }
+
+  @Override
+  public MediumStats stats() {
+    return new MediumStats(
+        uploads.backlogBytes(),
+        uploads.backlogPacks(),
+        uploads.failures(),
+        uploads.lastFailure(),
+        cache.usedBytes(),
+        cache.capBytes(),
+        cache.hits(),
+        cache.misses(),
+        store.requests(),
+        store.errors(),
+        store.bytesUploaded(),
+        store.bytesDownloaded());
   }
 
   /** Waits until every sealed pack is in the store (tests; a clean handover). */

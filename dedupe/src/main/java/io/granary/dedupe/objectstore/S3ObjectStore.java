@@ -2,6 +2,8 @@ package io.granary.dedupe.objectstore;
 
 import io.granary.dedupe.api.ObjectStoreConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +45,9 @@ final class S3ObjectStore implements ObjectStore {
     this.bucket = bucket;
   }
 
-  static S3ObjectStore open(ObjectStoreConfig config) {
+  /** A client for the bucket; fails if no credentials can be found for it. */
+  static S3ObjectStore open(ObjectStoreConfig config) throws IOException {
+    AwsCredentialsProvider credentials = credentials(config);
     S3ClientBuilder b =
         S3Client.builder()
             .httpClient(
@@ -53,26 +57,51 @@ final class S3ObjectStore implements ObjectStore {
                     .build())
             .region(Region.of(config.region()))
             .forcePathStyle(config.pathStyle())
-            .credentialsProvider(credentials(config.credentials()));
+            .credentialsProvider(credentials);
     if (config.endpoint() != null) {
       b.endpointOverride(config.endpoint());
     }
     return new S3ObjectStore(b.build(), config.bucket());
   }
 
-  private static AwsCredentialsProvider credentials(ObjectStoreConfig.Credentials c) {
+  /**
+   * The credentials' provider, tried once here so that a missing file, profile or variable is
+   * one clear sentence at open rather than the SDK's list of every place it looked.
+   */
+  private static AwsCredentialsProvider credentials(ObjectStoreConfig config) throws IOException {
+    ObjectStoreConfig.Credentials c = config.credentials();
+    AwsCredentialsProvider p;
+    String where;
     if (c instanceof ObjectStoreConfig.Credentials.Keys k) {
       return StaticCredentialsProvider.create(
           AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
+    } else if (c instanceof ObjectStoreConfig.Credentials.File f) {
+      String profile = f.profile() == null ? "default" : f.profile();
+      where = "profile [" + profile + "] of the credentials file " + f.path();
+      if (!Files.isReadable(f.path())) {
+        throw new IOException("cannot read the credentials file " + f.path());
+      }
+      p =
+          ProfileCredentialsProvider.builder()
+              .profileFile(
+                  ProfileFile.builder()
+                      .content(f.path())
+                      .type(ProfileFile.Type.CREDENTIALS)
+                      .build())
+              .profileName(profile)
+              .build();
+    } else {
+      where =
+          "granaryd's environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or ~/.aws;"
+              + " or give the pool a credentials file";
+      p = DefaultCredentialsProvider.builder().build();
     }
-    if (c instanceof ObjectStoreConfig.Credentials.File f) {
-      return ProfileCredentialsProvider.builder()
-          .profileFile(
-              ProfileFile.builder().content(f.path()).type(ProfileFile.Type.CREDENTIALS).build())
-          .profileName(f.profile() == null ? "default" : f.profile())
-          .build();
+    try {
+      p.resolveCredentials();
+    } catch (SdkException | UncheckedIOException e) {
+      throw new IOException("no credentials for s3://" + config.bucket() + " in " + where);
     }
-    return DefaultCredentialsProvider.builder().build();
+    return p;
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.granary.dedupe.api.Directories;
 import io.granary.dedupe.api.GcOptions;
 import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.LiveChunkWalker;
+import io.granary.dedupe.api.MediumStats;
 import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
@@ -541,6 +542,11 @@ public final class LocalChunkStore implements ChunkStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  @Override
+  public MediumStats mediumStats() {
+    return storage.stats();
   }
 
   @Override

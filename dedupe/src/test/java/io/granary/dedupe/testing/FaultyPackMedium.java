@@ -1,5 +1,6 @@
 package io.granary.dedupe.testing;
 
+import io.granary.dedupe.api.MediumStats;
 import io.granary.dedupe.api.PackMedium;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,6 +134,11 @@ final class FaultyPackMedium implements PackMedium {
   @Override
   public void syncSpool() throws IOException {
     inner.syncSpool();
+  }
+
+  @Override
+  public MediumStats stats() {
+    return inner.stats();
   }
 
   @Override

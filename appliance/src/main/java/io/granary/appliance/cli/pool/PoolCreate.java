@@ -12,8 +12,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code granary pool create NAME --capacity SIZE [--path DIR] [--overcommit R] ...}. */
-@Command(name = "create", description = "Create a capacity pool in a directory (on any disk).")
+/**
+ * {@code granary pool create NAME --capacity SIZE [--path DIR] [--s3 URL --bucket B ...]
+ * [--overcommit R] ...}.
+ */
+@Command(
+    name = "create",
+    description =
+        "Create a capacity pool in a directory (on any disk), its packs there or on an "
+            + "object store (--s3).")
 public final class PoolCreate extends ApiCommand {
   @Parameters(paramLabel = "NAME")
   String name;
@@ -34,12 +41,15 @@ public final class PoolCreate extends ApiCommand {
 
   @Mixin PoolOptions settings;
 
+  @Mixin BucketOptions bucket;
+
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
       throw new IllegalArgumentException("invalid pool name '" + name + "'");
     }
     settings.fields(capacity);
+    bucket.field();
     return "create pool " + name;
   }
 
@@ -51,6 +61,10 @@ public final class PoolCreate extends ApiCommand {
       body.put("path", path.toAbsolutePath().toString());
     }
     body.putAll(settings.fields(capacity));
+    Map<String, Object> s3 = bucket.field();
+    if (s3 != null) {
+      body.put("s3", s3);
+    }
     var p = api.post("/api/v1/pools", body);
     if (output().json) {
       printJson(p);

@@ -69,6 +69,30 @@ public final class PoolShow extends ApiCommand {
         .row("chunks", p.get("chunks").asLong())
         .row("services", PoolRows.services(p))
         .row("profile", p.get("profile").asText());
+    JsonNode s3 = p.get("objectStore");
+    if (s3 != null && !s3.isNull()) {
+      t.row("objectStore", s3.get("url").asText())
+          .row("credentials", s3.get("credentials").asText())
+          .row(
+              "uploadBacklog",
+              output().size(s3.get("uploadBacklogBytes").asLong())
+                  + " in "
+                  + s3.get("uploadBacklogPacks").asInt()
+                  + " packs"
+                  + (s3.get("lastUploadFailure").isNull()
+                      ? ""
+                      : " (last failure: " + s3.get("lastUploadFailure").asText() + ")"))
+          .row(
+              "cache",
+              output().size(s3.get("cacheBytes").asLong())
+                  + " of "
+                  + output().size(s3.get("cacheCapBytes").asLong())
+                  + " ("
+                  + s3.get("cacheHits").asLong()
+                  + " hits, "
+                  + s3.get("cacheMisses").asLong()
+                  + " misses)");
+    }
     t.print(out, output().scripted);
   }
 

@@ -1,0 +1,84 @@
+package io.granary.appliance.policy;
+
+import io.granary.dedupe.api.ObjectStoreConfig;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Where a pool on an object store keeps its packs: a bucket of an S3 service, a key prefix in
+ * it, and the local read cache's cap. Set when the pool is created and never changed after.
+ * Credentials are named, never held: a credentials file (AWS's format, {@code [profile]} then
+ * {@code aws_access_key_id}/{@code aws_secret_access_key}) or, when none is named, the usual
+ * {@code AWS_*} variables of the daemon; so no secret reaches the state file, a view or a log.
+ *
+ * @param endpoint the service's URL; empty for AWS itself
+ * @param prefix {@code ""} or ending in {@code /}
+ * @param credentialsFile a credentials file on the appliance, or null for the environment
+ * @param credentialsProfile the file's profile, or null for {@code default}
+ */
+public record PoolBucket(
+    String endpoint,
+    String region,
+    String bucket,
+    String prefix,
+    boolean pathStyle,
+    long cacheBytes,
+    String credentialsFile,
+    String credentialsProfile) {
+
+  public static final String DEFAULT_REGION = "us-east-1";
+
+  public PoolBucket {
+    endpoint = endpoint == null ? "" : endpoint;
+    region = region == null || region.isEmpty() ? DEFAULT_REGION : region;
+    prefix = prefix == null || prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+    prefix = prefix == null ? "" : prefix;
+    if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw new IllegalArgumentException(
+          "invalid bucket name '"
+              + bucket
+              + "': 3 to 63 lowercase letters, digits, dots and hyphens");
+    }
+    if (prefix.startsWith("/")) {
+      throw new IllegalArgumentException("a key prefix does not start with '/': " + prefix);
+    }
+    if (!endpoint.isEmpty()) {
+      URI u;
+      try {
+        u = URI.create(endpoint);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("invalid object store URL '" + endpoint + "'");
+      }
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new IllegalArgumentException(
+            "an object store URL is http://HOST[:PORT] or https://HOST[:PORT], not '"
+                + endpoint
+                + "'");
+      }
+    }
+    if (cacheBytes < 0) {
+      throw new IllegalArgumentException("the cache size cannot be negative");
+    }
+  }
+
+  /** The chunk store's view of it. */
+  public ObjectStoreConfig toConfig() {
+    ObjectStoreConfig.Credentials c =
+        credentialsFile == null
+            ? new ObjectStoreConfig.Credentials.Environment()
+            : new ObjectStoreConfig.Credentials.File(Path.of(credentialsFile), credentialsProfile);
+    return new ObjectStoreConfig(
+        endpoint.isEmpty() ? null : URI.create(endpoint),
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        c,
+        cacheBytes);
+  }
+
+  /** {@code s3://bucket/prefix at endpoint}, for messages and views. */
+  public String describe() {
+    return "s3://" + bucket + "/" + prefix + (endpoint.isEmpty() ? "" : " at " + endpoint);
+  }
+}

@@ -1,0 +1,254 @@
+package io.granary.appliance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.granary.testing.ExternalTool;
+import io.granary.testing.FreePort;
+import io.granary.testing.S3Proxy;
+import io.granary.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A pool on an object store (a real S3 server, s3proxy) through a real daemon, its CLI and real
+ * NBD clients: created with {@code --s3}, its volumes served, its packs uploaded to the bucket
+ * and read back from there once the spool let them go; and the clear refusals of a wrong
+ * endpoint, bucket or key.
+ */
+class ObjectStorePoolIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BUCKET = "granary-it";
+  private static final int MIB = 1 << 20;
+
+  @TempDir Path tmp;
+  private S3Proxy s3;
+  private DaemonProcess daemon;
+  private Cli cli;
+  private Path credentials;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    s3 = S3Proxy.start(Files.createDirectories(tmp.resolve("s3")));
+    try (S3Client c = client()) {
+      c.createBucket(r -> r.bucket(BUCKET));
+    }
+    credentials = tmp.resolve("s3.credentials");
+    Files.writeString(
+        credentials,
+        "[default]\naws_access_key_id = "
+            + S3Proxy.ACCESS_KEY
+            + "\naws_secret_access_key = "
+            + S3Proxy.SECRET_KEY
+            + "\n");
+    port = FreePort.pick();
+    startDaemon();
+  }
+
+  private void startDaemon() throws Exception {
+    daemon = new DaemonProcess(tmp.resolve("data")).start("--nbd-listen", "127.0.0.1:" + port);
+    cli = new Cli(tmp.resolve("data"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  private S3Client client() {
+    return S3Client.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(s3.endpoint())
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
+        .build();
+  }
+
+  private List<S3Object> objects(String prefix) {
+    try (S3Client c = client()) {
+      return c.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(prefix)).contents().stream()
+          .toList();
+    }
+  }
+
+  private JsonNode show(String pool) throws Exception {
+    return JSON.readTree(cli.ok("pool", "show", pool, "--json").out());
+  }
+
+  private String uri(String export) {
+    return "nbd://127.0.0.1:" + port + "/" + export;
+  }
+
+  /** Waits until every sealed pack of the pool is in the bucket; returns its view then. */
+  private JsonNode uploaded(String pool) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      JsonNode s = show(pool).get("objectStore");
+      if (s.get("uploadBacklogBytes").asLong() == 0 && s.get("requests").get("put").asLong() > 0) {
+        return s;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("uploads did not finish: " + s);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static long packsIn(Path spool) throws Exception {
+    try (Stream<Path> s = Files.list(spool)) {
+      return s.filter(p -> p.toString().endsWith(".pack")).count();
+    }
+  }
+
+  @Test
+  void aPoolOnAnObjectStoreServesVolumesFromTheBucket() throws Exception {
+    ExternalTool.require("nbdcopy");
+    cli.ok(
+        "pool",
+        "create",
+        "remote",
+        "--capacity",
+        "10G",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--prefix",
+        "site-a",
+        "--credentials",
+        credentials.toString());
+    cli.ok("volume", "create", "remote/vm1", "--size", "160M");
+    byte[] image = TestData.random(17, 100 * MIB); // incompressible: more than one 64 MiB pack
+    Path source = tmp.resolve("source.raw");
+    Files.write(source, image);
+    ExternalTool.run(120, "nbdcopy", "--flush", source.toString(), uri("remote/vm1")).ok();
+
+    JsonNode s3view = uploaded("remote"); // the first pack, sealed while the copy ran
+    assertEquals("s3://" + BUCKET + "/site-a/ at " + s3.endpoint(), s3view.get("url").asText());
+    String shown =
+        cli.ok("pool", "show", "remote").out() + cli.ok("pool", "show", "remote", "--json").out();
+    assertTrue(shown.contains("uploadBacklog"), shown);
+    assertFalse(shown.contains(S3Proxy.SECRET_KEY), "the secret is never shown");
+    assertFalse(daemon.log().contains(S3Proxy.SECRET_KEY), "nor logged");
+
+    daemon.stop(); // the last pack is sealed as the store opens again, then uploaded
+    startDaemon();
+    uploaded("remote");
+    Path spool = tmp.resolve("data/pools/remote/store/packs");
+    assertEquals(0, packsIn(spool), "every pack left the spool");
+    List<S3Object> packs = objects("site-a/packs/");
+    assertTrue(packs.size() >= 2, packs.toString());
+
+    Path back = tmp.resolve("back.raw");
+    ExternalTool.run(120, "nbdcopy", uri("remote/vm1"), back.toString()).ok();
+    byte[] read = Files.readAllBytes(back);
+    assertArrayEquals(image, java.util.Arrays.copyOf(read, image.length));
+    JsonNode after = show("remote").get("objectStore");
+    assertTrue(after.get("requests").get("get").asLong() > 0, "read back from the bucket");
+  }
+
+  @Test
+  void aWrongEndpointBucketOrKeyIsRefusedAtCreateAndLeavesNothing() throws Exception {
+    int closed = FreePort.pick();
+    String creds = credentials.toString();
+    refused(
+        "cannot list",
+        "--s3",
+        "http://127.0.0.1:" + closed,
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        creds);
+    refused(
+        "NoSuchBucket",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        "no-such-bucket",
+        "--credentials",
+        creds);
+    refused(
+        "no credentials for s3://" + BUCKET + " in profile [site-b]",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        creds,
+        "--credentials-profile",
+        "site-b");
+    refused(
+        "no credentials for s3://" + BUCKET + " in granaryd's environment",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET);
+    Path wrongKey = tmp.resolve("wrong.credentials");
+    Files.writeString(
+        wrongKey,
+        "[default]\naws_access_key_id = "
+            + S3Proxy.ACCESS_KEY
+            + "\naws_secret_access_key = nope\n");
+    refused(
+        "HTTP 403",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        wrongKey.toString());
+    assertTrue(objects("").isEmpty(), "nothing written to the bucket");
+    assertFalse(cli.ok("pool", "list").out().contains("bad"));
+    assertFalse(Files.exists(tmp.resolve("data/pools/bad")), "no directory left behind");
+    // and the same name works once the bucket is right
+    cli.ok(
+        "pool",
+        "create",
+        "bad",
+        "--capacity",
+        "1G",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        credentials.toString());
+  }
+
+  private void refused(String expected, String... bucketArgs) throws Exception {
+    String[] args =
+        Stream.concat(Stream.of("pool", "create", "bad", "--capacity", "1G"), Stream.of(bucketArgs))
+            .toArray(String[]::new);
+    Cli.Result r = cli.run(args);
+    assertEquals(1, r.exit(), String.join(" ", args) + ": " + r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("Exception"), "no stack traces: " + r.err());
+    assertFalse(r.err().contains("nope"), "no secret in the message: " + r.err());
+  }
+}
