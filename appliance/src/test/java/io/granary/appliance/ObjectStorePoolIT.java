@@ -171,6 +171,26 @@ class ObjectStorePoolIT {
     assertArrayEquals(image, java.util.Arrays.copyOf(read, image.length));
     JsonNode after = show("remote").get("objectStore");
     assertTrue(after.get("requests").get("get").asLong() > 0, "read back from the bucket");
+
+    try (AdminSocket admin = new AdminSocket(tmp.resolve("data/admin.sock"))) {
+      PromText m = new PromText(admin.get("/metrics").body());
+      assertTrue(
+          m.value("granary_pool_object_requests_total", "pool", "remote", "kind", "put") > 0);
+      assertTrue(
+          m.value("granary_pool_object_requests_total", "pool", "remote", "kind", "get") > 0);
+      assertEquals(0, m.value("granary_pool_upload_backlog_bytes", "pool", "remote"));
+      assertTrue(
+          m.value(
+                  "granary_pool_object_transferred_bytes_total",
+                  "pool",
+                  "remote",
+                  "direction",
+                  "down")
+              >= image.length,
+          "every page read once at least");
+      assertTrue(m.value("granary_pool_object_request_cost_estimate", "pool", "remote") > 0);
+      assertEquals(null, m.find("granary_pool_upload_backlog_bytes", "pool", "default"), "local");
+    }
   }
 
   @Test

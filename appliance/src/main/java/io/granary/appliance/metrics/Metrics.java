@@ -58,6 +58,7 @@ public final class Metrics {
     volumes = new VolumeSeries(pools, throttles, histogram);
     registry.register(volumes);
     registry.register(new PoolSeries(pools));
+    registry.register(new ObjectStoreSeries(pools));
     registry.register(
         GaugeWithCallback.builder()
             .name("granary_nbd_connections")
