@@ -1,6 +1,7 @@
 package io.granary.appliance.admin;
 
 import io.granary.appliance.image.RawImages;
+import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
@@ -39,7 +40,8 @@ final class PoolRoutes {
         .add("DELETE", "/api/v1/pools/{pool}", this::delete)
         .add("POST", "/api/v1/pools/{pool}/imports", this::importImage)
         .add("POST", "/api/v1/pools/{pool}/scrub", this::scrub)
-        .add("POST", "/api/v1/pools/{pool}/gc", this::gc);
+        .add("POST", "/api/v1/pools/{pool}/gc", this::gc)
+        .add("POST", "/api/v1/pools/{pool}/checkpoint", this::checkpoint);
   }
 
   private Reply list(ApiRequest q) throws Exception {
@@ -57,10 +59,27 @@ final class PoolRoutes {
         data.resolve(q.text("path", null) == null ? Path.of("pools", name) : q.file("path"))
             .toAbsolutePath()
             .normalize();
+    if (q.has("attach") && q.body().get("attach").asBoolean()) {
+      PoolBucket bucket = PoolBuckets.of(q);
+      if (bucket == null) {
+        throw new ProblemException(Problem.INVALID, "attaching a pool needs its \"s3\" bucket");
+      }
+      return Reply.created(Views.pool(provisioning.attachPool(name, path, bucket)));
+    }
     return Reply.created(
         Views.pool(
             provisioning.createPool(
                 name, path, PoolChanges.apply(PoolSettings.defaults(), q), PoolBuckets.of(q))));
+  }
+
+  private Reply checkpoint(ApiRequest q) throws Exception {
+    Pool pool = pools.get(q.param("pool"));
+    if (!pool.checkpoint()) {
+      throw new ProblemException(
+          Problem.INVALID,
+          "pool " + pool.name() + " keeps its packs on local disks: it has no checkpoints");
+    }
+    return Reply.ok(Views.pool(pool));
   }
 
   private Reply change(ApiRequest q) throws Exception {

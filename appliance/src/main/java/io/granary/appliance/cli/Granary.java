@@ -1,6 +1,8 @@
 package io.granary.appliance.cli;
 
 import io.granary.appliance.Version;
+import io.granary.appliance.cli.pool.PoolAttach;
+import io.granary.appliance.cli.pool.PoolCheckpoint;
 import io.granary.appliance.cli.pool.PoolCreate;
 import io.granary.appliance.cli.pool.PoolDelete;
 import io.granary.appliance.cli.pool.PoolList;
@@ -84,7 +86,13 @@ public final class Granary {
               CompletionCommand.class),
           Pool.class,
           List.of(
-              PoolCreate.class, PoolList.class, PoolShow.class, PoolSet.class, PoolDelete.class),
+              PoolCreate.class,
+              PoolAttach.class,
+              PoolList.class,
+              PoolShow.class,
+              PoolSet.class,
+              PoolCheckpoint.class,
+              PoolDelete.class),
           Volume.class,
           List.of(
               VolumeCreate.class,

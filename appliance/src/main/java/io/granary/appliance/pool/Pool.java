@@ -6,6 +6,7 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
+import io.granary.dedupe.api.PackMedium;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceUsage;
@@ -29,6 +30,9 @@ public final class Pool implements Closeable {
   private final ChunkStore chunks;
   private final VolumeStore volumes;
   private volatile PoolSettings settings;
+
+  /** Publishes checkpoints to the bucket; null for a pool on local disks. */
+  private PoolCheckpoints checkpoints;
 
   private Pool(
       String name,
@@ -60,9 +64,42 @@ public final class Pool implements Closeable {
       throws IOException {
     Files.createDirectories(path);
     ChunkStore chunks =
-        ChunkStores.open(
-            ChunkStoreConfig.defaults(path.resolve("store")),
-            bucket == null ? ChunkStores.LOCAL : ChunkStores.objectStore(bucket.toConfig()));
+        ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")), media(bucket));
+    return around(name, path, settings, bucket, chunks, tuning, dirty);
+  }
+
+  /**
+   * Brings back, into the empty directory {@code path}, the pool whose packs and checkpoints
+   * are in {@code bucket}: its volumes and snapshots as of the newest checkpoint. Returns the
+   * pool and the metadata that checkpoint carries (its settings and profiles), which the
+   * caller applies.
+   */
+  static Attached attach(
+      String name, Path path, PoolBucket bucket, VolumeStoreConfig tuning, DirtyMemory dirty)
+      throws IOException {
+    ChunkStores.Attached a =
+        ChunkStores.attach(ChunkStoreConfig.defaults(path.resolve("store")), media(bucket));
+    Files.createDirectories(path.resolve("journal"));
+    return new Attached(
+        around(name, path, PoolSettings.defaults(), bucket, a.store(), tuning, dirty), a.extras());
+  }
+
+  /** A pool brought back from its bucket, and the metadata of the checkpoint it came from. */
+  record Attached(Pool pool, byte[] metadata) {}
+
+  private static PackMedium.Factory media(PoolBucket bucket) {
+    return bucket == null ? ChunkStores.LOCAL : ChunkStores.objectStore(bucket.toConfig());
+  }
+
+  private static Pool around(
+      String name,
+      Path path,
+      PoolSettings settings,
+      PoolBucket bucket,
+      ChunkStore chunks,
+      VolumeStoreConfig tuning,
+      DirtyMemory dirty)
+      throws IOException {
     try {
       VolumeStoreConfig config =
           new VolumeStoreConfig(
@@ -167,13 +204,63 @@ public final class Pool implements Closeable {
         f.alert());
   }
 
-  /** Flushes every volume, then closes the volumes and the chunk store. */
+  /**
+   * Publishes the pool's checkpoints to its bucket from now on, each with {@code metadata}'s
+   * bytes; nothing for a pool on local disks.
+   */
+  synchronized void publishCheckpoints(java.util.function.Supplier<byte[]> metadata) {
+    if (bucket != null && checkpoints == null) {
+      checkpoints = new PoolCheckpoints(name, chunks, metadata);
+    }
+  }
+
+  /**
+   * Flushes every volume and publishes a checkpoint now, if the pool is on a bucket; false if it
+   * is not.
+   */
+  public boolean checkpoint() throws IOException {
+    PoolCheckpoints c;
+    synchronized (this) {
+      c = checkpoints;
+    }
+    if (c == null) {
+      return false;
+    }
+    volumes.flushAll();
+    c.now();
+    return true;
+  }
+
+  /**
+   * Flushes every volume, publishes the last checkpoint (a pool on a bucket), then closes the
+   * volumes and the chunk store.
+   */
   @Override
   public void close() throws IOException {
+    IOException failure = null;
     try {
       volumes.close();
+      synchronized (this) {
+        if (checkpoints != null) {
+          checkpoints.close();
+          checkpoints.now();
+        }
+      }
+    } catch (IOException e) {
+      failure = e;
     } finally {
-      chunks.close();
+      try {
+        chunks.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The open capacity pools by name, with the directory each lives in and when it was made. A
@@ -30,6 +31,9 @@ public final class Pools implements AutoCloseable {
   private final DirtyMemory dirty;
   private final Set<String> declared;
   private final Map<String, Registered> open = new LinkedHashMap<>();
+
+  /** What a pool's checkpoints carry (its settings, the profiles); set once by Provisioning. */
+  private Function<Pool, byte[]> metadata = p -> new byte[0];
 
   /**
    * @param tuning how every pool's volume store runs (its journal directory is replaced); its
@@ -75,8 +79,38 @@ public final class Pools implements AutoCloseable {
       throws IOException {
     Pool p = Pool.open(name, path, settings, bucket, tuning, dirty);
     open.put(name, new Registered(p, path.toString(), created));
-    LOG.log(Level.INFO, "pool {0} open at {1}", name, path);
+    p.publishCheckpoints(() -> metadata.apply(p));
+    LOG.log(
+        Level.INFO,
+        "pool {0} open at {1}{2}",
+        name,
+        path,
+        bucket == null ? "" : ", its packs in " + bucket.describe());
     return p;
+  }
+
+  /**
+   * Brings back, into the empty directory {@code path}, the pool whose packs and checkpoints
+   * are in {@code bucket}, and adds it; its settings are the caller's to apply from the
+   * returned metadata, and its checkpoints the caller's to start ({@link #startCheckpoints})
+   * once they are, so that none is published with the wrong settings.
+   */
+  synchronized Pool.Attached attach(String name, Path path, PoolBucket bucket, String created)
+      throws IOException {
+    Pool.Attached a = Pool.attach(name, path, bucket, tuning, dirty);
+    open.put(name, new Registered(a.pool(), path.toString(), created));
+    LOG.log(Level.INFO, "pool {0} attached at {1} from {2}", name, path, bucket.describe());
+    return a;
+  }
+
+  /** Starts publishing an attached pool's checkpoints. */
+  synchronized void startCheckpoints(Pool p) {
+    p.publishCheckpoints(() -> metadata.apply(p));
+  }
+
+  /** What every pool's checkpoints carry from now on. */
+  synchronized void checkpointsCarry(Function<Pool, byte[]> metadata) {
+    this.metadata = metadata;
   }
 
   /** Forgets the pool without closing it; null when there is none of that name. */

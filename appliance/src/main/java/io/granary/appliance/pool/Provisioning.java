@@ -70,6 +70,7 @@ public final class Provisioning implements AutoCloseable {
     Pools pools = new Pools(tuning(config, clock), declarations.keySet());
     Profiles profiles = new Profiles(saved.profiles());
     Provisioning p = new Provisioning(pools, profiles, stateFile, clock);
+    pools.checkpointsCarry(pool -> PoolMetadata.encode(pool, profiles.list()));
     try {
       for (ApplianceState.PoolEntry e : saved.pools()) {
         p.openSaved(e.name(), Path.of(e.path()), e.settings(), e.bucket(), e.created());
@@ -183,6 +184,61 @@ public final class Provisioning implements AutoCloseable {
       throw e;
     }
     LOG.log(Level.INFO, "pool {0} created at {1}", name, path);
+    return p;
+  }
+
+  /**
+   * Brings back, into {@code path} (absent or empty), the pool whose packs and checkpoints are
+   * in {@code bucket}: its volumes and snapshots as of its newest checkpoint, its settings, and
+   * the profiles it carried that this appliance lacks. A failure leaves nothing behind.
+   */
+  public synchronized Pool attachPool(String name, Path path, PoolBucket bucket)
+      throws IOException {
+    Names.check("pool", name);
+    if (pools.contains(name)) {
+      throw new VolumeException(Kind.EXISTS, "pool " + name + " already exists");
+    }
+    if (Files.exists(path.resolve("store"))) {
+      throw new VolumeException(Kind.EXISTS, path + " already holds a pool");
+    }
+    List<Path> made = new ArrayList<>();
+    for (Path q : List.of(path, path.resolve("store"), path.resolve("journal"))) {
+      if (!Files.exists(q)) {
+        made.add(q);
+      }
+    }
+    Map<String, Pools.Registered> before = pools.snapshot();
+    Map<String, Profile> profilesBefore = profiles.snapshot();
+    Pool.Attached a;
+    try {
+      a = pools.attach(name, path, bucket, Instant.now(clock).toString());
+    } catch (IOException | RuntimeException e) {
+      removeMade(made, e);
+      throw e;
+    }
+    Pool p = a.pool();
+    try {
+      PoolMetadata m = PoolMetadata.decode(a.metadata());
+      for (Profile carried : m.profiles() == null ? List.<Profile>of() : m.profiles()) {
+        if (!profiles.contains(carried.name())) {
+          profiles.put(carried);
+        }
+      }
+      p.settings(m.settings());
+      save();
+      pools.startCheckpoints(p);
+    } catch (IOException | RuntimeException e) {
+      pools.restore(before);
+      profiles.restore(profilesBefore);
+      try {
+        p.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      removeMade(made, e);
+      throw e;
+    }
+    LOG.log(Level.INFO, "pool {0} attached at {1} from {2}", name, path, bucket.describe());
     return p;
   }
 

@@ -18,6 +18,15 @@ public interface Catalog {
   /** Applies every change of the batch, or none of them. */
   void apply(CatalogBatch batch) throws IOException;
 
+  /**
+   * Every row of every table as of one moment, keys as stored ({@code table 0x00 key}): what a
+   * checkpoint carries to an object store.
+   */
+  List<Entry> dump() throws IOException;
+
+  /** Replaces every table with the rows of a {@link #dump}, in one transaction. */
+  void restore(List<Entry> rows) throws IOException;
+
   /** A key and its value. */
   record Entry(byte[] key, byte[] value) {}
 }

@@ -77,6 +77,14 @@ public interface ChunkStore extends Closeable {
   MediumStats mediumStats();
 
   /**
+   * Publishes a checkpoint to the medium, if it keeps them (an object store): the store's
+   * identity, every catalog row as of now and {@code extras} (the caller's own: pool settings),
+   * so that the medium alone brings the store back ({@link ChunkStores#attach}). Returns its
+   * generation, or -1 when the medium keeps none. Waits until the packs it needs are there.
+   */
+  long checkpoint(byte[] extras) throws IOException;
+
+  /**
    * {@link ChunkStoreStats#storedBytes()} alone, including puts not yet synced: from counters
    * kept in memory, without listing the packs, so cheap enough to call after every flush.
    */

@@ -33,6 +33,19 @@ public final class ChunkStores {
     return LocalChunkStore.open(config, media, false);
   }
 
+  /** A store brought back from its medium, with the caller's bytes of its newest checkpoint. */
+  public record Attached(ChunkStore store, byte[] extras) {}
+
+  /**
+   * Brings back, into the empty directory {@code config.directory()}, the store whose packs and
+   * checkpoints are on {@code media} (a pool's bucket on a new machine): identity and catalog
+   * from the newest checkpoint, the index rebuilt by reading every pack.
+   */
+  public static Attached attach(ChunkStoreConfig config, PackMedium.Factory media)
+      throws IOException {
+    return LocalChunkStore.attach(config, media);
+  }
+
   /** Opens the store after discarding its index, which is rebuilt from the packs alone. */
   public static ChunkStore openRebuildingIndex(ChunkStoreConfig config, PackMedium.Factory media)
       throws IOException {

@@ -55,6 +55,34 @@ public interface PackMedium extends Closeable {
   /** Makes creations and deletions of spooled packs durable (fsync of the spool directory). */
   void syncSpool() throws IOException;
 
+  /**
+   * Whether packs leave this machine (an object store), so that the store publishes checkpoints
+   * there too: with them, the medium alone brings a pool back.
+   */
+  default boolean keepsCheckpoints() {
+    return false;
+  }
+
+  /**
+   * Publishes {@code checkpoint} as the newest, once every pack numbered up to {@code
+   * lastSealedPackId} is where the medium keeps sealed packs; waits for that. Only for a medium
+   * that {@link #keepsCheckpoints}.
+   */
+  default void publishCheckpoint(long generation, byte[] checkpoint, int lastSealedPackId)
+      throws IOException {
+    throw new UnsupportedOperationException("this medium keeps no checkpoints");
+  }
+
+  /** The generation of the newest checkpoint the medium holds, 0 if none. */
+  default long newestCheckpointGeneration() {
+    return 0;
+  }
+
+  /** The newest published checkpoint, or null if none was. */
+  default byte[] newestCheckpoint() throws IOException {
+    return null;
+  }
+
   /** Requests, upload backlog and cache, where the medium has them. */
   default MediumStats stats() {
     return MediumStats.NONE;

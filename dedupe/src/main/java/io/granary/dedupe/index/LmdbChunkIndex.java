@@ -284,6 +284,34 @@ public final class LmdbChunkIndex implements ChunkIndex {
     }
 
     @Override
+    public List<Entry> dump() throws IOException {
+      List<Entry> out = new ArrayList<>();
+      try (Txn<byte[]> txn = env.txnRead();
+          CursorIterable<byte[]> it = catalog.iterate(txn)) {
+        for (CursorIterable.KeyVal<byte[]> kv : it) {
+          out.add(new Entry(kv.key(), kv.val()));
+        }
+      } catch (LmdbException e) {
+        throw wrap("catalog dump", e);
+      }
+      return out;
+    }
+
+    @Override
+    public void restore(List<Entry> rows) throws IOException {
+      try (Txn<byte[]> txn = env.txnWrite()) {
+        reserve.replenish();
+        catalog.drop(txn);
+        for (Entry e : rows) {
+          catalog.put(txn, e.key(), e.value());
+        }
+        txn.commit();
+      } catch (LmdbException e) {
+        throw wrap("catalog restore", e);
+      }
+    }
+
+    @Override
     public void apply(CatalogBatch batch) throws IOException {
       if (batch.isEmpty()) {
         return;

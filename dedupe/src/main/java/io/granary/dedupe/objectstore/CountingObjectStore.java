@@ -39,6 +39,46 @@ final class CountingObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
+    puts.incrementAndGet();
+    try {
+      boolean put = inner.putIfAbsent(key, bytes);
+      if (put) {
+        up.addAndGet(bytes.length);
+      }
+      return put;
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  @Override
+  public void put(String key, byte[] bytes) throws IOException {
+    puts.incrementAndGet();
+    try {
+      inner.put(key, bytes);
+      up.addAndGet(bytes.length);
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  @Override
+  public byte[] get(String key) throws IOException {
+    gets.incrementAndGet();
+    try {
+      byte[] b = inner.get(key);
+      down.addAndGet(b.length);
+      return b;
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  @Override
   public byte[] get(String key, long from, int length) throws IOException {
     gets.incrementAndGet();
     try {

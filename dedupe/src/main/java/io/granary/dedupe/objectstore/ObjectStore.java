@@ -18,6 +18,15 @@ interface ObjectStore extends Closeable {
    */
   boolean putIfAbsent(String key, Path file) throws IOException;
 
+  /** Stores {@code bytes} as {@code key} unless it exists: true if stored. */
+  boolean putIfAbsent(String key, byte[] bytes) throws IOException;
+
+  /** Stores {@code bytes} as {@code key}, replacing what was there (the manifest only). */
+  void put(String key, byte[] bytes) throws IOException;
+
+  /** The whole object. */
+  byte[] get(String key) throws IOException;
+
   /** The object's bytes {@code [from, from+length)}, fewer at its end. */
   byte[] get(String key, long from, int length) throws IOException;
 

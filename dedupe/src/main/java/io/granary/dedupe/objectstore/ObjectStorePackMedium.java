@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,8 +46,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
+  static final String CHECKPOINTS = "checkpoints/";
+  static final String MANIFEST = "manifest";
+  private static final String MANIFEST_FIRST_LINE = "granary-pool-manifest";
+
+  /** Checkpoints kept besides the newest, for a restore that finds the newest damaged. */
+  private static final int OLDER_CHECKPOINTS_KEPT = 2;
 
   private final LocalPackMedium spool;
+
+  /** The packs deleted here whose objects wait for the next checkpoint, one hex number a line. */
+  private final Path deletedList;
+
   private final CountingObjectStore store;
   private final String prefix;
   private final PackCache cache;
@@ -61,9 +72,19 @@ public final class ObjectStorePackMedium implements PackMedium {
   /** Packs deleted while their upload ran; guarded by this. */
   private final Set<Integer> deletedWhileUploading = new HashSet<>();
 
+  /**
+   * Packs deleted here whose objects stay until the next checkpoint is published: the newest
+   * published one may still need their chunks. Guarded by this.
+   */
+  private final List<Integer> deleteAtNextCheckpoint = new ArrayList<>();
+
+  /** Generations of the checkpoints in the bucket, ascending. Guarded by this. */
+  private final TreeSet<Long> checkpoints = new TreeSet<>(Long::compareUnsigned);
+
   ObjectStorePackMedium(LocalPackMedium spool, ObjectStore store, String prefix, PackCache cache)
       throws IOException {
     this.spool = spool;
+    this.deletedList = spool.directory().resolve("deleted-packs");
     this.store = new CountingObjectStore(store);
     this.prefix = prefix;
     this.cache = cache;
@@ -71,6 +92,21 @@ public final class ObjectStorePackMedium implements PackMedium {
       Integer packId = packIdOf(e.getKey().substring(prefix.length() + PACKS.length()));
       if (packId != null) {
         remote.put(packId, e.getValue());
+      }
+    }
+    if (Files.exists(deletedList)) {
+      for (String line : Files.readAllLines(deletedList)) {
+        if (line.matches("[0-9a-f]{8}")) {
+          int packId = Integer.parseUnsignedInt(line, 16);
+          remote.remove(packId);
+          deleteAtNextCheckpoint.add(packId);
+        }
+      }
+    }
+    for (String key : this.store.list(prefix + CHECKPOINTS).keySet()) {
+      String name = key.substring(prefix.length() + CHECKPOINTS.length());
+      if (name.matches("[0-9a-f]{16}")) {
+        checkpoints.add(Long.parseUnsignedLong(name, 16));
       }
     }
     this.uploads = new PackUploads(prefix.isEmpty() ? "/" : prefix, this::upload);
@@ -220,21 +256,118 @@ public final class ObjectStorePackMedium implements PackMedium {
     spool.delete(packId);
   }
 
+  /**
+   * Deletes the pack here at once; its object, if the store has one, at the next {@link
+   * #publishCheckpoint} (a pack deleted while it goes up was in no published checkpoint, and is
+   * deleted once up).
+   */
   @Override
   public void delete(int packId) throws IOException {
-    Long was;
     synchronized (this) {
       if (!uploads.remove(packId) && uploads.pending(packId)) {
         deletedWhileUploading.add(packId);
       }
-      was = remote.remove(packId);
+      if (remote.remove(packId) != null) {
+        deleteAtNextCheckpoint.add(packId);
+        // remembered, so that reopening does not bring the pack back from the bucket
+        Files.writeString(
+            deletedList,
+            String.format("%08x%n", packId),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND,
+            StandardOpenOption.DSYNC);
+      }
       spoolReaders.remove(packId);
     }
     spool.delete(packId);
-    if (was != null) {
-      store.delete(key(packId));
-    }
     cache.forget(packId);
+  }
+
+  @Override
+  public boolean keepsCheckpoints() {
+    return true;
+  }
+
+  /**
+   * Waits for the uploads through {@code lastSealedPackId}, uploads the checkpoint as {@code
+   * checkpoints/<generation>} (written once), then points {@code manifest} at it (the one object
+   * ever overwritten); only then deletes the objects of packs deleted since the last one, and
+   * checkpoints older than the two before it.
+   */
+  @Override
+  public void publishCheckpoint(long generation, byte[] checkpoint, int lastSealedPackId)
+      throws IOException {
+    try {
+      uploads.awaitThrough(lastSealedPackId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for uploads");
+    }
+    String name = String.format("%016x", generation);
+    if (!store.putIfAbsent(prefix + CHECKPOINTS + name, checkpoint)) {
+      throw new IOException(
+          "the bucket already holds checkpoint "
+              + prefix
+              + CHECKPOINTS
+              + name
+              + ": another appliance writes this pool");
+    }
+    store.put(
+        prefix + MANIFEST,
+        (MANIFEST_FIRST_LINE + "\nversion=1\ncheckpoint=" + name + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<Integer> packs;
+    List<Long> old = new ArrayList<>();
+    synchronized (this) {
+      packs = new ArrayList<>(deleteAtNextCheckpoint);
+      deleteAtNextCheckpoint.clear();
+      checkpoints.add(generation);
+      while (checkpoints.size() > OLDER_CHECKPOINTS_KEPT + 1) {
+        old.add(checkpoints.pollFirst());
+      }
+    }
+    for (int packId : packs) {
+      store.delete(key(packId)); // a failure leaves garbage, which the next open finds and indexes
+    }
+    synchronized (this) {
+      if (deleteAtNextCheckpoint.isEmpty()) {
+        Files.deleteIfExists(deletedList);
+      } else {
+        StringBuilder rest = new StringBuilder();
+        deleteAtNextCheckpoint.forEach(id -> rest.append(String.format("%08x%n", id)));
+        Path tmp = deletedList.resolveSibling("deleted-packs.tmp");
+        Files.writeString(tmp, rest);
+        Files.move(tmp, deletedList, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+    for (long g : old) {
+      store.delete(prefix + CHECKPOINTS + String.format("%016x", g));
+    }
+  }
+
+  @Override
+  public synchronized long newestCheckpointGeneration() {
+    return checkpoints.isEmpty() ? 0 : checkpoints.last();
+  }
+
+  @Override
+  public byte[] newestCheckpoint() throws IOException {
+    byte[] manifest;
+    try {
+      manifest = store.get(prefix + MANIFEST);
+    } catch (NoSuchFileException none) {
+      return null;
+    }
+    String text = new String(manifest, java.nio.charset.StandardCharsets.UTF_8);
+    String[] lines = text.split("\n");
+    if (lines.length < 3
+        || !lines[0].equals(MANIFEST_FIRST_LINE)
+        || !lines[1].equals("version=1")
+        || !lines[2].matches("checkpoint=[0-9a-f]{16}")) {
+      throw new IOException(
+          "s3 object " + prefix + MANIFEST + " is not a manifest this build reads: " + lines[0]);
+    }
+    return store.get(prefix + CHECKPOINTS + lines[2].substring("checkpoint=".length()));
   }
 
   @Override

@@ -91,6 +91,31 @@ final class PackUploads implements AutoCloseable {
     return lastFailure;
   }
 
+  /**
+   * Waits until no pack numbered up to {@code lastPackId} is queued or being uploaded; throws
+   * if the uploads close first.
+   */
+  synchronized void awaitThrough(int lastPackId) throws InterruptedException, IOException {
+    while (pendingThrough(lastPackId)) {
+      if (closed) {
+        throw new IOException("the pool is closing: packs are still waiting for their upload");
+      }
+      wait();
+    }
+  }
+
+  private boolean pendingThrough(int lastPackId) {
+    if (running >= 0 && Integer.compareUnsigned(running, lastPackId) <= 0) {
+      return true;
+    }
+    for (int id : queued.keySet()) {
+      if (Integer.compareUnsigned(id, lastPackId) <= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Waits until nothing is queued or being uploaded. */
   synchronized void awaitEmpty() throws InterruptedException {
     while (!closed && backlogPacks() > 0) {

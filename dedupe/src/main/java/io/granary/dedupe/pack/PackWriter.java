@@ -121,6 +121,18 @@ public final class PackWriter implements Closeable {
     }
   }
 
+  /**
+   * Seals the active pack now, whatever its size (a checkpoint: every record written so far
+   * must be in a sealed pack); the next append starts a new one. Returns the number of the last
+   * pack sealed, 0 if none ever was.
+   */
+  public int sealActive() {
+    if (active != null) {
+      seal();
+    }
+    return nextPackId - 1;
+  }
+
   /** The active pack's number, or -1 before the first append. */
   public int activePackId() {
     return active == null ? -1 : activeId;

@@ -197,6 +197,16 @@ final class ChunkWriter implements Closeable {
     }
   }
 
+  /** Seals the active pack ({@link PackWriter#sealActive}); the next commit syncs it. */
+  int sealActive() {
+    appendLock.lock();
+    try {
+      return packs.sealActive();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
   int activePackId() {
     appendLock.lock();
     try {

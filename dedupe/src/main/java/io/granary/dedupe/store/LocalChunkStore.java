@@ -7,6 +7,7 @@ import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
+import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.Directories;
@@ -33,12 +34,15 @@ import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackMissingException;
 import io.granary.dedupe.pack.PackScanner;
 import io.granary.dedupe.pack.PackWriter;
+import io.granary.dedupe.pack.RecordFormatException;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.scrub.Scrubber;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +90,22 @@ public final class LocalChunkStore implements ChunkStore {
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final ReentrantLock commitLock = new ReentrantLock();
 
+  /** One checkpoint at a time, so generations are published in order. */
+  private final ReentrantLock checkpointLock = new ReentrantLock();
+
+  /** The newest checkpoint's generation; guarded by {@code checkpointLock}. */
+  private long lastGeneration;
+
+  /** Commits, catalog changes and caller's bytes as of the newest checkpoint, to skip a same one. */
+  private long commitsAtCheckpoint = -1;
+
+  private long catalogChangesAtCheckpoint = -1;
+  private byte[] extrasAtCheckpoint;
+
+  /** Catalog changes made through {@link #catalog}. */
+  private final java.util.concurrent.atomic.AtomicLong catalogChanges =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private boolean closed;
 
   /** Chunks that puts found or wrote while a collection runs, else {@code null}. */
@@ -106,6 +126,7 @@ public final class LocalChunkStore implements ChunkStore {
             index,
             new PackWriter(storage, directory.storeId(), config.packTargetBytes(), nextPackId));
     this.reader = new ChunkReader(storage, compressor, hasher);
+    this.lastGeneration = storage.newestCheckpointGeneration();
   }
 
   /**
@@ -371,9 +392,38 @@ public final class LocalChunkStore implements ChunkStore {
     }
   }
 
+  /** The catalog, counting its changes (a checkpoint with none since the last is skipped). */
   @Override
   public Catalog catalog() {
-    return index.catalog();
+    Catalog inner = index.catalog();
+    return new Catalog() {
+      @Override
+      public byte[] get(String table, byte[] key) throws IOException {
+        return inner.get(table, key);
+      }
+
+      @Override
+      public List<Entry> list(String table) throws IOException {
+        return inner.list(table);
+      }
+
+      @Override
+      public void apply(CatalogBatch batch) throws IOException {
+        catalogChanges.incrementAndGet();
+        inner.apply(batch);
+      }
+
+      @Override
+      public List<Entry> dump() throws IOException {
+        return inner.dump();
+      }
+
+      @Override
+      public void restore(List<Entry> rows) throws IOException {
+        catalogChanges.incrementAndGet();
+        inner.restore(rows);
+      }
+    };
   }
 
   @Override
@@ -547,6 +597,120 @@ public final class LocalChunkStore implements ChunkStore {
   @Override
   public MediumStats mediumStats() {
     return storage.stats();
+  }
+
+  /**
+   * Seals the active pack and commits, reads every catalog row in the same critical section
+   * (so each root the rows name is in a sealed pack), then has the medium publish the
+   * checkpoint once those packs are there ({@code docs/format.md} §5.1). Commits wait meanwhile;
+   * the upload wait and the publishing do not hold them up.
+   */
+  @Override
+  public long checkpoint(byte[] extras) throws IOException {
+    if (!storage.keepsCheckpoints()) {
+      return -1;
+    }
+    Checkpoint c;
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      checkpointLock.lock();
+      try {
+        commitLock.lock();
+        try {
+          if (writer.commitsApplied() == commitsAtCheckpoint
+              && catalogChanges.get() == catalogChangesAtCheckpoint
+              && writer.pendingCount() == 0
+              && Arrays.equals(extras, extrasAtCheckpoint)) {
+            return lastGeneration; // nothing to say that the newest one does not
+          }
+          int lastPack = writer.sealActive();
+          writer.commit(NO_ROWS);
+          commitsAtCheckpoint = writer.commitsApplied();
+          catalogChangesAtCheckpoint = catalogChanges.get();
+          extrasAtCheckpoint = extras.clone();
+          long generation = Math.max(lastGeneration + 1, System.currentTimeMillis());
+          lastGeneration = generation;
+          c =
+              new Checkpoint(
+                  directory.storeId(),
+                  generation,
+                  System.currentTimeMillis(),
+                  lastPack,
+                  extras.clone(),
+                  index.catalog().dump());
+        } finally {
+          commitLock.unlock();
+        }
+        storage.publishCheckpoint(c.generation(), c.encode(), c.lastPackId());
+      } finally {
+        checkpointLock.unlock();
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    LOG.log(
+        Level.INFO,
+        "checkpoint {0} of {1} published: {2} catalog rows, packs through {3}",
+        Long.toHexString(c.generation()),
+        config.directory(),
+        c.rows().size(),
+        String.format("%08x", c.lastPackId()));
+    return c.generation();
+  }
+
+  /**
+   * Brings a store back from its medium alone into an empty {@code config.directory()}: the
+   * newest checkpoint gives its identity and catalog, the packs its index (rebuilt by reading
+   * them). Returns the store and the caller's bytes of that checkpoint.
+   */
+  public static ChunkStores.Attached attach(ChunkStoreConfig config, PackMedium.Factory media)
+      throws IOException {
+    Path root = config.directory();
+    if (Files.isDirectory(root)) {
+      try (var s = Files.list(root)) {
+        if (s.findAny().isPresent()) {
+          throw new StoreException(
+              StoreException.Kind.BAD_FORMAT,
+              root + " is not empty: a pool is attached into an empty directory");
+        }
+      }
+    }
+    Files.createDirectories(root);
+    Checkpoint c;
+    try (PackMedium medium = media.open(root.resolve("packs"))) {
+      byte[] bytes = medium.newestCheckpoint();
+      if (bytes == null) {
+        throw new StoreException(
+            StoreException.Kind.BAD_FORMAT, "the bucket holds no checkpoint of a pool");
+      }
+      try {
+        c = Checkpoint.decode(bytes);
+      } catch (RecordFormatException e) {
+        throw new StoreException(
+            StoreException.Kind.BAD_FORMAT, "the pool's newest checkpoint: " + e.getMessage());
+      }
+    }
+    StoreDirectory.adopt(root, c.storeId());
+    LocalChunkStore store = open(config, media, true);
+    try {
+      store.index.catalog().restore(c.rows());
+      store.lastGeneration = c.generation();
+      store.commitsAtCheckpoint = store.writer.commitsApplied();
+      store.catalogChangesAtCheckpoint = store.catalogChanges.get();
+      store.extrasAtCheckpoint = c.extras();
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    LOG.log(
+        Level.INFO,
+        "attached {0} from checkpoint {1}: {2} catalog rows, {3} chunks",
+        root,
+        Long.toHexString(c.generation()),
+        c.rows().size(),
+        store.index.counters().chunks());
+    return new ChunkStores.Attached(store, c.extras());
   }
 
   @Override

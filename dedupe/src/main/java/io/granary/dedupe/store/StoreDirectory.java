@@ -72,22 +72,7 @@ final class StoreDirectory implements Closeable {
         }
       }
       long id = new SecureRandom().nextLong();
-      String text =
-          FIRST_LINE
-              + "\nformat-version="
-              + FORMAT_VERSION
-              + "\nstore-id="
-              + String.format("%016x", id)
-              + "\n";
-      Path tmp = root.resolve("FORMAT.tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        c.force(true);
-      }
-      Files.move(tmp, format, StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel d = FileChannel.open(root, StandardOpenOption.READ)) {
-        d.force(true);
-      }
+      writeFormat(root, id);
       return id;
     }
     List<String> lines = Files.readAllLines(format, StandardCharsets.UTF_8);
@@ -108,6 +93,38 @@ final class StoreDirectory implements Closeable {
       return Long.parseUnsignedLong(value(lines, "store-id"), 16);
     } catch (NumberFormatException | NullPointerException e) {
       throw new StoreException(StoreException.Kind.BAD_FORMAT, "bad store-id in " + format);
+    }
+  }
+
+  /**
+   * Makes {@code root} the directory of the existing store {@code storeId} (a pool attached
+   * from its bucket), before it is opened; refused if it holds a store already.
+   */
+  static void adopt(Path root, long storeId) throws IOException {
+    Files.createDirectories(root);
+    if (Files.exists(root.resolve("FORMAT"))) {
+      throw new StoreException(StoreException.Kind.BAD_FORMAT, root + " already holds a store");
+    }
+    writeFormat(root, storeId);
+  }
+
+  /** Writes {@code FORMAT} whole (temporary name, fsync, rename, directory fsync). */
+  private static void writeFormat(Path root, long id) throws IOException {
+    String text =
+        FIRST_LINE
+            + "\nformat-version="
+            + FORMAT_VERSION
+            + "\nstore-id="
+            + String.format("%016x", id)
+            + "\n";
+    Path tmp = root.resolve("FORMAT.tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      c.force(true);
+    }
+    Files.move(tmp, root.resolve("FORMAT"), StandardCopyOption.ATOMIC_MOVE);
+    try (FileChannel d = FileChannel.open(root, StandardOpenOption.READ)) {
+      d.force(true);
     }
   }
 

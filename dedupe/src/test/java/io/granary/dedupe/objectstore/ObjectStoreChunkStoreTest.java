@@ -3,8 +3,10 @@ package io.granary.dedupe.objectstore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.dedupe.api.CatalogBatch;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
 import io.granary.dedupe.api.ChunkStoreConfig;
@@ -14,6 +16,7 @@ import io.granary.dedupe.api.GcOptions;
 import io.granary.dedupe.api.GcReport;
 import io.granary.dedupe.api.ObjectStoreConfig;
 import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.StoreException;
 import io.granary.testing.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +121,10 @@ class ObjectStoreChunkStoreTest {
         dir.resolve("store").resolve("packs").resolve(String.format("%08x.pack", packId)));
   }
 
-  /** A collection compacts packs on the store too: dead packs' objects are deleted. */
+  /**
+   * A collection compacts packs on the store too: dead packs' objects are deleted, at the
+   * checkpoint after it.
+   */
   @Test
   void aCollectionDeletesTheObjectsOfPacksItEmptied() throws Exception {
     ObjectStoreConfig pool = bucket.pool(4L << 20);
@@ -141,7 +147,7 @@ class ObjectStoreChunkStoreTest {
       GcReport gc = store.collectGarbage(m -> keptIds.forEach(m::mark), GcOptions.DEFAULT);
       assertEquals(200, gc.chunksSwept());
       assertTrue(gc.packsCompacted() > 0, gc.toString());
-      store.sync();
+      store.checkpoint(new byte[0]);
       Set<String> after = packKeys(pool);
       assertTrue(after.size() < before.size(), before + " then " + after);
       for (int i = 0; i < keptIds.size(); i++) {
@@ -149,5 +155,103 @@ class ObjectStoreChunkStoreTest {
       }
       assertFalse(store.contains(droppedIds.get(0)));
     }
+  }
+
+  /**
+   * The store's whole local directory lost after a checkpoint: attached on a new machine from
+   * the bucket alone, it has the checkpoint's catalog rows and caller's bytes, and every chunk
+   * written before it; chunks written after it and never uploaded are what the lost disk cost.
+   */
+  @Test
+  void aStoreComesBackFromItsBucketAloneAsOfItsNewestCheckpoint() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(4L << 20);
+    List<byte[]> before = chunks(100, 3_000);
+    List<ChunkId> ids = new ArrayList<>();
+    ChunkId after;
+    try (ChunkStore store = ChunkStores.open(config(), media(pool))) {
+      for (byte[] c : before) {
+        ids.add(store.put(c));
+      }
+      store
+          .catalog()
+          .apply(new CatalogBatch().put("volumes", "vm1".getBytes(), "root-1".getBytes()));
+      assertTrue(store.checkpoint("settings v1".getBytes()) > 0);
+      store
+          .catalog()
+          .apply(new CatalogBatch().put("volumes", "vm2".getBytes(), "root-2".getBytes()));
+      after = store.put(TestData.random(9_999, CHUNK));
+      store.sync();
+    }
+    Directories.deleteTree(dir);
+    ChunkStores.Attached a = ChunkStores.attach(config(), media(pool));
+    try (ChunkStore store = a.store()) {
+      assertArrayEquals("settings v1".getBytes(), a.extras());
+      assertArrayEquals("root-1".getBytes(), store.catalog().get("volumes", "vm1".getBytes()));
+      assertEquals(null, store.catalog().get("volumes", "vm2".getBytes()), "after the checkpoint");
+      for (int i = 0; i < ids.size(); i++) {
+        assertArrayEquals(before.get(i), store.get(ids.get(i)), "chunk " + i);
+      }
+      assertFalse(store.contains(after), "written after the checkpoint, never uploaded");
+      // and it goes on: a new checkpoint of the attached store
+      store
+          .catalog()
+          .apply(new CatalogBatch().put("volumes", "vm3".getBytes(), "root-3".getBytes()));
+      assertTrue(store.checkpoint("settings v2".getBytes()) > 0);
+    }
+    Directories.deleteTree(dir);
+    ChunkStores.Attached again = ChunkStores.attach(config(), media(pool));
+    try (ChunkStore store = again.store()) {
+      assertArrayEquals("settings v2".getBytes(), again.extras());
+      assertArrayEquals("root-3".getBytes(), store.catalog().get("volumes", "vm3".getBytes()));
+    }
+  }
+
+  /**
+   * A collection deletes dead packs' objects only once a newer checkpoint is published: until
+   * then the newest published one still brings back every chunk it names.
+   */
+  @Test
+  void packObjectsAreDeletedOnlyOnceANewerCheckpointNoLongerNeedsThem() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(4L << 20);
+    List<byte[]> data = chunks(150, 4_000);
+    List<ChunkId> ids = new ArrayList<>();
+    try (ChunkStore store = ChunkStores.open(config(), media(pool))) {
+      for (byte[] c : data) {
+        ids.add(store.put(c));
+      }
+      store.checkpoint(new byte[0]);
+      Set<String> published = packKeys(pool);
+      GcReport gc = store.collectGarbage(m -> {}, GcOptions.DEFAULT); // nothing is live now
+      assertEquals(150, gc.chunksSwept());
+      assertTrue(gc.packsCompacted() > 0, gc.toString());
+      assertTrue(packKeys(pool).containsAll(published), "kept for the published checkpoint");
+    }
+    Directories.deleteTree(dir); // lost before a newer checkpoint: the old one still works
+    ChunkStores.Attached a = ChunkStores.attach(config(), media(pool));
+    try (ChunkStore store = a.store()) {
+      for (int i = 0; i < ids.size(); i++) {
+        assertArrayEquals(data.get(i), store.get(ids.get(i)), "chunk " + i);
+      }
+      GcReport gc = store.collectGarbage(m -> {}, GcOptions.DEFAULT);
+      assertEquals(150, gc.chunksSwept());
+      long objectsBefore = packKeys(pool).stream().filter(k -> k.contains("/packs/")).count();
+      store.checkpoint(new byte[0]);
+      long objectsAfter = packKeys(pool).stream().filter(k -> k.contains("/packs/")).count();
+      assertTrue(objectsAfter < objectsBefore, objectsBefore + " then " + objectsAfter);
+    }
+  }
+
+  @Test
+  void attachingWithoutACheckpointOrIntoADirectoryInUseIsRefused() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(4L << 20);
+    StoreException e =
+        assertThrows(StoreException.class, () -> ChunkStores.attach(config(), media(pool)));
+    assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
+    try (ChunkStore store = ChunkStores.open(config(), media(pool))) {
+      store.put(TestData.random(1, CHUNK));
+      store.checkpoint(new byte[0]);
+    }
+    e = assertThrows(StoreException.class, () -> ChunkStores.attach(config(), media(pool)));
+    assertTrue(e.getMessage().contains("not empty"), e.getMessage());
   }
 }

@@ -142,6 +142,27 @@ final class FaultyPackMedium implements PackMedium {
   }
 
   @Override
+  public boolean keepsCheckpoints() {
+    return inner.keepsCheckpoints();
+  }
+
+  @Override
+  public void publishCheckpoint(long generation, byte[] checkpoint, int lastSealedPackId)
+      throws IOException {
+    inner.publishCheckpoint(generation, checkpoint, lastSealedPackId);
+  }
+
+  @Override
+  public long newestCheckpointGeneration() {
+    return inner.newestCheckpointGeneration();
+  }
+
+  @Override
+  public byte[] newestCheckpoint() throws IOException {
+    return inner.newestCheckpoint();
+  }
+
+  @Override
   public void close() throws IOException {
     inner.close();
   }

@@ -1,0 +1,69 @@
+package io.granary.appliance.pool;
+
+import io.granary.dedupe.api.ChunkStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Publishes a pool's checkpoints to its object store ({@code docs/format.md} §5.1): every
+ * {@link #INTERVAL} on a thread of its own (the chunk store skips one when nothing changed), and
+ * once more as the pool closes, after its volumes flushed. A checkpoint that fails is logged
+ * and tried again at the next interval; the newest published one stays what the bucket alone
+ * brings back. Each carries the pool's metadata ({@code metadata}: settings, profiles).
+ *
+ * <p>What it does not do: decide what is in a checkpoint (the chunk store), or keep a pool on
+ * local disks from doing anything (their chunk stores publish nothing).
+ */
+final class PoolCheckpoints implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PoolCheckpoints.class.getName());
+  static final Duration INTERVAL = Duration.ofSeconds(60);
+
+  private final String pool;
+  private final ChunkStore chunks;
+  private final Supplier<byte[]> metadata;
+  private final ScheduledExecutorService timer;
+
+  PoolCheckpoints(String pool, ChunkStore chunks, Supplier<byte[]> metadata) {
+    this.pool = pool;
+    this.chunks = chunks;
+    this.metadata = metadata;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "checkpoints " + pool);
+              t.setDaemon(true);
+              return t;
+            });
+    long every = INTERVAL.toMillis();
+    timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    try {
+      now();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "pool {0}: checkpoint failed ({1}); retrying", pool, e.getMessage());
+    }
+  }
+
+  /** Publishes a checkpoint now (unless nothing changed since the last one). */
+  void now() throws IOException {
+    chunks.checkpoint(metadata.get());
+  }
+
+  /** Stops the timer; the caller publishes the last checkpoint ({@link #now}) after a flush. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
