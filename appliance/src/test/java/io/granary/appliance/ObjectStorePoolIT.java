@@ -198,7 +198,7 @@ class ObjectStorePoolIT {
     int closed = FreePort.pick();
     String creds = credentials.toString();
     refused(
-        "cannot list",
+        "cannot read s3://" + BUCKET + "/lease: Unable to execute HTTP request",
         "--s3",
         "http://127.0.0.1:" + closed,
         "--bucket",
@@ -332,11 +332,24 @@ class ObjectStorePoolIT {
         .ok();
     cli.ok("pool", "checkpoint", "dr");
     byte[] vm2 = copyOut("dr/vm2", "later");
-    daemon.kill9(); // no last checkpoint: the one published above is what comes back
+    daemon.kill9(); // no last checkpoint, no release of the lease
     io.granary.dedupe.api.Directories.deleteTree(tmp.resolve("data"));
     startDaemon();
-    cli.ok(concat(new String[] {"pool", "attach", "dr"}, bucketArgs));
-    assertArrayEquals(vm2, copyOut("dr/vm2", "again"));
+    Cli.Result held = cli.run(concat(new String[] {"pool", "attach", "dr"}, bucketArgs));
+    assertEquals(1, held.exit());
+    assertTrue(held.err().contains("in use by appliance"), held.err());
+    // once its lease lapsed (30 s), only an explicit take-over attaches it
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    Cli.Result taken;
+    while ((taken =
+                cli.run(concat(new String[] {"pool", "attach", "dr", "--take-over"}, bucketArgs)))
+            .exit()
+        != 0) {
+      assertTrue(taken.err().contains("in use by appliance"), taken.err());
+      assertTrue(System.nanoTime() < deadline, "the lease never lapsed: " + taken.err());
+      Thread.sleep(2_000);
+    }
+    assertArrayEquals(vm2, copyOut("dr/vm2", "again"), "as of the checkpoint published above");
   }
 
   private byte[] copyOut(String export, String tag) throws Exception {

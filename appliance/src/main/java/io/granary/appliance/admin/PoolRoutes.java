@@ -64,7 +64,8 @@ final class PoolRoutes {
       if (bucket == null) {
         throw new ProblemException(Problem.INVALID, "attaching a pool needs its \"s3\" bucket");
       }
-      return Reply.created(Views.pool(provisioning.attachPool(name, path, bucket)));
+      boolean takeOver = q.has("takeOver") && q.body().get("takeOver").asBoolean();
+      return Reply.created(Views.pool(provisioning.attachPool(name, path, bucket, takeOver)));
     }
     return Reply.created(
         Views.pool(

@@ -70,15 +70,25 @@ public final class Pool implements Closeable {
 
   /**
    * Brings back, into the empty directory {@code path}, the pool whose packs and checkpoints
-   * are in {@code bucket}: its volumes and snapshots as of the newest checkpoint. Returns the
-   * pool and the metadata that checkpoint carries (its settings and profiles), which the
-   * caller applies.
+   * are in {@code bucket}: its volumes and snapshots as of the newest checkpoint. Refused while
+   * another appliance holds the pool's lease; with {@code takeOver}, taken from one that let it
+   * lapse. Returns the pool and the metadata that checkpoint carries (its settings and
+   * profiles), which the caller applies.
    */
   static Attached attach(
-      String name, Path path, PoolBucket bucket, VolumeStoreConfig tuning, DirtyMemory dirty)
+      String name,
+      Path path,
+      PoolBucket bucket,
+      boolean takeOver,
+      VolumeStoreConfig tuning,
+      DirtyMemory dirty)
       throws IOException {
     ChunkStores.Attached a =
-        ChunkStores.attach(ChunkStoreConfig.defaults(path.resolve("store")), media(bucket));
+        ChunkStores.attach(
+            ChunkStoreConfig.defaults(path.resolve("store")),
+            takeOver
+                ? ChunkStores.objectStoreTakingOver(bucket.toConfig())
+                : ChunkStores.objectStore(bucket.toConfig()));
     Files.createDirectories(path.resolve("journal"));
     return new Attached(
         around(name, path, PoolSettings.defaults(), bucket, a.store(), tuning, dirty), a.extras());

@@ -95,9 +95,10 @@ public final class Pools implements AutoCloseable {
    * returned metadata, and its checkpoints the caller's to start ({@link #startCheckpoints})
    * once they are, so that none is published with the wrong settings.
    */
-  synchronized Pool.Attached attach(String name, Path path, PoolBucket bucket, String created)
+  synchronized Pool.Attached attach(
+      String name, Path path, PoolBucket bucket, boolean takeOver, String created)
       throws IOException {
-    Pool.Attached a = Pool.attach(name, path, bucket, tuning, dirty);
+    Pool.Attached a = Pool.attach(name, path, bucket, takeOver, tuning, dirty);
     open.put(name, new Registered(a.pool(), path.toString(), created));
     LOG.log(Level.INFO, "pool {0} attached at {1} from {2}", name, path, bucket.describe());
     return a;

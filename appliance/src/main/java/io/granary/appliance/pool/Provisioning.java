@@ -190,9 +190,11 @@ public final class Provisioning implements AutoCloseable {
   /**
    * Brings back, into {@code path} (absent or empty), the pool whose packs and checkpoints are
    * in {@code bucket}: its volumes and snapshots as of its newest checkpoint, its settings, and
-   * the profiles it carried that this appliance lacks. A failure leaves nothing behind.
+   * the profiles it carried that this appliance lacks. Refused while another appliance holds
+   * the pool's lease; {@code takeOver} takes it from one that let it lapse. A failure leaves
+   * nothing behind.
    */
-  public synchronized Pool attachPool(String name, Path path, PoolBucket bucket)
+  public synchronized Pool attachPool(String name, Path path, PoolBucket bucket, boolean takeOver)
       throws IOException {
     Names.check("pool", name);
     if (pools.contains(name)) {
@@ -211,7 +213,7 @@ public final class Provisioning implements AutoCloseable {
     Map<String, Profile> profilesBefore = profiles.snapshot();
     Pool.Attached a;
     try {
-      a = pools.attach(name, path, bucket, Instant.now(clock).toString());
+      a = pools.attach(name, path, bucket, takeOver, Instant.now(clock).toString());
     } catch (IOException | RuntimeException e) {
       removeMade(made, e);
       throw e;

@@ -12,9 +12,20 @@ public final class ChunkStores {
 
   private ChunkStores() {}
 
-  /** Packs on the object store {@code config} names, filled in the local spool. */
+  /**
+   * Packs on the object store {@code config} names, filled in the local spool, under the
+   * pool's lease: refused while another appliance holds it.
+   */
   public static PackMedium.Factory objectStore(ObjectStoreConfig config) {
-    return ObjectStorePackMedium.factory(config);
+    return ObjectStorePackMedium.factory(config, false);
+  }
+
+  /**
+   * The same, taking the pool over from an appliance that let its lease lapse without
+   * releasing it (it crashed, or lost its network): an administrator's explicit decision.
+   */
+  public static PackMedium.Factory objectStoreTakingOver(ObjectStoreConfig config) {
+    return ObjectStorePackMedium.factory(config, true);
   }
 
   /**

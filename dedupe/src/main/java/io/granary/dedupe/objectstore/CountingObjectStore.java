@@ -66,6 +66,34 @@ final class CountingObjectStore implements ObjectStore {
   }
 
   @Override
+  public Versioned read(String key) throws IOException {
+    gets.incrementAndGet();
+    try {
+      Versioned v = inner.read(key);
+      if (v != null) {
+        down.addAndGet(v.bytes().length);
+      }
+      return v;
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  @Override
+  public String swap(String key, byte[] bytes, String etag) throws IOException {
+    puts.incrementAndGet();
+    try {
+      String tag = inner.swap(key, bytes, etag);
+      up.addAndGet(tag == null ? 0 : bytes.length);
+      return tag;
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  @Override
   public byte[] get(String key) throws IOException {
     gets.incrementAndGet();
     try {

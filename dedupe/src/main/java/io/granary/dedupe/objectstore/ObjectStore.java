@@ -24,6 +24,19 @@ interface ObjectStore extends Closeable {
   /** Stores {@code bytes} as {@code key}, replacing what was there (the manifest only). */
   void put(String key, byte[] bytes) throws IOException;
 
+  /** An object's bytes and its entity tag. */
+  record Versioned(byte[] bytes, String etag) {}
+
+  /** The whole object with its entity tag, or null if there is none. */
+  Versioned read(String key) throws IOException;
+
+  /**
+   * Replaces {@code key} only if it is still the version {@code etag} names (If-Match), or, with
+   * a null {@code etag}, creates it only if absent (If-None-Match): a compare-and-swap. Returns
+   * the new version's tag, or null if the object was not as expected.
+   */
+  String swap(String key, byte[] bytes, String etag) throws IOException;
+
   /** The whole object. */
   byte[] get(String key) throws IOException;
 

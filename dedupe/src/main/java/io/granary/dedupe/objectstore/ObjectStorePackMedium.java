@@ -5,12 +5,14 @@ import io.granary.dedupe.api.ObjectStoreConfig;
 import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.pack.LocalPackMedium;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +50,10 @@ public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
   static final String CHECKPOINTS = "checkpoints/";
   static final String MANIFEST = "manifest";
+  static final String LEASE = "lease";
+  private static final java.util.regex.Pattern PACK_NAME =
+      java.util.regex.Pattern.compile("([0-9a-f]{8})-([0-9a-f]{8})\\.pack");
+  private static final System.Logger LOG = System.getLogger(ObjectStorePackMedium.class.getName());
   private static final String MANIFEST_FIRST_LINE = "granary-pool-manifest";
 
   /** Checkpoints kept besides the newest, for a restore that finds the newest damaged. */
@@ -63,8 +69,14 @@ public final class ObjectStorePackMedium implements PackMedium {
   private final PackCache cache;
   private final PackUploads uploads;
 
-  /** Packs the store holds, with their sizes. */
+  /** Packs the store holds, with their sizes, and their keys. */
   private final ConcurrentHashMap<Integer, Long> remote = new ConcurrentHashMap<>();
+
+  private final ConcurrentHashMap<Integer, String> remoteKeys = new ConcurrentHashMap<>();
+  private final PoolLease lease;
+
+  /** The manifest's version as this appliance last wrote or read it; guarded by this. */
+  private String manifestEtag;
 
   /** Readers of spooled packs, to move to the store after the upload; guarded by this. */
   private final Map<Integer, Set<MovingReader>> spoolReaders = new ConcurrentHashMap<>();
@@ -76,68 +88,157 @@ public final class ObjectStorePackMedium implements PackMedium {
    * Packs deleted here whose objects stay until the next checkpoint is published: the newest
    * published one may still need their chunks. Guarded by this.
    */
-  private final List<Integer> deleteAtNextCheckpoint = new ArrayList<>();
+  private final List<String> deleteAtNextCheckpoint = new ArrayList<>();
 
   /** Generations of the checkpoints in the bucket, ascending. Guarded by this. */
   private final TreeSet<Long> checkpoints = new TreeSet<>(Long::compareUnsigned);
 
-  ObjectStorePackMedium(LocalPackMedium spool, ObjectStore store, String prefix, PackCache cache)
+  ObjectStorePackMedium(
+      LocalPackMedium spool, ObjectStore store, String prefix, PackCache cache, LeaseTerms terms)
       throws IOException {
     this.spool = spool;
     this.deletedList = spool.directory().resolve("deleted-packs");
     this.store = new CountingObjectStore(store);
     this.prefix = prefix;
     this.cache = cache;
-    for (Map.Entry<String, Long> e : this.store.list(prefix + PACKS).entrySet()) {
-      Integer packId = packIdOf(e.getKey().substring(prefix.length() + PACKS.length()));
-      if (packId != null) {
-        remote.put(packId, e.getValue());
+    this.lease =
+        PoolLease.acquire(
+            this.store,
+            prefix + LEASE,
+            terms.owner(),
+            terms.host(),
+            terms.duration(),
+            terms.clock(),
+            terms.takeOver());
+    try {
+      readBucket();
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+    this.uploads = new PackUploads(prefix.isEmpty() ? "/" : prefix, this::upload);
+  }
+
+  /**
+   * Who takes the pool's lease and how: the appliance's owner id (kept in the store's
+   * directory), its host name, the lease's duration, and whether an appliance that let the
+   * lease lapse is to be taken over.
+   */
+  record LeaseTerms(
+      String owner, String host, Duration duration, java.time.Clock clock, boolean takeOver) {}
+
+  /** What the bucket holds: packs (the newest epoch of each number), checkpoints, the manifest. */
+  private void readBucket() throws IOException {
+    Map<Integer, Long> epochs = new java.util.HashMap<>();
+    for (Map.Entry<String, Long> e : store.list(prefix + PACKS).entrySet()) {
+      String name = e.getKey().substring(prefix.length() + PACKS.length());
+      java.util.regex.Matcher m = PACK_NAME.matcher(name);
+      if (!m.matches()) {
+        continue;
       }
+      int packId = Integer.parseUnsignedInt(m.group(1), 16);
+      long epoch = Long.parseLong(m.group(2), 16);
+      Long seen = epochs.get(packId);
+      if (seen != null) {
+        LOG.log(
+            Level.WARNING,
+            "pack {0} is in the bucket under epochs {1} and {2}: the newest is used",
+            m.group(1),
+            seen,
+            epoch);
+        if (epoch < seen) {
+          continue;
+        }
+      }
+      epochs.put(packId, epoch);
+      remote.put(packId, e.getValue());
+      remoteKeys.put(packId, e.getKey());
     }
     if (Files.exists(deletedList)) {
-      for (String line : Files.readAllLines(deletedList)) {
-        if (line.matches("[0-9a-f]{8}")) {
-          int packId = Integer.parseUnsignedInt(line, 16);
-          remote.remove(packId);
-          deleteAtNextCheckpoint.add(packId);
+      for (String key : Files.readAllLines(deletedList)) {
+        java.util.regex.Matcher m = PACK_NAME.matcher(key.substring(key.lastIndexOf('/') + 1));
+        if (m.matches()) {
+          int packId = Integer.parseUnsignedInt(m.group(1), 16);
+          if (key.equals(remoteKeys.get(packId))) {
+            remote.remove(packId);
+            remoteKeys.remove(packId);
+          }
+          deleteAtNextCheckpoint.add(key);
         }
       }
     }
-    for (String key : this.store.list(prefix + CHECKPOINTS).keySet()) {
+    for (String key : store.list(prefix + CHECKPOINTS).keySet()) {
       String name = key.substring(prefix.length() + CHECKPOINTS.length());
       if (name.matches("[0-9a-f]{16}")) {
         checkpoints.add(Long.parseUnsignedLong(name, 16));
       }
     }
-    this.uploads = new PackUploads(prefix.isEmpty() ? "/" : prefix, this::upload);
+    ObjectStore.Versioned manifest = store.read(prefix + MANIFEST);
+    manifestEtag = manifest == null ? null : manifest.etag();
   }
 
   /** Packs of pools configured as {@code config} says, with their spool where the store says. */
-  public static PackMedium.Factory factory(ObjectStoreConfig config) {
-    return spoolDir -> {
-      ObjectStore store = S3ObjectStore.open(config);
-      try {
-        return new ObjectStorePackMedium(
-            new LocalPackMedium(spoolDir),
-            store,
-            config.prefix(),
-            new PackCache(spoolDir.resolveSibling("pack-cache"), config.cacheBytes()));
-      } catch (IOException | RuntimeException e) {
-        store.close();
-        throw e;
-      }
-    };
+  public static PackMedium.Factory factory(ObjectStoreConfig config, boolean takeOver) {
+    return spoolDir ->
+        open(config, spoolDir, PoolLease.DEFAULT_DURATION, java.time.Clock.systemUTC(), takeOver);
   }
 
-  private static Integer packIdOf(String name) {
-    if (!name.matches("[0-9a-f]{8}\\.pack")) {
-      return null;
+  static ObjectStorePackMedium open(
+      ObjectStoreConfig config,
+      Path spoolDir,
+      Duration leaseDuration,
+      java.time.Clock clock,
+      boolean takeOver)
+      throws IOException {
+    ObjectStore store = S3ObjectStore.open(config);
+    try {
+      LocalPackMedium spool = new LocalPackMedium(spoolDir);
+      return new ObjectStorePackMedium(
+          spool,
+          store,
+          config.prefix(),
+          new PackCache(spoolDir.resolveSibling("pack-cache"), config.cacheBytes()),
+          new LeaseTerms(
+              ownerId(spoolDir.resolveSibling("lease-owner")),
+              hostName(),
+              leaseDuration,
+              clock,
+              takeOver));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
     }
-    return Integer.parseUnsignedInt(name.substring(0, 8), 16);
   }
 
-  String key(int packId) {
-    return prefix + PACKS + String.format("%08x.pack", packId);
+  /** This store directory's owner id, made once: the same appliance after a restart. */
+  private static String ownerId(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    String id = java.util.UUID.randomUUID().toString();
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling("lease-owner.tmp");
+    Files.writeString(tmp, id + "\n");
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return id;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-host";
+    }
+  }
+
+  /** The key a pack is uploaded under now: its number and the lease's epoch. */
+  String uploadKey(int packId) {
+    return prefix + PACKS + String.format("%08x-%08x.pack", packId, lease.epoch());
+  }
+
+  /** The key of a pack in the store; null if it is not there. */
+  private String key(int packId) {
+    return remoteKeys.get(packId);
   }
 
   @Override
@@ -213,12 +314,14 @@ public final class ObjectStorePackMedium implements PackMedium {
     } catch (NoSuchFileException deleted) {
       return; // deleted after it was queued
     }
-    if (!store.putIfAbsent(key(packId), file)) {
-      long there = store.size(key(packId));
+    lease.check();
+    String key = uploadKey(packId);
+    if (!store.putIfAbsent(key, file)) {
+      long there = store.size(key);
       if (there != size) {
         throw new IOException(
             "the store already holds "
-                + key(packId)
+                + key
                 + " with "
                 + there
                 + " bytes, not this pool's "
@@ -231,10 +334,11 @@ public final class ObjectStorePackMedium implements PackMedium {
       moving = deletedWhileUploading.remove(packId) ? null : takeSpoolReaders(packId);
       if (moving != null) {
         remote.put(packId, size);
+        remoteKeys.put(packId, key);
       }
     }
     if (moving == null) {
-      store.delete(key(packId)); // a collection deleted it while it went up
+      store.delete(key); // a collection deleted it while it went up
       return;
     }
     leaveSpool(packId, moving);
@@ -267,12 +371,13 @@ public final class ObjectStorePackMedium implements PackMedium {
       if (!uploads.remove(packId) && uploads.pending(packId)) {
         deletedWhileUploading.add(packId);
       }
-      if (remote.remove(packId) != null) {
-        deleteAtNextCheckpoint.add(packId);
+      String key = remoteKeys.remove(packId);
+      if (remote.remove(packId) != null && key != null) {
+        deleteAtNextCheckpoint.add(key);
         // remembered, so that reopening does not bring the pack back from the bucket
         Files.writeString(
             deletedList,
-            String.format("%08x%n", packId),
+            key + "\n",
             StandardOpenOption.CREATE,
             StandardOpenOption.APPEND,
             StandardOpenOption.DSYNC);
@@ -303,6 +408,7 @@ public final class ObjectStorePackMedium implements PackMedium {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted waiting for uploads");
     }
+    lease.check();
     String name = String.format("%016x", generation);
     if (!store.putIfAbsent(prefix + CHECKPOINTS + name, checkpoint)) {
       throw new IOException(
@@ -312,11 +418,25 @@ public final class ObjectStorePackMedium implements PackMedium {
               + name
               + ": another appliance writes this pool");
     }
-    store.put(
-        prefix + MANIFEST,
-        (MANIFEST_FIRST_LINE + "\nversion=1\ncheckpoint=" + name + "\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    List<Integer> packs;
+    byte[] manifest =
+        (MANIFEST_FIRST_LINE
+                + "\nversion=1\ncheckpoint="
+                + name
+                + "\nepoch="
+                + lease.epoch()
+                + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    synchronized (this) {
+      // A swap: of two appliances that both think they write this pool, one fails here.
+      String tag = store.swap(prefix + MANIFEST, manifest, manifestEtag);
+      if (tag == null) {
+        throw new IOException(
+            "the pool's manifest changed under this appliance: another appliance writes this"
+                + " pool, and this one publishes nothing more");
+      }
+      manifestEtag = tag;
+    }
+    List<String> packs;
     List<Long> old = new ArrayList<>();
     synchronized (this) {
       packs = new ArrayList<>(deleteAtNextCheckpoint);
@@ -326,15 +446,15 @@ public final class ObjectStorePackMedium implements PackMedium {
         old.add(checkpoints.pollFirst());
       }
     }
-    for (int packId : packs) {
-      store.delete(key(packId)); // a failure leaves garbage, which the next open finds and indexes
+    for (String key : packs) {
+      store.delete(key); // a failure leaves garbage, which the next open finds and indexes
     }
     synchronized (this) {
       if (deleteAtNextCheckpoint.isEmpty()) {
         Files.deleteIfExists(deletedList);
       } else {
         StringBuilder rest = new StringBuilder();
-        deleteAtNextCheckpoint.forEach(id -> rest.append(String.format("%08x%n", id)));
+        deleteAtNextCheckpoint.forEach(k -> rest.append(k).append('\n'));
         Path tmp = deletedList.resolveSibling("deleted-packs.tmp");
         Files.writeString(tmp, rest);
         Files.move(tmp, deletedList, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -406,6 +526,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     return cache;
   }
 
+  /** Stops the uploads (what is queued stays in the spool), releases the lease. */
   @Override
   public void close() throws IOException {
     try {
@@ -413,8 +534,16 @@ public final class ObjectStorePackMedium implements PackMedium {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      store.close();
+      try {
+        lease.close();
+      } finally {
+        store.close();
+      }
     }
+  }
+
+  PoolLease lease() {
+    return lease;
   }
 
   /** Reads a sealed pack from the store, through the cache. */

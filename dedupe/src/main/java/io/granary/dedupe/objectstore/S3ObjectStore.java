@@ -144,6 +144,42 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public Versioned read(String key) throws IOException {
+    try {
+      var o = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+      return new Versioned(o.asByteArray(), o.response().eTag());
+    } catch (NoSuchKeyException e) {
+      return null;
+    } catch (SdkException e) {
+      throw failed("read", key, e);
+    }
+  }
+
+  @Override
+  public String swap(String key, byte[] bytes, String etag) throws IOException {
+    try {
+      return s3.putObject(
+              r -> {
+                r.bucket(bucket).key(key);
+                if (etag == null) {
+                  r.ifNoneMatch("*");
+                } else {
+                  r.ifMatch(etag);
+                }
+              },
+              RequestBody.fromBytes(bytes))
+          .eTag();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return null; // 409: a conditional write raced another one (AWS)
+      }
+      throw failed("update", key, e);
+    } catch (SdkException e) {
+      throw failed("update", key, e);
+    }
+  }
+
+  @Override
   public byte[] get(String key) throws IOException {
     try {
       return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();

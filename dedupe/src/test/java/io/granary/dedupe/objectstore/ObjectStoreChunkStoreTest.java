@@ -104,7 +104,7 @@ class ObjectStoreChunkStoreTest {
         assertArrayEquals(data.get(i), store.get(ids.get(i)), "chunk " + i);
       }
     }
-    assertEquals(packs, packKeys(pool).size());
+    assertEquals(packs, packKeys(pool).stream().filter(k -> k.contains("/packs/")).count());
     Directories.deleteTree(dir.resolve("store").resolve("index"));
     Directories.deleteTree(dir.resolve("store").resolve("packs"));
     Directories.deleteTree(dir.resolve("store").resolve("pack-cache"));

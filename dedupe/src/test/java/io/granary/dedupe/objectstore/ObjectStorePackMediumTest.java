@@ -41,7 +41,7 @@ class ObjectStorePackMediumTest {
   private static ObjectStorePackMedium open(ObjectStoreConfig pool, Path storeDir)
       throws Exception {
     return (ObjectStorePackMedium)
-        ObjectStorePackMedium.factory(pool).open(storeDir.resolve("packs"));
+        ObjectStorePackMedium.factory(pool, false).open(storeDir.resolve("packs"));
   }
 
   private static byte[] writePack(PackMedium m, int packId, int length) throws Exception {
@@ -146,14 +146,16 @@ class ObjectStorePackMediumTest {
     byte[] foreign = TestData.random(99, 1_000);
     try (ObjectStorePackMedium m = open(pool, dir);
         S3Client s3 = TestBucket.client(bucket.server)) {
-      s3.putObject(r -> r.bucket(TestBucket.NAME).key(m.key(4)), RequestBody.fromBytes(foreign));
+      s3.putObject(
+          r -> r.bucket(TestBucket.NAME).key(m.uploadKey(4)), RequestBody.fromBytes(foreign));
       byte[] pack = writePack(m, 4, 50_000);
       m.seal(4);
       Thread.sleep(1_000);
       assertEquals(50_000, m.backlogBytes(), "not counted as uploaded");
       assertTrue(Files.exists(dir.resolve("packs").resolve("00000004.pack")), "kept in the spool");
       assertArrayEquals(
-          foreign, s3.getObjectAsBytes(r -> r.bucket(TestBucket.NAME).key(m.key(4))).asByteArray());
+          foreign,
+          s3.getObjectAsBytes(r -> r.bucket(TestBucket.NAME).key(m.uploadKey(4))).asByteArray());
       assertArrayEquals(pack, read(m, 4, 0, pack.length));
     }
   }

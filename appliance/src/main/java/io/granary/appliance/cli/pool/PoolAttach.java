@@ -29,6 +29,13 @@ public final class PoolAttach extends ApiCommand {
 
   @Mixin BucketOptions bucket;
 
+  @Option(
+      names = "--take-over",
+      description =
+          "Take the pool from an appliance whose lease lapsed without being released (it crashed"
+              + " or is cut off): only once you know it no longer writes.")
+  boolean takeOver;
+
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
@@ -49,6 +56,9 @@ public final class PoolAttach extends ApiCommand {
       body.put("path", path.toAbsolutePath().toString());
     }
     body.put("s3", bucket.field());
+    if (takeOver) {
+      body.put("takeOver", true);
+    }
     var p = api.post("/api/v1/pools", body);
     if (output().json) {
       printJson(p);
