@@ -193,6 +193,60 @@ class ObjectStorePoolIT {
     }
   }
 
+  /**
+   * The object store killed while a volume is written: the writes go on (into the spool), the
+   * data reads back, {@code granary status} says why the uploads wait; with the store back they
+   * finish by themselves.
+   */
+  @Test
+  void withTheStoreDownVolumesGoOnAndStatusSaysWhy() throws Exception {
+    ExternalTool.require("nbdcopy");
+    cli.ok(
+        "pool",
+        "create",
+        "remote",
+        "--capacity",
+        "10G",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        credentials.toString());
+    cli.ok("volume", "create", "remote/vm1", "--size", "96M");
+    byte[] image = TestData.random(31, 80 * MIB); // more than one 64 MiB pack
+    Path source = tmp.resolve("source.raw");
+    Files.write(source, image);
+    s3.kill();
+    try {
+      ExternalTool.run(120, "nbdcopy", "--flush", source.toString(), uri("remote/vm1")).ok();
+      JsonNode store = awaitState("failing");
+      assertTrue(store.get("uploadBacklogBytes").asLong() > 0, store.toString());
+      String status = cli.ok("status").out();
+      assertTrue(status.contains("uploads failing"), status);
+      Path back = tmp.resolve("back.raw");
+      ExternalTool.run(120, "nbdcopy", uri("remote/vm1"), back.toString()).ok();
+      assertArrayEquals(image, java.util.Arrays.copyOf(Files.readAllBytes(back), image.length));
+    } finally {
+      s3.start();
+    }
+    awaitState("ok");
+    cli.ok("pool", "checkpoint", "remote");
+    assertTrue(cli.ok("status").out().contains("ok (s3://"));
+  }
+
+  private JsonNode awaitState(String state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      JsonNode s = JSON.readTree(cli.ok("status", "--json").out()).get("objectStores").get(0);
+      if (s.get("state").asText().equals(state)) {
+        return s;
+      }
+      assertTrue(System.nanoTime() < deadline, "never " + state + ": " + s);
+      Thread.sleep(500);
+    }
+  }
+
   @Test
   void aWrongEndpointBucketOrKeyIsRefusedAtCreateAndLeavesNothing() throws Exception {
     int closed = FreePort.pick();

@@ -5,6 +5,7 @@ import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
+import io.granary.dedupe.api.MediumStats;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
 import java.util.ArrayList;
@@ -66,7 +67,32 @@ final class MiscRoutes {
     s.put("pools", pools.list().size());
     s.put("volumes", volumes);
     s.put("tasksRunning", tasks.running());
+    s.put("objectStores", objectStores());
     return Reply.ok(s);
+  }
+
+  /** The pools on an object store, and whether their uploads keep up: "ok", "uploading", or why not. */
+  private List<Map<String, Object>> objectStores() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Pool p : pools.list()) {
+      if (p.bucket() == null) {
+        continue;
+      }
+      MediumStats m = p.chunks().mediumStats();
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("pool", p.name());
+      o.put("url", p.bucket().describe());
+      o.put(
+          "state",
+          m.lastUploadFailure() != null
+              ? "failing"
+              : m.uploadBacklogBytes() > 0 ? "uploading" : "ok");
+      o.put("reason", m.lastUploadFailure());
+      o.put("uploadBacklogBytes", m.uploadBacklogBytes());
+      o.put("uploadBacklogPacks", m.uploadBacklogPacks());
+      out.add(o);
+    }
+    return out;
   }
 
   private Map<String, Object> nbdStatus() {

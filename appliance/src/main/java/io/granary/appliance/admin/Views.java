@@ -50,8 +50,9 @@ public final class Views {
       BucketView objectStore) {}
 
   /**
-   * A pool's object store: where, how its credentials are found (never what they are), the
-   * uploads still to do, the read cache and the requests made since the daemon started.
+   * A pool's object store: where, how its credentials are found (never what they are), what a
+   * FLUSH waits for ({@code local}: the local disk; uploads follow), the uploads still to do, the
+   * read cache and the requests made since the daemon started.
    */
   public record BucketView(
       String url,
@@ -60,6 +61,7 @@ public final class Views {
       String prefix,
       String region,
       String credentials,
+      String durability,
       long uploadBacklogBytes,
       int uploadBacklogPacks,
       long uploadFailures,
@@ -154,6 +156,7 @@ public final class Views {
         b.prefix(),
         b.region(),
         b.credentialsFile() == null ? "environment" : "file " + b.credentialsFile(),
+        "local",
         m.uploadBacklogBytes(),
         m.uploadBacklogPacks(),
         m.uploadFailures(),

@@ -40,6 +40,25 @@ public final class StatusCommand extends ApiCommand {
     t.row("pools", s.get("pools").asInt());
     t.row("volumes", s.get("volumes").asInt());
     t.row("tasks running", s.get("tasksRunning").asInt());
+    for (JsonNode o : s.path("objectStores")) {
+      String state = o.get("state").asText();
+      t.row(
+          "object store of " + o.get("pool").asText(),
+          switch (state) {
+            case "ok" -> "ok (" + o.get("url").asText() + ")";
+            case "uploading" ->
+                "uploading "
+                    + output().size(o.get("uploadBacklogBytes").asLong())
+                    + " in "
+                    + o.get("uploadBacklogPacks").asInt()
+                    + " packs";
+            default ->
+                "uploads failing, "
+                    + output().size(o.get("uploadBacklogBytes").asLong())
+                    + " waiting in the spool: "
+                    + o.get("reason").asText();
+          });
+    }
     t.print(out, output().scripted);
   }
 

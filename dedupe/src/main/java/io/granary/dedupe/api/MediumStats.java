@@ -6,7 +6,7 @@ package io.granary.dedupe.api;
  *
  * @param uploadBacklogBytes sealed packs' bytes not yet in the object store (only in the spool)
  * @param uploadFailures failed upload attempts since the store opened (each retried)
- * @param lastUploadFailure why the last failed attempt failed, or null
+ * @param lastUploadFailure why uploads fail now (the last attempt failed), or null
  * @param requests requests made, by kind: PUT, GET, HEAD, DELETE, LIST
  * @param requestErrors requests that failed
  */

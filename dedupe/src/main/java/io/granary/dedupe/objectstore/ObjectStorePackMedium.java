@@ -23,28 +23,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Packs on an object store ({@code docs/format.md} §7): a pack is filled in the local spool as
+ * Packs on an object store ({@code docs/format.md} §5): a pack is filled in the local spool as
  * on a local pool; once sealed it is uploaded as one immutable object, {@code
- * <prefix>packs/<8 hex digits>.pack}, written only if absent, and its spool copy deleted once
- * the store has it. Sealed packs are read back by ranged GETs of whole {@link PackCache#PAGE
- * pages} through a local cache with a hard size cap.
+ * <prefix>packs/<number>-<lease epoch>.pack}, written only if absent, and its spool copy deleted
+ * once the store has it. Sealed packs are read back by ranged GETs of whole {@link
+ * PackCache#PAGE pages} through a local cache with a hard size cap. Checkpoints (§5.1) are
+ * uploaded once and named by the manifest, and every write to the bucket happens under the
+ * pool's {@link PoolLease} (§5.2).
  *
  * <p>Durability: a sealed pack is acknowledged (its records indexed) while still in the spool,
  * which is where its only durable copy stays until the upload succeeds; a crash before then
  * leaves it in the spool, and opening the store seals it again, which uploads it. Losing the
- * local disk loses the spool's backlog ({@link #backlogBytes}), nothing the store holds.
+ * local disk loses the spool's backlog ({@link #backlogBytes}) and what came after the newest
+ * checkpoint, nothing before it.
  *
  * <p>States of a pack: <em>spooled</em> (a spool file only: being filled, or sealed and queued
- * for upload) and <em>remote</em> (in {@code remote}, the spool copy deleted or about to be).
- * Transitions happen under this object's monitor, which no I/O holds but the spool's own file
- * operations. Readers opened while a pack is spooled read the spool file and move to the store
- * when the upload ends ({@link MovingReader}); readers opened after read the store.
+ * for upload), <em>remote</em> (in {@code remote}, the spool copy deleted or about to be), and
+ * <em>deleted, object kept</em> (in {@code deleteAtNextCheckpoint} and the spool's {@code
+ * deleted-packs} file, until a checkpoint no longer needs it). Transitions happen under this
+ * object's monitor, which holds no request but the manifest's swap and no file operation but
+ * the spool's own. Readers opened while a pack is spooled read the spool file and move to the
+ * store when the upload ends ({@link MovingReader}); readers opened after read the store.
  *
- * <p>Requests: one LIST of the packs at open (never on a read or write path), one PUT per
- * sealed pack, one ranged GET per page missed, one DELETE per pack a collection deletes.
+ * <p>Requests: LISTs of the packs and checkpoints at open (never on a read or write path), one
+ * PUT per sealed pack, one ranged GET per page missed, a few per checkpoint, one lease renewal
+ * every 10 s, one DELETE per pack a collection deletes.
  *
- * <p>Not done here: the per-pack index objects and catalog in the bucket, the pool's lease,
- * request-rate and bandwidth limits.
+ * <p>Not done here: per-pack index objects, read-only use, request-rate and bandwidth limits,
+ * a FLUSH that waits for the bucket.
  */
 public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
@@ -61,7 +67,7 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   private final LocalPackMedium spool;
 
-  /** The packs deleted here whose objects wait for the next checkpoint, one hex number a line. */
+  /** The packs deleted here whose objects wait for the next checkpoint, one key a line. */
   private final Path deletedList;
 
   private final CountingObjectStore store;

@@ -82,7 +82,7 @@ final class PackUploads implements AutoCloseable {
     return queued.size() + (running >= 0 ? 1 : 0);
   }
 
-  /** Failed attempts so far, and the last one's reason (null if none). */
+  /** Failed attempts so far; why the uploads fail now (null once one succeeded again). */
   synchronized long failures() {
     return failures;
   }
@@ -150,6 +150,9 @@ final class PackUploads implements AutoCloseable {
         upload.upload(packId);
         done = true;
         pause = FIRST_PAUSE_MS;
+        synchronized (this) {
+          lastFailure = null; // the store takes uploads again
+        }
       } catch (IOException | RuntimeException e) {
         synchronized (this) {
           failures++;

@@ -73,6 +73,7 @@ public final class PoolShow extends ApiCommand {
     if (s3 != null && !s3.isNull()) {
       t.row("objectStore", s3.get("url").asText())
           .row("credentials", s3.get("credentials").asText())
+          .row("durability", s3.get("durability").asText() + " (a FLUSH waits for the local disk)")
           .row(
               "uploadBacklog",
               output().size(s3.get("uploadBacklogBytes").asLong())
