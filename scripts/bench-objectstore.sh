@@ -24,13 +24,13 @@ mkdir -p "$work/s3/blobs/granary-bench" "$work/images"
 gpid= spid= apid=
 cleanup() {
   for p in $gpid $apid $spid; do
-    kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    kill "$p" 2>/dev/null && { wait "$p" 2>/dev/null || true; }
   done
   return 0
 }
 trap cleanup EXIT
 
-read -r s3port nbdport nbdport2 < <(free_ports 3 | tr '\n' ' ')
+read -r s3port nbdport nbdport2 < <(free_ports 3 | paste -sd ' ')
 cat > "$work/s3/s3proxy.conf" <<EOF
 s3proxy.endpoint=http://127.0.0.1:$s3port
 s3proxy.authorization=aws-v2-or-v4
@@ -56,8 +56,10 @@ bin/granary pool create lp --capacity 100G >/dev/null
 bin/granary pool create sp --capacity 100G --cache 4G "${bucket_args[@]}" >/dev/null
 echo "objectstore bench: $reps repetitions of $size_mib MiB; granaryd $gpid, s3proxy $spid" >&2
 
-image=$work/images/random.raw
-head -c "$((size_mib << 20))" /dev/urandom > "$image"
+# New random data every repetition (the same for both pools), so nothing dedupes across them.
+for rep in $(seq 1 "$reps"); do
+  head -c "$((size_mib << 20))" /dev/urandom > "$work/images/random-$rep.raw"
+done
 
 pool_json() { curl -sf --unix-socket "$GRANARY_DATA/admin.sock" "http://granary/api/v1/pools/$1"; }
 backlog() { pool_json sp | jq '.objectStore.uploadBacklogBytes'; }
@@ -76,7 +78,7 @@ for rep in $(seq 1 "$reps"); do
     read -r p0 g0 h0 d0 l0 < <(requests)
     up0=$(uploaded_bytes)
     t0=$(now)
-    nbdcopy --flush "$image" "$(uri "$vol")"
+    nbdcopy --flush "$work/images/random-$rep.raw" "$(uri "$vol")"
     t1=$(now)
     # until every sealed pack is in the bucket (and, for both, the background flush is done)
     if [[ $pool == sp ]]; then
@@ -95,11 +97,13 @@ for rep in $(seq 1 "$reps"); do
       add "requests-per-gib" sp "$rep" "$(awk -v a="$((p0 + g0 + h0 + d0 + l0))" -v b="$((p1 + g1 + h1 + d1 + l1))" -v g="$gib" 'BEGIN {printf "%.0f", (b - a) / g}')"
       add "up-per-gib" sp "$rep" "$(awk -v a="$up0" -v b="$up1" -v g="$gib" 'BEGIN {printf "%.2f", (b - a) / 1073741824 / g}')"
     fi
-    # warm reads: fio 4k random reads QD1, then the whole volume out with nbdcopy
+    # warm reads: the volume read once whole (the bucket's pages into the cache), then fio 4k
+    # random reads QD1
+    nbdcopy "$(uri "$vol")" null:
     quiesce "$gpid"
     fio --name=r --ioengine=nbd --uri="$(uri "$vol")" --rw=randread --bs=4k --iodepth=1 \
       --size="${size_mib}M" --runtime="$runtime" --time_based --output-format=json \
-      > "$work/fio-$pool-$rep.json" 2>/dev/null
+      --output="$work/fio-$pool-$rep.json" >/dev/null 2>&1
     add "randread-warm" "$pool" "$rep" "$(fio_value "$work/fio-$pool-$rep.json" 4k | awk '{printf "%.0f", $1}')"
   done
 done
@@ -150,8 +154,9 @@ row() {
   echo "a bucket of s3proxy (filesystem back end, on this machine and disk: the network and the"
   echo "service's own cost are not those of a real object store), $size_mib MiB of random data per"
   echo "volume, $reps interleaved repetitions (medians, each repetition in brackets), every cell after"
-  echo "the servers went quiet. \"Until in the bucket\" ends once every pack is uploaded and a"
-  echo "checkpoint published (\`granary pool checkpoint\`). $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "the servers went quiet; new random data every repetition. \"Until in the bucket\" ends once"
+  echo "every pack is uploaded and a checkpoint published (\`granary pool checkpoint\`); \"warm\" reads"
+  echo "follow one whole read of the volume. $(date -u +%Y-%m-%dT%H:%MZ)."
   echo
   echo "| cell | local pool | pool on a bucket | bucket / local |"
   echo "|---|---:|---:|---:|"

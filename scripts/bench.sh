@@ -30,6 +30,7 @@ bench() {
 bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
 bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
 scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
+scripts/bench-objectstore.sh "$work" "$work/objectstore.md" "$@"
 scripts/bench-fuse.sh "$work" "$work/fuse.md" "$@"
 scripts/bench-cli.sh "$work" "$work/cli.md" "$@"
 
@@ -50,6 +51,8 @@ scripts/bench-cli.sh "$work" "$work/cli.md" "$@"
   cat "$work/volumes.md"
   echo
   cat "$work/nbd.md"
+  echo
+  cat "$work/objectstore.md"
   echo
   cat "$work/fuse.md"
   echo

@@ -2,6 +2,7 @@ package io.granary.dedupe.objectstore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,15 +32,19 @@ import java.util.regex.Pattern;
  * <p>A cache that cannot grow slows reads, it never fails them: a page larger than the cap, or
  * one whose file cannot be written (a full disk), is served from memory and not kept.
  *
- * <p>Locks: the LRU table and the byte count under this object's monitor, held for no I/O. A
- * page is loaded once however many readers miss it at once ({@code loading}). Evicting deletes
- * the file; a reader that opened it first reads on (the file lives until closed), one that finds
- * it gone loads it again. Pages left by an earlier run are kept, oldest first out.
+ * <p>Locks: the LRU table, the open channels and the byte count under this object's monitor,
+ * held for no I/O but closing. A page is loaded once however many readers miss it at once
+ * ({@code loading}). Evicting deletes the file and closes its channel; a reader that finds it
+ * gone or closed loads the page again. Pages left by an earlier run are kept, oldest first out.
  *
  * <p>Not done here: knowing where pages come from (the caller's loader), prefetching.
  */
 final class PackCache {
   static final int PAGE = 1 << 20;
+
+  /** Page files kept open at once. */
+  static final int OPEN_PAGES = 512;
+
   private static final Pattern NAME = Pattern.compile("([0-9a-f]{8})-([0-9a-f]{8})");
 
   /** Loads one page of a pack from where it lives. */
@@ -53,6 +58,10 @@ final class PackCache {
   private final Path directory;
   private final long capBytes;
   private final LinkedHashMap<Key, Integer> pages = new LinkedHashMap<>(1024, 0.75f, true);
+
+  /** Open channels of cached pages, least recently used first; guarded by this. */
+  private final LinkedHashMap<Key, FileChannel> open = new LinkedHashMap<>(256, 0.75f, true);
+
   private long usedBytes;
   private final ConcurrentHashMap<Key, CompletableFuture<byte[]>> loading =
       new ConcurrentHashMap<>();
@@ -74,11 +83,14 @@ final class PackCache {
     Key key = new Key(packId, position / PAGE);
     int within = (int) (position % PAGE);
     if (cached(key)) {
-      try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      try {
+        FileChannel ch = channel(key);
+        int n = copyFromFile(ch, within, dst.duplicate());
+        dst.position(dst.position() + n);
         hits.incrementAndGet();
-        return copyFromFile(ch, within, dst);
-      } catch (NoSuchFileException evicted) {
-        // evicted between the lookup and the open: load it again
+        return n;
+      } catch (NoSuchFileException | ClosedChannelException evicted) {
+        // evicted between the lookup and the read: load it again
       }
     }
     misses.incrementAndGet();
@@ -86,6 +98,52 @@ final class PackCache {
     int n = Math.max(0, Math.min(dst.remaining(), page.length - within));
     dst.put(page, Math.min(within, page.length), n);
     return n;
+  }
+
+  /**
+   * An open channel of a cached page's file: kept for the next reads of the page (up to {@link
+   * #OPEN_PAGES} of them, the least recently used closed first), since opening a file per 4 KiB
+   * read costs more than the read.
+   */
+  private FileChannel channel(Key key) throws IOException {
+    synchronized (this) {
+      FileChannel ch = open.get(key);
+      if (ch != null && ch.isOpen()) {
+        return ch;
+      }
+    }
+    FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ);
+    List<FileChannel> closing = new ArrayList<>();
+    synchronized (this) {
+      FileChannel raced = open.get(key);
+      if (raced != null && raced.isOpen()) {
+        closing.add(ch);
+        ch = raced;
+      } else if (pages.containsKey(key)) {
+        open.put(key, ch);
+        Iterator<Map.Entry<Key, FileChannel>> it = open.entrySet().iterator();
+        while (open.size() > OPEN_PAGES && it.hasNext()) {
+          closing.add(it.next().getValue());
+          it.remove();
+        }
+      } else {
+        closing.add(ch); // evicted meanwhile: read it this once
+      }
+    }
+    for (FileChannel c : closing) {
+      if (c != ch) {
+        closeQuietly(c);
+      }
+    }
+    return ch;
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // a read-only channel has nothing to lose
+    }
   }
 
   private static int copyFromFile(FileChannel ch, int within, ByteBuffer dst) throws IOException {
@@ -142,6 +200,10 @@ final class PackCache {
         usedBytes -= e.getValue();
         evicted.add(e.getKey());
         it.remove();
+        FileChannel ch = open.remove(e.getKey());
+        if (ch != null) {
+          closeQuietly(ch);
+        }
       }
       usedBytes += page.length; // reserved before the file exists, so the cap holds meanwhile
     }
@@ -178,6 +240,10 @@ final class PackCache {
           usedBytes -= e.getValue();
           gone.add(e.getKey());
           it.remove();
+          FileChannel ch = open.remove(e.getKey());
+          if (ch != null) {
+            closeQuietly(ch);
+          }
         }
       }
     }
