@@ -15,7 +15,7 @@ lib=$1 deplist=$2 copyright=$3
 tsv=$(cd "$(dirname "$0")" && pwd)/licences.tsv
 
 # SPDX identifiers Granary (Apache-2.0) may ship in a jar it does not modify.
-permissive=(Apache-2.0 MIT BSD-2-Clause BSD-3-Clause ISC 0BSD BSL-1.0 Zlib CC0-1.0 OLDAP-2.8)
+permissive=(Apache-2.0 MIT MIT-0 BSD-2-Clause BSD-3-Clause ISC 0BSD BSL-1.0 Zlib CC0-1.0 OLDAP-2.8)
 # Weak copyleft: fine for an unmodified jar that is only loaded, as long as its source stays
 # available (the line's note says where). GPL-only, AGPL, SSPL and the like are on neither list.
 weak_copyleft=(EPL-1.0 EPL-2.0 MPL-2.0 CDDL-1.0 CDDL-1.1

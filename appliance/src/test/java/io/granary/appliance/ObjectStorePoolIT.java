@@ -235,6 +235,42 @@ class ObjectStorePoolIT {
     assertTrue(cli.ok("status").out().contains("ok (s3://"));
   }
 
+  /**
+   * kill -9 while packs go up (and the rest of the data is in the spool and the journal): after
+   * a restart on the same disk every flushed byte reads back, the uploads finish, the spool
+   * empties, and a checkpoint can be published.
+   */
+  @Test
+  void killedWhilePacksGoUpNothingFlushedIsLostAndTheUploadsFinish() throws Exception {
+    ExternalTool.require("nbdcopy");
+    cli.ok(
+        "pool",
+        "create",
+        "remote",
+        "--capacity",
+        "10G",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--credentials",
+        credentials.toString());
+    cli.ok("volume", "create", "remote/vm1", "--size", "160M");
+    byte[] image = TestData.random(41, 150 * MIB); // two 64 MiB packs seal while it is written
+    Path source = tmp.resolve("source.raw");
+    Files.write(source, image);
+    ExternalTool.run(120, "nbdcopy", "--flush", source.toString(), uri("remote/vm1")).ok();
+    daemon.kill9();
+    startDaemon();
+    Path back = tmp.resolve("back.raw");
+    ExternalTool.run(120, "nbdcopy", uri("remote/vm1"), back.toString()).ok();
+    assertArrayEquals(image, java.util.Arrays.copyOf(Files.readAllBytes(back), image.length));
+    cli.ok("pool", "checkpoint", "remote"); // waits for the packs it needs
+    uploaded("remote");
+    assertEquals(0, packsIn(tmp.resolve("data/pools/remote/store/packs")), "the spool emptied");
+    assertTrue(objects("packs/").size() >= 2, objects("packs/").toString());
+  }
+
   private JsonNode awaitState(String state) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {

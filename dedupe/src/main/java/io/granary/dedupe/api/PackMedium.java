@@ -83,6 +83,14 @@ public interface PackMedium extends Closeable {
     return null;
   }
 
+  /**
+   * The encoded listing of a sealed pack (its header and every record's header and offset), if
+   * the medium keeps one: an index is then rebuilt without reading the pack. Null otherwise.
+   */
+  default byte[] listing(int packId) throws IOException {
+    return null;
+  }
+
   /** Requests, upload backlog and cache, where the medium has them. */
   default MediumStats stats() {
     return MediumStats.NONE;

@@ -4,6 +4,10 @@ import io.granary.dedupe.api.MediumStats;
 import io.granary.dedupe.api.ObjectStoreConfig;
 import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.pack.LocalPackMedium;
+import io.granary.dedupe.pack.PackHeader;
+import io.granary.dedupe.pack.PackListing;
+import io.granary.dedupe.pack.PackScanner;
+import io.granary.dedupe.pack.RecordFormatException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -59,6 +63,7 @@ public final class ObjectStorePackMedium implements PackMedium {
   static final String LEASE = "lease";
   private static final java.util.regex.Pattern PACK_NAME =
       java.util.regex.Pattern.compile("([0-9a-f]{8})-([0-9a-f]{8})\\.pack");
+  private static final String LISTING_SUFFIX = ".list";
   private static final System.Logger LOG = System.getLogger(ObjectStorePackMedium.class.getName());
   private static final String MANIFEST_FIRST_LINE = "granary-pool-manifest";
 
@@ -79,6 +84,10 @@ public final class ObjectStorePackMedium implements PackMedium {
   private final ConcurrentHashMap<Integer, Long> remote = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<Integer, String> remoteKeys = new ConcurrentHashMap<>();
+
+  /** The listings' keys of packs in the store that have one (§5.3). */
+  private final ConcurrentHashMap<Integer, String> listingKeys = new ConcurrentHashMap<>();
+
   private final PoolLease lease;
 
   /** The manifest's version as this appliance last wrote or read it; guarded by this. */
@@ -136,7 +145,9 @@ public final class ObjectStorePackMedium implements PackMedium {
   /** What the bucket holds: packs (the newest epoch of each number), checkpoints, the manifest. */
   private void readBucket() throws IOException {
     Map<Integer, Long> epochs = new java.util.HashMap<>();
-    for (Map.Entry<String, Long> e : store.list(prefix + PACKS).entrySet()) {
+    Map<String, Long> all = store.list(prefix + PACKS);
+    Set<String> listed = all.keySet();
+    for (Map.Entry<String, Long> e : all.entrySet()) {
       String name = e.getKey().substring(prefix.length() + PACKS.length());
       java.util.regex.Matcher m = PACK_NAME.matcher(name);
       if (!m.matches()) {
@@ -159,6 +170,12 @@ public final class ObjectStorePackMedium implements PackMedium {
       epochs.put(packId, epoch);
       remote.put(packId, e.getValue());
       remoteKeys.put(packId, e.getKey());
+    }
+    for (Map.Entry<Integer, String> e : remoteKeys.entrySet()) {
+      String listing = listingKey(e.getValue());
+      if (listed.contains(listing)) {
+        listingKeys.put(e.getKey(), listing);
+      }
     }
     if (Files.exists(deletedList)) {
       for (String key : Files.readAllLines(deletedList)) {
@@ -242,6 +259,50 @@ public final class ObjectStorePackMedium implements PackMedium {
     return prefix + PACKS + String.format("%08x-%08x.pack", packId, lease.epoch());
   }
 
+  /** The key of a pack's listing: the pack's key, {@code .pack} replaced. */
+  private static String listingKey(String packKey) {
+    return packKey.substring(0, packKey.length() - ".pack".length()) + LISTING_SUFFIX;
+  }
+
+  @Override
+  public byte[] listing(int packId) throws IOException {
+    String key = listingKeys.get(packId);
+    if (key == null) {
+      return null;
+    }
+    try {
+      return store.get(key);
+    } catch (NoSuchFileException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * The listing of a sealed pack in the spool, read from the spool file (in the page cache
+   * still); null if the file does not scan clean, which a sealed pack always does.
+   */
+  private byte[] listSpooled(int packId) throws IOException {
+    try (PackMedium.Reader r = spool.openForRead(packId)) {
+      java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(PackHeader.SIZE);
+      if (r.read(head, 0) < PackHeader.SIZE) {
+        return null;
+      }
+      PackHeader header = PackHeader.decode(head.flip());
+      List<PackScanner.ScannedRecord> records = new ArrayList<>();
+      PackScanner.Result result =
+          PackScanner.scan(
+              r,
+              PackHeader.SIZE,
+              rec -> records.add(new PackScanner.ScannedRecord(rec.offset(), rec.header(), null)));
+      if (result.tornTail() || result.end() != r.size()) {
+        return null;
+      }
+      return new PackListing(header, r.size(), records).encode();
+    } catch (RecordFormatException e) {
+      return null;
+    }
+  }
+
   /** The key of a pack in the store; null if it is not there. */
   private String key(int packId) {
     return remoteKeys.get(packId);
@@ -322,6 +383,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
     lease.check();
     String key = uploadKey(packId);
+    byte[] listing = listSpooled(packId);
     if (!store.putIfAbsent(key, file)) {
       long there = store.size(key);
       if (there != size) {
@@ -335,16 +397,24 @@ public final class ObjectStorePackMedium implements PackMedium {
                 + ": another pool's, or damage; the pack stays in the spool");
       }
     }
+    // The listing only once the pack is there: a listing never names a pack the store lacks.
+    if (listing != null) {
+      store.putIfAbsent(listingKey(key), listing);
+    }
     List<MovingReader> moving;
     synchronized (this) {
       moving = deletedWhileUploading.remove(packId) ? null : takeSpoolReaders(packId);
       if (moving != null) {
         remote.put(packId, size);
         remoteKeys.put(packId, key);
+        if (listing != null) {
+          listingKeys.put(packId, listingKey(key));
+        }
       }
     }
     if (moving == null) {
       store.delete(key); // a collection deleted it while it went up
+      store.delete(listingKey(key));
       return;
     }
     leaveSpool(packId, moving);
@@ -378,6 +448,7 @@ public final class ObjectStorePackMedium implements PackMedium {
         deletedWhileUploading.add(packId);
       }
       String key = remoteKeys.remove(packId);
+      listingKeys.remove(packId);
       if (remote.remove(packId) != null && key != null) {
         deleteAtNextCheckpoint.add(key);
         // remembered, so that reopening does not bring the pack back from the bucket
@@ -454,6 +525,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
     for (String key : packs) {
       store.delete(key); // a failure leaves garbage, which the next open finds and indexes
+      store.delete(listingKey(key));
     }
     synchronized (this) {
       if (deleteAtNextCheckpoint.isEmpty()) {

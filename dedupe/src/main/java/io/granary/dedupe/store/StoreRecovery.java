@@ -8,6 +8,7 @@ import io.granary.dedupe.index.IndexBatch;
 import io.granary.dedupe.index.IndexEntry;
 import io.granary.dedupe.index.PackState;
 import io.granary.dedupe.pack.PackHeader;
+import io.granary.dedupe.pack.PackListing;
 import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackScanner;
 import io.granary.dedupe.pack.RecordFormatException;
@@ -91,6 +92,12 @@ final class StoreRecovery {
       // Indexed to its end, header checked then: nothing to read (on an object store, no GET).
       return new PackReport(0, false, 0);
     }
+    if (state == null) {
+      PackReport listed = fromListing(packId, size);
+      if (listed != null) {
+        return listed;
+      }
+    }
     if (!headerValid(packId, size)) {
       if (state == null && size <= PackHeader.SIZE) {
         // A crash while the pack was being created: nothing was ever written to it.
@@ -138,6 +145,48 @@ final class StoreRecovery {
           from);
     }
     return new PackReport(scan.indexed, result.tornTail(), scan.damagedRegions);
+  }
+
+  /**
+   * Indexes an unknown pack from its listing, if the medium keeps one that matches the pack
+   * (an object store: a few KiB read instead of the pack); null to scan the pack instead.
+   */
+  private PackReport fromListing(int packId, long size) throws IOException {
+    byte[] bytes = storage.listing(packId);
+    if (bytes == null) {
+      return null;
+    }
+    PackListing listing;
+    try {
+      listing = PackListing.decode(bytes);
+    } catch (RecordFormatException e) {
+      LOG.log(
+          Level.WARNING,
+          "pack {0}: its listing is damaged ({1}); scanning the pack",
+          hex(packId),
+          e.getMessage());
+      return null;
+    }
+    PackHeader h = listing.header();
+    if (listing.packSize() != size || h.packId() != packId) {
+      return null;
+    }
+    if (h.storeId() != storeId) {
+      throw new StoreException(
+          StoreException.Kind.BAD_FORMAT,
+          "pack "
+              + hex(packId)
+              + " belongs to another store (its listing says store "
+              + Long.toHexString(h.storeId())
+              + ")");
+    }
+    Scan scan = new Scan(packId);
+    for (PackScanner.ScannedRecord r : listing.records()) {
+      scan.record(r);
+    }
+    scan.batch.indexedUpTo(packId, size);
+    index.apply(scan.batch);
+    return new PackReport(scan.indexed, false, 0);
   }
 
   private boolean headerValid(int packId, long size) throws IOException {

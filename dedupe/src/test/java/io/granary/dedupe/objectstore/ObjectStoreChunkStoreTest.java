@@ -104,15 +104,36 @@ class ObjectStoreChunkStoreTest {
         assertArrayEquals(data.get(i), store.get(ids.get(i)), "chunk " + i);
       }
     }
-    assertEquals(packs, packKeys(pool).stream().filter(k -> k.contains("/packs/")).count());
+    assertEquals(
+        packs,
+        packKeys(pool).stream().filter(k -> k.contains("/packs/") && k.endsWith(".pack")).count());
     Directories.deleteTree(dir.resolve("store").resolve("index"));
     Directories.deleteTree(dir.resolve("store").resolve("packs"));
     Directories.deleteTree(dir.resolve("store").resolve("pack-cache"));
     try (ChunkStore store = ChunkStores.openRebuildingIndex(config(), media(pool))) {
       assertEquals(300, store.stats().chunks());
+      assertEquals(
+          packs + 2,
+          medium.stats().requests().get(),
+          "one GET per pack (its listing), one for the lease and one for the manifest");
       for (int i = 0; i < ids.size(); i++) {
         assertArrayEquals(data.get(i), store.get(ids.get(i)), "chunk " + i + " after the rebuild");
       }
+    }
+    // Without their listings (an older build's packs, or lost), the packs themselves are read.
+    try (S3Client s3 = TestBucket.client(bucket.server)) {
+      for (String k : packKeys(pool)) {
+        if (k.endsWith(".list")) {
+          s3.deleteObject(r -> r.bucket(TestBucket.NAME).key(k));
+        }
+      }
+    }
+    Directories.deleteTree(dir.resolve("store").resolve("index"));
+    Directories.deleteTree(dir.resolve("store").resolve("pack-cache"));
+    try (ChunkStore store = ChunkStores.openRebuildingIndex(config(), media(pool))) {
+      assertEquals(300, store.stats().chunks());
+      assertTrue(medium.stats().requests().get() > packs, "the packs' pages were read");
+      assertArrayEquals(data.get(299), store.get(ids.get(299)));
     }
   }
 

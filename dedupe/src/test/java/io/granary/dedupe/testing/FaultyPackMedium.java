@@ -137,6 +137,11 @@ final class FaultyPackMedium implements PackMedium {
   }
 
   @Override
+  public byte[] listing(int packId) throws IOException {
+    return inner.listing(packId);
+  }
+
+  @Override
   public MediumStats stats() {
     return inner.stats();
   }
