@@ -167,7 +167,7 @@ row() {
   echo
   echo "Requests per GiB written (nbdcopy in, checkpoint included): $(median $(figs requests-per-gib sp)) ($(figs requests-per-gib sp | tr ' ' '/')), of them PUTs $(median $(figs puts-per-gib sp)); GiB uploaded per GiB written: $(median $(figs up-per-gib sp))."
   echo
-  echo "Attach on a new appliance from the bucket alone (\`granary pool attach\`, index rebuilt by"
-  echo "reading every pack): $attach_s s for $(awk -v s="$stored" 'BEGIN {printf "%.2f", s / 1073741824}') GiB stored, that is about $per100 minutes per 100 GiB stored at this rate."
+  echo "Attach on a new appliance from the bucket alone (\`granary pool attach\`, index rebuilt from"
+  echo "the packs' listings): $attach_s s for $(awk -v s="$stored" 'BEGIN {printf "%.2f", s / 1073741824}') GiB stored, that is about $per100 minutes per 100 GiB stored at this rate."
 } > "$report"
 cat "$report"

@@ -59,7 +59,7 @@ final class PoolCheckpoints implements AutoCloseable {
   /** Stops the timer; the caller publishes the last checkpoint ({@link #now}) after a flush. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    timer.shutdown(); // an interrupt would abort a checkpoint half-published
     try {
       timer.awaitTermination(5, TimeUnit.MINUTES);
     } catch (InterruptedException e) {

@@ -50,10 +50,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * store when the upload ends ({@link MovingReader}); readers opened after read the store.
  *
  * <p>Requests: LISTs of the packs and checkpoints at open (never on a read or write path), one
- * PUT per sealed pack, one ranged GET per page missed, a few per checkpoint, one lease renewal
- * every 10 s, one DELETE per pack a collection deletes.
+ * PUT per sealed pack and one for its listing, one ranged GET per page missed, a few per
+ * checkpoint, one lease renewal every 10 s, one DELETE per pack a collection deletes.
  *
- * <p>Not done here: per-pack index objects, read-only use, request-rate and bandwidth limits,
+ * <p>Not done here: read-only use, request-rate and bandwidth limits, a bound on the spool,
  * a FLUSH that waits for the bucket.
  */
 public final class ObjectStorePackMedium implements PackMedium {
@@ -506,6 +506,20 @@ public final class ObjectStorePackMedium implements PackMedium {
     synchronized (this) {
       // A swap: of two appliances that both think they write this pool, one fails here.
       String tag = store.swap(prefix + MANIFEST, manifest, manifestEtag);
+      if (tag == null) {
+        // Refused as stale. Only this holder writes manifests naming its epoch: one that does
+        // is this holder's own, written by a request whose answer was lost (retried by the
+        // client, or interrupted); then the swap is made again from it.
+        ObjectStore.Versioned v = store.read(prefix + MANIFEST);
+        String mine = "\nepoch=" + lease.epoch() + "\n";
+        if (v != null
+            && new String(v.bytes(), java.nio.charset.StandardCharsets.UTF_8).contains(mine)) {
+          tag =
+              java.util.Arrays.equals(v.bytes(), manifest)
+                  ? v.etag()
+                  : store.swap(prefix + MANIFEST, manifest, v.etag());
+        }
+      }
       if (tag == null) {
         throw new IOException(
             "the pool's manifest changed under this appliance: another appliance writes this"

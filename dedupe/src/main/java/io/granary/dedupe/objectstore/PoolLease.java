@@ -159,7 +159,7 @@ final class PoolLease implements AutoCloseable {
         epoch = h.epoch() + 1;
       }
       Holder mine = new Holder(owner, host, epoch, clock.millis() + duration.toMillis());
-      String tag = store.swap(key, mine.encode(), v == null ? null : v.etag());
+      String tag = swapOrFindMine(mine.encode(), v == null ? null : v.etag());
       if (tag != null) {
         etag = tag;
         held = mine;
@@ -172,6 +172,23 @@ final class PoolLease implements AutoCloseable {
     }
     throw new StoreException(
         StoreException.Kind.LOCKED, "the pool's lease keeps changing: another appliance wants it");
+  }
+
+  /**
+   * Swaps the lease for {@code bytes}; null if it was not as expected. A request the store
+   * applied but whose answer was lost is retried by the client and then refused as stale: the
+   * object then holds exactly these bytes (their expiry to the millisecond makes them unique),
+   * which counts as done.
+   */
+  private String swapOrFindMine(byte[] bytes, String expected) throws IOException {
+    String tag = store.swap(key, bytes, expected);
+    if (tag == null) {
+      ObjectStore.Versioned v = store.read(key);
+      if (v != null && java.util.Arrays.equals(v.bytes(), bytes)) {
+        tag = v.etag();
+      }
+    }
+    return tag;
   }
 
   private void renewQuietly() {
@@ -188,7 +205,7 @@ final class PoolLease implements AutoCloseable {
       return;
     }
     Holder next = new Holder(owner, host, held.epoch(), clock.millis() + duration.toMillis());
-    String tag = store.swap(key, next.encode(), etag);
+    String tag = swapOrFindMine(next.encode(), etag);
     if (tag == null) {
       lost = true;
       LOG.log(
@@ -231,20 +248,29 @@ final class PoolLease implements AutoCloseable {
   /** Stops renewing and releases the lease (its expiry 0), so the next holder needs no wait. */
   @Override
   public void close() throws IOException {
-    renewals.shutdownNow();
+    // Not shutdownNow: an interrupt could abort a renewal the store applies anyway, leaving
+    // this holder with a stale tag and the release refused.
+    renewals.shutdown();
+    try {
+      renewals.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      if (!lost) {
-        store.swap(key, new Holder(owner, host, held.epoch(), 0).encode(), etag);
+      if (!lost
+          && swapOrFindMine(new Holder(owner, host, held.epoch(), 0).encode(), etag) == null) {
+        LOG.log(Level.WARNING, "could not release the pool''s lease {0}: it lapses by itself", key);
       }
     }
   }
 
   /** Stops renewing without releasing (tests: an appliance that froze or died). */
-  void abandon() {
-    renewals.shutdownNow();
+  void abandon() throws InterruptedException {
+    renewals.shutdown();
+    renewals.awaitTermination(1, TimeUnit.MINUTES);
   }
 }

@@ -158,4 +158,105 @@ class PoolLeaseTest {
     IOException lost = assertThrows(IOException.class, () -> a.lease().check());
     assertTrue(lost.getMessage().contains("took this pool over"), lost.getMessage());
   }
+
+  /**
+   * A take or a renewal the store applied but whose answer was lost, retried by the client and
+   * refused as stale (412): the lease holds exactly what this holder wrote, so it is kept.
+   */
+  @Test
+  void aRenewalAppliedButRefusedOnItsRetryKeepsTheLease() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(1 << 20);
+    ObjectStore real = S3ObjectStore.open(pool);
+    ObjectStore retrying =
+        new ForwardingStore(real) {
+          @Override
+          public String swap(String key, byte[] bytes, String etag) throws IOException {
+            String first = real.swap(key, bytes, etag);
+            return first == null ? null : real.swap(key, bytes, etag); // the retry: 412
+          }
+        };
+    try (PoolLease lease =
+        PoolLease.acquire(
+            retrying,
+            pool.prefix() + "lease",
+            "owner-1",
+            "host",
+            SHORT,
+            Clock.systemUTC(),
+            false)) {
+      assertEquals(1, lease.epoch(), "taken at the first try, its lost answer found");
+      lease.abandon();
+      for (int i = 0; i < 3; i++) {
+        lease.renew();
+        assertTrue(!lease.lost(), "kept after renewal " + i);
+      }
+      lease.check();
+    } finally {
+      real.close();
+    }
+  }
+
+  /** An ObjectStore passing every call on. */
+  private static class ForwardingStore implements ObjectStore {
+    private final ObjectStore inner;
+
+    ForwardingStore(ObjectStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, Path file) throws IOException {
+      return inner.putIfAbsent(key, file);
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
+      return inner.putIfAbsent(key, bytes);
+    }
+
+    @Override
+    public void put(String key, byte[] bytes) throws IOException {
+      inner.put(key, bytes);
+    }
+
+    @Override
+    public Versioned read(String key) throws IOException {
+      return inner.read(key);
+    }
+
+    @Override
+    public String swap(String key, byte[] bytes, String etag) throws IOException {
+      return inner.swap(key, bytes, etag);
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+      return inner.get(key);
+    }
+
+    @Override
+    public byte[] get(String key, long from, int length) throws IOException {
+      return inner.get(key, from, length);
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+      return inner.size(key);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      inner.delete(key);
+    }
+
+    @Override
+    public java.util.Map<String, Long> list(String prefix) throws IOException {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public void close() throws IOException {
+      inner.close();
+    }
+  }
 }
