@@ -487,7 +487,10 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
     lease.check();
     String name = String.format("%016x", generation);
-    if (!store.putIfAbsent(prefix + CHECKPOINTS + name, checkpoint)) {
+    // Already there with these very bytes: this upload's own, whose answer was lost and whose
+    // retry the store refused.
+    if (!store.putIfAbsent(prefix + CHECKPOINTS + name, checkpoint)
+        && !java.util.Arrays.equals(store.get(prefix + CHECKPOINTS + name), checkpoint)) {
       throw new IOException(
           "the bucket already holds checkpoint "
               + prefix
