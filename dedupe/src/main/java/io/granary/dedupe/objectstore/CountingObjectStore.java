@@ -23,133 +23,82 @@ final class CountingObjectStore implements ObjectStore {
     this.inner = inner;
   }
 
+  /** One request of the bucket. */
+  @FunctionalInterface
+  private interface Request<T> {
+    T make() throws IOException;
+  }
+
+  /** Makes {@code request}, counted under {@code kind}, and its failure under errors. */
+  private <T> T counted(AtomicLong kind, Request<T> request) throws IOException {
+    kind.incrementAndGet();
+    try {
+      return request.make();
+    } catch (IOException | RuntimeException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
   @Override
   public boolean putIfAbsent(String key, Path file) throws IOException {
-    puts.incrementAndGet();
-    try {
-      boolean put = inner.putIfAbsent(key, file);
-      if (put) {
-        up.addAndGet(Files.size(file));
-      }
-      return put;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
+    boolean put = counted(puts, () -> inner.putIfAbsent(key, file));
+    if (put) {
+      up.addAndGet(Files.size(file));
     }
-  }
-
-  @Override
-  public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
-    puts.incrementAndGet();
-    try {
-      boolean put = inner.putIfAbsent(key, bytes);
-      if (put) {
-        up.addAndGet(bytes.length);
-      }
-      return put;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
-  }
-
-  @Override
-  public void put(String key, byte[] bytes) throws IOException {
-    puts.incrementAndGet();
-    try {
-      inner.put(key, bytes);
-      up.addAndGet(bytes.length);
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    return put;
   }
 
   @Override
   public Versioned read(String key) throws IOException {
-    gets.incrementAndGet();
-    try {
-      Versioned v = inner.read(key);
-      if (v != null) {
-        down.addAndGet(v.bytes().length);
-      }
-      return v;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
+    Versioned v = counted(gets, () -> inner.read(key));
+    if (v != null) {
+      down.addAndGet(v.bytes().length);
     }
+    return v;
   }
 
   @Override
   public String swap(String key, byte[] bytes, String etag) throws IOException {
-    puts.incrementAndGet();
-    try {
-      String tag = inner.swap(key, bytes, etag);
-      up.addAndGet(tag == null ? 0 : bytes.length);
-      return tag;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
+    String tag = counted(puts, () -> inner.swap(key, bytes, etag));
+    if (tag != null) {
+      up.addAndGet(bytes.length);
     }
+    return tag;
   }
 
   @Override
   public byte[] get(String key) throws IOException {
-    gets.incrementAndGet();
-    try {
-      byte[] b = inner.get(key);
-      down.addAndGet(b.length);
-      return b;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    byte[] b = counted(gets, () -> inner.get(key));
+    down.addAndGet(b.length);
+    return b;
   }
 
   @Override
   public byte[] get(String key, long from, int length) throws IOException {
-    gets.incrementAndGet();
-    try {
-      byte[] b = inner.get(key, from, length);
-      down.addAndGet(b.length);
-      return b;
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    byte[] b = counted(gets, () -> inner.get(key, from, length));
+    down.addAndGet(b.length);
+    return b;
   }
 
   @Override
   public long size(String key) throws IOException {
-    heads.incrementAndGet();
-    try {
-      return inner.size(key);
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    return counted(heads, () -> inner.size(key));
   }
 
   @Override
   public void delete(String key) throws IOException {
-    deletes.incrementAndGet();
-    try {
-      inner.delete(key);
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    counted(
+        deletes,
+        () -> {
+          inner.delete(key);
+          return null;
+        });
   }
 
   @Override
   public Map<String, Long> list(String prefix) throws IOException {
-    lists.incrementAndGet();
-    try {
-      return inner.list(prefix);
-    } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      throw e;
-    }
+    return counted(lists, () -> inner.list(prefix));
   }
 
   MediumStats.Requests requests() {

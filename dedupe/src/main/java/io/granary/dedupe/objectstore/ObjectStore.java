@@ -19,10 +19,9 @@ interface ObjectStore extends Closeable {
   boolean putIfAbsent(String key, Path file) throws IOException;
 
   /** Stores {@code bytes} as {@code key} unless it exists: true if stored. */
-  boolean putIfAbsent(String key, byte[] bytes) throws IOException;
-
-  /** Stores {@code bytes} as {@code key}, replacing what was there (the manifest only). */
-  void put(String key, byte[] bytes) throws IOException;
+  default boolean putIfAbsent(String key, byte[] bytes) throws IOException {
+    return swap(key, bytes, null) != null;
+  }
 
   /** An object's bytes and its entity tag. */
   record Versioned(byte[] bytes, String etag) {}

@@ -120,30 +120,6 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
-    try {
-      s3.putObject(r -> r.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromBytes(bytes));
-      return true;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 412) {
-        return false;
-      }
-      throw failed("upload", key, e);
-    } catch (SdkException e) {
-      throw failed("upload", key, e);
-    }
-  }
-
-  @Override
-  public void put(String key, byte[] bytes) throws IOException {
-    try {
-      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
-    } catch (SdkException e) {
-      throw failed("upload", key, e);
-    }
-  }
-
-  @Override
   public Versioned read(String key) throws IOException {
     try {
       var o = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));

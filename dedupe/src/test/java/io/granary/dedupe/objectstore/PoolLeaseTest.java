@@ -210,16 +210,6 @@ class PoolLeaseTest {
     }
 
     @Override
-    public boolean putIfAbsent(String key, byte[] bytes) throws IOException {
-      return inner.putIfAbsent(key, bytes);
-    }
-
-    @Override
-    public void put(String key, byte[] bytes) throws IOException {
-      inner.put(key, bytes);
-    }
-
-    @Override
     public Versioned read(String key) throws IOException {
       return inner.read(key);
     }
