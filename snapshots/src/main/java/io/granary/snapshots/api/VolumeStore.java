@@ -71,6 +71,13 @@ public interface VolumeStore extends Closeable {
   void flushAll() throws IOException;
 
   /**
+   * From now on a FLUSH or FUA commits the volume's tree and returns once {@code publisher}
+   * has published it (a pool whose durability is remote); {@code null} goes back to journaling
+   * on this machine.
+   */
+  void publishFlushes(FlushPublisher publisher);
+
+  /**
    * Frees the chunks no volume, snapshot or buffered write references any more, and compacts
    * packs. Runs while volumes are in use.
    */

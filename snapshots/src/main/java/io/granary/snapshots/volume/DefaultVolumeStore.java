@@ -5,6 +5,7 @@ import io.granary.dedupe.api.ChunkStore;
 import io.granary.snapshots.api.DamagedJournal;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.Extent;
+import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.SpaceLimits;
@@ -269,6 +270,11 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public void setLimits(SpaceLimits limits) {
     ctx.space.setLimits(Objects.requireNonNull(limits, "limits"));
+  }
+
+  @Override
+  public void publishFlushes(FlushPublisher publisher) {
+    ctx.flushPublisher = publisher;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
+import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.api.VolumeStoreConfig;
 import io.granary.snapshots.cache.ChunkCache;
@@ -35,6 +36,9 @@ final class VolumeContext {
   final SpaceGate space;
 
   final ExecutorService flushWorkers;
+
+  /** Where a FLUSH publishes its commit beyond this machine; null to journal here. */
+  volatile FlushPublisher flushPublisher;
 
   /** Shared by a flush from its first put to its catalog commit; exclusive to start a GC. */
   final ReentrantReadWriteLock flushGate = new ReentrantReadWriteLock();

@@ -1,5 +1,6 @@
 package io.granary.snapshots.volume;
 
+import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeFullException;
 import io.granary.snapshots.journal.JournalRecord;
@@ -224,14 +225,19 @@ final class VolumeWrites {
   /**
    * Makes the writes up to {@code seq} durable: their intents appended to the journal and
    * synced, or a tree commit first when that writes the data once, into packs, instead of into
-   * the journal and later the packs ({@link #commitsInstead}).
+   * the journal and later the packs ({@link #commitsInstead}). On a pool whose durability is
+   * remote, always a tree commit, then published beyond this machine.
    */
   private void makeDurable(long seq) throws IOException {
     try {
-      if (commitsInstead(v.intents.pendingBytes())) {
+      FlushPublisher publisher = v.ctx.flushPublisher;
+      if (publisher != null || commitsInstead(v.intents.pendingBytes())) {
         flush.flush();
       }
       v.intents.makeDurable(seq, this::copyNewest);
+      if (publisher != null) {
+        publisher.publish();
+      }
     } catch (IOException e) {
       throw StoreErrors.translate(e, "flush of volume " + v.name());
     }
