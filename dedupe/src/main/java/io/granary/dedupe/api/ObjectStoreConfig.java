@@ -19,6 +19,10 @@ import java.util.Objects;
  *     what most services other than AWS need
  * @param credentials how requests are signed
  * @param cacheBytes the hard cap on the local cache of pack pages read back from the store
+ * @param spoolBytes sealed packs not yet uploaded beyond which a new pack waits for uploads:
+ *     writers slow down rather than fill the local disk while the store is down or slow
+ * @param requestsPerSecond the most requests a second sent to the store; 0 for no limit
+ * @param bytesPerSecond the most bytes a second uploaded and downloaded; 0 for no limit
  */
 public record ObjectStoreConfig(
     URI endpoint,
@@ -27,10 +31,56 @@ public record ObjectStoreConfig(
     String prefix,
     boolean pathStyle,
     Credentials credentials,
-    long cacheBytes) {
+    long cacheBytes,
+    long spoolBytes,
+    double requestsPerSecond,
+    long bytesPerSecond) {
 
   /** The default cap of the local read cache: 8 GiB. */
   public static final long DEFAULT_CACHE_BYTES = 8L << 30;
+
+  /** The default bound of the upload backlog in the spool: 8 GiB. */
+  public static final long DEFAULT_SPOOL_BYTES = 8L << 30;
+
+  /** The least bound of the upload backlog: a few packs. */
+  public static final long MIN_SPOOL_BYTES = 64L << 20;
+
+  /** The default spool bound and no limits. */
+  public ObjectStoreConfig(
+      URI endpoint,
+      String region,
+      String bucket,
+      String prefix,
+      boolean pathStyle,
+      Credentials credentials,
+      long cacheBytes) {
+    this(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        credentials,
+        cacheBytes,
+        DEFAULT_SPOOL_BYTES,
+        0,
+        0);
+  }
+
+  /** The same store with the backlog bounded at {@code bytes}. */
+  public ObjectStoreConfig withSpoolBytes(long bytes) {
+    return new ObjectStoreConfig(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        credentials,
+        cacheBytes,
+        bytes,
+        requestsPerSecond,
+        bytesPerSecond);
+  }
 
   public ObjectStoreConfig {
     Objects.requireNonNull(region, "region");
@@ -45,6 +95,9 @@ public record ObjectStoreConfig(
     }
     if (cacheBytes < 0) {
       throw new IllegalArgumentException("the cache cap is negative");
+    }
+    if (spoolBytes <= 0 || requestsPerSecond < 0 || bytesPerSecond < 0) {
+      throw new IllegalArgumentException("the spool bound is not positive, or a limit negative");
     }
   }
 

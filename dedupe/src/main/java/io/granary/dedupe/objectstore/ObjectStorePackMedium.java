@@ -53,8 +53,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * PUT per sealed pack and one for its listing, one ranged GET per page missed, a few per
  * checkpoint, one lease renewal every 10 s, one DELETE per pack a collection deletes.
  *
- * <p>Not done here: read-only use, request-rate and bandwidth limits, a bound on the spool,
- * a FLUSH that waits for the bucket.
+ * <p>Back-pressure: a new pack waits while the upload backlog is at the spool's bound, so the
+ * store down slows writers (their dirty memory fills, then they wait) instead of failing them or
+ * filling the local disk.
+ *
+ * <p>Not done here: read-only use, request-rate and bandwidth limits, a FLUSH that waits for the
+ * bucket (the store's checkpoint, which the appliance publishes).
  */
 public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
@@ -79,6 +83,9 @@ public final class ObjectStorePackMedium implements PackMedium {
   private final String prefix;
   private final PackCache cache;
   private final PackUploads uploads;
+
+  /** The upload backlog beyond which a new pack waits. */
+  private final long spoolBytes;
 
   /** Packs the store holds, with their sizes, and their keys. */
   private final ConcurrentHashMap<Integer, Long> remote = new ConcurrentHashMap<>();
@@ -109,9 +116,15 @@ public final class ObjectStorePackMedium implements PackMedium {
   private final TreeSet<Long> checkpoints = new TreeSet<>(Long::compareUnsigned);
 
   ObjectStorePackMedium(
-      LocalPackMedium spool, ObjectStore store, String prefix, PackCache cache, LeaseTerms terms)
+      LocalPackMedium spool,
+      ObjectStore store,
+      String prefix,
+      PackCache cache,
+      LeaseTerms terms,
+      long spoolBytes)
       throws IOException {
     this.spool = spool;
+    this.spoolBytes = spoolBytes;
     this.deletedList = spool.directory().resolve("deleted-packs");
     this.store = new CountingObjectStore(store);
     this.prefix = prefix;
@@ -226,7 +239,8 @@ public final class ObjectStorePackMedium implements PackMedium {
               hostName(),
               leaseDuration,
               clock,
-              takeOver));
+              takeOver),
+          config.spoolBytes());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -316,12 +330,25 @@ public final class ObjectStorePackMedium implements PackMedium {
     return List.copyOf(ids);
   }
 
+  /**
+   * Starts a pack in the spool, once the upload backlog is below the spool's bound: writers
+   * wait here (back-pressure) while the store is down or slower than they are, rather than fill
+   * the local disk. Waits outside this object's monitor, which uploads need.
+   */
   @Override
-  public synchronized Appender create(int packId) throws IOException {
-    if (remote.containsKey(packId)) {
-      throw new FileAlreadyExistsException(key(packId));
+  public Appender create(int packId) throws IOException {
+    try {
+      uploads.awaitBacklogBelow(spoolBytes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for uploads to catch up");
     }
-    return spool.create(packId);
+    synchronized (this) {
+      if (remote.containsKey(packId)) {
+        throw new FileAlreadyExistsException(key(packId));
+      }
+      return spool.create(packId);
+    }
   }
 
   @Override

@@ -16,7 +16,8 @@ import java.util.Map;
  * while queued leaves the queue; one deleted while its upload runs is deleted from the store by
  * the medium when the upload reports.
  *
- * <p>Not done here: what an upload is (the medium's {@link Upload}), a rate or bandwidth limit.
+ * <p>Not done here: what an upload is (the medium's {@link Upload}), a rate or bandwidth limit,
+ * what waits for the backlog to shrink (the medium, before it starts a pack).
  */
 final class PackUploads implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PackUploads.class.getName());
@@ -114,6 +115,16 @@ final class PackUploads implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Waits while {@code limitBytes} or more are sealed but not yet in the store (back-pressure:
+   * the store down or slower than the writers); returns at once once closed.
+   */
+  synchronized void awaitBacklogBelow(long limitBytes) throws InterruptedException {
+    while (!closed && backlogBytes() >= limitBytes) {
+      wait();
+    }
   }
 
   /** Waits until nothing is queued or being uploaded. */

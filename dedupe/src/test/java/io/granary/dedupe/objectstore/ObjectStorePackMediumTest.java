@@ -139,6 +139,39 @@ class ObjectStorePackMediumTest {
     }
   }
 
+  /**
+   * Back-pressure: with the store down and the backlog at the spool's bound, starting a new
+   * pack waits (it neither fails nor fills the disk further) and goes on once the store is back.
+   */
+  @Test
+  void aNewPackWaitsWhileTheBacklogIsAtTheSpoolsBound() throws Exception {
+    try (ObjectStorePackMedium m = open(bucket.pool(8L * PackCache.PAGE).withSpoolBytes(1), dir)) {
+      writePack(m, 5, 100_000);
+      bucket.server.kill();
+      java.util.concurrent.CompletableFuture<byte[]> next;
+      try {
+        m.seal(5);
+        next =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return writePack(m, 6, 10_000);
+                  } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                });
+        Thread.sleep(1_500);
+        assertFalse(next.isDone(), "a new pack started past the spool's bound");
+        assertFalse(Files.exists(dir.resolve("packs").resolve("00000006.pack")));
+      } finally {
+        bucket.server.start();
+      }
+      byte[] six = next.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertArrayEquals(six, read(m, 6, 0, six.length));
+      assertEquals(0, m.backlogBytes());
+    }
+  }
+
   /** An object of another size under a pack's key (another pool's, damage) is never replaced. */
   @Test
   void aPackKeyHoldingOtherBytesIsNeverOverwritten() throws Exception {
