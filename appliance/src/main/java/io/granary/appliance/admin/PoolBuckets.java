@@ -9,7 +9,8 @@ import java.util.Set;
  * The bucket a pool-create request names in its {@code "s3"} object, if any: {@code endpoint},
  * {@code bucket}, and optionally {@code prefix}, {@code region}, {@code pathStyle}, {@code
  * cacheBytes}, {@code credentials} (a credentials file on the appliance, which only a caller
- * who may name files names) and {@code credentialsProfile}. Secrets themselves are refused: they
+ * who may name files names), {@code credentialsProfile}, {@code durability} ({@code local} or
+ * {@code remote}), {@code spoolBytes}, {@code requestsPerSecond} and {@code bandwidthBytes}. Secrets themselves are refused: they
  * belong in that file or in the daemon's environment, not in a request.
  */
 final class PoolBuckets {
@@ -22,7 +23,11 @@ final class PoolBuckets {
           "pathStyle",
           "cacheBytes",
           "credentials",
-          "credentialsProfile");
+          "credentialsProfile",
+          "durability",
+          "spoolBytes",
+          "requestsPerSecond",
+          "bandwidthBytes");
 
   private PoolBuckets() {}
 
@@ -53,10 +58,10 @@ final class PoolBuckets {
           Problem.FORBIDDEN,
           "only root may have granaryd read a credentials file on the appliance");
     }
-    JsonNode cache = s3.get("cacheBytes");
-    if (cache != null && !(cache.isIntegralNumber() && cache.asLong() >= 0)) {
+    JsonNode rate = s3.get("requestsPerSecond");
+    if (rate != null && !(rate.isNumber() && rate.asDouble() >= 0)) {
       throw new ProblemException(
-          Problem.INVALID, "\"s3.cacheBytes\" must be a non-negative integer");
+          Problem.INVALID, "\"s3.requestsPerSecond\" must be a non-negative number");
     }
     try {
       return new PoolBucket(
@@ -65,12 +70,28 @@ final class PoolBuckets {
           text(s3, "bucket", null),
           text(s3, "prefix", ""),
           s3.path("pathStyle").asBoolean(true),
-          cache == null ? ObjectStoreConfig.DEFAULT_CACHE_BYTES : cache.asLong(),
+          bytes(s3, "cacheBytes", ObjectStoreConfig.DEFAULT_CACHE_BYTES),
           credentials,
-          text(s3, "credentialsProfile", null));
+          text(s3, "credentialsProfile", null),
+          text(s3, "durability", PoolBucket.LOCAL),
+          bytes(s3, "spoolBytes", 0),
+          rate == null ? 0 : rate.asDouble(),
+          bytes(s3, "bandwidthBytes", 0));
     } catch (IllegalArgumentException e) {
       throw new ProblemException(Problem.INVALID, e.getMessage());
     }
+  }
+
+  private static long bytes(JsonNode s3, String field, long fallback) throws ProblemException {
+    JsonNode v = s3.get(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v.isIntegralNumber() && v.asLong() >= 0)) {
+      throw new ProblemException(
+          Problem.INVALID, "\"s3." + field + "\" must be a non-negative integer");
+    }
+    return v.asLong();
   }
 
   private static String text(JsonNode n, String field, String fallback) {

@@ -28,7 +28,11 @@ final class PoolDeclarations {
           "path-style",
           "cache",
           "credentials",
-          "credentials-profile");
+          "credentials-profile",
+          "durability",
+          "spool",
+          "requests-per-second",
+          "bandwidth");
   private static final Set<String> BUCKET_KEYS =
       Set.of(
           "bucket",
@@ -37,7 +41,11 @@ final class PoolDeclarations {
           "path-style",
           "cache",
           "credentials",
-          "credentials-profile");
+          "credentials-profile",
+          "durability",
+          "spool",
+          "requests-per-second",
+          "bandwidth");
 
   private PoolDeclarations() {}
 
@@ -86,6 +94,10 @@ final class PoolDeclarations {
         ConfigLoader.size(
             n, section, "cache", String.valueOf(ObjectStoreConfig.DEFAULT_CACHE_BYTES)),
         ConfigLoader.text(n, "credentials", null),
-        ConfigLoader.text(n, "credentials-profile", null));
+        ConfigLoader.text(n, "credentials-profile", null),
+        ConfigLoader.text(n, "durability", PoolBucket.LOCAL),
+        n.has("spool") ? ConfigLoader.size(n, section, "spool", "0") : 0,
+        n.path("requests-per-second").asDouble(0),
+        n.has("bandwidth") ? ConfigLoader.size(n, section, "bandwidth", "0") : 0);
   }
 }

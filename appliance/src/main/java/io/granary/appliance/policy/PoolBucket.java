@@ -15,6 +15,11 @@ import java.nio.file.Path;
  * @param prefix {@code ""} or ending in {@code /}
  * @param credentialsFile a credentials file on the appliance, or null for the environment
  * @param credentialsProfile the file's profile, or null for {@code default}
+ * @param durability what a FLUSH waits for: {@code local} (the local spool) or {@code remote}
+ *     (the bucket)
+ * @param spoolBytes how far the uploads may fall behind before writers wait; 0 for the default
+ * @param requestsPerSecond the most requests a second sent to the service; 0 for no limit
+ * @param bandwidthBytes the most bytes a second sent and received; 0 for no limit
  */
 public record PoolBucket(
     String endpoint,
@@ -24,12 +29,36 @@ public record PoolBucket(
     boolean pathStyle,
     long cacheBytes,
     String credentialsFile,
-    String credentialsProfile) {
+    String credentialsProfile,
+    String durability,
+    long spoolBytes,
+    double requestsPerSecond,
+    long bandwidthBytes) {
 
   public static final String DEFAULT_REGION = "us-east-1";
+  public static final String LOCAL = "local";
+  public static final String REMOTE = "remote";
 
   public PoolBucket {
     endpoint = endpoint == null ? "" : endpoint;
+    durability = durability == null || durability.isEmpty() ? LOCAL : durability;
+    if (!durability.equals(LOCAL) && !durability.equals(REMOTE)) {
+      throw new IllegalArgumentException(
+          "durability is local (a FLUSH waits for the local spool) or remote (for the bucket),"
+              + " not '"
+              + durability
+              + "'");
+    }
+    spoolBytes = spoolBytes == 0 ? ObjectStoreConfig.DEFAULT_SPOOL_BYTES : spoolBytes;
+    if (spoolBytes < ObjectStoreConfig.MIN_SPOOL_BYTES) {
+      throw new IllegalArgumentException(
+          "the upload spool holds at least "
+              + (ObjectStoreConfig.MIN_SPOOL_BYTES >> 20)
+              + " MiB (a few packs)");
+    }
+    if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond) || bandwidthBytes < 0) {
+      throw new IllegalArgumentException("a request or bandwidth limit cannot be negative");
+    }
     region = region == null || region.isEmpty() ? DEFAULT_REGION : region;
     prefix = prefix == null || prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     prefix = prefix == null ? "" : prefix;
@@ -74,7 +103,15 @@ public record PoolBucket(
         prefix,
         pathStyle,
         c,
-        cacheBytes);
+        cacheBytes,
+        spoolBytes,
+        requestsPerSecond,
+        bandwidthBytes);
+  }
+
+  /** Whether a FLUSH waits for the bucket. */
+  public boolean remoteDurability() {
+    return durability.equals(REMOTE);
   }
 
   /** {@code s3://bucket/prefix at endpoint}, for messages and views. */

@@ -216,11 +216,15 @@ public final class Pool implements Closeable {
 
   /**
    * Publishes the pool's checkpoints to its bucket from now on, each with {@code metadata}'s
-   * bytes; nothing for a pool on local disks.
+   * bytes, and, when its durability is remote, one for every FLUSH (group-committed); nothing
+   * for a pool on local disks.
    */
   synchronized void publishCheckpoints(java.util.function.Supplier<byte[]> metadata) {
     if (bucket != null && checkpoints == null) {
       checkpoints = new PoolCheckpoints(name, chunks, metadata);
+      if (bucket.remoteDurability()) {
+        volumes.publishFlushes(checkpoints::covering);
+      }
     }
   }
 

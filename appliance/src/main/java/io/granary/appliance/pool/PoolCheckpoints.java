@@ -28,6 +28,14 @@ final class PoolCheckpoints implements AutoCloseable {
   private final Supplier<byte[]> metadata;
   private final ScheduledExecutorService timer;
 
+  /** Calls of {@link #covering} so far, and how many of them a published checkpoint covers. */
+  private long requested;
+
+  private long published;
+
+  /** Whether a caller of {@link #covering} is publishing one. Guarded by this, as the two. */
+  private boolean publishing;
+
   PoolCheckpoints(String pool, ChunkStore chunks, Supplier<byte[]> metadata) {
     this.pool = pool;
     this.chunks = chunks;
@@ -54,6 +62,51 @@ final class PoolCheckpoints implements AutoCloseable {
   /** Publishes a checkpoint now (unless nothing changed since the last one). */
   void now() throws IOException {
     chunks.checkpoint(metadata.get());
+  }
+
+  /**
+   * Returns once a checkpoint begun after the call has been published: it holds every commit
+   * made before the call. What a FLUSH waits for on a pool whose durability is remote. Group
+   * commit: callers that arrive while one runs share the next, so a checkpoint's cost (seal
+   * the pack being filled, upload it, the checkpoint, the manifest) is paid once per batch.
+   * Waits as long as the uploads do (the store down: until it is back); a checkpoint that fails
+   * fails the calls it was to cover, and the next caller tries again.
+   */
+  void covering() throws IOException {
+    long target;
+    synchronized (this) {
+      long mine = ++requested;
+      while (publishing && published < mine) {
+        waitForPublisher();
+      }
+      if (published >= mine) {
+        return;
+      }
+      publishing = true;
+      target = requested; // each counted caller committed before it was counted
+    }
+    boolean ok = false;
+    try {
+      now();
+      ok = true;
+    } finally {
+      synchronized (this) {
+        publishing = false;
+        if (ok) {
+          published = Math.max(published, target);
+        }
+        notifyAll();
+      }
+    }
+  }
+
+  private void waitForPublisher() throws IOException {
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for a checkpoint");
+    }
   }
 
   /** Stops the timer; the caller publishes the last checkpoint ({@link #now}) after a flush. */

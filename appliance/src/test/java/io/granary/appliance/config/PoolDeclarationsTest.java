@@ -72,6 +72,10 @@ class PoolDeclarationsTest {
         prefix = "site-a"
         cache = "64G"
         credentials = "/etc/granary/s3.credentials"
+        durability = "remote"
+        spool = "1G"
+        requests-per-second = 500
+        bandwidth = "100M"
         """);
     assertEquals(
         new PoolBucket(
@@ -82,7 +86,11 @@ class PoolDeclarationsTest {
             true,
             64L << 30,
             "/etc/granary/s3.credentials",
-            null),
+            null,
+            PoolBucket.REMOTE,
+            1L << 30,
+            500,
+            100L << 20),
         c.pools().get("remote").bucket());
     assertEquals(null, load("[pools.plain]\n").pools().get("plain").bucket());
   }

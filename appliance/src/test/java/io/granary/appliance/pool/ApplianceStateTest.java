@@ -62,7 +62,11 @@ class ApplianceStateTest {
                         true,
                         1L << 30,
                         "/etc/granary/s3.credentials",
-                        null))),
+                        null,
+                        PoolBucket.REMOTE,
+                        256L << 20,
+                        100,
+                        50L << 20))),
             List.of(
                 new Profile(
                     "gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24, 7 * 86400)));
@@ -87,5 +91,28 @@ class ApplianceStateTest {
     assertEquals(ApplianceState.VERSION, s.version());
     assertEquals(null, s.pools().get(0).bucket());
     assertEquals("/srv/tank", s.pools().get(0).path());
+  }
+
+  /** A bucket saved before durability, the spool bound and the limits: local, 8 GiB, none. */
+  @Test
+  void aBucketWithoutTheNewerFieldsReadsWithTheirDefaults() throws Exception {
+    Path f = tmp.resolve("appliance.json");
+    Files.writeString(
+        f,
+        """
+        {"version": 3,
+         "pools": [{"name": "far", "path": "/srv/far", "created": "2026-12-07T00:00:00Z",
+                    "capacity": 1099511627776, "overcommit": 4.0, "warnPercent": 80,
+                    "criticalPercent": 90, "services": ["snapshots"], "profile": "default",
+                    "bucket": {"endpoint": "http://rgw:7480", "region": "us-east-1",
+                               "bucket": "granary", "prefix": "", "pathStyle": true,
+                               "cacheBytes": 1073741824}}],
+         "profiles": []}
+        """);
+    PoolBucket b = ApplianceState.load(f).pools().get(0).bucket();
+    assertEquals(PoolBucket.LOCAL, b.durability());
+    assertEquals(io.granary.dedupe.api.ObjectStoreConfig.DEFAULT_SPOOL_BYTES, b.spoolBytes());
+    assertEquals(0, b.requestsPerSecond());
+    assertEquals(0, b.bandwidthBytes());
   }
 }

@@ -62,6 +62,33 @@ public final class BucketOptions {
           "Address the bucket as URL/BUCKET, not by a host name of its own (default: yes).")
   boolean pathStyle;
 
+  @Option(
+      names = "--durability",
+      paramLabel = "local|remote",
+      description =
+          "What a FLUSH waits for: the local spool, uploads following (default), or the bucket.")
+  String durability;
+
+  @Option(
+      names = "--spool",
+      paramLabel = "SIZE",
+      converter = io.granary.appliance.cli.SizeConverter.class,
+      description = "Uploads may fall this far behind before writers wait (default 8G).")
+  Long spool;
+
+  @Option(
+      names = "--requests-per-second",
+      paramLabel = "N",
+      description = "At most N requests a second to the service (default: no limit).")
+  Double requestsPerSecond;
+
+  @Option(
+      names = "--bandwidth",
+      paramLabel = "SIZE",
+      converter = io.granary.appliance.cli.SizeConverter.class,
+      description = "At most SIZE bytes a second up and down (default: no limit).")
+  Long bandwidth;
+
   /** The request's {@code "s3"} object, or null for a local pool. */
   Map<String, Object> field() {
     if (endpoint == null) {
@@ -70,9 +97,14 @@ public final class BucketOptions {
           || region != null
           || cache != null
           || credentials != null
-          || profile != null) {
+          || profile != null
+          || durability != null
+          || spool != null
+          || requestsPerSecond != null
+          || bandwidth != null) {
         throw new IllegalArgumentException(
-            "--bucket, --prefix, --region, --cache and " + "--credentials go with --s3 URL");
+            "--bucket, --prefix, --region, --cache, --credentials, --durability, --spool and"
+                + " the limits go with --s3 URL");
       }
       return null;
     }
@@ -97,6 +129,18 @@ public final class BucketOptions {
     }
     if (profile != null) {
       s3.put("credentialsProfile", profile);
+    }
+    if (durability != null) {
+      s3.put("durability", durability);
+    }
+    if (spool != null) {
+      s3.put("spoolBytes", spool);
+    }
+    if (requestsPerSecond != null) {
+      s3.put("requestsPerSecond", requestsPerSecond);
+    }
+    if (bandwidth != null) {
+      s3.put("bandwidthBytes", bandwidth);
     }
     return s3;
   }

@@ -73,13 +73,19 @@ public final class PoolShow extends ApiCommand {
     if (s3 != null && !s3.isNull()) {
       t.row("objectStore", s3.get("url").asText())
           .row("credentials", s3.get("credentials").asText())
-          .row("durability", s3.get("durability").asText() + " (a FLUSH waits for the local disk)")
+          .row(
+              "durability",
+              s3.get("durability").asText()
+                  + ("remote".equals(s3.get("durability").asText())
+                      ? " (a FLUSH waits for the bucket)"
+                      : " (a FLUSH waits for the local disk)"))
           .row(
               "uploadBacklog",
               output().size(s3.get("uploadBacklogBytes").asLong())
                   + " in "
                   + s3.get("uploadBacklogPacks").asInt()
-                  + " packs"
+                  + " packs, writers wait beyond "
+                  + output().size(s3.get("spoolLimitBytes").asLong())
                   + (s3.get("lastUploadFailure").isNull()
                       ? ""
                       : " (last failure: " + s3.get("lastUploadFailure").asText() + ")"))
@@ -92,9 +98,18 @@ public final class PoolShow extends ApiCommand {
                   + s3.get("cacheHits").asLong()
                   + " hits, "
                   + s3.get("cacheMisses").asLong()
-                  + " misses)");
+                  + " misses)")
+          .row("limits", limits(s3));
     }
     t.print(out, output().scripted);
+  }
+
+  private String limits(JsonNode s3) {
+    double rate = s3.get("requestsPerSecond").asDouble();
+    long bandwidth = s3.get("bandwidthBytes").asLong();
+    return (rate > 0 ? Decimals.fixed(rate, 0) + " requests/s" : "no request limit")
+        + ", "
+        + (bandwidth > 0 ? output().size(bandwidth) + "/s" : "no bandwidth limit");
   }
 
   private static String ratio(JsonNode n) {
