@@ -442,6 +442,77 @@ class ObjectStorePoolIT {
     assertArrayEquals(vm2, copyOut("dr/vm2", "again"), "as of the checkpoint published above");
   }
 
+  /**
+   * {@code durability = remote}: what a FLUSH or an FUA write acknowledged is in the bucket,
+   * checkpoint included, before the answer; the appliance killed and its disk lost right after,
+   * a new one attaches the pool from the bucket with every acknowledged byte.
+   */
+  @Test
+  void withRemoteDurabilityAFlushIsInTheBucketBeforeItIsAcknowledged() throws Exception {
+    ExternalTool.require("nbdcopy", "qemu-io");
+    String[] bucketArgs = {
+      "--s3",
+      s3.endpoint().toString(),
+      "--bucket",
+      BUCKET,
+      "--prefix",
+      "site-remote",
+      "--credentials",
+      credentials.toString()
+    };
+    cli.ok(
+        concat(
+            new String[] {"pool", "create", "far", "--capacity", "5G", "--durability", "remote"},
+            bucketArgs));
+    assertEquals("remote", show("far").get("objectStore").get("durability").asText());
+    assertTrue(cli.ok("pool", "show", "far").out().contains("a FLUSH waits for the bucket"));
+    cli.ok("volume", "create", "far/vm1", "--size", "64M");
+    assertEquals(List.of(), objects("site-remote/checkpoints/"), "a checkpoint before any FLUSH");
+    ExternalTool.run(
+            60,
+            "qemu-io",
+            "-f",
+            "raw",
+            "-c",
+            "write -P 0x5a 0 1M",
+            "-c",
+            "write -P 0x3c 4M 64k",
+            "-c",
+            "flush",
+            "-c",
+            "write -f -P 0x7e 9M 12k",
+            uri("far/vm1"))
+        .ok();
+    assertFalse(objects("site-remote/checkpoints/").isEmpty(), "the FLUSH published nothing");
+    byte[] acknowledged = copyOut("far/vm1", "acknowledged");
+    daemon.kill9(); // at once: no checkpoint at close, the lease not released
+    io.granary.dedupe.api.Directories.deleteTree(tmp.resolve("data"));
+    startDaemon();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    Cli.Result taken;
+    while ((taken =
+                cli.run(
+                    concat(
+                        new String[] {
+                          "pool", "attach", "far", "--take-over", "--durability", "remote"
+                        },
+                        bucketArgs)))
+            .exit()
+        != 0) {
+      assertTrue(taken.err().contains("in use by appliance"), taken.err());
+      assertTrue(System.nanoTime() < deadline, "the lease never lapsed: " + taken.err());
+      Thread.sleep(2_000);
+    }
+    byte[] back = copyOut("far/vm1", "attached");
+    assertArrayEquals(acknowledged, back, "what was acknowledged, from the bucket alone");
+    byte[] expected = new byte[64 * MIB];
+    java.util.Arrays.fill(expected, 0, MIB, (byte) 0x5a);
+    java.util.Arrays.fill(expected, 4 * MIB, 4 * MIB + 65536, (byte) 0x3c);
+    java.util.Arrays.fill(expected, 9 * MIB, 9 * MIB + 12288, (byte) 0x7e);
+    assertArrayEquals(expected, back);
+    assertEquals("remote", show("far").get("objectStore").get("durability").asText());
+  }
+
   private byte[] copyOut(String export, String tag) throws Exception {
     Path f = tmp.resolve(export.replace('/', '_').replace('@', '_') + "." + tag + ".raw");
     ExternalTool.run(120, "nbdcopy", uri(export), f.toString()).ok();
