@@ -17,7 +17,7 @@ public final class ChunkStores {
    * pool's lease: refused while another appliance holds it.
    */
   public static PackMedium.Factory objectStore(ObjectStoreConfig config) {
-    return ObjectStorePackMedium.factory(config, false);
+    return ObjectStorePackMedium.factory(config, ObjectStorePackMedium.Access.WRITE);
   }
 
   /**
@@ -25,7 +25,16 @@ public final class ChunkStores {
    * releasing it (it crashed, or lost its network): an administrator's explicit decision.
    */
   public static PackMedium.Factory objectStoreTakingOver(ObjectStoreConfig config) {
-    return ObjectStorePackMedium.factory(config, true);
+    return ObjectStorePackMedium.factory(config, ObjectStorePackMedium.Access.TAKE_OVER);
+  }
+
+  /**
+   * The packs of a pool on {@code config}'s object store, read only: no lease is taken, so an
+   * appliance that writes the pool goes on undisturbed, and nothing is ever written to the
+   * bucket (a second site's view, a recovery test). A store on it refuses every put.
+   */
+  public static PackMedium.Factory objectStoreReadOnly(ObjectStoreConfig config) {
+    return ObjectStorePackMedium.factory(config, ObjectStorePackMedium.Access.READ_ONLY);
   }
 
   /**

@@ -57,8 +57,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * store down slows writers (their dirty memory fills, then they wait) instead of failing them or
  * filling the local disk.
  *
- * <p>Not done here: read-only use, request-rate and bandwidth limits, a FLUSH that waits for the
- * bucket (the store's checkpoint, which the appliance publishes).
+ * <p>Read-only ({@link Access#READ_ONLY}): no lease is taken and nothing is written to the
+ * bucket; the packs are read as they were listed at open (a writer's later collections may
+ * delete some, whose reads then fail).
+ *
+ * <p>Not done here: request-rate and bandwidth limits, a FLUSH that waits for the bucket (the
+ * store's checkpoint, which the appliance publishes).
  */
 public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
@@ -130,18 +134,22 @@ public final class ObjectStorePackMedium implements PackMedium {
     this.prefix = prefix;
     this.cache = cache;
     this.lease =
-        PoolLease.acquire(
-            this.store,
-            prefix + LEASE,
-            terms.owner(),
-            terms.host(),
-            terms.duration(),
-            terms.clock(),
-            terms.takeOver());
+        terms.readOnly()
+            ? null
+            : PoolLease.acquire(
+                this.store,
+                prefix + LEASE,
+                terms.owner(),
+                terms.host(),
+                terms.duration(),
+                terms.clock(),
+                terms.takeOver());
     try {
       readBucket();
     } catch (IOException | RuntimeException e) {
-      lease.close();
+      if (lease != null) {
+        lease.close();
+      }
       throw e;
     }
     this.uploads = new PackUploads(prefix.isEmpty() ? "/" : prefix, this::upload);
@@ -149,11 +157,27 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   /**
    * Who takes the pool's lease and how: the appliance's owner id (kept in the store's
-   * directory), its host name, the lease's duration, and whether an appliance that let the
-   * lease lapse is to be taken over.
+   * directory), its host name, the lease's duration, whether an appliance that let the lease
+   * lapse is to be taken over, or whether no lease is taken at all (read-only: nothing is ever
+   * written to the bucket, so the holder, if any, is not disturbed).
    */
   record LeaseTerms(
-      String owner, String host, Duration duration, java.time.Clock clock, boolean takeOver) {}
+      String owner,
+      String host,
+      Duration duration,
+      java.time.Clock clock,
+      boolean takeOver,
+      boolean readOnly) {}
+
+  /** How a pool's appliance uses its bucket. */
+  public enum Access {
+    /** Under the pool's lease, refused while another appliance holds it. */
+    WRITE,
+    /** The same, taking the lease from an appliance that let it lapse. */
+    TAKE_OVER,
+    /** Without the lease: reads only, beside a writer or none. */
+    READ_ONLY
+  }
 
   /** What the bucket holds: packs (the newest epoch of each number), checkpoints, the manifest. */
   private void readBucket() throws IOException {
@@ -214,9 +238,9 @@ public final class ObjectStorePackMedium implements PackMedium {
   }
 
   /** Packs of pools configured as {@code config} says, with their spool where the store says. */
-  public static PackMedium.Factory factory(ObjectStoreConfig config, boolean takeOver) {
+  public static PackMedium.Factory factory(ObjectStoreConfig config, Access access) {
     return spoolDir ->
-        open(config, spoolDir, PoolLease.DEFAULT_DURATION, java.time.Clock.systemUTC(), takeOver);
+        open(config, spoolDir, PoolLease.DEFAULT_DURATION, java.time.Clock.systemUTC(), access);
   }
 
   static ObjectStorePackMedium open(
@@ -224,7 +248,7 @@ public final class ObjectStorePackMedium implements PackMedium {
       Path spoolDir,
       Duration leaseDuration,
       java.time.Clock clock,
-      boolean takeOver)
+      Access access)
       throws IOException {
     ObjectStore store = S3ObjectStore.open(config);
     try {
@@ -239,7 +263,8 @@ public final class ObjectStorePackMedium implements PackMedium {
               hostName(),
               leaseDuration,
               clock,
-              takeOver),
+              access == Access.TAKE_OVER,
+              access == Access.READ_ONLY),
           config.spoolBytes());
     } catch (IOException | RuntimeException e) {
       store.close();
@@ -265,6 +290,17 @@ public final class ObjectStorePackMedium implements PackMedium {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "unknown-host";
+    }
+  }
+
+  /** Whether this appliance only reads the pool (it holds no lease). */
+  public boolean readOnly() {
+    return lease == null;
+  }
+
+  private void writable() throws IOException {
+    if (lease == null) {
+      throw new IOException("the pool is attached read-only: nothing is written to its bucket");
     }
   }
 
@@ -337,6 +373,7 @@ public final class ObjectStorePackMedium implements PackMedium {
    */
   @Override
   public Appender create(int packId) throws IOException {
+    writable();
     try {
       uploads.awaitBacklogBelow(spoolBytes);
     } catch (InterruptedException e) {
@@ -370,6 +407,7 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   @Override
   public synchronized void truncate(int packId, long length) throws IOException {
+    writable();
     if (remote.containsKey(packId)) {
       throw new IOException("pack " + key(packId) + " is sealed in the store: it cannot be cut");
     }
@@ -380,6 +418,10 @@ public final class ObjectStorePackMedium implements PackMedium {
   public void seal(int packId) throws IOException {
     List<MovingReader> moving;
     synchronized (this) {
+      if (lease == null && remote.containsKey(packId)) {
+        return; // read-only: what the bucket holds is as it is
+      }
+      writable();
       if (!remote.containsKey(packId)) {
         uploads.add(packId, spool.size(packId));
         return;
@@ -470,6 +512,7 @@ public final class ObjectStorePackMedium implements PackMedium {
    */
   @Override
   public void delete(int packId) throws IOException {
+    writable();
     synchronized (this) {
       if (!uploads.remove(packId) && uploads.pending(packId)) {
         deletedWhileUploading.add(packId);
@@ -506,6 +549,7 @@ public final class ObjectStorePackMedium implements PackMedium {
   @Override
   public void publishCheckpoint(long generation, byte[] checkpoint, int lastSealedPackId)
       throws IOException {
+    writable();
     try {
       uploads.awaitThrough(lastSealedPackId);
     } catch (InterruptedException e) {
@@ -657,7 +701,9 @@ public final class ObjectStorePackMedium implements PackMedium {
       Thread.currentThread().interrupt();
     } finally {
       try {
-        lease.close();
+        if (lease != null) {
+          lease.close();
+        }
       } finally {
         store.close();
       }

@@ -40,7 +40,8 @@ class ObjectStorePackMediumContractTest extends PackMediumContract {
   @Override
   protected PackMedium open(Path spool) throws IOException {
     // as in a store's directory: the cache goes beside the spool
-    return ObjectStorePackMedium.factory(pool, false).open(spool.resolve("packs"));
+    return ObjectStorePackMedium.factory(pool, ObjectStorePackMedium.Access.WRITE)
+        .open(spool.resolve("packs"));
   }
 
   @Override

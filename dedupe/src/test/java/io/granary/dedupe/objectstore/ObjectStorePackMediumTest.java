@@ -41,7 +41,8 @@ class ObjectStorePackMediumTest {
   private static ObjectStorePackMedium open(ObjectStoreConfig pool, Path storeDir)
       throws Exception {
     return (ObjectStorePackMedium)
-        ObjectStorePackMedium.factory(pool, false).open(storeDir.resolve("packs"));
+        ObjectStorePackMedium.factory(pool, ObjectStorePackMedium.Access.WRITE)
+            .open(storeDir.resolve("packs"));
   }
 
   private static byte[] writePack(PackMedium m, int packId, int length) throws Exception {

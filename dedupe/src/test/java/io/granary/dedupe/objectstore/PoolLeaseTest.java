@@ -66,9 +66,18 @@ class PoolLeaseTest {
 
   private ObjectStorePackMedium appliance(
       ObjectStoreConfig pool, String name, Clock clock, boolean takeOver) throws IOException {
+    return appliance(
+        pool,
+        name,
+        clock,
+        takeOver ? ObjectStorePackMedium.Access.TAKE_OVER : ObjectStorePackMedium.Access.WRITE);
+  }
+
+  private ObjectStorePackMedium appliance(
+      ObjectStoreConfig pool, String name, Clock clock, ObjectStorePackMedium.Access access)
+      throws IOException {
     ObjectStorePackMedium m =
-        ObjectStorePackMedium.open(
-            pool, dir.resolve(name).resolve("packs"), SHORT, clock, takeOver);
+        ObjectStorePackMedium.open(pool, dir.resolve(name).resolve("packs"), SHORT, clock, access);
     opened.add(m);
     return m;
   }
@@ -107,6 +116,40 @@ class PoolLeaseTest {
     a.close();
     ObjectStorePackMedium b = appliance(pool, "b", Clock.systemUTC(), false);
     assertEquals(2, b.lease().epoch(), "released: the next holder needs no take-over");
+  }
+
+  /**
+   * A reader beside the holder: it opens while the lease is held, reads the holder's packs,
+   * writes nothing (no pack, no delete, no checkpoint), and leaves the holder's lease alone.
+   */
+  @Test
+  void aReadOnlyApplianceReadsBesideTheHolderAndWritesNothing() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(1 << 20);
+    ObjectStorePackMedium a = appliance(pool, "a", Clock.systemUTC(), false);
+    byte[] a1 = sealPack(a, 1);
+    a.awaitUploads();
+    a.publishCheckpoint(100, "a's".getBytes(), 1);
+    Set<String> before = keys(pool);
+    ObjectStorePackMedium r =
+        appliance(pool, "r", Clock.systemUTC(), ObjectStorePackMedium.Access.READ_ONLY);
+    assertTrue(r.readOnly());
+    try (PackMedium.Reader in = r.openForRead(1)) {
+      ByteBuffer back = ByteBuffer.allocate(a1.length);
+      assertEquals(a1.length, in.read(back, 0));
+      assertArrayEquals(a1, back.array());
+    }
+    assertArrayEquals("a's".getBytes(), r.newestCheckpoint());
+    assertThrows(IOException.class, () -> r.create(2));
+    assertThrows(IOException.class, () -> r.delete(1));
+    assertThrows(IOException.class, () -> r.publishCheckpoint(101, new byte[1], 1));
+    r.seal(1); // what the bucket holds stays as it is
+    Thread.sleep(SHORT.toMillis() * 2);
+    r.close();
+    assertEquals(before, keys(pool), "the reader wrote to the bucket");
+    sealPack(a, 2); // the holder goes on: its lease was never disturbed
+    a.awaitUploads();
+    a.publishCheckpoint(101, "a's again".getBytes(), 2);
+    assertEquals(1, a.lease().epoch());
   }
 
   @Test
