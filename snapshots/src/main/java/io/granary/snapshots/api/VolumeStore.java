@@ -78,6 +78,14 @@ public interface VolumeStore extends Closeable {
   void publishFlushes(FlushPublisher publisher);
 
   /**
+   * Whether every change is refused ({@link ReadOnlyVolumeException}): a pool attached
+   * read-only, whose volumes open read-only.
+   */
+  default boolean readOnly() {
+    return false;
+  }
+
+  /**
    * Frees the chunks no volume, snapshot or buffered write references any more, and compacts
    * packs. Runs while volumes are in use.
    */

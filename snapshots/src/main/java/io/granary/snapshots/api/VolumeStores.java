@@ -26,6 +26,15 @@ public final class VolumeStores {
     return DefaultVolumeStore.open(store, config, dirty);
   }
 
+  /**
+   * As {@link #open(ChunkStore, VolumeStoreConfig, DirtyMemory)}, refusing every change: a pool
+   * attached read-only. Its volumes open {@link Volume#readOnly read-only}.
+   */
+  public static VolumeStore openReadOnly(
+      ChunkStore store, VolumeStoreConfig config, DirtyMemory dirty) throws IOException {
+    return DefaultVolumeStore.open(store, config, dirty, true);
+  }
+
   /** A bound of {@code limitBytes} for the dirty blocks of the pools opened with it. */
   public static DirtyMemory dirtyMemory(long limitBytes) {
     return DefaultVolumeStore.dirtyMemory(limitBytes);

@@ -7,6 +7,7 @@ import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.JournalReport;
+import io.granary.snapshots.api.ReadOnlyVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceReport;
@@ -50,7 +51,12 @@ public final class DefaultVolumeStore implements VolumeStore {
   private final OpenVolumes open;
   private final VolumeNamespace names;
 
-  private DefaultVolumeStore(VolumeStoreConfig config, ChunkStore store, DirtyBudget dirty) {
+  /** Whether every change is refused (a pool attached read-only). */
+  private final boolean readOnly;
+
+  private DefaultVolumeStore(
+      VolumeStoreConfig config, ChunkStore store, DirtyBudget dirty, boolean readOnly) {
+    this.readOnly = readOnly;
     this.flushes = new FlushScheduler(config.flushThreads());
     this.ctx = new VolumeContext(config, store, flushes.workers(), dirty);
     this.open = new OpenVolumes(ctx);
@@ -71,11 +77,18 @@ public final class DefaultVolumeStore implements VolumeStore {
   /** A pool that takes its dirty memory from {@code dirty}, shared with other pools. */
   public static DefaultVolumeStore open(
       ChunkStore store, VolumeStoreConfig config, DirtyMemory dirty) throws IOException {
+    return open(store, config, dirty, false);
+  }
+
+  /** The same, refusing every change when {@code readOnly}. */
+  public static DefaultVolumeStore open(
+      ChunkStore store, VolumeStoreConfig config, DirtyMemory dirty, boolean readOnly)
+      throws IOException {
     if (!(dirty instanceof DirtyBudget budget)) {
       throw new IllegalArgumentException("dirty memory comes from VolumeStores.dirtyMemory");
     }
     Files.createDirectories(config.journalDirectory());
-    DefaultVolumeStore s = new DefaultVolumeStore(config, store, budget);
+    DefaultVolumeStore s = new DefaultVolumeStore(config, store, budget, readOnly);
     long provisioned = 0;
     for (VolumeRecord r : s.ctx.catalog.volumes()) {
       provisioned += r.size();
@@ -89,6 +102,17 @@ public final class DefaultVolumeStore implements VolumeStore {
     names.checkOpen();
   }
 
+  private void writable() throws ReadOnlyVolumeException {
+    if (readOnly) {
+      throw new ReadOnlyVolumeException("the pool is attached read-only: nothing in it changes");
+    }
+  }
+
+  @Override
+  public boolean readOnly() {
+    return readOnly;
+  }
+
   private VolumeRecord requireVolume(String name) throws IOException {
     return names.requireVolume(name);
   }
@@ -97,42 +121,50 @@ public final class DefaultVolumeStore implements VolumeStore {
 
   @Override
   public VolumeInfo create(String name, VolumeSpec spec) throws IOException {
+    writable();
     return names.create(name, spec);
   }
 
   @Override
   public void setServices(String volume, String codec, boolean dedupe, String profile)
       throws IOException {
+    writable();
     names.setServices(volume, codec, dedupe, profile);
   }
 
   @Override
   public void rename(String name, String newName) throws IOException {
+    writable();
     names.rename(name, newName);
   }
 
   @Override
   public void delete(String name, boolean withSnapshots) throws IOException {
+    writable();
     names.delete(name, withSnapshots);
   }
 
   @Override
   public SnapshotInfo snapshot(String volume, String snapshot) throws IOException {
+    writable();
     return names.snapshot(volume, snapshot);
   }
 
   @Override
   public void deleteSnapshot(String volume, String snapshot) throws IOException {
+    writable();
     names.deleteSnapshot(volume, snapshot);
   }
 
   @Override
   public void rollback(String volume, String snapshot) throws IOException {
+    writable();
     names.rollback(volume, snapshot);
   }
 
   @Override
   public VolumeInfo clone(String volume, String snapshot, String newName) throws IOException {
+    writable();
     return names.clone(volume, snapshot, newName);
   }
 
@@ -140,7 +172,8 @@ public final class DefaultVolumeStore implements VolumeStore {
 
   @Override
   public Volume open(String name) throws IOException {
-    return new VolumeHandle(names.engine(requireVolume(name)));
+    Volume v = new VolumeHandle(names.engine(requireVolume(name)));
+    return readOnly ? new ReadOnlyHandle(v) : v;
   }
 
   @Override
@@ -303,6 +336,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public SpaceReport collectGarbage() throws IOException {
     checkOpen();
+    writable();
     return new PoolCollection(ctx, open::get).run();
   }
 
