@@ -513,6 +513,100 @@ class ObjectStorePoolIT {
     assertEquals("remote", show("far").get("objectStore").get("durability").asText());
   }
 
+  /**
+   * {@code attach --read-only} beside the writer: a second appliance serves every volume and
+   * snapshot read-only, without the lease, writes nothing to the bucket, refuses every change,
+   * and stays read-only across a restart; the writer goes on undisturbed.
+   */
+  @Test
+  void aSecondApplianceAttachesReadOnlyBesideTheWriter() throws Exception {
+    ExternalTool.require("nbdcopy", "qemu-io");
+    String[] bucketArgs = {
+      "--s3",
+      s3.endpoint().toString(),
+      "--bucket",
+      BUCKET,
+      "--prefix",
+      "site-ro",
+      "--credentials",
+      credentials.toString()
+    };
+    cli.ok(concat(new String[] {"pool", "create", "shared", "--capacity", "5G"}, bucketArgs));
+    cli.ok("volume", "create", "shared/vm1", "--size", "32M");
+    ExternalTool.run(
+            60,
+            "qemu-io",
+            "-f",
+            "raw",
+            "-c",
+            "write -P 0x42 0 3M",
+            "-c",
+            "flush",
+            uri("shared/vm1"))
+        .ok();
+    cli.ok("snapshot", "create", "shared/vm1@s1");
+    cli.ok("pool", "checkpoint", "shared");
+    byte[] vm1 = copyOut("shared/vm1", "writer");
+
+    int readerPort = FreePort.pick();
+    Path readerData = tmp.resolve("reader");
+    DaemonProcess reader =
+        new DaemonProcess(readerData).start("--nbd-listen", "127.0.0.1:" + readerPort);
+    try {
+      Cli readerCli = new Cli(readerData);
+      String out =
+          readerCli
+              .ok(concat(new String[] {"pool", "attach", "shared", "--read-only"}, bucketArgs))
+              .out();
+      assertTrue(out.contains("1 volumes, read-only"), out);
+      JsonNode view = JSON.readTree(readerCli.ok("pool", "show", "shared", "--json").out());
+      assertTrue(view.get("objectStore").get("readOnly").asBoolean());
+      assertEquals(0, view.get("objectStore").get("requests").get("put").asLong());
+      String readerVm1 = "nbd://127.0.0.1:" + readerPort + "/shared/vm1";
+      Path back = tmp.resolve("reader-vm1.raw");
+      ExternalTool.run(120, "nbdcopy", readerVm1, back.toString()).ok();
+      assertArrayEquals(vm1, Files.readAllBytes(back));
+      ExternalTool.run(120, "nbdcopy", readerVm1 + "@s1", back.toString()).ok();
+      assertArrayEquals(vm1, Files.readAllBytes(back));
+      ExternalTool.Result write =
+          ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x1 0 4k", readerVm1);
+      assertTrue(
+          write.exit() != 0 || write.stdout().contains("failed"), write.stdout() + write.stderr());
+      Cli.Result refused = readerCli.run("volume", "create", "shared/vm2", "--size", "1M");
+      assertEquals(1, refused.exit());
+      assertTrue(refused.err().contains("read-only"), refused.err());
+      refused = readerCli.run("snapshot", "create", "shared/vm1@s2");
+      assertEquals(1, refused.exit());
+      assertTrue(refused.err().contains("read-only"), refused.err());
+
+      // the writer goes on: its lease is its own
+      ExternalTool.run(
+              60,
+              "qemu-io",
+              "-f",
+              "raw",
+              "-c",
+              "write -P 0x43 0 1M",
+              "-c",
+              "flush",
+              uri("shared/vm1"))
+          .ok();
+      cli.ok("pool", "checkpoint", "shared");
+
+      reader.stop();
+      reader = new DaemonProcess(readerData).start("--nbd-listen", "127.0.0.1:" + readerPort);
+      view = JSON.readTree(readerCli.ok("pool", "show", "shared", "--json").out());
+      assertTrue(view.get("objectStore").get("readOnly").asBoolean(), "read-only after a restart");
+      ExternalTool.run(120, "nbdcopy", readerVm1, back.toString()).ok();
+      assertArrayEquals(vm1, Files.readAllBytes(back), "as of the checkpoint it attached");
+      JsonNode requests = view.get("objectStore").get("requests");
+      assertEquals(0, requests.get("put").asLong(), "the reader wrote to the bucket: " + view);
+      assertEquals(0, requests.get("delete").asLong(), "the reader deleted: " + view);
+    } finally {
+      reader.close();
+    }
+  }
+
   private byte[] copyOut(String export, String tag) throws Exception {
     Path f = tmp.resolve(export.replace('/', '_').replace('@', '_') + "." + tag + ".raw");
     ExternalTool.run(120, "nbdcopy", uri(export), f.toString()).ok();

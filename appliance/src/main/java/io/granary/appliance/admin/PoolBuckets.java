@@ -76,7 +76,8 @@ final class PoolBuckets {
           text(s3, "durability", PoolBucket.LOCAL),
           bytes(s3, "spoolBytes", 0),
           rate == null ? 0 : rate.asDouble(),
-          bytes(s3, "bandwidthBytes", 0));
+          bytes(s3, "bandwidthBytes", 0),
+          false);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(Problem.INVALID, e.getMessage());
     }

@@ -65,6 +65,13 @@ final class PoolRoutes {
         throw new ProblemException(Problem.INVALID, "attaching a pool needs its \"s3\" bucket");
       }
       boolean takeOver = q.has("takeOver") && q.body().get("takeOver").asBoolean();
+      if (q.has("readOnly") && q.body().get("readOnly").asBoolean()) {
+        if (takeOver) {
+          throw new ProblemException(
+              Problem.INVALID, "a pool attached read-only takes no lease, so nothing to take over");
+        }
+        bucket = bucket.asReadOnly();
+      }
       return Reply.created(Views.pool(provisioning.attachPool(name, path, bucket, takeOver)));
     }
     return Reply.created(

@@ -32,7 +32,8 @@ final class PoolDeclarations {
           "durability",
           "spool",
           "requests-per-second",
-          "bandwidth");
+          "bandwidth",
+          "read-only");
   private static final Set<String> BUCKET_KEYS =
       Set.of(
           "bucket",
@@ -45,7 +46,8 @@ final class PoolDeclarations {
           "durability",
           "spool",
           "requests-per-second",
-          "bandwidth");
+          "bandwidth",
+          "read-only");
 
   private PoolDeclarations() {}
 
@@ -98,6 +100,7 @@ final class PoolDeclarations {
         ConfigLoader.text(n, "durability", PoolBucket.LOCAL),
         n.has("spool") ? ConfigLoader.size(n, section, "spool", "0") : 0,
         n.path("requests-per-second").asDouble(0),
-        n.has("bandwidth") ? ConfigLoader.size(n, section, "bandwidth", "0") : 0);
+        n.has("bandwidth") ? ConfigLoader.size(n, section, "bandwidth", "0") : 0,
+        n.path("read-only").asBoolean(false));
   }
 }

@@ -109,10 +109,10 @@ public final class PoolExports implements ExportCatalog {
             + (v.origin() == null ? "" : ", clone of " + p.name() + "/" + v.origin());
     return new ExportInfo(
         new VolumeRef(p.name(), v.name(), null).toString(),
-        description,
+        description + (p.readOnly() ? ", read-only (pool attached read-only)" : ""),
         v.size(),
         v.blockSize(),
-        false);
+        p.readOnly());
   }
 
   private static ExportInfo snapshot(Pool p, VolumeInfo v, SnapshotInfo s) {

@@ -20,6 +20,8 @@ import java.nio.file.Path;
  * @param spoolBytes how far the uploads may fall behind before writers wait; 0 for the default
  * @param requestsPerSecond the most requests a second sent to the service; 0 for no limit
  * @param bandwidthBytes the most bytes a second sent and received; 0 for no limit
+ * @param readOnly attached without the pool's lease: volumes served read-only, nothing written
+ *     to the bucket (a second site beside the writer, a recovery test)
  */
 public record PoolBucket(
     String endpoint,
@@ -33,7 +35,8 @@ public record PoolBucket(
     String durability,
     long spoolBytes,
     double requestsPerSecond,
-    long bandwidthBytes) {
+    long bandwidthBytes,
+    boolean readOnly) {
 
   public static final String DEFAULT_REGION = "us-east-1";
   public static final String LOCAL = "local";
@@ -107,6 +110,24 @@ public record PoolBucket(
         spoolBytes,
         requestsPerSecond,
         bandwidthBytes);
+  }
+
+  /** The same bucket, attached read-only. */
+  public PoolBucket asReadOnly() {
+    return new PoolBucket(
+        endpoint,
+        region,
+        bucket,
+        prefix,
+        pathStyle,
+        cacheBytes,
+        credentialsFile,
+        credentialsProfile,
+        durability,
+        spoolBytes,
+        requestsPerSecond,
+        bandwidthBytes,
+        true);
   }
 
   /** Whether a FLUSH waits for the bucket. */

@@ -86,9 +86,7 @@ public final class Pool implements Closeable {
     ChunkStores.Attached a =
         ChunkStores.attach(
             ChunkStoreConfig.defaults(path.resolve("store")),
-            takeOver
-                ? ChunkStores.objectStoreTakingOver(bucket.toConfig())
-                : ChunkStores.objectStore(bucket.toConfig()));
+            takeOver ? ChunkStores.objectStoreTakingOver(bucket.toConfig()) : media(bucket));
     Files.createDirectories(path.resolve("journal"));
     return new Attached(
         around(name, path, PoolSettings.defaults(), bucket, a.store(), tuning, dirty), a.extras());
@@ -98,7 +96,12 @@ public final class Pool implements Closeable {
   record Attached(Pool pool, byte[] metadata) {}
 
   private static PackMedium.Factory media(PoolBucket bucket) {
-    return bucket == null ? ChunkStores.LOCAL : ChunkStores.objectStore(bucket.toConfig());
+    if (bucket == null) {
+      return ChunkStores.LOCAL;
+    }
+    return bucket.readOnly()
+        ? ChunkStores.objectStoreReadOnly(bucket.toConfig())
+        : ChunkStores.objectStore(bucket.toConfig());
   }
 
   private static Pool around(
@@ -121,8 +124,11 @@ public final class Pool implements Closeable {
               tuning.pageCacheBytes(),
               tuning.flushThreads(),
               tuning.clock());
-      Pool p =
-          new Pool(name, path, settings, bucket, chunks, VolumeStores.open(chunks, config, dirty));
+      VolumeStore volumes =
+          bucket != null && bucket.readOnly()
+              ? VolumeStores.openReadOnly(chunks, config, dirty)
+              : VolumeStores.open(chunks, config, dirty);
+      Pool p = new Pool(name, path, settings, bucket, chunks, volumes);
       p.applyLimits();
       return p;
     } catch (IOException | RuntimeException e) {
@@ -146,6 +152,11 @@ public final class Pool implements Closeable {
   /** The object store holding its packs, or null when they are in {@link #path}. */
   public PoolBucket bucket() {
     return bucket;
+  }
+
+  /** Whether the pool is attached read-only: nothing in it changes, every export is read-only. */
+  public boolean readOnly() {
+    return volumes.readOnly();
   }
 
   /** The default profile of new volumes. */
@@ -220,7 +231,7 @@ public final class Pool implements Closeable {
    * for a pool on local disks.
    */
   synchronized void publishCheckpoints(java.util.function.Supplier<byte[]> metadata) {
-    if (bucket != null && checkpoints == null) {
+    if (bucket != null && !bucket.readOnly() && checkpoints == null) {
       checkpoints = new PoolCheckpoints(name, chunks, metadata);
       if (bucket.remoteDurability()) {
         volumes.publishFlushes(checkpoints::covering);

@@ -37,6 +37,9 @@ public final class AutoSnapshots {
       if (!pool.settings().allows(Service.SNAPSHOTS)) {
         continue;
       }
+      if (pool.readOnly()) {
+        continue; // its writer takes its snapshots
+      }
       try {
         for (VolumeInfo v : pool.volumes().list()) {
           Profile profile = profiles.profileOf(v);

@@ -90,7 +90,8 @@ class PoolDeclarationsTest {
             PoolBucket.REMOTE,
             1L << 30,
             500,
-            100L << 20),
+            100L << 20,
+            false),
         c.pools().get("remote").bucket());
     assertEquals(null, load("[pools.plain]\n").pools().get("plain").bucket());
   }

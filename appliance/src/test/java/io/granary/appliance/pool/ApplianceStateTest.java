@@ -66,7 +66,8 @@ class ApplianceStateTest {
                         PoolBucket.REMOTE,
                         256L << 20,
                         100,
-                        50L << 20))),
+                        50L << 20,
+                        true))),
             List.of(
                 new Profile(
                     "gold", 500, 100L << 20, 50, "zstd:3", false, 65536, 3600, 24, 7 * 86400)));

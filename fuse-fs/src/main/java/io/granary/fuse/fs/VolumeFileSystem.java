@@ -52,7 +52,7 @@ public final class VolumeFileSystem {
             false,
             growth.fileSize(key(p), v.size()),
             allocated(store, p.volume(), null),
-            false,
+            store.readOnly(),
             v.created(),
             v.modified());
       }
@@ -106,7 +106,11 @@ public final class VolumeFileSystem {
       throw new FsException(
           p.isDirectory() ? Errno.EISDIR : Errno.ENOENT, path + " is not a volume file");
     }
-    return files.add(key(p), serve(p.pool(), store(p.pool()).open(p.volume())), write);
+    VolumeStore store = store(p.pool());
+    if (write && store.readOnly()) {
+      throw new FsException(Errno.EROFS, "the pool is attached read-only: " + path);
+    }
+    return files.add(key(p), serve(p.pool(), store.open(p.volume())), write);
   }
 
   /** Creates a volume of size 0 with the pool's default profile and opens it for writing. */

@@ -11,7 +11,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code granary pool attach NAME --s3 URL --bucket B [--prefix P] ... [--path DIR]}. */
+/**
+ * {@code granary pool attach NAME --s3 URL --bucket B [--prefix P] ... [--path DIR]
+ * [--take-over | --read-only]}.
+ */
 @Command(
     name = "attach",
     description =
@@ -36,6 +39,13 @@ public final class PoolAttach extends ApiCommand {
               + " or is cut off): only once you know it no longer writes.")
   boolean takeOver;
 
+  @Option(
+      names = "--read-only",
+      description =
+          "Serve its volumes and snapshots read-only without taking its lease, beside the"
+              + " appliance that writes it (a second site, a recovery test).")
+  boolean readOnly;
+
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
@@ -59,6 +69,9 @@ public final class PoolAttach extends ApiCommand {
     if (takeOver) {
       body.put("takeOver", true);
     }
+    if (readOnly) {
+      body.put("readOnly", true);
+    }
     var p = api.post("/api/v1/pools", body);
     if (output().json) {
       printJson(p);
@@ -70,7 +83,8 @@ public final class PoolAttach extends ApiCommand {
               + p.get("objectStore").get("url").asText()
               + ": "
               + p.get("volumes").asInt()
-              + " volumes");
+              + " volumes"
+              + (readOnly ? ", read-only" : ""));
     }
   }
 }

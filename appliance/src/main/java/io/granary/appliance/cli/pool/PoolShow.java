@@ -74,6 +74,11 @@ public final class PoolShow extends ApiCommand {
       t.row("objectStore", s3.get("url").asText())
           .row("credentials", s3.get("credentials").asText())
           .row(
+              "access",
+              s3.get("readOnly").asBoolean()
+                  ? "read-only (no lease: its writer is elsewhere, nothing is written here)"
+                  : "read-write (this appliance holds its lease)")
+          .row(
               "durability",
               s3.get("durability").asText()
                   + ("remote".equals(s3.get("durability").asText())
