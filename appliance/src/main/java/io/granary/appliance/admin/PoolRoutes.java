@@ -72,7 +72,21 @@ final class PoolRoutes {
         }
         bucket = bucket.asReadOnly();
       }
-      return Reply.created(Views.pool(provisioning.attachPool(name, path, bucket, takeOver)));
+      PoolBucket attached = bucket;
+      Task t =
+          tasks.start(
+              "attach",
+              name,
+              "packs",
+              progress ->
+                  Views.pool(
+                      provisioning.attachPool(
+                          name,
+                          path,
+                          attached,
+                          takeOver,
+                          (phase, done, total) -> progress.set(done, total))));
+      return Reply.accepted(t);
     }
     return Reply.created(
         Views.pool(

@@ -7,6 +7,7 @@ import io.granary.dedupe.api.ChunkStoreConfig;
 import io.granary.dedupe.api.ChunkStoreStats;
 import io.granary.dedupe.api.ChunkStores;
 import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceUsage;
@@ -72,21 +73,24 @@ public final class Pool implements Closeable {
    * Brings back, into the empty directory {@code path}, the pool whose packs and checkpoints
    * are in {@code bucket}: its volumes and snapshots as of the newest checkpoint. Refused while
    * another appliance holds the pool's lease; with {@code takeOver}, taken from one that let it
-   * lapse. Returns the pool and the metadata that checkpoint carries (its settings and
-   * profiles), which the caller applies.
+   * lapse. Tells {@code progress} how many of the bucket's packs are indexed. Returns the pool
+   * and the metadata that checkpoint carries (its settings and profiles), which the caller
+   * applies.
    */
   static Attached attach(
       String name,
       Path path,
       PoolBucket bucket,
       boolean takeOver,
+      ProgressListener progress,
       VolumeStoreConfig tuning,
       DirtyMemory dirty)
       throws IOException {
     ChunkStores.Attached a =
         ChunkStores.attach(
             ChunkStoreConfig.defaults(path.resolve("store")),
-            takeOver ? ChunkStores.objectStoreTakingOver(bucket.toConfig()) : media(bucket));
+            takeOver ? ChunkStores.objectStoreTakingOver(bucket.toConfig()) : media(bucket),
+            progress);
     Files.createDirectories(path.resolve("journal"));
     return new Attached(
         around(name, path, PoolSettings.defaults(), bucket, a.store(), tuning, dirty), a.extras());

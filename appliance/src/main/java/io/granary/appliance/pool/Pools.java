@@ -2,6 +2,7 @@ package io.granary.appliance.pool;
 
 import io.granary.appliance.policy.PoolBucket;
 import io.granary.appliance.policy.PoolSettings;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.VolumeStoreConfig;
 import io.granary.snapshots.api.VolumeStores;
@@ -96,9 +97,14 @@ public final class Pools implements AutoCloseable {
    * once they are, so that none is published with the wrong settings.
    */
   synchronized Pool.Attached attach(
-      String name, Path path, PoolBucket bucket, boolean takeOver, String created)
+      String name,
+      Path path,
+      PoolBucket bucket,
+      boolean takeOver,
+      ProgressListener progress,
+      String created)
       throws IOException {
-    Pool.Attached a = Pool.attach(name, path, bucket, takeOver, tuning, dirty);
+    Pool.Attached a = Pool.attach(name, path, bucket, takeOver, progress, tuning, dirty);
     open.put(name, new Registered(a.pool(), path.toString(), created));
     LOG.log(Level.INFO, "pool {0} attached at {1} from {2}", name, path, bucket.describe());
     return a;

@@ -6,6 +6,7 @@ import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
 import io.granary.dedupe.api.Directories;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.VolumeException;
 import io.granary.snapshots.api.VolumeException.Kind;
@@ -191,10 +192,11 @@ public final class Provisioning implements AutoCloseable {
    * Brings back, into {@code path} (absent or empty), the pool whose packs and checkpoints are
    * in {@code bucket}: its volumes and snapshots as of its newest checkpoint, its settings, and
    * the profiles it carried that this appliance lacks. Refused while another appliance holds
-   * the pool's lease; {@code takeOver} takes it from one that let it lapse. A failure leaves
-   * nothing behind.
+   * the pool's lease; {@code takeOver} takes it from one that let it lapse. {@code progress}
+   * hears how many of its packs are indexed. A failure leaves nothing behind.
    */
-  public synchronized Pool attachPool(String name, Path path, PoolBucket bucket, boolean takeOver)
+  public synchronized Pool attachPool(
+      String name, Path path, PoolBucket bucket, boolean takeOver, ProgressListener progress)
       throws IOException {
     Names.check("pool", name);
     if (pools.contains(name)) {
@@ -213,7 +215,7 @@ public final class Provisioning implements AutoCloseable {
     Map<String, Profile> profilesBefore = profiles.snapshot();
     Pool.Attached a;
     try {
-      a = pools.attach(name, path, bucket, takeOver, Instant.now(clock).toString());
+      a = pools.attach(name, path, bucket, takeOver, progress, Instant.now(clock).toString());
     } catch (IOException | RuntimeException e) {
       removeMade(made, e);
       throw e;

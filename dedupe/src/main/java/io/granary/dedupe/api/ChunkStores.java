@@ -63,7 +63,14 @@ public final class ChunkStores {
    */
   public static Attached attach(ChunkStoreConfig config, PackMedium.Factory media)
       throws IOException {
-    return LocalChunkStore.attach(config, media);
+    return attach(config, media, ProgressListener.NONE);
+  }
+
+  /** The same, telling {@code progress} how many of the packs are indexed ({@code "packs"}). */
+  public static Attached attach(
+      ChunkStoreConfig config, PackMedium.Factory media, ProgressListener progress)
+      throws IOException {
+    return LocalChunkStore.attach(config, media, progress);
   }
 
   /** Opens the store after discarding its index, which is rebuilt from the packs alone. */

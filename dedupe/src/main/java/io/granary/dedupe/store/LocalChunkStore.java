@@ -136,6 +136,15 @@ public final class LocalChunkStore implements ChunkStore {
    */
   public static LocalChunkStore open(
       ChunkStoreConfig config, PackMedium.Factory media, boolean rebuildIndex) throws IOException {
+    return open(config, media, rebuildIndex, ProgressListener.NONE);
+  }
+
+  private static LocalChunkStore open(
+      ChunkStoreConfig config,
+      PackMedium.Factory media,
+      boolean rebuildIndex,
+      ProgressListener progress)
+      throws IOException {
     StoreDirectory dir = StoreDirectory.open(config.directory());
     PackMedium medium = null;
     ChunkIndex index = null;
@@ -145,7 +154,7 @@ public final class LocalChunkStore implements ChunkStore {
       }
       medium = media.open(dir.packs());
       index = new CachedLocations(LmdbChunkIndex.open(dir.index()), LOCATIONS_CACHED);
-      StoreRecovery.Outcome o = new StoreRecovery(medium, index, dir.storeId()).run();
+      StoreRecovery.Outcome o = new StoreRecovery(medium, index, dir.storeId(), progress).run();
       if (o.recordsIndexed() > 0 || o.tornTails() > 0) {
         LOG.log(
             Level.INFO,
@@ -664,7 +673,8 @@ public final class LocalChunkStore implements ChunkStore {
    * newest checkpoint gives its identity and catalog, the packs its index (rebuilt by reading
    * them). Returns the store and the caller's bytes of that checkpoint.
    */
-  public static ChunkStores.Attached attach(ChunkStoreConfig config, PackMedium.Factory media)
+  public static ChunkStores.Attached attach(
+      ChunkStoreConfig config, PackMedium.Factory media, ProgressListener progress)
       throws IOException {
     Path root = config.directory();
     if (Files.isDirectory(root)) {
@@ -692,7 +702,7 @@ public final class LocalChunkStore implements ChunkStore {
       }
     }
     StoreDirectory.adopt(root, c.storeId());
-    LocalChunkStore store = open(config, media, true);
+    LocalChunkStore store = open(config, media, true, progress);
     try {
       store.index.catalog().restore(c.rows());
       store.lastGeneration = c.generation();

@@ -2,6 +2,7 @@ package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.index.ChunkIndex;
 import io.granary.dedupe.index.IndexBatch;
@@ -34,10 +35,14 @@ final class StoreRecovery {
   private final ChunkIndex index;
   private final long storeId;
 
-  StoreRecovery(PackMedium storage, ChunkIndex index, long storeId) {
+  /** Told after each pack ({@code "packs"}, done, total): an attach's rebuild takes minutes. */
+  private final ProgressListener progress;
+
+  StoreRecovery(PackMedium storage, ChunkIndex index, long storeId, ProgressListener progress) {
     this.storage = storage;
     this.index = index;
     this.storeId = storeId;
+    this.progress = progress;
   }
 
   /** What recovery did, and the first pack number free for new packs. */
@@ -50,7 +55,9 @@ final class StoreRecovery {
     long indexed = 0;
     long torn = 0;
     long damaged = 0;
+    int done = 0;
     for (int packId : present) {
+      progress.progress("packs", done++, present.size());
       next = Math.max(next, packId + 1);
       PackState state = table.get(packId);
       if (state != null && state.retired()) {
@@ -64,6 +71,7 @@ final class StoreRecovery {
       torn += r.torn ? 1 : 0;
       damaged += r.damagedRegions;
     }
+    progress.progress("packs", done, present.size());
     for (Map.Entry<Integer, PackState> e : table.entrySet()) {
       int packId = e.getKey();
       next = Math.max(next, packId + 1);

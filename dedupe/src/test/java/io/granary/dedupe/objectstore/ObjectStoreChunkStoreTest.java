@@ -204,8 +204,17 @@ class ObjectStoreChunkStoreTest {
       store.sync();
     }
     Directories.deleteTree(dir);
-    ChunkStores.Attached a = ChunkStores.attach(config(), media(pool));
+    List<long[]> progress = new ArrayList<>();
+    ChunkStores.Attached a =
+        ChunkStores.attach(
+            config(), media(pool), (phase, done, total) -> progress.add(new long[] {done, total}));
     try (ChunkStore store = a.store()) {
+      assertFalse(progress.isEmpty(), "no progress told");
+      long total = progress.get(0)[1];
+      assertEquals(total + 1, progress.size(), "before each pack and at the end");
+      for (int i = 0; i < progress.size(); i++) {
+        assertArrayEquals(new long[] {i, total}, progress.get(i));
+      }
       assertArrayEquals("settings v1".getBytes(), a.extras());
       assertArrayEquals("root-1".getBytes(), store.catalog().get("volumes", "vm1".getBytes()));
       assertEquals(null, store.catalog().get("volumes", "vm2".getBytes()), "after the checkpoint");

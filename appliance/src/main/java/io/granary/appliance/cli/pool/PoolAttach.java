@@ -2,6 +2,7 @@ package io.granary.appliance.cli.pool;
 
 import io.granary.appliance.cli.ApiClient;
 import io.granary.appliance.cli.ApiCommand;
+import io.granary.appliance.cli.TaskFollower;
 import io.granary.snapshots.api.Names;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ public final class PoolAttach extends ApiCommand {
               + " appliance that writes it (a second site, a recovery test).")
   boolean readOnly;
 
+  @Option(names = "--no-progress", description = "Draw no progress bar.")
+  boolean quiet;
+
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
@@ -72,7 +76,7 @@ public final class PoolAttach extends ApiCommand {
     if (readOnly) {
       body.put("readOnly", true);
     }
-    var p = api.post("/api/v1/pools", body);
+    var p = new TaskFollower(api, quiet).follow(api.post("/api/v1/pools", body)).get("result");
     if (output().json) {
       printJson(p);
     } else {
