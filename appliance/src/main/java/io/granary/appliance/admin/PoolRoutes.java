@@ -9,6 +9,7 @@ import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.dedupe.api.ScrubReport;
+import io.granary.snapshots.api.DamagedBlocks;
 import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.SpaceReport;
@@ -178,7 +179,24 @@ final class PoolRoutes {
                                   String.format("%08x", d.packId()),
                                   "reason",
                                   d.reason())));
-              // The volume layer's share: journals whose damage keeps their volume closed.
+              // The volume layer's share: which blocks the damaged chunks cost, and journals
+              // whose damage keeps their volume closed.
+              List<Map<String, Object>> damagedBlocks = new ArrayList<>();
+              java.util.Set<io.granary.dedupe.api.ChunkId> ids = new java.util.HashSet<>();
+              r.damaged().forEach(d -> ids.add(d.id()));
+              for (DamagedBlocks b : pool.volumes().blocksIn(ids)) {
+                List<Map<String, Object>> ranges = new ArrayList<>();
+                b.ranges()
+                    .forEach(e -> ranges.add(Map.of("offset", e.offset(), "length", e.length())));
+                damagedBlocks.add(
+                    Map.of(
+                        "state",
+                        pool.name() + "/" + b.state(),
+                        "ranges",
+                        ranges,
+                        "mapUnreadable",
+                        b.mapUnreadable()));
+              }
               JournalReport j = pool.volumes().checkJournals();
               List<Map<String, Object>> damagedJournals = new ArrayList<>();
               j.damaged()
@@ -205,6 +223,8 @@ final class PoolRoutes {
                   r.packsChecked(),
                   "damagedPacks",
                   damagedPacks,
+                  "damagedBlocks",
+                  damagedBlocks,
                   "journalsChecked",
                   j.journalsChecked(),
                   "damagedJournals",

@@ -67,6 +67,14 @@ public interface VolumeStore extends Closeable {
 
   VolumeStats stats(String name) throws IOException;
 
+  /**
+   * Every volume and snapshot with blocks in one of {@code chunks} (a scrub's damaged chunks),
+   * with those blocks' byte ranges, as committed (blocks only in memory or the journal are not
+   * in a chunk yet). Walks every state's block map: as long as a scrub's pass over the maps.
+   */
+  List<DamagedBlocks> blocksIn(java.util.Set<io.granary.dedupe.api.ChunkId> chunks)
+      throws IOException;
+
   /** Writes every volume's buffered changes into the chunk store and commits them. */
   void flushAll() throws IOException;
 

@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
+import io.granary.snapshots.api.DamagedBlocks;
 import io.granary.snapshots.api.DamagedJournal;
 import io.granary.snapshots.api.DirtyMemory;
 import io.granary.snapshots.api.Extent;
@@ -290,6 +291,62 @@ public final class DefaultVolumeStore implements VolumeStore {
     Tree head = e != null ? tree(StateRef.head(name)) : new Tree(r.root(), r.size(), r.blockSize());
     return new StatsWalk(ctx, this::committedHead)
         .stats(r, head.root(), head.size(), e != null ? e.bytesWritten() : r.bytesWritten());
+  }
+
+  @Override
+  public List<DamagedBlocks> blocksIn(java.util.Set<ChunkId> chunks) throws IOException {
+    checkOpen();
+    List<DamagedBlocks> out = new ArrayList<>();
+    if (chunks.isEmpty()) {
+      return out;
+    }
+    for (VolumeRecord r : ctx.catalog.volumes()) {
+      VolumeEngine e = open.get(r.id());
+      VolumeRecord head = e != null ? e.record() : r;
+      blocksIn(r.name(), head.root(), head.size(), head.blockSize(), chunks, out);
+      for (SnapshotRecord s : ctx.catalog.snapshots(r.id())) {
+        blocksIn(r.name() + "@" + s.name(), s.root(), s.size(), s.blockSize(), chunks, out);
+      }
+    }
+    return out;
+  }
+
+  /** Adds the ranges of one state whose blocks are in {@code chunks}, if any. */
+  private void blocksIn(
+      String state,
+      ChunkId root,
+      long size,
+      int blockSize,
+      java.util.Set<ChunkId> chunks,
+      List<DamagedBlocks> out) {
+    List<Extent> ranges = new ArrayList<>();
+    long blocks = TreeShape.blocks(size, blockSize);
+    try {
+      ctx.map.walk(
+          root,
+          TreeShape.depth(blocks),
+          0,
+          blocks,
+          (first, count, id) -> {
+            if (id == null || !chunks.contains(id)) {
+              return;
+            }
+            long at = first * blockSize;
+            long len = Math.min(blockSize, size - at);
+            Extent last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last.end() == at) {
+              ranges.set(ranges.size() - 1, new Extent(last.offset(), last.length() + len, true));
+            } else {
+              ranges.add(new Extent(at, len, true));
+            }
+          });
+    } catch (IOException | RuntimeException unreadable) {
+      out.add(new DamagedBlocks(state, ranges, true));
+      return;
+    }
+    if (!ranges.isEmpty()) {
+      out.add(new DamagedBlocks(state, ranges, false));
+    }
   }
 
   /** The committed root of a volume, without flushing it. */

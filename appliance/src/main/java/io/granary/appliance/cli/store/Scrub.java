@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code granary scrub [POOL]}: checks every pack header, re-reads and re-hashes every chunk,
- * reads every volume's journal; exit 1 on damage.
+ * reads every volume's journal; names the volumes and snapshots whose blocks the damage makes
+ * unreadable, with their byte ranges; exit 1 on damage.
  */
 @Command(
     name = "scrub",
@@ -49,6 +50,26 @@ public final class Scrub extends PoolTaskCommand {
               + d.get("offset").asLong()
               + ": "
               + d.get("reason").asText());
+    }
+    for (JsonNode b : r.get("damagedBlocks")) {
+      StringBuilder ranges = new StringBuilder();
+      long bytes = 0;
+      for (JsonNode e : b.get("ranges")) {
+        long at = e.get("offset").asLong();
+        long len = e.get("length").asLong();
+        ranges.append(ranges.length() == 0 ? "" : ", ").append(at).append('+').append(len);
+        bytes += len;
+      }
+      out.println(
+          "unreadable: "
+              + b.get("state").asText()
+              + ": "
+              + output().size(bytes)
+              + " at byte offset+length "
+              + (ranges.length() == 0 ? "(none found)" : ranges)
+              + (b.get("mapUnreadable").asBoolean()
+                  ? "; its block map is damaged too, so more may be lost"
+                  : ""));
     }
     for (JsonNode d : r.get("damagedJournals")) {
       out.println(
