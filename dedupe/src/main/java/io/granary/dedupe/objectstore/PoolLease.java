@@ -164,7 +164,7 @@ final class PoolLease implements AutoCloseable {
         etag = tag;
         held = mine;
         if (v != null && !Holder.decode(v.bytes()).owner().equals(owner)) {
-          LOG.log(Level.WARNING, "took over the pool's lease {0}, epoch {1}", key, epoch);
+          LOG.log(Level.WARNING, "took over the pool''s lease {0}, epoch {1}", key, epoch);
         }
         return;
       }
@@ -195,7 +195,7 @@ final class PoolLease implements AutoCloseable {
     try {
       renew();
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "could not renew the pool's lease {0}: {1}", key, e.getMessage());
+      LOG.log(Level.WARNING, "could not renew the pool''s lease {0}: {1}", key, e.getMessage());
     }
   }
 

@@ -117,7 +117,7 @@ final class SpaceGate {
       readStored();
     } catch (IOException e) {
       // Keep the last copy; the ticker tries again within a second.
-      LOG.log(Level.WARNING, "cannot read the pool's stored bytes: {0}", e.getMessage());
+      LOG.log(Level.WARNING, "cannot read the pool''s stored bytes: {0}", e.getMessage());
     }
   }
 
