@@ -54,6 +54,8 @@ export GRANARY_DATA=$work/data
 start_granaryd "$work/granaryd.log" --mount none --nbd-listen "127.0.0.1:$nbdport"
 bin/granary pool create lp --capacity 100G >/dev/null
 bin/granary pool create sp --capacity 100G --cache 4G "${bucket_args[@]}" >/dev/null
+bin/granary pool create rp --capacity 100G --cache 4G --durability remote --prefix remote \
+  "${bucket_args[@]}" >/dev/null
 echo "objectstore bench: $reps repetitions of $size_mib MiB; granaryd $gpid, s3proxy $spid" >&2
 
 # New random data every repetition (the same for both pools), so nothing dedupes across them.
@@ -105,6 +107,27 @@ for rep in $(seq 1 "$reps"); do
       --size="${size_mib}M" --runtime="$runtime" --time_based --output-format=json \
       --output="$work/fio-$pool-$rep.json" >/dev/null 2>&1
     add "randread-warm" "$pool" "$rep" "$(fio_value "$work/fio-$pool-$rep.json" 4k | awk '{printf "%.0f", $1}')"
+  done
+done
+
+# FLUSH-bound writes: fio 4 KiB random writes QD1 with a FLUSH after every 16, on the local
+# pool, the bucket's pool (durability local) and one whose durability is remote (every FLUSH
+# waits for a checkpoint in the bucket); with the PUTs each remote FLUSH costs.
+rp_requests() { pool_json rp | jq -r '.objectStore.requests | .put + .get + .head + .delete + .list'; }
+for rep in $(seq 1 "$reps"); do
+  for pool in lp sp rp; do
+    vol=$pool/f$rep
+    bin/granary volume create "$vol" --size 256M >/dev/null
+    quiesce "$gpid"
+    r0=$(rp_requests)
+    fio --name=w --ioengine=nbd --uri="$(uri "$vol")" --rw=randwrite --bs=4k --iodepth=1 \
+      --fsync=16 --size=256M --runtime="$runtime" --time_based --output-format=json \
+      --output="$work/fio-flush-$pool-$rep.json" >/dev/null 2>&1
+    add "flush-iops" "$pool" "$rep" "$(jq '.jobs[0].write.iops | floor' "$work/fio-flush-$pool-$rep.json")"
+    if [[ $pool == rp ]]; then
+      ios=$(jq '.jobs[0].write.total_ios' "$work/fio-flush-$pool-$rep.json")
+      add "requests-per-flush" rp "$rep" "$(awk -v a="$r0" -v b="$(rp_requests)" -v n="$ios" 'BEGIN {printf "%.1f", (b - a) / (n / 16)}')"
+    fi
   done
 done
 
@@ -164,6 +187,12 @@ row() {
   row "nbdcopy in --flush, until in the bucket (MB/s)" in-settled
   row "fio randread 4k QD1, warm (IOPS)" randread-warm
   echo "| nbdcopy out, cold cache (MB/s) | ${cell["out-cold lp 1"]} | ${cell["out-cold sp 1"]} | $(awk -v a="${cell["out-cold sp 1"]}" -v b="${cell["out-cold lp 1"]}" 'BEGIN {printf "%.2f", a / b}')× |"
+  echo
+  echo "FLUSH-bound writes, fio randwrite 4k QD1 with a FLUSH every 16 writes (IOPS): local pool"
+  echo "$(median $(figs flush-iops lp)) ($(figs flush-iops lp | tr ' ' '/')), pool on a bucket with durability local"
+  echo "$(median $(figs flush-iops sp)) ($(figs flush-iops sp | tr ' ' '/')), with durability remote"
+  echo "$(median $(figs flush-iops rp)) ($(figs flush-iops rp | tr ' ' '/')) ($(awk -v a="$(median $(figs flush-iops rp))" -v b="$(median $(figs flush-iops lp))" 'BEGIN {printf "%.2f", a / b}')× local), each remote FLUSH costing"
+  echo "$(median $(figs requests-per-flush rp)) requests (a pack, its listing, a checkpoint, the manifest, deletes)."
   echo
   echo "Requests per GiB written (nbdcopy in, checkpoint included): $(median $(figs requests-per-gib sp)) ($(figs requests-per-gib sp | tr ' ' '/')), of them PUTs $(median $(figs puts-per-gib sp)); GiB uploaded per GiB written: $(median $(figs up-per-gib sp))."
   echo
