@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,10 +24,13 @@ import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -207,6 +213,42 @@ final class S3ObjectStore implements ObjectStore {
       s3.deleteObject(r -> r.bucket(bucket).key(key));
     } catch (SdkException e) {
       throw failed("delete", key, e);
+    }
+  }
+
+  /** One DeleteObjects request per {@link #DELETE_BATCH} keys, in quiet mode (errors only). */
+  @Override
+  public void deleteAll(Collection<String> keys) throws IOException {
+    List<String> all = List.copyOf(keys);
+    for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+      deleteBatch(all.subList(from, Math.min(all.size(), from + DELETE_BATCH)));
+    }
+  }
+
+  private void deleteBatch(List<String> batch) throws IOException {
+    List<ObjectIdentifier> ids = new ArrayList<>(batch.size());
+    batch.forEach(k -> ids.add(ObjectIdentifier.builder().key(k).build()));
+    DeleteObjectsResponse answer;
+    try {
+      answer = s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+    } catch (SdkException e) {
+      String keys = batch.get(0) + (batch.size() > 1 ? " and " + (batch.size() - 1) + " more" : "");
+      throw failed("delete", keys, e);
+    }
+    List<S3Error> refused =
+        answer.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
+    // (S3 itself says nothing of missing keys; a few other services answer NoSuchKey.)
+    if (!refused.isEmpty()) {
+      S3Error first = refused.get(0);
+      throw new IOException(
+          "cannot delete s3://"
+              + bucket
+              + "/"
+              + first.key()
+              + ": "
+              + first.code()
+              + (first.message() == null ? "" : " (" + first.message() + ")")
+              + (refused.size() > 1 ? "; " + (refused.size() - 1) + " more keys refused" : ""));
     }
   }
 
