@@ -63,4 +63,23 @@ class S3ObjectStoreTest {
       assertTrue(store.size(kept) == 1);
     }
   }
+
+  /**
+   * A limit of 10 requests a second really spaces requests to the server: 25 HEADs take at
+   * least 1.5 s (a burst of 10, then 15 at 100 ms), where unlimited they take a fraction of it.
+   */
+  @Test
+  void aRequestLimitSpacesRequestsToTheServer() throws Exception {
+    ObjectStoreConfig pool = bucket.pool(0);
+    try (ThrottledObjectStore store = ThrottledObjectStore.limit(S3ObjectStore.open(pool), 10, 0)) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 25; i++) {
+        assertEquals(-1, store.size(pool.prefix() + "none"));
+      }
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(took >= 1_400, took + " ms");
+      long waited = store.waitedNanos() / 1_000_000;
+      assertTrue(waited > 0 && waited <= took, waited + " ms waited of " + took);
+    }
+  }
 }
