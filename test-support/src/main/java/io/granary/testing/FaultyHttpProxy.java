@@ -61,6 +61,12 @@ public final class FaultyHttpProxy implements AutoCloseable {
     /** Passes on the request's head and {@code after} bytes of its body, then closes both ways. */
     record CutRequestBody(long after) implements Fault {}
 
+    /**
+     * Passes on the request's head and {@code after} bytes of its body, then reads nothing more
+     * of it (the client's writes block once the sockets' buffers are full) until the proxy closes.
+     */
+    record StallRequestBody(long after) implements Fault {}
+
     /** Passes on the response's head and {@code after} bytes of its body, then closes both. */
     record CutResponseBody(long after) implements Fault {}
 
@@ -227,8 +233,18 @@ public final class FaultyHttpProxy implements AutoCloseable {
           sout = new BufferedOutputStream(toServer.getOutputStream());
         }
         sout.write(request.bytes());
-        long cutRequest = fault instanceof Fault.CutRequestBody c ? c.after() : -1;
-        Body.request(request).copy(cin, Limited.to(sout, cutRequest));
+        long cutRequest =
+            fault instanceof Fault.CutRequestBody c
+                ? c.after()
+                : fault instanceof Fault.StallRequestBody s ? s.after() : -1;
+        try {
+          Body.request(request).copy(cin, Limited.to(sout, cutRequest));
+        } catch (Limited.Reached cut) {
+          if (fault instanceof Fault.StallRequestBody) {
+            closing.await();
+          }
+          return;
+        }
         sout.flush();
         Head response;
         do {

@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A bucket reached through the AWS SDK for Java v2 over the JDK's own HTTP client. The SDK's
  * standard retries (with backoff, on throttling and 5xx) apply to each call; whoever calls on
- * keeps retrying past them where giving up would lose nothing (the uploader does).
+ * keeps retrying past them where giving up would lose nothing (the uploader does). Two gaps of
+ * that client are closed here: a GET whose body ends short of its length is tried again, never
+ * returned; an upload has a time per attempt ({@link Timeouts}), writes having no timeout.
  *
  * <p>What it does not do: print a secret. Errors name the bucket, the key and the service's
  * status and code, never the credentials.
@@ -55,21 +57,47 @@ final class S3ObjectStore implements ObjectStore {
 
   private final S3Client s3;
   private final String bucket;
+  private final Timeouts timeouts;
 
-  private S3ObjectStore(S3Client s3, String bucket) {
+  private S3ObjectStore(S3Client s3, String bucket, Timeouts timeouts) {
     this.s3 = s3;
     this.bucket = bucket;
+    this.timeouts = timeouts;
+  }
+
+  /**
+   * How long a request may take. {@code connect}: to connect; {@code socket}: the longest wait
+   * for a byte of an answer (a stalled download fails after it). The JDK's client has no such
+   * limit on writing, so a stalled upload would wait forever (measured through a proxy that
+   * stops reading: a 32 MiB PUT still hung after 460 s): each attempt at an upload is given
+   * {@code uploadFloor} plus its bytes at {@code slowestUpload} bytes a second, after which the
+   * SDK abandons it and tries again.
+   */
+  record Timeouts(Duration connect, Duration socket, Duration uploadFloor, long slowestUpload) {
+    /** 5 s, 60 s, and uploads of 60 s plus 4 s a MiB (a 64 MiB pack: 316 s). */
+    static final Timeouts DEFAULT =
+        new Timeouts(
+            Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60), 256 << 10);
+
+    /** The time an attempt at uploading {@code bytes} may take. */
+    Duration upload(long bytes) {
+      return uploadFloor.plusMillis(bytes * 1000 / slowestUpload);
+    }
   }
 
   /** A client for the bucket; fails if no credentials can be found for it. */
   static S3ObjectStore open(ObjectStoreConfig config) throws IOException {
+    return open(config, Timeouts.DEFAULT);
+  }
+
+  static S3ObjectStore open(ObjectStoreConfig config, Timeouts timeouts) throws IOException {
     AwsCredentialsProvider credentials = credentials(config);
     S3ClientBuilder b =
         S3Client.builder()
             .httpClient(
                 UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    .socketTimeout(Duration.ofSeconds(60))
+                    .connectionTimeout(timeouts.connect())
+                    .socketTimeout(timeouts.socket())
                     .build())
             .region(Region.of(config.region()))
             .forcePathStyle(config.pathStyle())
@@ -77,7 +105,7 @@ final class S3ObjectStore implements ObjectStore {
     if (config.endpoint() != null) {
       b.endpointOverride(config.endpoint());
     }
-    return new S3ObjectStore(b.build(), config.bucket());
+    return new S3ObjectStore(b.build(), config.bucket(), timeouts);
   }
 
   /**
@@ -123,7 +151,14 @@ final class S3ObjectStore implements ObjectStore {
   @Override
   public boolean putIfAbsent(String key, Path file) throws IOException {
     try {
-      s3.putObject(r -> r.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromFile(file));
+      Duration attempt = timeouts.upload(Files.size(file));
+      s3.putObject(
+          r ->
+              r.bucket(bucket)
+                  .key(key)
+                  .ifNoneMatch("*")
+                  .overrideConfiguration(o -> o.apiCallAttemptTimeout(attempt)),
+          RequestBody.fromFile(file));
       return true;
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
@@ -191,7 +226,10 @@ final class S3ObjectStore implements ObjectStore {
     try {
       return s3.putObject(
               r -> {
-                r.bucket(bucket).key(key);
+                r.bucket(bucket)
+                    .key(key)
+                    .overrideConfiguration(
+                        o -> o.apiCallAttemptTimeout(timeouts.upload(bytes.length)));
                 if (etag == null) {
                   r.ifNoneMatch("*");
                 } else {

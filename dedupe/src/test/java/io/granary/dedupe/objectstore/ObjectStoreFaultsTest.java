@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -23,8 +24,10 @@ import io.granary.testing.FaultyHttpProxy.Request;
 import io.granary.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -216,6 +219,80 @@ class ObjectStoreFaultsTest {
       }
       assertArrayEquals(pack, back.array());
     }
+  }
+
+  /**
+   * An upload whose body the network stops taking (the proxy reads no more of it) is abandoned
+   * once its attempt's time is up, and tried again: the object arrives whole. With no time per
+   * attempt it waited for ever (a 32 MiB PUT still hung after 460 s: the JDK's client has no
+   * timeout on writes).
+   */
+  @Test
+  void aStalledUploadIsAbandonedAndTriedAgain() throws Exception {
+    ObjectStoreConfig pool = viaProxy(0);
+    byte[] bytes = TestData.random(12, 16 << 20);
+    Path file = Files.write(dir.resolve("big"), bytes);
+    String key = pool.prefix() + "big";
+    S3ObjectStore.Timeouts timeouts =
+        new S3ObjectStore.Timeouts(
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), 64L << 20);
+    assertEquals(Duration.ofMillis(2_250), timeouts.upload(16 << 20));
+    try (ObjectStore store = S3ObjectStore.open(pool, timeouts)) {
+      proxy.inject(new Fault.StallRequestBody(1 << 20), 1, r -> r.method().equals("PUT"));
+      long start = System.nanoTime();
+      assertTrue(
+          assertTimeoutPreemptively(Duration.ofSeconds(60), () -> store.putIfAbsent(key, file)));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(took >= 2_000, took + " ms");
+      try (S3Client s3 = TestBucket.client(bucket.server)) {
+        assertArrayEquals(
+            bytes, s3.getObjectAsBytes(r -> r.bucket(pool.bucket()).key(key)).asByteArray());
+      }
+    }
+  }
+
+  /**
+   * A DeleteObjects answered with per-key errors: NoSuchKey is no error; any other code fails
+   * the call naming the key and the code, and the batches after it are not sent.
+   */
+  @Test
+  void aKeyRefusedInABatchedDeleteIsAnErrorNamingIt() throws Exception {
+    ObjectStoreConfig pool = viaProxy(0);
+    Predicate<Request> multiDelete =
+        r -> r.method().equals("POST") && r.target().contains("?delete");
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < ObjectStore.DELETE_BATCH + 1; i++) {
+      keys.add(pool.prefix() + "k" + i);
+    }
+    String gone = pool.prefix() + "k1";
+    String refused = pool.prefix() + "k2";
+    try (ObjectStore store = S3ObjectStore.open(pool)) {
+      proxy.inject(deleteResult(error(gone, "NoSuchKey")), 1, multiDelete);
+      store.deleteAll(List.of(gone));
+      int sent = proxy.seen().size();
+      proxy.inject(
+          deleteResult(error(gone, "NoSuchKey") + error(refused, "AccessDenied")), 1, multiDelete);
+      IOException e = assertThrows(IOException.class, () -> store.deleteAll(keys));
+      assertEquals(
+          "cannot delete s3://" + pool.bucket() + "/" + refused + ": AccessDenied (no)",
+          e.getMessage());
+      assertEquals(1, proxy.seen().stream().skip(sent).filter(multiDelete).count());
+    }
+  }
+
+  private static Fault deleteResult(String errors) {
+    return new Fault.Answer(
+        200,
+        "OK",
+        "application/xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult"
+            + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            + errors
+            + "</DeleteResult>");
+  }
+
+  private static String error(String key, String code) {
+    return "<Error><Key>" + key + "</Key><Code>" + code + "</Code><Message>no</Message></Error>";
   }
 
   /**
