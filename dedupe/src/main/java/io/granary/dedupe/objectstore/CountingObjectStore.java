@@ -4,6 +4,8 @@ import io.granary.dedupe.api.MediumStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,6 +96,21 @@ final class CountingObjectStore implements ObjectStore {
           inner.delete(key);
           return null;
         });
+  }
+
+  /** One request per batch, counted with the deletes. */
+  @Override
+  public void deleteAll(Collection<String> keys) throws IOException {
+    List<String> all = List.copyOf(keys);
+    for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+      List<String> batch = all.subList(from, Math.min(all.size(), from + DELETE_BATCH));
+      counted(
+          deletes,
+          () -> {
+            inner.deleteAll(batch);
+            return null;
+          });
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.granary.dedupe.objectstore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -47,6 +48,21 @@ interface ObjectStore extends Closeable {
 
   /** Deletes the object; deleting one that is not there is not an error. */
   void delete(String key) throws IOException;
+
+  /** The most keys one request deletes (S3's DeleteObjects takes up to 1,000). */
+  int DELETE_BATCH = 1000;
+
+  /**
+   * Deletes the objects, up to {@link #DELETE_BATCH} to a request, in order; keys that are not
+   * there are not errors. A request that fails, or a key the service refuses in its answer
+   * (named with the service's code), stops it after that batch: the keys of the later batches
+   * remain, and calling again with the same keys is safe. Without a batch request: one by one.
+   */
+  default void deleteAll(Collection<String> keys) throws IOException {
+    for (String key : keys) {
+      delete(key);
+    }
+  }
 
   /** Every object whose key starts with {@code prefix}, with its size. Not for hot paths. */
   Map<String, Long> list(String prefix) throws IOException;
