@@ -607,6 +607,47 @@ class ObjectStorePoolIT {
     }
   }
 
+  /** A pool's request-rate and bandwidth limits hold its requests back, and say for how long. */
+  @Test
+  void aPoolsLimitsHoldItsRequestsBack() throws Exception {
+    ExternalTool.require("nbdcopy");
+    cli.ok(
+        "pool",
+        "create",
+        "slow",
+        "--capacity",
+        "5G",
+        "--s3",
+        s3.endpoint().toString(),
+        "--bucket",
+        BUCKET,
+        "--prefix",
+        "site-slow",
+        "--credentials",
+        credentials.toString(),
+        "--requests-per-second",
+        "4",
+        "--bandwidth",
+        "8M");
+    assertTrue(
+        cli.ok("pool", "show", "slow").out().contains("4 requests/s, 8M/s"),
+        cli.ok("pool", "show", "slow").out());
+    cli.ok("volume", "create", "slow/vm1", "--size", "64M");
+    Path source = tmp.resolve("slow.raw");
+    Files.write(source, TestData.random(77, 40 * MIB)); // nothing to dedupe or compress
+    ExternalTool.run(120, "nbdcopy", "--flush", source.toString(), uri("slow/vm1")).ok();
+    long t0 = System.nanoTime();
+    cli.ok("pool", "checkpoint", "slow"); // 40 MiB and more up at 8 MiB/s: 4 s at least
+    double took = (System.nanoTime() - t0) / 1e9;
+    JsonNode s = show("slow").get("objectStore");
+    assertTrue(took >= 3, "40 MiB went up in " + took + " s at 8 MiB/s");
+    assertTrue(s.get("throttledSeconds").asDouble() >= 2, s.toString());
+    try (AdminSocket admin = new AdminSocket(tmp.resolve("data/admin.sock"))) {
+      PromText m = new PromText(admin.get("/metrics").body());
+      assertTrue(m.value("granary_pool_object_throttled_seconds_total", "pool", "slow") >= 2);
+    }
+  }
+
   private byte[] copyOut(String export, String tag) throws Exception {
     Path f = tmp.resolve(export.replace('/', '_').replace('@', '_') + "." + tag + ".raw");
     ExternalTool.run(120, "nbdcopy", uri(export), f.toString()).ok();

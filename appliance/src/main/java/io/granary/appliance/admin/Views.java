@@ -77,7 +77,8 @@ public final class Views {
       Map<String, Long> requests,
       long requestErrors,
       long bytesUploaded,
-      long bytesDownloaded) {}
+      long bytesDownloaded,
+      double throttledSeconds) {}
 
   public record VolumeView(
       String pool,
@@ -176,7 +177,8 @@ public final class Views {
         requests,
         m.requestErrors(),
         m.bytesUploaded(),
-        m.bytesDownloaded());
+        m.bytesDownloaded(),
+        m.throttledNanos() / 1e9);
   }
 
   static VolumeView volume(Pool p, VolumeInfo v) throws IOException {

@@ -60,6 +60,11 @@ final class ObjectStoreSeries implements MultiCollector {
         gauge("granary_pool_cache_limit_bytes", Unit.BYTES, "The read cache's hard cap");
     CounterSnapshot.Builder lookups =
         counter("granary_pool_cache_lookups", null, "Page lookups in the read cache");
+    CounterSnapshot.Builder throttled =
+        counter(
+            "granary_pool_object_throttled_seconds",
+            Unit.SECONDS,
+            "Time requests waited for the pool's request-rate and bandwidth limits");
     for (Pool p : pools.list()) {
       if (p.bucket() == null) {
         continue;
@@ -85,6 +90,7 @@ final class ObjectStoreSeries implements MultiCollector {
       cacheCap.dataPoint(gaugePoint(pool, m.cacheCapBytes()));
       lookups.dataPoint(count(pool.add("result", "hit"), m.cacheHits()));
       lookups.dataPoint(count(pool.add("result", "miss"), m.cacheMisses()));
+      throttled.dataPoint(count(pool, m.throttledNanos() / 1e9));
     }
     return new MetricSnapshots(
         requests.build(),
@@ -95,7 +101,8 @@ final class ObjectStoreSeries implements MultiCollector {
         failures.build(),
         cache.build(),
         cacheCap.build(),
-        lookups.build());
+        lookups.build(),
+        throttled.build());
   }
 
   @Override
@@ -109,7 +116,8 @@ final class ObjectStoreSeries implements MultiCollector {
         "granary_pool_upload_failures",
         "granary_pool_cache_bytes",
         "granary_pool_cache_limit_bytes",
-        "granary_pool_cache_lookups");
+        "granary_pool_cache_lookups",
+        "granary_pool_object_throttled_seconds");
   }
 
   private static CounterSnapshot.Builder counter(String name, Unit unit, String help) {

@@ -9,6 +9,8 @@ package io.granary.dedupe.api;
  * @param lastUploadFailure why uploads fail now (the last attempt failed), or null
  * @param requests requests made, by kind: PUT, GET, HEAD, DELETE, LIST
  * @param requestErrors requests that failed
+ * @param throttledNanos time requests spent waiting for the pool's request-rate and bandwidth
+ *     limits, all threads together
  */
 public record MediumStats(
     long uploadBacklogBytes,
@@ -22,7 +24,8 @@ public record MediumStats(
     Requests requests,
     long requestErrors,
     long bytesUploaded,
-    long bytesDownloaded) {
+    long bytesDownloaded,
+    long throttledNanos) {
 
   /** Requests by kind. */
   public record Requests(long put, long get, long head, long delete, long list) {
@@ -33,5 +36,5 @@ public record MediumStats(
 
   /** A medium with no requests, backlog or cache: the local directory. */
   public static final MediumStats NONE =
-      new MediumStats(0, 0, 0, null, 0, 0, 0, 0, new Requests(0, 0, 0, 0, 0), 0, 0, 0);
+      new MediumStats(0, 0, 0, null, 0, 0, 0, 0, new Requests(0, 0, 0, 0, 0), 0, 0, 0, 0);
 }

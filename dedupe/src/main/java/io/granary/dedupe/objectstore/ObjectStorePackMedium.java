@@ -61,8 +61,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * bucket; the packs are read as they were listed at open (a writer's later collections may
  * delete some, whose reads then fail).
  *
- * <p>Not done here: request-rate and bandwidth limits, a FLUSH that waits for the bucket (the
- * store's checkpoint, which the appliance publishes).
+ * <p>Limits: requests go through the pool's {@link ThrottledObjectStore} (requests a second,
+ * bytes a second), then are counted.
+ *
+ * <p>Not done here: a FLUSH that waits for the bucket (the store's checkpoint, which the
+ * appliance publishes).
  */
 public final class ObjectStorePackMedium implements PackMedium {
   static final String PACKS = "packs/";
@@ -87,6 +90,9 @@ public final class ObjectStorePackMedium implements PackMedium {
   private final String prefix;
   private final PackCache cache;
   private final PackUploads uploads;
+
+  /** Time requests waited for the pool's limits. */
+  private final java.util.function.LongSupplier throttledNanos;
 
   /** The upload backlog beyond which a new pack waits. */
   private final long spoolBytes;
@@ -131,6 +137,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     this.spoolBytes = spoolBytes;
     this.deletedList = spool.directory().resolve("deleted-packs");
     this.store = new CountingObjectStore(store);
+    this.throttledNanos = store instanceof ThrottledObjectStore t ? t::waitedNanos : () -> 0;
     this.prefix = prefix;
     this.cache = cache;
     this.lease =
@@ -250,7 +257,9 @@ public final class ObjectStorePackMedium implements PackMedium {
       java.time.Clock clock,
       Access access)
       throws IOException {
-    ObjectStore store = S3ObjectStore.open(config);
+    ObjectStore store =
+        ThrottledObjectStore.limit(
+            S3ObjectStore.open(config), config.requestsPerSecond(), config.bytesPerSecond());
     try {
       LocalPackMedium spool = new LocalPackMedium(spoolDir);
       return new ObjectStorePackMedium(
@@ -482,8 +491,7 @@ public final class ObjectStorePackMedium implements PackMedium {
       }
     }
     if (moving == null) {
-      store.delete(key); // a collection deleted it while it went up
-      store.delete(listingKey(key));
+      store.deleteAll(List.of(key, listingKey(key))); // a collection deleted it while it went up
       return;
     }
     leaveSpool(packId, moving);
@@ -611,9 +619,21 @@ public final class ObjectStorePackMedium implements PackMedium {
         old.add(checkpoints.pollFirst());
       }
     }
+    List<String> doomed = new ArrayList<>();
     for (String key : packs) {
-      store.delete(key); // a failure leaves garbage, which the next open finds and indexes
-      store.delete(listingKey(key));
+      doomed.add(key);
+      doomed.add(listingKey(key));
+    }
+    try {
+      store.deleteAll(doomed); // one request per 500 packs
+    } catch (IOException e) {
+      LOG.log(
+          Level.WARNING,
+          "packs deleted here stay in the bucket until the next checkpoint: {0}",
+          e.getMessage());
+      synchronized (this) {
+        deleteAtNextCheckpoint.addAll(packs); // kept in deleted-packs below, tried again
+      }
     }
     synchronized (this) {
       if (deleteAtNextCheckpoint.isEmpty()) {
@@ -626,9 +646,11 @@ public final class ObjectStorePackMedium implements PackMedium {
         Files.move(tmp, deletedList, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
     }
+    List<String> oldKeys = new ArrayList<>();
     for (long g : old) {
-      store.delete(prefix + CHECKPOINTS + String.format("%016x", g));
+      oldKeys.add(prefix + CHECKPOINTS + String.format("%016x", g));
     }
+    store.deleteAll(oldKeys);
   }
 
   @Override
@@ -680,7 +702,8 @@ public final class ObjectStorePackMedium implements PackMedium {
         store.requests(),
         store.errors(),
         store.bytesUploaded(),
-        store.bytesDownloaded());
+        store.bytesDownloaded(),
+        throttledNanos.getAsLong());
   }
 
   /** Waits until every sealed pack is in the store (tests; a clean handover). */

@@ -261,9 +261,24 @@ final class PoolLease implements AutoCloseable {
         return;
       }
       closed = true;
-      if (!lost
-          && swapOrFindMine(new Holder(owner, host, held.epoch(), 0).encode(), etag) == null) {
-        LOG.log(Level.WARNING, "could not release the pool''s lease {0}: it lapses by itself", key);
+      if (lost) {
+        return;
+      }
+      String why;
+      try {
+        why =
+            swapOrFindMine(new Holder(owner, host, held.epoch(), 0).encode(), etag) == null
+                ? "another appliance changed it"
+                : null;
+      } catch (IOException e) {
+        why = e.getMessage(); // the store out of reach: closing the pool must not fail for it
+      }
+      if (why != null) {
+        LOG.log(
+            Level.WARNING,
+            "could not release the pool''s lease {0} ({1}): it lapses by itself",
+            key,
+            why);
       }
     }
   }

@@ -101,7 +101,11 @@ class ObjectStoreFaultsTest {
     return spool ->
         medium =
             ObjectStorePackMedium.open(
-                pool, spool, PoolLease.DEFAULT_DURATION, Clock.systemUTC(), false);
+                pool,
+                spool,
+                PoolLease.DEFAULT_DURATION,
+                Clock.systemUTC(),
+                ObjectStorePackMedium.Access.WRITE);
   }
 
   private static List<byte[]> chunks(int count, long seed) {
@@ -192,7 +196,11 @@ class ObjectStoreFaultsTest {
     ObjectStoreConfig pool = viaProxy(64L << 20);
     try (ObjectStorePackMedium m =
         ObjectStorePackMedium.open(
-            pool, dir.resolve("packs"), PoolLease.DEFAULT_DURATION, Clock.systemUTC(), false)) {
+            pool,
+            dir.resolve("packs"),
+            PoolLease.DEFAULT_DURATION,
+            Clock.systemUTC(),
+            ObjectStorePackMedium.Access.WRITE)) {
       int faults = proxy.faultsDone();
       long seen = proxy.seen().stream().filter(PACK_PUT).count();
       proxy.inject(new Fault.CutRequestBody(1 << 20), 1, PACK_PUT);

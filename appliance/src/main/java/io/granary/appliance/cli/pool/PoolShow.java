@@ -114,7 +114,12 @@ public final class PoolShow extends ApiCommand {
     long bandwidth = s3.get("bandwidthBytes").asLong();
     return (rate > 0 ? Decimals.fixed(rate, 0) + " requests/s" : "no request limit")
         + ", "
-        + (bandwidth > 0 ? output().size(bandwidth) + "/s" : "no bandwidth limit");
+        + (bandwidth > 0 ? output().size(bandwidth) + "/s" : "no bandwidth limit")
+        + (rate > 0 || bandwidth > 0
+            ? " (requests waited "
+                + Decimals.fixed(s3.get("throttledSeconds").asDouble(), 1)
+                + " s for them)"
+            : "");
   }
 
   private static String ratio(JsonNode n) {
