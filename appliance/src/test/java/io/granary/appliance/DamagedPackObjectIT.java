@@ -145,9 +145,7 @@ class DamagedPackObjectIT {
     int block = writeAndUpload(image);
     BlockReads reads = new BlockReads(port, block, tmp);
 
-    List<StoredChunk> records = recordsInTheBucket();
-    Map<Integer, List<StoredChunk>> byPack = new TreeMap<>(Integer::compareUnsigned);
-    records.forEach(c -> byPack.computeIfAbsent(c.packId(), k -> new ArrayList<>()).add(c));
+    Map<Integer, List<StoredChunk>> byPack = byPack(recordsInTheBucket());
     assertTrue(byPack.size() >= 3, "three packs at least: " + byPack.keySet());
     List<Integer> packs = new ArrayList<>(byPack.keySet());
     int lost = packs.get(0);
@@ -182,21 +180,9 @@ class DamagedPackObjectIT {
     long verified = reads.goodRangesThroughNbd(VOLUME, image, expectEio);
     assertEquals((long) image.length - (long) expectEio.size() * block, verified);
 
-    Cli.Result text = cli.run("scrub", POOL, "--no-progress");
-    assertEquals(1, text.exit(), text.toString());
-    Map<ChunkId, String> reported = new TreeMap<>();
-    Matcher m = REPORTED.matcher(text.out());
-    while (m.find()) {
-      reported.put(ChunkId.parse(m.group(1)), m.group(2) + " " + m.group(4));
-    }
-    assertEquals(new TreeSet<>(unreadable), reported.keySet(), text.out());
     String lostHex = String.format("%08x", lost);
     String damagedHex = String.format("%08x", damagedPack);
-    assertTrue(text.out().contains("damaged: header of pack " + lostHex + ": "), text.out());
-    assertTrue(text.out().contains("damaged: header of pack " + damagedHex + ": "), text.out());
-    JsonNode json = JSON.readTree(cli.run("scrub", POOL, "--no-progress", "--json").out());
-    assertEquals(unreadable.size(), json.get("damaged").size(), json.toString());
-    assertEquals(2, json.get("damagedPacks").size(), json.toString());
+    String text = scrubReportsExactly(unreadable, List.of(lost, damagedPack));
     System.out.println(
         "DamagedPackObjectIT: "
             + byPack.size()
@@ -212,15 +198,80 @@ class DamagedPackObjectIT {
             + image.length / block
             + " blocks read as EIO through NBD, exactly those; "
             + verified
-            + " bytes of the others verified; scrub reported "
-            + reported.size()
+            + " bytes of the others verified; scrub reported exactly those "
+            + unreadable.size()
             + " chunks and 2 pack headers; its first lines:\n"
-            + text.out().lines().limit(4).collect(Collectors.joining("\n"))
+            + text.lines().limit(4).collect(Collectors.joining("\n"))
             + "\n...\n"
-            + text.out()
-                .lines()
-                .filter(l -> l.contains(damagedHex))
-                .collect(Collectors.joining("\n")));
+            + text.lines().filter(l -> l.contains(damagedHex)).collect(Collectors.joining("\n")));
+  }
+
+  /**
+   * A pack object deleted from the bucket while the daemon serves the volume (it still lists
+   * the pack; none of its pages cached): a read of its blocks gets the store's "no such key" as
+   * EIO, the others read right, and scrub reports the pack and every chunk in it.
+   */
+  @Test
+  void aPackObjectDeletedWhileTheDaemonServesFailsExactlyItsBlocks() throws Exception {
+    byte[] image = TestData.random(73, 72 * MIB); // one full pack of data, then the rest
+    int block = writeAndUpload(image);
+    BlockReads reads = new BlockReads(port, block, tmp);
+    startDaemon();
+    Map<Integer, List<StoredChunk>> byPack = byPack(recordsInTheBucket());
+    assertTrue(byPack.size() >= 2, "two packs at least: " + byPack.keySet());
+    int lost = byPack.keySet().iterator().next();
+    bucket.delete(packKey(bucket, lost));
+    Set<ChunkId> unreadable =
+        byPack.get(lost).stream().map(StoredChunk::id).collect(Collectors.toSet());
+
+    Set<Integer> expectEio = reads.blocksOf(image, unreadable);
+    Set<Integer> eio = reads.nbdEio(VOLUME, image.length / block);
+    assertEquals(expectEio, eio, "the blocks of the pack deleted under the daemon");
+    long verified = reads.goodRangesThroughNbd(VOLUME, image, expectEio);
+    assertEquals((long) image.length - (long) expectEio.size() * block, verified);
+    String text = scrubReportsExactly(unreadable, List.of(lost));
+    System.out.println(
+        "DamagedPackObjectIT: pack "
+            + String.format("%08x", lost)
+            + " deleted under the daemon ("
+            + unreadable.size()
+            + " chunks): "
+            + eio.size()
+            + " of "
+            + image.length / block
+            + " blocks read as EIO, exactly those; "
+            + verified
+            + " bytes of the others verified; scrub said:\n"
+            + text.lines().limit(3).collect(Collectors.joining("\n")));
+  }
+
+  private static Map<Integer, List<StoredChunk>> byPack(List<StoredChunk> records) {
+    Map<Integer, List<StoredChunk>> byPack = new TreeMap<>(Integer::compareUnsigned);
+    records.forEach(c -> byPack.computeIfAbsent(c.packId(), k -> new ArrayList<>()).add(c));
+    return byPack;
+  }
+
+  /**
+   * Runs {@code granary scrub}, text and JSON: exit 1, exactly {@code chunks} reported damaged,
+   * and exactly the headers of {@code packs}; returns the text.
+   */
+  private String scrubReportsExactly(Set<ChunkId> chunks, List<Integer> packs) throws Exception {
+    Cli.Result text = cli.run("scrub", POOL, "--no-progress");
+    assertEquals(1, text.exit(), text.toString());
+    Set<ChunkId> reported = new TreeSet<>();
+    Matcher m = REPORTED.matcher(text.out());
+    while (m.find()) {
+      reported.add(ChunkId.parse(m.group(1)));
+    }
+    assertEquals(new TreeSet<>(chunks), reported, text.out());
+    for (int p : packs) {
+      String header = String.format("damaged: header of pack %08x: ", p);
+      assertTrue(text.out().contains(header), text.out());
+    }
+    JsonNode json = JSON.readTree(cli.run("scrub", POOL, "--no-progress", "--json").out());
+    assertEquals(chunks.size(), json.get("damaged").size(), json.toString());
+    assertEquals(packs.size(), json.get("damagedPacks").size(), json.toString());
+    return text.out();
   }
 
   /**
