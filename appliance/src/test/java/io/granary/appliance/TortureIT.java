@@ -115,7 +115,11 @@ class TortureIT {
     if (bucket != null) {
       // after every outage and kill, the uploads finish and a checkpoint is published
       cli.ok("pool", "checkpoint", "remote");
-      System.out.println("the bucket after the run: " + TestBucket.uploaded(cli, "remote"));
+      System.out.println(
+          "the bucket after the run: "
+              + bucket.objects("packs/").size()
+              + " objects under packs/; "
+              + TestBucket.uploaded(cli, "remote"));
     }
   }
 }

@@ -154,6 +154,11 @@ public final class TortureRun {
     threads.forEach(Thread::start);
     store.start();
 
+    if (outage == StoreOutage.RESTARTED_WHILE_SERVING) {
+      // the daemon lives through the whole outage: writes go on while the store is down, and
+      // the uploads it held back resume before the kill
+      store.join(120_000);
+    }
     String inFlight = awaitKillMoment(churn);
     killed.set(true);
     appliance.kill9();
