@@ -33,11 +33,11 @@ final class BlockReads {
   private final int block;
   private final Path scratch;
 
-  /** Reads through NBD on {@code port}, blocks of {@code block} bytes, copies in {@code scratch}. */
-  BlockReads(int port, int block, Path scratch) {
+  /** Reads through NBD on {@code port}, blocks of {@code block} bytes, copies in {@code tmp}. */
+  BlockReads(int port, int block, Path tmp) {
     this.port = port;
     this.block = block;
-    this.scratch = scratch;
+    this.scratch = tmp;
   }
 
   /** The chunk that holds block {@code blockIndex} of {@code image} (dedupe: its SHA-256). */
