@@ -1,8 +1,6 @@
 package io.granary.appliance;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,15 +15,10 @@ import io.granary.testing.FreePort;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,8 +40,6 @@ class DamagedChunkIT {
   private static final int MIB = 1 << 20;
   private static final int VOLUME_MIB = 8;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern READ_OK =
-      Pattern.compile("^read (\\d+)/\\d+ bytes at offset (\\d+)$", Pattern.MULTILINE);
   private static final Pattern REPORTED =
       Pattern.compile(
           "^damaged: chunk ([0-9a-f]{64}) in pack ([0-9a-f]{8}) at offset (\\d+): (.+)$",
@@ -58,6 +49,7 @@ class DamagedChunkIT {
   private DaemonProcess daemon;
   private int port;
   private int block;
+  private BlockReads reads;
 
   @AfterEach
   void stop() throws Exception {
@@ -111,6 +103,7 @@ class DamagedChunkIT {
             .get("volume")
             .get("blockSize")
             .asInt();
+    reads = new BlockReads(port, block, tmp);
     // vm2 starts with four of vm1's blocks: dedupe stores them once, so damage to one such
     // chunk must show in both volumes.
     System.arraycopy(images.get("vm1"), 40 * block, images.get("vm2"), 0, 4 * block);
@@ -149,16 +142,12 @@ class DamagedChunkIT {
     for (Map.Entry<String, byte[]> e : images.entrySet()) {
       String v = e.getKey();
       byte[] image = e.getValue();
-      Set<Integer> expectEio = new TreeSet<>();
-      for (int i = 0; i < image.length / block; i++) {
-        if (damage.containsKey(chunkOfBlock(image, i))) {
-          expectEio.add(i);
-        }
-      }
+      Set<Integer> expectEio = reads.blocksOf(image, damage.keySet());
       eioBlocks += expectEio.size();
-      assertEquals(expectEio, nbdEio(v, image.length / block), v + " through NBD");
-      verified += readGoodRangesThroughNbd(v, image, expectEio);
-      verified += readThroughTheFile(v, image, expectEio);
+      assertEquals(
+          expectEio, reads.nbdEio("default/" + v, image.length / block), v + " through NBD");
+      verified += reads.goodRangesThroughNbd("default/" + v, image, expectEio);
+      verified += reads.throughTheFile(tmp.resolve("mnt/default/" + v), image, expectEio);
     }
     assertEquals(damage.size() + 1, eioBlocks, "K chunks, one of them in both volumes");
 
@@ -207,94 +196,6 @@ class DamagedChunkIT {
 
   private ChunkId chunk(String volume, Map<String, byte[]> images, int blockIndex)
       throws Exception {
-    return chunkOfBlock(images.get(volume), blockIndex);
-  }
-
-  private ChunkId chunkOfBlock(byte[] image, int i) throws Exception {
-    return ChunkId.of(
-        MessageDigest.getInstance("SHA-256")
-            .digest(Arrays.copyOfRange(image, i * block, (i + 1) * block)));
-  }
-
-  /** One qemu-io session reading every block; the blocks that failed, each with EIO. */
-  private Set<Integer> nbdEio(String volume, int blocks) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", "raw", "-r"));
-    for (int i = 0; i < blocks; i++) {
-      cmd.addAll(List.of("-c", "read " + (long) i * block + " " + block));
-    }
-    cmd.add(uri(volume));
-    ExternalTool.Result r = ExternalTool.run(180, cmd);
-    Set<Integer> failed = new TreeSet<>();
-    for (int i = 0; i < blocks; i++) {
-      failed.add(i);
-    }
-    Matcher m = READ_OK.matcher(r.stdout());
-    while (m.find()) {
-      assertEquals(block, Integer.parseInt(m.group(1)));
-      failed.remove((int) (Long.parseLong(m.group(2)) / block));
-    }
-    String out = r.stdout() + r.stderr();
-    assertEquals(
-        failed.size(),
-        out.lines().filter("read failed: Input/output error"::equals).count(),
-        "each failed read is EIO, on a session that goes on: " + out);
-    return failed;
-  }
-
-  /** qemu-img copies each run of good blocks (a raw view with offset and size) for comparison. */
-  private long readGoodRangesThroughNbd(String volume, byte[] image, Set<Integer> bad)
-      throws Exception {
-    long verified = 0;
-    int blocks = image.length / block;
-    for (int start = 0; start < blocks; ) {
-      if (bad.contains(start)) {
-        start++;
-        continue;
-      }
-      int end = start;
-      while (end < blocks && !bad.contains(end)) {
-        end++;
-      }
-      Path out = tmp.resolve("range.raw");
-      Files.deleteIfExists(out);
-      String view =
-          String.format(
-              "json:{\"driver\":\"raw\",\"offset\":%d,\"size\":%d,"
-                  + "\"file\":{\"driver\":\"nbd\",\"server\":{\"type\":\"inet\",\"host\":\"127.0.0.1\","
-                  + "\"port\":\"%d\"},\"export\":\"default/%s\"}}",
-              (long) start * block, (long) (end - start) * block, port, volume);
-      ExternalTool.run(180, "qemu-img", "convert", "-O", "raw", view, out.toString()).ok();
-      assertArrayEquals(
-          Arrays.copyOfRange(image, start * block, end * block),
-          Files.readAllBytes(out),
-          volume + " blocks " + start + ".." + (end - 1));
-      verified += (long) (end - start) * block;
-      start = end;
-    }
-    return verified;
-  }
-
-  /** Every block through the FUSE file: the bad ones fail with EIO, the others read right. */
-  private long readThroughTheFile(String volume, byte[] image, Set<Integer> bad) throws Exception {
-    long verified = 0;
-    try (RandomAccessFile f =
-        new RandomAccessFile(tmp.resolve("mnt/default/" + volume).toFile(), "r")) {
-      byte[] back = new byte[block];
-      for (int i = 0; i < image.length / block; i++) {
-        f.seek((long) i * block);
-        if (bad.contains(i)) {
-          IOException e = assertThrows(IOException.class, () -> f.readFully(back));
-          assertTrue(String.valueOf(e.getMessage()).contains("Input/output error"), e.toString());
-        } else {
-          f.readFully(back);
-          assertArrayEquals(
-              Arrays.copyOfRange(image, i * block, (i + 1) * block),
-              back,
-              volume + " file, block " + i);
-          verified += block;
-        }
-      }
-    }
-    return verified;
+    return reads.chunkOfBlock(images.get(volume), blockIndex);
   }
 }

@@ -1,29 +1,43 @@
 package io.granary.appliance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.granary.dedupe.api.Directories;
 import io.granary.testing.ExternalTool;
 import io.granary.testing.FreePort;
 import io.granary.testing.Requirements;
 import io.granary.testing.TestData;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * granaryd with both front ends on the same volumes: what NBD writes the file shows at once and
- * the other way round, a volume an NBD client holds cannot be removed, and kill -9 leaves no
- * dead mount behind.
+ * granaryd with both front ends on the same volumes, on a local pool and on one whose packs are
+ * in a bucket: what NBD writes the file shows at once and the other way round, a volume's file
+ * and its snapshot's read-only file read back byte for byte after a restart (from the bucket,
+ * the cache emptied), a volume an NBD client holds cannot be removed, and kill -9 leaves no dead
+ * mount behind.
  */
 class FuseDaemonIT {
+  private static final int MIB = 1 << 20;
+
   @TempDir Path tmp;
   private DaemonProcess daemon;
+  private TestBucket bucket;
   private int port;
   private Path mnt;
 
@@ -32,6 +46,21 @@ class FuseDaemonIT {
     if (daemon != null) {
       daemon.close();
     }
+    if (bucket != null) {
+      bucket.close();
+    }
+  }
+
+  /** The pool of {@code medium}, created (with its bucket) the first time. */
+  private String pool(PoolMedium medium, Cli cli) throws Exception {
+    if (medium == PoolMedium.LOCAL) {
+      return "default";
+    }
+    if (bucket == null) {
+      bucket = TestBucket.start(tmp);
+      cli.ok(bucket.create("remote", "10G", null));
+    }
+    return "remote";
   }
 
   private Cli start() throws Exception {
@@ -56,14 +85,15 @@ class FuseDaemonIT {
     return "nbd://127.0.0.1:" + port + "/" + export;
   }
 
-  @Test
-  void nbdAndTheFileSeeEachOthersWritesAtOnce() throws Exception {
+  @ParameterizedTest
+  @EnumSource(PoolMedium.class)
+  void nbdAndTheFileSeeEachOthersWritesAtOnce(PoolMedium medium) throws Exception {
     Cli cli = start();
-    cli.ok("volume", "create", "default/vm", "--size", "16M");
-    Path file = mnt.resolve("default/vm");
+    String vm = pool(medium, cli) + "/vm";
+    cli.ok("volume", "create", vm, "--size", "16M");
+    Path file = mnt.resolve(vm);
 
-    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x6b 1M 64k", uri("default/vm"))
-        .ok();
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 0x6b 1M 64k", uri(vm)).ok();
     byte[] seen = new byte[65536];
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
       f.seek(1 << 20);
@@ -79,10 +109,76 @@ class FuseDaemonIT {
       f.write(data);
     }
     Path copy = tmp.resolve("copy.raw");
-    ExternalTool.run(60, "nbdcopy", uri("default/vm"), copy.toString()).ok();
+    ExternalTool.run(60, "nbdcopy", uri(vm), copy.toString()).ok();
     byte[] disk = Files.readAllBytes(copy);
     assertArrayEquals(
         data, Arrays.copyOfRange(disk, 4 << 20, (4 << 20) + 65536), "a file write, read over NBD");
+  }
+
+  /**
+   * A volume written through its file (fsync), a snapshot taken, the file written again: the
+   * file and the snapshot's file read back what each should, the snapshot's file refuses
+   * writes, and both read the same after a restart, which on a bucket pool means from the
+   * bucket: every pack uploaded, the spool and the cache empty.
+   */
+  @ParameterizedTest
+  @EnumSource(PoolMedium.class)
+  void theFileAndItsSnapshotsFileReadBackAfterARestart(PoolMedium medium) throws Exception {
+    Cli cli = start();
+    String pool = pool(medium, cli);
+    cli.ok("volume", "create", pool + "/vm", "--size", "32M");
+    Path file = mnt.resolve(pool + "/vm");
+    byte[] volume = new byte[32 * MIB];
+    writeThroughTheFile(file, volume, 0, TestData.random(11, 24 * MIB));
+    cli.ok("snapshot", "create", pool + "/vm@s1");
+    byte[] snapshot = volume.clone();
+    writeThroughTheFile(file, volume, 8 * MIB + 4096, TestData.random(12, 4 * MIB + 100));
+    Path snapshotFile = mnt.resolve(pool + "/.snapshots/vm/s1");
+    assertArrayEquals(volume, Files.readAllBytes(file), "the volume's file");
+    assertArrayEquals(snapshot, Files.readAllBytes(snapshotFile), "the snapshot's file");
+    assertThrows(
+        IOException.class,
+        () -> {
+          try (RandomAccessFile f = new RandomAccessFile(snapshotFile.toFile(), "rw")) {
+            f.write(1);
+          }
+        },
+        "a snapshot's file is read-only");
+
+    daemon.stop();
+    if (medium == PoolMedium.BUCKET) {
+      start(); // seals the last pack, which then goes up
+      TestBucket.uploaded(cli, pool);
+      daemon.stop();
+      Path store = tmp.resolve("data/pools/" + pool + "/store");
+      try (var spooled = Files.list(store.resolve("packs"))) {
+        assertEquals(
+            List.of(), spooled.filter(p -> p.toString().endsWith(".pack")).toList(), "spooled");
+      }
+      Directories.deleteTree(store.resolve("pack-cache"));
+    }
+    cli = start();
+    assertArrayEquals(volume, Files.readAllBytes(file), "the volume's file after a restart");
+    assertArrayEquals(
+        snapshot, Files.readAllBytes(snapshotFile), "the snapshot's file after a restart");
+    if (medium == PoolMedium.BUCKET) {
+      JsonNode store =
+          new ObjectMapper()
+              .readTree(cli.ok("pool", "show", pool, "--json").out())
+              .get("objectStore");
+      assertTrue(store.get("requests").get("get").asLong() > 0, "read from the bucket: " + store);
+    }
+  }
+
+  /** Writes {@code data} at {@code offset} through the file and fsyncs; {@code image} follows. */
+  private static void writeThroughTheFile(Path file, byte[] image, int offset, byte[] data)
+      throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      f.write(data);
+      f.getFD().sync();
+    }
+    System.arraycopy(data, 0, image, offset, data.length);
   }
 
   @Test

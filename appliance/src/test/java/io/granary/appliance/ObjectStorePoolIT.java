@@ -20,11 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -35,10 +30,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class ObjectStorePoolIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BUCKET = "granary-it";
+  private static final String BUCKET = TestBucket.NAME;
   private static final int MIB = 1 << 20;
 
   @TempDir Path tmp;
+  private TestBucket bucket;
   private S3Proxy s3;
   private DaemonProcess daemon;
   private Cli cli;
@@ -47,18 +43,9 @@ class ObjectStorePoolIT {
 
   @BeforeEach
   void start() throws Exception {
-    s3 = S3Proxy.start(Files.createDirectories(tmp.resolve("s3")));
-    try (S3Client c = client()) {
-      c.createBucket(r -> r.bucket(BUCKET));
-    }
-    credentials = tmp.resolve("s3.credentials");
-    Files.writeString(
-        credentials,
-        "[default]\naws_access_key_id = "
-            + S3Proxy.ACCESS_KEY
-            + "\naws_secret_access_key = "
-            + S3Proxy.SECRET_KEY
-            + "\n");
+    bucket = TestBucket.start(tmp);
+    s3 = bucket.server;
+    credentials = bucket.credentials;
     port = FreePort.pick();
     startDaemon();
   }
@@ -73,28 +60,13 @@ class ObjectStorePoolIT {
     if (daemon != null) {
       daemon.close();
     }
-    if (s3 != null) {
-      s3.close();
+    if (bucket != null) {
+      bucket.close();
     }
-  }
-
-  private S3Client client() {
-    return S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(s3.endpoint())
-        .region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
-        .build();
   }
 
   private List<S3Object> objects(String prefix) {
-    try (S3Client c = client()) {
-      return c.listObjectsV2Paginator(r -> r.bucket(BUCKET).prefix(prefix)).contents().stream()
-          .toList();
-    }
+    return bucket.objects(prefix);
   }
 
   private JsonNode show(String pool) throws Exception {
@@ -107,17 +79,7 @@ class ObjectStorePoolIT {
 
   /** Waits until every sealed pack of the pool is in the bucket; returns its view then. */
   private JsonNode uploaded(String pool) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      JsonNode s = show(pool).get("objectStore");
-      if (s.get("uploadBacklogBytes").asLong() == 0 && s.get("requests").get("put").asLong() > 0) {
-        return s;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("uploads did not finish: " + s);
-      }
-      Thread.sleep(200);
-    }
+    return TestBucket.uploaded(cli, pool);
   }
 
   private static long packsIn(Path spool) throws Exception {
@@ -129,20 +91,7 @@ class ObjectStorePoolIT {
   @Test
   void aPoolOnAnObjectStoreServesVolumesFromTheBucket() throws Exception {
     ExternalTool.require("nbdcopy");
-    cli.ok(
-        "pool",
-        "create",
-        "remote",
-        "--capacity",
-        "10G",
-        "--s3",
-        s3.endpoint().toString(),
-        "--bucket",
-        BUCKET,
-        "--prefix",
-        "site-a",
-        "--credentials",
-        credentials.toString());
+    cli.ok(bucket.create("remote", "10G", "site-a"));
     cli.ok("volume", "create", "remote/vm1", "--size", "160M");
     byte[] image = TestData.random(17, 100 * MIB); // incompressible: more than one 64 MiB pack
     Path source = tmp.resolve("source.raw");
@@ -201,18 +150,7 @@ class ObjectStorePoolIT {
   @Test
   void withTheStoreDownVolumesGoOnAndStatusSaysWhy() throws Exception {
     ExternalTool.require("nbdcopy");
-    cli.ok(
-        "pool",
-        "create",
-        "remote",
-        "--capacity",
-        "10G",
-        "--s3",
-        s3.endpoint().toString(),
-        "--bucket",
-        BUCKET,
-        "--credentials",
-        credentials.toString());
+    cli.ok(bucket.create("remote", "10G", null));
     cli.ok("volume", "create", "remote/vm1", "--size", "96M");
     byte[] image = TestData.random(31, 80 * MIB); // more than one 64 MiB pack
     Path source = tmp.resolve("source.raw");
@@ -243,18 +181,7 @@ class ObjectStorePoolIT {
   @Test
   void killedWhilePacksGoUpNothingFlushedIsLostAndTheUploadsFinish() throws Exception {
     ExternalTool.require("nbdcopy");
-    cli.ok(
-        "pool",
-        "create",
-        "remote",
-        "--capacity",
-        "10G",
-        "--s3",
-        s3.endpoint().toString(),
-        "--bucket",
-        BUCKET,
-        "--credentials",
-        credentials.toString());
+    cli.ok(bucket.create("remote", "10G", null));
     cli.ok("volume", "create", "remote/vm1", "--size", "160M");
     byte[] image = TestData.random(41, 150 * MIB); // two 64 MiB packs seal while it is written
     Path source = tmp.resolve("source.raw");
@@ -337,18 +264,7 @@ class ObjectStorePoolIT {
     assertFalse(cli.ok("pool", "list").out().contains("bad"));
     assertFalse(Files.exists(tmp.resolve("data/pools/bad")), "no directory left behind");
     // and the same name works once the bucket is right
-    cli.ok(
-        "pool",
-        "create",
-        "bad",
-        "--capacity",
-        "1G",
-        "--s3",
-        s3.endpoint().toString(),
-        "--bucket",
-        BUCKET,
-        "--credentials",
-        credentials.toString());
+    cli.ok(bucket.create("bad", "1G", null));
   }
 
   private void refused(String expected, String... bucketArgs) throws Exception {
@@ -370,16 +286,7 @@ class ObjectStorePoolIT {
   @Test
   void aPoolComesBackFromItsBucketAloneOnANewAppliance() throws Exception {
     ExternalTool.require("nbdcopy", "qemu-io");
-    String[] bucketArgs = {
-      "--s3",
-      s3.endpoint().toString(),
-      "--bucket",
-      BUCKET,
-      "--prefix",
-      "site-dr",
-      "--credentials",
-      credentials.toString()
-    };
+    String[] bucketArgs = bucket.args("site-dr");
     cli.ok(
         concat(
             new String[] {"pool", "create", "dr", "--capacity", "7G", "--warn", "70"}, bucketArgs));

@@ -21,8 +21,10 @@ final class AdminChurn implements Runnable {
   private final SectorLedger ledger;
   private final List<TrackedSnapshot> snapshots;
   private final AtomicBoolean killed;
+  private final AtomicBoolean storeDisturbed;
   private final SplittableRandom random;
   private final List<String> failures = new ArrayList<>();
+  private final List<String> excused = new ArrayList<>();
   private volatile String current = "idle";
   private volatile boolean stopped;
   private int nextName;
@@ -37,6 +39,7 @@ final class AdminChurn implements Runnable {
       List<TrackedSnapshot> snapshots,
       int firstName,
       AtomicBoolean killed,
+      AtomicBoolean storeDisturbed,
       long seed) {
     this.admin = admin;
     this.volume = volume;
@@ -44,6 +47,7 @@ final class AdminChurn implements Runnable {
     this.snapshots = snapshots;
     this.nextName = firstName;
     this.killed = killed;
+    this.storeDisturbed = storeDisturbed;
     this.random = new SplittableRandom(seed);
   }
 
@@ -54,6 +58,14 @@ final class AdminChurn implements Runnable {
 
   void stop() {
     stopped = true;
+  }
+
+  /**
+   * Operations that failed while the daemon was up but its object store had been taken away
+   * in this cycle: their fate is unknown, not a finding; the summary shows them.
+   */
+  List<String> excused() {
+    return excused;
   }
 
   List<String> failures() {
@@ -164,12 +176,19 @@ final class AdminChurn implements Runnable {
     return volume.substring(0, volume.indexOf('/') + 1);
   }
 
-  /** Success is YES; a failure after the kill is UNKNOWN; a failure before it is a finding. */
+  /**
+   * Success is YES; a failure after the kill, or once the object store was taken away, is
+   * UNKNOWN; any other failure before the kill is a finding.
+   */
   private Fate fate(Admin.Result r, String what) {
     if (r.exit() == 0) {
       return Fate.YES;
     }
     if (killed.get()) {
+      return Fate.UNKNOWN;
+    }
+    if (storeDisturbed.get()) {
+      excused.add(what + ": " + r.out().strip());
       return Fate.UNKNOWN;
     }
     failures.add(what + " failed while the daemon was up: " + r.out());

@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * checked: every acknowledged-durable write reads back, no sector holds anything it may not,
  * acknowledged snapshots and clones exist and hold what they should, deleted ones stay deleted,
  * and scrub finds nothing damaged. Repeated for a number of cycles.
+ *
+ * <p>On a pool whose packs go to an object store, the store is also killed in some cycles (the
+ * first always): restarted while the daemon still runs (the first), or left down across the
+ * daemon's kill and restarted just before the daemon (the second), at random after that.
  */
 public final class TortureRun {
   /** The daemon under torture. */
@@ -32,22 +36,53 @@ public final class TortureRun {
     boolean killWhileStarting(long millis) throws Exception;
 
     int nbdPort();
+
+    /** Makes the pool the run works in on the started daemon; returns its name. */
+    default String preparePool() throws Exception {
+      return "default";
+    }
+
+    /** Whether the pool's packs go to an object store that {@link #killObjectStore} can kill. */
+    default boolean hasObjectStore() {
+      return false;
+    }
+
+    /** Kills the object store at once (SIGKILL). */
+    default void killObjectStore() throws Exception {
+      throw new UnsupportedOperationException("no object store");
+    }
+
+    /** Starts the object store again after {@link #killObjectStore}; a no-op while it runs. */
+    default void startObjectStore() throws Exception {
+      throw new UnsupportedOperationException("no object store");
+    }
+  }
+
+  /** What a cycle does to the object store. */
+  private enum StoreOutage {
+    NONE,
+    /** killed, then started again while the writers run */
+    RESTARTED_WHILE_SERVING,
+    /** killed, and started again only after the daemon's kill, before its restart */
+    DOWN_ACROSS_THE_KILL
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String POOL = "default";
-  private static final String VOLUME = POOL + "/torture";
   private static final int SECTORS = 8192; // 32 MiB
   private static final int WRITERS = 2;
   private static final String[] TARGETS = {null, "snapshot", "clone", "delete", "gc"};
 
   private final Appliance appliance;
+  private String pool;
+  private String volume;
   private final SplittableRandom random;
   private final SectorLedger ledger = new SectorLedger(SECTORS);
   private final AtomicLong ids = new AtomicLong();
   private final List<TrackedSnapshot> snapshots = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
   private final Map<String, Integer> killsDuring = new TreeMap<>();
+  private final Map<StoreOutage, Integer> outages = new TreeMap<>();
+  private final List<String> excused = new ArrayList<>();
   private ExportCheck check;
   private int cycles;
   private int nextName;
@@ -68,7 +103,9 @@ public final class TortureRun {
   /** Runs up to {@code n} cycles, stopping at the first that finds something wrong. */
   public TortureRun run(int n) throws Exception {
     appliance.start();
-    ok(appliance.run("volume", "create", VOLUME, "--size", SECTORS / 256 + "M"));
+    pool = appliance.preparePool();
+    volume = pool + "/torture";
+    ok(appliance.run("volume", "create", volume, "--size", SECTORS / 256 + "M"));
     check = new ExportCheck(appliance.nbdPort(), ledger);
     for (int c = 1; c <= n && failures.isEmpty(); c++) {
       cycle();
@@ -83,13 +120,14 @@ public final class TortureRun {
 
   private void cycle() throws Exception {
     AtomicBoolean killed = new AtomicBoolean();
+    AtomicBoolean storeDisturbed = new AtomicBoolean();
     List<TortureWriter> writers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       TortureWriter writer =
           new TortureWriter(
               appliance.nbdPort(),
-              VOLUME,
+              volume,
               ledger,
               w * SECTORS / WRITERS,
               SECTORS / WRITERS,
@@ -99,16 +137,35 @@ public final class TortureRun {
       threads.add(new Thread(writer, "torture-writer-" + w));
     }
     AdminChurn churn =
-        new AdminChurn(appliance, VOLUME, ledger, snapshots, nextName, killed, random.nextLong());
+        new AdminChurn(
+            appliance,
+            volume,
+            ledger,
+            snapshots,
+            nextName,
+            killed,
+            storeDisturbed,
+            random.nextLong());
     threads.add(new Thread(churn, "torture-admin"));
+    StoreOutage outage = outage();
+    List<Exception> storeErrors = new ArrayList<>();
+    Thread store =
+        new Thread(() -> disturbStore(outage, storeDisturbed, storeErrors), "torture-store");
     threads.forEach(Thread::start);
+    store.start();
 
+    if (outage == StoreOutage.RESTARTED_WHILE_SERVING) {
+      // the daemon lives through the whole outage: writes go on while the store is down, and
+      // the uploads it held back resume before the kill
+      store.join(120_000);
+    }
     String inFlight = awaitKillMoment(churn);
     killed.set(true);
     appliance.kill9();
     killsDuring.merge(inFlight, 1, Integer::sum);
     writers.forEach(TortureWriter::stop);
     churn.stop();
+    threads.add(store);
     for (Thread t : threads) {
       t.join(60_000);
       if (t.isAlive()) {
@@ -116,6 +173,14 @@ public final class TortureRun {
         return;
       }
     }
+    if (outage != StoreOutage.NONE) {
+      outages.merge(outage, 1, Integer::sum);
+      appliance.startObjectStore(); // down across the kill: back before the daemon
+    }
+    for (Exception e : storeErrors) {
+      failures.add("the object store could not be killed or restarted: " + e);
+    }
+    excused.addAll(churn.excused());
     for (TortureWriter w : writers) {
       writes += w.writes();
       flushes += w.flushes();
@@ -141,6 +206,43 @@ public final class TortureRun {
     scrub();
   }
 
+  /** This cycle's outage: the first two cycles one of each, then one cycle in three. */
+  private StoreOutage outage() {
+    if (!appliance.hasObjectStore()) {
+      return StoreOutage.NONE;
+    }
+    return switch (cycles) {
+      case 0 -> StoreOutage.RESTARTED_WHILE_SERVING;
+      case 1 -> StoreOutage.DOWN_ACROSS_THE_KILL;
+      default ->
+          random.nextInt(3) != 0
+              ? StoreOutage.NONE
+              : random.nextBoolean()
+                  ? StoreOutage.RESTARTED_WHILE_SERVING
+                  : StoreOutage.DOWN_ACROSS_THE_KILL;
+    };
+  }
+
+  /**
+   * Kills the object store early in the cycle (before the daemon's kill, which comes 300 ms in
+   * at the earliest) and, for {@link StoreOutage#RESTARTED_WHILE_SERVING}, starts it again.
+   */
+  private void disturbStore(StoreOutage outage, AtomicBoolean disturbed, List<Exception> errors) {
+    if (outage == StoreOutage.NONE) {
+      return;
+    }
+    try {
+      Thread.sleep(100);
+      disturbed.set(true);
+      appliance.killObjectStore();
+      if (outage == StoreOutage.RESTARTED_WHILE_SERVING) {
+        appliance.startObjectStore();
+      }
+    } catch (Exception e) {
+      errors.add(e);
+    }
+  }
+
   /** Sleeps until a random moment, or until the cycle's chosen admin operation is under way. */
   private String awaitKillMoment(AdminChurn churn) throws InterruptedException {
     String target = TARGETS[random.nextInt(TARGETS.length)];
@@ -157,19 +259,19 @@ public final class TortureRun {
   }
 
   private void verifyVolume() throws Exception {
-    long[] found = check.check(VOLUME, ledger.durableNow(), ledger.sentNow(), failures);
+    long[] found = check.check(volume, ledger.durableNow(), ledger.sentNow(), failures);
     for (int s = 0; s < found.length; s++) {
       ledger.restored(s, found[s]);
     }
-    check.flush(VOLUME);
+    check.flush(volume);
   }
 
   private void verifySnapshotsAndClones() throws Exception {
-    Set<String> snaps = names(appliance.run("snapshot", "list", "-H", VOLUME));
+    Set<String> snaps = names(appliance.run("snapshot", "list", "-H", volume));
     Set<String> volumes = names(appliance.run("volume", "list", "-H"));
     int[] sentAtKill = ledger.sentNow();
     for (TrackedSnapshot s : List.copyOf(snapshots)) {
-      String export = VOLUME + "@" + s.name;
+      String export = volume + "@" + s.name;
       boolean exists = snaps.contains(export);
       if (!exists) {
         if (s.created == Fate.YES && s.deleted == Fate.NO) {
@@ -194,7 +296,7 @@ public final class TortureRun {
 
   private void verifyClone(TrackedSnapshot s, Set<String> volumes, long[] snapshot)
       throws Exception {
-    String clone = POOL + "/" + s.cloneName();
+    String clone = pool + "/" + s.cloneName();
     boolean exists = volumes.contains(clone);
     if (!exists) {
       if (s.cloned == Fate.YES && s.cloneDeleted == Fate.NO) {
@@ -228,7 +330,7 @@ public final class TortureRun {
   }
 
   private void scrub() throws Exception {
-    Result r = appliance.run("scrub", POOL, "--json", "--no-progress");
+    Result r = appliance.run("scrub", pool, "--json", "--no-progress");
     ok(r);
     JsonNode report = JSON.readTree(r.out());
     if (report.get("damaged").size() != 0
@@ -262,6 +364,7 @@ public final class TortureRun {
             """
         torture: %d cycles, %d failures
           kill -9 while in flight: %s
+          object store killed: %s, admin operations failed meanwhile: %d
           acknowledged: %d writes (%.1f MiB), %d flushes
           verified: %.1f MiB read back (volume, %d snapshot reads, %d clone reads)
           gc: %d runs, %d packs compacted, %d chunks freed
@@ -269,6 +372,8 @@ public final class TortureRun {
             cycles,
             failures.size(),
             killsDuring,
+            outages,
+            excused.size(),
             writes,
             bytesAcked / 1048576.0,
             flushes,
@@ -278,6 +383,11 @@ public final class TortureRun {
             gcRuns,
             packsCompacted,
             chunksFreed)
+        + (excused.isEmpty()
+            ? ""
+            : "  failed while the object store was down (not findings):\n    "
+                + String.join("\n    ", excused)
+                + "\n")
         + (failures.isEmpty() ? "" : "  failures:\n    " + String.join("\n    ", failures) + "\n");
   }
 }
