@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -261,10 +260,6 @@ class DamagedPackObjectIT {
    * were read (EIO) and scrubbed: the lost chunks are stored anew, so every block reads back;
    * gc then lets the lost pack go, and scrub finds nothing.
    */
-  @Disabled(
-      "TODO(product bugs, see the hand-back report): UNDER_THE_DAEMON, the restore does not heal"
-          + " (a 404 is not taken for a missing pack); BEFORE_A_RESTART, granary gc fails on the"
-          + " missing pack (size() of a pack the medium lacks)")
   @ParameterizedTest
   @EnumSource(Loss.class)
   void aLostPackObjectsBlocksHealWhenWrittenAgain(Loss loss) throws Exception {
@@ -332,9 +327,6 @@ class DamagedPackObjectIT {
    * lost which blocks, not only chunk ids and pack offsets, which nothing outside the store can
    * map back to a volume. One record in the bucket damaged, under one block of one volume.
    */
-  @Disabled(
-      "TODO(product gap): granary scrub names damaged chunks and packs, never the volumes or the"
-          + " blocks that use them; to be enabled with that report (see the hand-back report)")
   @Test
   void scrubNamesTheVolumeAndTheBlockADamagedChunkBelongsTo() throws Exception {
     byte[] image = TestData.random(72, 8 * MIB);
@@ -365,6 +357,13 @@ class DamagedPackObjectIT {
             .matcher(line.substring(line.indexOf(VOLUME)))
             .find(),
         "names the block (its index or byte offset in the volume): " + text.out());
+    JsonNode json = JSON.readTree(cli.run("scrub", POOL, "--no-progress", "--json").out());
+    JsonNode named = json.get("damagedBlocks");
+    assertEquals(1, named.size(), json.toString());
+    assertEquals(VOLUME, named.get(0).get("state").asText());
+    assertEquals(1, named.get(0).get("ranges").size(), named.toString());
+    assertEquals(offset, named.get(0).get("ranges").get(0).get("offset").asLong());
+    assertEquals(block, named.get(0).get("ranges").get(0).get("length").asLong());
   }
 
   private String uri(String export) {

@@ -38,6 +38,18 @@ public enum Problem {
 
   /** What a failure says to the caller: its message, or its type when it has none. */
   public static String detail(Throwable t) {
+    if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+      // the JDK's file errors say only the path; say what happened to it
+      String what =
+          t instanceof java.nio.file.NoSuchFileException
+              ? " is missing"
+              : t instanceof java.nio.file.AccessDeniedException
+                  ? ": permission denied"
+                  : t instanceof java.nio.file.FileAlreadyExistsException
+                      ? " already exists"
+                      : ": " + t.getClass().getSimpleName();
+      return f.getFile() + what;
+    }
     return t.getMessage() != null ? t.getMessage() : t.toString();
   }
 

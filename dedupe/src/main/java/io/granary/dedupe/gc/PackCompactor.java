@@ -11,6 +11,7 @@ import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackScanner;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class PackCompactor {
             s.liveRecords());
         continue;
       }
-      long size = storage.size(packId);
+      long size = Math.max(0, sizeOrMissing(packId)); // a lost pack gives nothing back
       index.apply(new IndexBatch().retirePack(packId));
       target.forgetPack(packId);
       storage.delete(packId);
@@ -121,12 +122,32 @@ public final class PackCompactor {
       if (packId == active || s.retired()) {
         continue;
       }
-      long payload = storage.size(packId) - PackHeader.SIZE;
+      long size = sizeOrMissing(packId);
+      if (size < 0 && s.liveRecords() > 0) {
+        // Lost (its file or object gone): its chunks read as damaged until written again,
+        // which moves them elsewhere; then it holds nothing and is forgotten below.
+        LOG.log(
+            Level.WARNING,
+            "pack {0} is missing: {1} indexed records in it cannot be read or compacted",
+            Integer.toHexString(packId),
+            s.liveRecords());
+        continue;
+      }
+      long payload = size - PackHeader.SIZE;
       if (s.liveRecords() == 0 || s.liveBytes() < compactBelow * payload) {
         victims.put(packId, s);
       }
     }
     return victims;
+  }
+
+  /** The pack's size, or -1 when the medium no longer has it (lost, or never uploaded). */
+  private long sizeOrMissing(int packId) throws IOException {
+    try {
+      return storage.size(packId);
+    } catch (NoSuchFileException gone) {
+      return -1;
+    }
   }
 
   private void copyLiveRecords(int packId) throws IOException {

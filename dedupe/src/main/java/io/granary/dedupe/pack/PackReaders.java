@@ -92,6 +92,9 @@ public final class PackReaders implements Closeable {
       n = reader.read(record, location.offset());
     } catch (ClosedChannelException e) {
       throw new PackMissingException(location.packId(), false, e);
+    } catch (NoSuchFileException e) {
+      // a pack whose reader opened without touching it (on an object store) found gone
+      throw new PackMissingException(location.packId(), true, e);
     }
     if (n < record.limit()) {
       throw new RecordDamagedException(

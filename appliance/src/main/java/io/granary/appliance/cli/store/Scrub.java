@@ -57,7 +57,12 @@ public final class Scrub extends PoolTaskCommand {
       for (JsonNode e : b.get("ranges")) {
         long at = e.get("offset").asLong();
         long len = e.get("length").asLong();
-        ranges.append(ranges.length() == 0 ? "" : ", ").append(at).append('+').append(len);
+        ranges
+            .append(ranges.length() == 0 ? "" : "; ")
+            .append("offset ")
+            .append(at)
+            .append(" length ")
+            .append(len);
         bytes += len;
       }
       out.println(
@@ -65,8 +70,8 @@ public final class Scrub extends PoolTaskCommand {
               + b.get("state").asText()
               + ": "
               + output().size(bytes)
-              + " at byte offset+length "
-              + (ranges.length() == 0 ? "(none found)" : ranges)
+              + " unreadable"
+              + (ranges.length() == 0 ? "" : " at " + ranges)
               + (b.get("mapUnreadable").asBoolean()
                   ? "; its block map is damaged too, so more may be lost"
                   : ""));
