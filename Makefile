@@ -48,7 +48,8 @@ bench:
 	scripts/bench.sh
 
 ## torture: kill -9 granaryd under writers, snapshots, clones and gc, CYCLES times (default 50),
-## checking every acknowledged byte and a clean scrub after each restart; prints a summary
+## on a local pool and on one in a bucket (s3proxy killed and restarted too), checking every
+## acknowledged byte and a clean scrub after each restart; prints a summary
 CYCLES ?= 50
 torture: deps
 	$(MVN) -q verify -pl appliance -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
