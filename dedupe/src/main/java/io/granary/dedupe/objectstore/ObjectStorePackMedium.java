@@ -141,7 +141,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     this.prefix = prefix;
     this.cache = cache;
     this.lease =
-        terms.readOnly()
+        terms.access() == Access.READ_ONLY
             ? null
             : PoolLease.acquire(
                 this.store,
@@ -150,7 +150,7 @@ public final class ObjectStorePackMedium implements PackMedium {
                 terms.host(),
                 terms.duration(),
                 terms.clock(),
-                terms.takeOver());
+                terms.access() == Access.TAKE_OVER);
     try {
       readBucket();
     } catch (IOException | RuntimeException e) {
@@ -164,17 +164,11 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   /**
    * Who takes the pool's lease and how: the appliance's owner id (kept in the store's
-   * directory), its host name, the lease's duration, whether an appliance that let the lease
-   * lapse is to be taken over, or whether no lease is taken at all (read-only: nothing is ever
-   * written to the bucket, so the holder, if any, is not disturbed).
+   * directory), its host name, the lease's duration, and the access asked for (read-only: no
+   * lease, nothing ever written to the bucket, so the holder, if any, is not disturbed).
    */
   record LeaseTerms(
-      String owner,
-      String host,
-      Duration duration,
-      java.time.Clock clock,
-      boolean takeOver,
-      boolean readOnly) {}
+      String owner, String host, Duration duration, java.time.Clock clock, Access access) {}
 
   /** How a pool's appliance uses its bucket. */
   public enum Access {
@@ -272,8 +266,7 @@ public final class ObjectStorePackMedium implements PackMedium {
               hostName(),
               leaseDuration,
               clock,
-              access == Access.TAKE_OVER,
-              access == Access.READ_ONLY),
+              access),
           config.spoolBytes());
     } catch (IOException | RuntimeException e) {
       store.close();
