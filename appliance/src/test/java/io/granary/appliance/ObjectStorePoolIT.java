@@ -265,6 +265,13 @@ class ObjectStorePoolIT {
     assertFalse(Files.exists(tmp.resolve("data/pools/bad")), "no directory left behind");
     // and the same name works once the bucket is right
     cli.ok(bucket.create("bad", "1G", null));
+    // but not a second pool where that one lives: its lease and packs are there
+    List<String> keys = objects("").stream().map(S3Object::key).sorted().toList();
+    Cli.Result taken = cli.run(bucket.create("second", "1G", null));
+    assertEquals(1, taken.exit(), taken.toString());
+    assertTrue(taken.err().contains("already holds a pool"), taken.err());
+    assertEquals(keys, objects("").stream().map(S3Object::key).sorted().toList());
+    assertFalse(Files.exists(tmp.resolve("data/pools/second")), "no directory left behind");
   }
 
   private void refused(String expected, String... bucketArgs) throws Exception {

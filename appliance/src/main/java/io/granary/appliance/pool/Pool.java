@@ -53,7 +53,7 @@ public final class Pool implements Closeable {
   /**
    * Opens (creating when absent) the pool in {@code path}, its packs there or, with a {@code
    * bucket}, on that object store (spooled and cached in {@code path}); replays nothing until
-   * volumes open.
+   * volumes open. A new pool's bucket prefix must hold no pool yet (one there is attached).
    */
   static Pool open(
       String name,
@@ -63,9 +63,15 @@ public final class Pool implements Closeable {
       VolumeStoreConfig tuning,
       DirtyMemory dirty)
       throws IOException {
+    Path store = path.resolve("store");
+    boolean creating = !Files.exists(store);
     Files.createDirectories(path);
     ChunkStore chunks =
-        ChunkStores.open(ChunkStoreConfig.defaults(path.resolve("store")), media(bucket));
+        ChunkStores.open(
+            ChunkStoreConfig.defaults(store),
+            creating && bucket != null && !bucket.readOnly()
+                ? ChunkStores.newObjectStore(bucket.toConfig())
+                : media(bucket));
     return around(name, path, settings, bucket, chunks, tuning, dirty);
   }
 

@@ -21,8 +21,17 @@ public final class ChunkStores {
   }
 
   /**
-   * The same, taking the pool over from an appliance that let its lease lapse without
-   * releasing it (it crashed, or lost its network): an administrator's explicit decision.
+   * The packs of a new pool on {@code config}'s object store: refused, with nothing written,
+   * when its prefix holds a pool already (another pool's, or one to attach instead).
+   */
+  public static PackMedium.Factory newObjectStore(ObjectStoreConfig config) {
+    return ObjectStorePackMedium.factory(config, ObjectStorePackMedium.Access.CREATE);
+  }
+
+  /**
+   * The packs of a pool on {@code config}'s object store, taking the pool over from an
+   * appliance that let its lease lapse without releasing it (it crashed, or lost its network):
+   * an administrator's explicit decision.
    */
   public static PackMedium.Factory objectStoreTakingOver(ObjectStoreConfig config) {
     return ObjectStorePackMedium.factory(config, ObjectStorePackMedium.Access.TAKE_OVER);

@@ -3,6 +3,7 @@ package io.granary.dedupe.objectstore;
 import io.granary.dedupe.api.MediumStats;
 import io.granary.dedupe.api.ObjectStoreConfig;
 import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.pack.LocalPackMedium;
 import io.granary.dedupe.pack.PackHeader;
 import io.granary.dedupe.pack.PackListing;
@@ -140,6 +141,9 @@ public final class ObjectStorePackMedium implements PackMedium {
     this.throttledNanos = store instanceof ThrottledObjectStore t ? t::waitedNanos : () -> 0;
     this.prefix = prefix;
     this.cache = cache;
+    if (terms.access() == Access.CREATE) {
+      refuseIfTaken(this.store, prefix);
+    }
     this.lease =
         terms.access() == Access.READ_ONLY
             ? null
@@ -172,12 +176,32 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   /** How a pool's appliance uses its bucket. */
   public enum Access {
+    /** A new pool: refused if its prefix holds a pool already (then nothing is written). */
+    CREATE,
     /** Under the pool's lease, refused while another appliance holds it. */
     WRITE,
     /** The same, taking the lease from an appliance that let it lapse. */
     TAKE_OVER,
     /** Without the lease: reads only, beside a writer or none. */
     READ_ONLY
+  }
+
+  /**
+   * Refuses a new pool where a pool's objects are (its lease, manifest or packs): another pool's,
+   * or this one's, whose local disk was lost and which comes back with {@code attach}.
+   */
+  private static void refuseIfTaken(ObjectStore store, String prefix) throws IOException {
+    // GETs, not HEADs: a HEAD's error has no body, so no code such as NoSuchBucket to tell
+    if (store.read(prefix + LEASE) != null
+        || store.read(prefix + MANIFEST) != null
+        || !store.list(prefix + PACKS).isEmpty()) {
+      throw new StoreException(
+          StoreException.Kind.BAD_FORMAT,
+          "s3 prefix "
+              + (prefix.isEmpty() ? "/" : prefix)
+              + " already holds a pool: attach it (granary pool attach), or give this one"
+              + " another --prefix");
+    }
   }
 
   /** What the bucket holds: packs (the newest epoch of each number), checkpoints, the manifest. */
