@@ -76,6 +76,7 @@ public final class Views {
       long cacheMisses,
       Map<String, Long> requests,
       long requestErrors,
+      long requestRetries,
       long bytesUploaded,
       long bytesDownloaded,
       double throttledSeconds) {}
@@ -176,6 +177,7 @@ public final class Views {
         m.cacheMisses(),
         requests,
         m.requestErrors(),
+        m.requestRetries(),
         m.bytesUploaded(),
         m.bytesDownloaded(),
         m.throttledNanos() / 1e9);

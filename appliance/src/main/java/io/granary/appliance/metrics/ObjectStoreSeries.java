@@ -37,6 +37,11 @@ final class ObjectStoreSeries implements MultiCollector {
         counter("granary_pool_object_requests", null, "Requests made of the object store");
     CounterSnapshot.Builder errors =
         counter("granary_pool_object_request_errors", null, "Requests that failed");
+    CounterSnapshot.Builder retries =
+        counter(
+            "granary_pool_object_request_retries",
+            null,
+            "Attempts the client made again within requests (throttling, 5xx, dropped)");
     CounterSnapshot.Builder bytes =
         counter(
             "granary_pool_object_transferred_bytes",
@@ -78,6 +83,7 @@ final class ObjectStoreSeries implements MultiCollector {
       requests.dataPoint(count(pool.add("kind", "delete"), r.delete()));
       requests.dataPoint(count(pool.add("kind", "list"), r.list()));
       errors.dataPoint(count(pool, m.requestErrors()));
+      retries.dataPoint(count(pool, m.requestRetries()));
       bytes.dataPoint(count(pool.add("direction", "up"), m.bytesUploaded()));
       bytes.dataPoint(count(pool.add("direction", "down"), m.bytesDownloaded()));
       cost.dataPoint(
@@ -95,6 +101,7 @@ final class ObjectStoreSeries implements MultiCollector {
     return new MetricSnapshots(
         requests.build(),
         errors.build(),
+        retries.build(),
         bytes.build(),
         cost.build(),
         backlog.build(),
@@ -110,6 +117,7 @@ final class ObjectStoreSeries implements MultiCollector {
     return List.of(
         "granary_pool_object_requests",
         "granary_pool_object_request_errors",
+        "granary_pool_object_request_retries",
         "granary_pool_object_transferred_bytes",
         "granary_pool_object_request_cost_estimate",
         "granary_pool_upload_backlog_bytes",

@@ -8,7 +8,9 @@ package io.granary.dedupe.api;
  * @param uploadFailures failed upload attempts since the store opened (each retried)
  * @param lastUploadFailure why uploads fail now (the last attempt failed), or null
  * @param requests requests made, by kind: PUT, GET, HEAD, DELETE, LIST
- * @param requestErrors requests that failed
+ * @param requestErrors requests that failed (after the client's own retries)
+ * @param requestRetries attempts the client made again within requests (throttling, 5xx, a
+ *     dropped connection)
  * @param throttledNanos time requests spent waiting for the pool's request-rate and bandwidth
  *     limits, all threads together
  */
@@ -23,6 +25,7 @@ public record MediumStats(
     long cacheMisses,
     Requests requests,
     long requestErrors,
+    long requestRetries,
     long bytesUploaded,
     long bytesDownloaded,
     long throttledNanos) {
@@ -36,5 +39,5 @@ public record MediumStats(
 
   /** A medium with no requests, backlog or cache: the local directory. */
   public static final MediumStats NONE =
-      new MediumStats(0, 0, 0, null, 0, 0, 0, 0, new Requests(0, 0, 0, 0, 0), 0, 0, 0, 0);
+      new MediumStats(0, 0, 0, null, 0, 0, 0, 0, new Requests(0, 0, 0, 0, 0), 0, 0, 0, 0, 0);
 }

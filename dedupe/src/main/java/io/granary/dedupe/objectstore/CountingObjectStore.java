@@ -118,6 +118,11 @@ final class CountingObjectStore implements ObjectStore {
     return counted(lists, () -> inner.list(prefix));
   }
 
+  @Override
+  public long retries() {
+    return inner.retries();
+  }
+
   MediumStats.Requests requests() {
     return new MediumStats.Requests(
         puts.get(), gets.get(), heads.get(), deletes.get(), lists.get());

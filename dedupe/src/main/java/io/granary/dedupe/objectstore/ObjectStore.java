@@ -66,4 +66,9 @@ interface ObjectStore extends Closeable {
 
   /** Every object whose key starts with {@code prefix}, with its size. Not for hot paths. */
   Map<String, Long> list(String prefix) throws IOException;
+
+  /** Attempts the client made again within requests (throttled, 5xx, a dropped connection). */
+  default long retries() {
+    return 0;
+  }
 }

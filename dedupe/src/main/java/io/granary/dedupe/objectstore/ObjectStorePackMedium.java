@@ -718,6 +718,7 @@ public final class ObjectStorePackMedium implements PackMedium {
         cache.misses(),
         store.requests(),
         store.errors(),
+        store.retries(),
         store.bytesUploaded(),
         store.bytesDownloaded(),
         throttledNanos.getAsLong());

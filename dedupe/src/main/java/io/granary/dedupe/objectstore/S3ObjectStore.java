@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,6 +22,9 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -59,10 +63,33 @@ final class S3ObjectStore implements ObjectStore {
   private final String bucket;
   private final Timeouts timeouts;
 
-  private S3ObjectStore(S3Client s3, String bucket, Timeouts timeouts) {
+  /** Attempts the SDK made again (its {@code amz-sdk-request: attempt=N} header, N > 1). */
+  private final AtomicLong retries;
+
+  private S3ObjectStore(S3Client s3, String bucket, Timeouts timeouts, AtomicLong retries) {
     this.s3 = s3;
     this.bucket = bucket;
     this.timeouts = timeouts;
+    this.retries = retries;
+  }
+
+  @Override
+  public long retries() {
+    return retries.get();
+  }
+
+  /** Counts the attempts the SDK sends again, by the attempt number it puts on each. */
+  private static ExecutionInterceptor countingRetries(AtomicLong retries) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void beforeTransmission(
+          Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String attempt = context.httpRequest().firstMatchingHeader("amz-sdk-request").orElse("");
+        if (attempt.startsWith("attempt=") && !attempt.startsWith("attempt=1;")) {
+          retries.incrementAndGet();
+        }
+      }
+    };
   }
 
   /**
@@ -92,6 +119,7 @@ final class S3ObjectStore implements ObjectStore {
 
   static S3ObjectStore open(ObjectStoreConfig config, Timeouts timeouts) throws IOException {
     AwsCredentialsProvider credentials = credentials(config);
+    AtomicLong retries = new AtomicLong();
     S3ClientBuilder b =
         S3Client.builder()
             .httpClient(
@@ -101,11 +129,12 @@ final class S3ObjectStore implements ObjectStore {
                     .build())
             .region(Region.of(config.region()))
             .forcePathStyle(config.pathStyle())
-            .credentialsProvider(credentials);
+            .credentialsProvider(credentials)
+            .overrideConfiguration(c -> c.addExecutionInterceptor(countingRetries(retries)));
     if (config.endpoint() != null) {
       b.endpointOverride(config.endpoint());
     }
-    return new S3ObjectStore(b.build(), config.bucket(), timeouts);
+    return new S3ObjectStore(b.build(), config.bucket(), timeouts, retries);
   }
 
   /**

@@ -180,6 +180,11 @@ final class ThrottledObjectStore implements ObjectStore {
   }
 
   @Override
+  public long retries() {
+    return inner.retries();
+  }
+
+  @Override
   public void close() throws IOException {
     inner.close();
   }
