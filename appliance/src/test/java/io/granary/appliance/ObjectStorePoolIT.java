@@ -380,8 +380,10 @@ class ObjectStorePoolIT {
             bucketArgs));
     assertEquals("remote", show("far").get("objectStore").get("durability").asText());
     assertTrue(cli.ok("pool", "show", "far").out().contains("a FLUSH waits for the bucket"));
+    assertEquals(List.of(), objects("site-remote/checkpoints/"), "a checkpoint of nothing");
     cli.ok("volume", "create", "far/vm1", "--size", "64M");
-    assertEquals(List.of(), objects("site-remote/checkpoints/"), "a checkpoint before any FLUSH");
+    java.util.Set<String> published = checkpointKeys("site-remote/");
+    assertEquals(1, published.size(), "the new volume is in the bucket when acknowledged");
     ExternalTool.run(
             60,
             "qemu-io",
@@ -397,7 +399,8 @@ class ObjectStorePoolIT {
             "write -f -P 0x7e 9M 12k",
             uri("far/vm1"))
         .ok();
-    assertFalse(objects("site-remote/checkpoints/").isEmpty(), "the FLUSH published nothing");
+    assertFalse(
+        published.containsAll(checkpointKeys("site-remote/")), "the FLUSH published nothing");
     byte[] acknowledged = copyOut("far/vm1", "acknowledged");
     daemon.kill9(); // at once: no checkpoint at close, the lease not released
     io.granary.dedupe.api.Directories.deleteTree(tmp.resolve("data"));
@@ -560,6 +563,12 @@ class ObjectStorePoolIT {
       PromText m = new PromText(admin.get("/metrics").body());
       assertTrue(m.value("granary_pool_object_throttled_seconds_total", "pool", "slow") >= 2);
     }
+  }
+
+  private java.util.Set<String> checkpointKeys(String prefix) {
+    return objects(prefix + "checkpoints/").stream()
+        .map(S3Object::key)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private byte[] copyOut(String export, String tag) throws Exception {

@@ -114,6 +114,18 @@ public final class DefaultVolumeStore implements VolumeStore {
     return readOnly;
   }
 
+  /**
+   * Returns {@code result} once the change just committed is published, on a pool whose
+   * durability is remote (a snapshot acknowledged is in the bucket, as a FLUSH is).
+   */
+  private <T> T published(T result) throws IOException {
+    FlushPublisher publisher = ctx.flushPublisher;
+    if (publisher != null) {
+      publisher.publish();
+    }
+    return result;
+  }
+
   private VolumeRecord requireVolume(String name) throws IOException {
     return names.requireVolume(name);
   }
@@ -123,7 +135,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   @Override
   public VolumeInfo create(String name, VolumeSpec spec) throws IOException {
     writable();
-    return names.create(name, spec);
+    return published(names.create(name, spec));
   }
 
   @Override
@@ -131,42 +143,47 @@ public final class DefaultVolumeStore implements VolumeStore {
       throws IOException {
     writable();
     names.setServices(volume, codec, dedupe, profile);
+    published(null);
   }
 
   @Override
   public void rename(String name, String newName) throws IOException {
     writable();
     names.rename(name, newName);
+    published(null);
   }
 
   @Override
   public void delete(String name, boolean withSnapshots) throws IOException {
     writable();
     names.delete(name, withSnapshots);
+    published(null);
   }
 
   @Override
   public SnapshotInfo snapshot(String volume, String snapshot) throws IOException {
     writable();
-    return names.snapshot(volume, snapshot);
+    return published(names.snapshot(volume, snapshot));
   }
 
   @Override
   public void deleteSnapshot(String volume, String snapshot) throws IOException {
     writable();
     names.deleteSnapshot(volume, snapshot);
+    published(null);
   }
 
   @Override
   public void rollback(String volume, String snapshot) throws IOException {
     writable();
     names.rollback(volume, snapshot);
+    published(null);
   }
 
   @Override
   public VolumeInfo clone(String volume, String snapshot, String newName) throws IOException {
     writable();
-    return names.clone(volume, snapshot, newName);
+    return published(names.clone(volume, snapshot, newName));
   }
 
   // ---- volumes

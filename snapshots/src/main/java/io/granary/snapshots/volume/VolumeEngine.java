@@ -3,6 +3,7 @@ package io.granary.snapshots.volume;
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkNotFoundException;
 import io.granary.snapshots.api.Extent;
+import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.VolumeCorruptException;
 import io.granary.snapshots.catalog.VolumeRecord;
@@ -307,6 +308,10 @@ final class VolumeEngine {
       }
     } finally {
       v.maintenance.unlock();
+    }
+    FlushPublisher publisher = v.ctx.flushPublisher;
+    if (publisher != null) {
+      publisher.publish(); // durability remote: the new size is in the bucket when acknowledged
     }
   }
 

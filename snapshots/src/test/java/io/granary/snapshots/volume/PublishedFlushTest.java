@@ -59,6 +59,30 @@ class PublishedFlushTest {
     }
   }
 
+  /** Changes of names and sizes are published too: a snapshot acknowledged is in the bucket. */
+  @Test
+  void namespaceChangesAndResizesArePublished() throws Exception {
+    try (TestPool p = IntentLogTest.pool(dir, 64L << 20)) {
+      int[] published = {0};
+      p.volumes().publishFlushes(() -> published[0]++);
+      p.volumes().create("v", VolumeSpec.ofSize(64L << 20));
+      assertEquals(1, published[0], "create");
+      p.volumes().snapshot("v", "s");
+      assertEquals(2, published[0], "snapshot");
+      p.volumes().clone("v", "s", "c");
+      assertEquals(3, published[0], "clone");
+      p.volumes().rename("c", "d");
+      assertEquals(4, published[0], "rename");
+      try (Volume v = p.volumes().open("d")) {
+        v.resize(128L << 20);
+      }
+      assertEquals(5, published[0], "resize");
+      p.volumes().deleteSnapshot("v", "s");
+      p.volumes().delete("d", true);
+      assertEquals(7, published[0], "deletes");
+    }
+  }
+
   @Test
   void aPublisherThatFailsFailsTheFlush() throws Exception {
     try (TestPool p = IntentLogTest.pool(dir, 64L << 20)) {
