@@ -28,6 +28,9 @@ final class PoolCheckpoints implements AutoCloseable {
   private final Supplier<byte[]> metadata;
   private final ScheduledExecutorService timer;
 
+  /** The newest generation the timer logged; only the timer's thread uses it. */
+  private long lastLogged;
+
   /** Calls of {@link #covering} so far, and how many of them a published checkpoint covers. */
   private long requested;
 
@@ -53,7 +56,15 @@ final class PoolCheckpoints implements AutoCloseable {
 
   private void tick() {
     try {
-      now();
+      long generation = chunks.checkpoint(metadata.get());
+      if (generation != lastLogged) {
+        lastLogged = generation; // a line a minute at most, not one per remote FLUSH
+        LOG.log(
+            Level.INFO,
+            "pool {0}: checkpoint {1} is the newest",
+            pool,
+            Long.toHexString(generation));
+      }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "pool {0}: checkpoint failed ({1}); retrying", pool, e.getMessage());
     }

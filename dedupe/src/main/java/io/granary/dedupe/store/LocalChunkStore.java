@@ -659,7 +659,7 @@ public final class LocalChunkStore implements ChunkStore {
       lifecycle.readLock().unlock();
     }
     LOG.log(
-        Level.INFO,
+        Level.DEBUG, // one a FLUSH with durability remote: the caller says what is worth saying
         "checkpoint {0} of {1} published: {2} catalog rows, packs through {3}",
         Long.toHexString(c.generation()),
         config.directory(),
