@@ -10,8 +10,9 @@ import java.util.Set;
  * {@code bucket}, and optionally {@code prefix}, {@code region}, {@code pathStyle}, {@code
  * cacheBytes}, {@code credentials} (a credentials file on the appliance, which only a caller
  * who may name files names), {@code credentialsProfile}, {@code durability} ({@code local} or
- * {@code remote}), {@code spoolBytes}, {@code requestsPerSecond} and {@code bandwidthBytes}. Secrets themselves are refused: they
- * belong in that file or in the daemon's environment, not in a request.
+ * {@code remote}), {@code spoolBytes}, {@code requestsPerSecond} and {@code bandwidthBytes}.
+ * Secrets themselves are refused: they belong in that file or in the daemon's environment, not
+ * in a request.
  */
 final class PoolBuckets {
   private static final Set<String> FIELDS =
