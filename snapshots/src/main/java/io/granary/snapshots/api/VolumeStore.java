@@ -1,8 +1,10 @@
 package io.granary.snapshots.api;
 
+import io.granary.dedupe.api.ChunkId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The volumes of one pool, with their snapshots and clones, over the pool's chunk store.
@@ -72,8 +74,7 @@ public interface VolumeStore extends Closeable {
    * with those blocks' byte ranges, as committed (blocks only in memory or the journal are not
    * in a chunk yet). Walks every state's block map: as long as a scrub's pass over the maps.
    */
-  List<DamagedBlocks> blocksIn(java.util.Set<io.granary.dedupe.api.ChunkId> chunks)
-      throws IOException;
+  List<DamagedBlocks> blocksIn(Set<ChunkId> chunks) throws IOException;
 
   /** Writes every volume's buffered changes into the chunk store and commits them. */
   void flushAll() throws IOException;

@@ -37,12 +37,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The volumes of one pool, put together: the open engines ({@link OpenVolumes}), the names
  * and their changes ({@link VolumeNamespace}), when volumes flush ({@link FlushScheduler}),
  * and the queries and pool-wide work that span volumes (list, diff, stats, collection, the
  * journal check). Thread-safe; the namespace serializes changes of names.
+ *
+ * <p>Two modes a pool on an object store sets: read-only (every change refused, volumes open
+ * read-only), and a {@link FlushPublisher} (durability remote), which every FLUSH, FUA and
+ * change of names or sizes waits for once committed, outside every lock of this store.
  */
 public final class DefaultVolumeStore implements VolumeStore {
   private static final System.Logger LOG = System.getLogger(DefaultVolumeStore.class.getName());
@@ -311,7 +316,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   }
 
   @Override
-  public List<DamagedBlocks> blocksIn(java.util.Set<ChunkId> chunks) throws IOException {
+  public List<DamagedBlocks> blocksIn(Set<ChunkId> chunks) throws IOException {
     checkOpen();
     List<DamagedBlocks> out = new ArrayList<>();
     if (chunks.isEmpty()) {
@@ -334,7 +339,7 @@ public final class DefaultVolumeStore implements VolumeStore {
       ChunkId root,
       long size,
       int blockSize,
-      java.util.Set<ChunkId> chunks,
+      Set<ChunkId> chunks,
       List<DamagedBlocks> out) {
     List<Extent> ranges = new ArrayList<>();
     long blocks = TreeShape.blocks(size, blockSize);
