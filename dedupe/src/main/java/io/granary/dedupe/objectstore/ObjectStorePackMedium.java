@@ -103,6 +103,12 @@ public final class ObjectStorePackMedium implements PackMedium {
 
   private final ConcurrentHashMap<Integer, String> remoteKeys = new ConcurrentHashMap<>();
 
+  /**
+   * Packs the store answered 404 for since open (lost, or deleted behind this appliance's back):
+   * their reads fail at once rather than with a GET each, until the pool is opened again.
+   */
+  private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
+
   /** The listings' keys of packs in the store that have one (§5.3). */
   private final ConcurrentHashMap<Integer, String> listingKeys = new ConcurrentHashMap<>();
 
@@ -558,6 +564,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
     spool.delete(packId);
     cache.forget(packId);
+    lost.remove(packId);
   }
 
   @Override
@@ -787,8 +794,19 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
 
     private byte[] loadPage(int id, long page) throws IOException {
+      String key = key(id);
+      if (key == null || lost.contains(id)) {
+        throw new NoSuchFileException(key, null, "gone from the bucket");
+      }
       long from = page * PackCache.PAGE;
-      return store.get(key(id), from, (int) Math.min(PackCache.PAGE, size - from));
+      try {
+        return store.get(key, from, (int) Math.min(PackCache.PAGE, size - from));
+      } catch (NoSuchFileException e) {
+        if (lost.add(id)) {
+          LOG.log(Level.ERROR, "pack {0} is gone from the bucket: its chunks cannot be read", key);
+        }
+        throw e;
+      }
     }
 
     @Override

@@ -173,6 +173,25 @@ class ObjectStorePackMediumTest {
     }
   }
 
+  /** A pack object gone from the bucket: its reads fail, and only the first costs a GET. */
+  @Test
+  void aPackGoneFromTheBucketFailsItsReadsWithOneRequest() throws Exception {
+    try (ObjectStorePackMedium m = open(bucket.pool(0), dir);
+        S3Client s3 = TestBucket.client(bucket.server)) {
+      writePack(m, 7, 3 * PackCache.PAGE);
+      m.seal(7);
+      m.awaitUploads();
+      s3.deleteObject(r -> r.bucket(TestBucket.NAME).key(m.uploadKey(7)));
+      long before = m.stats().requests().get();
+      for (int i = 0; i < 5; i++) {
+        long at = (long) i * PackCache.PAGE / 2;
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.nio.file.NoSuchFileException.class, () -> read(m, 7, at, 100));
+      }
+      assertEquals(before + 1, m.stats().requests().get(), "one GET, then none");
+    }
+  }
+
   /** An object of another size under a pack's key (another pool's, damage) is never replaced. */
   @Test
   void aPackKeyHoldingOtherBytesIsNeverOverwritten() throws Exception {
