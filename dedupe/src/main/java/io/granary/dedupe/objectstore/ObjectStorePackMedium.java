@@ -52,7 +52,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Requests: LISTs of the packs and checkpoints at open (never on a read or write path), one
  * PUT per sealed pack and one for its listing, one ranged GET per page missed, a few per
- * checkpoint, one lease renewal every 10 s, one DELETE per pack a collection deletes.
+ * checkpoint, one lease renewal every 10 s, one DeleteObjects per checkpoint that follows a
+ * collection (up to 500 packs with their listings). A pack answered 404 is remembered as lost
+ * ({@code lost}): its reads fail without a request until the pool reopens.
  *
  * <p>Back-pressure: a new pack waits while the upload backlog is at the spool's bound, so the
  * store down slows writers (their dirty memory fills, then they wait) instead of failing them or
