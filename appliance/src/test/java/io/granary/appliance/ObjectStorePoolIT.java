@@ -343,16 +343,8 @@ class ObjectStorePoolIT {
     assertEquals(1, held.exit());
     assertTrue(held.err().contains("in use by appliance"), held.err());
     // once its lease lapsed (30 s), only an explicit take-over attaches it
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    Cli.Result taken;
-    while ((taken =
-                cli.run(concat(new String[] {"pool", "attach", "dr", "--take-over"}, bucketArgs)))
-            .exit()
-        != 0) {
-      assertTrue(taken.err().contains("in use by appliance"), taken.err());
-      assertTrue(System.nanoTime() < deadline, "the lease never lapsed: " + taken.err());
-      Thread.sleep(2_000);
-    }
+    attachOnceTheLeaseLapsed(
+        concat(new String[] {"pool", "attach", "dr", "--take-over"}, bucketArgs));
     assertArrayEquals(vm2, copyOut("dr/vm2", "again"), "as of the checkpoint published above");
   }
 
@@ -405,21 +397,10 @@ class ObjectStorePoolIT {
     daemon.kill9(); // at once: no checkpoint at close, the lease not released
     io.granary.dedupe.api.Directories.deleteTree(tmp.resolve("data"));
     startDaemon();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    Cli.Result taken;
-    while ((taken =
-                cli.run(
-                    concat(
-                        new String[] {
-                          "pool", "attach", "far", "--take-over", "--durability", "remote"
-                        },
-                        bucketArgs)))
-            .exit()
-        != 0) {
-      assertTrue(taken.err().contains("in use by appliance"), taken.err());
-      assertTrue(System.nanoTime() < deadline, "the lease never lapsed: " + taken.err());
-      Thread.sleep(2_000);
-    }
+    attachOnceTheLeaseLapsed(
+        concat(
+            new String[] {"pool", "attach", "far", "--take-over", "--durability", "remote"},
+            bucketArgs));
     byte[] back = copyOut("far/vm1", "attached");
     assertArrayEquals(acknowledged, back, "what was acknowledged, from the bucket alone");
     byte[] expected = new byte[64 * MIB];
@@ -569,6 +550,20 @@ class ObjectStorePoolIT {
     return objects(prefix + "checkpoints/").stream()
         .map(S3Object::key)
         .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * Runs {@code attach --take-over} until the killed holder's lease lapses (30 s): refused as in
+   * use until then, and within 90 s.
+   */
+  private void attachOnceTheLeaseLapsed(String... attach) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    Cli.Result taken;
+    while ((taken = cli.run(attach)).exit() != 0) {
+      assertTrue(taken.err().contains("in use by appliance"), taken.err());
+      assertTrue(System.nanoTime() < deadline, "the lease never lapsed: " + taken.err());
+      Thread.sleep(2_000);
+    }
   }
 
   private byte[] copyOut(String export, String tag) throws Exception {

@@ -2,16 +2,13 @@ package io.granary.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.granary.dedupe.testing.S3TestClients;
 import io.granary.testing.S3Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -58,15 +55,7 @@ final class TestBucket implements AutoCloseable {
   }
 
   private static S3Client client(S3Proxy server) {
-    return S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(server.endpoint())
-        .region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
-        .build();
+    return S3TestClients.of(server);
   }
 
   /** A client of the bucket's server; the caller closes it. */

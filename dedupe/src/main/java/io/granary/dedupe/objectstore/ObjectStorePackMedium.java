@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Packs on an object store ({@code docs/format.md} §5): a pack is filled in the local spool as
@@ -79,7 +78,6 @@ public final class ObjectStorePackMedium implements PackMedium {
       java.util.regex.Pattern.compile("([0-9a-f]{8})-([0-9a-f]{8})\\.pack");
   private static final String LISTING_SUFFIX = ".list";
   private static final System.Logger LOG = System.getLogger(ObjectStorePackMedium.class.getName());
-  private static final String MANIFEST_FIRST_LINE = "granary-pool-manifest";
 
   /** Checkpoints kept besides the newest, for a restore that finds the newest damaged. */
   private static final int OLDER_CHECKPOINTS_KEPT = 2;
@@ -173,14 +171,6 @@ public final class ObjectStorePackMedium implements PackMedium {
     }
     this.uploads = new PackUploads(prefix.isEmpty() ? "/" : prefix, this::upload);
   }
-
-  /**
-   * Who takes the pool's lease and how: the appliance's owner id (kept in the store's
-   * directory), its host name, the lease's duration, and the access asked for (read-only: no
-   * lease, nothing ever written to the bucket, so the holder, if any, is not disturbed).
-   */
-  record LeaseTerms(
-      String owner, String host, Duration duration, java.time.Clock clock, Access access) {}
 
   /** How a pool's appliance uses its bucket. */
   public enum Access {
@@ -293,37 +283,11 @@ public final class ObjectStorePackMedium implements PackMedium {
           store,
           config.prefix(),
           new PackCache(spoolDir.resolveSibling("pack-cache"), config.cacheBytes()),
-          new LeaseTerms(
-              ownerId(spoolDir.resolveSibling("lease-owner")),
-              hostName(),
-              leaseDuration,
-              clock,
-              access),
+          LeaseTerms.of(spoolDir.resolveSibling("lease-owner"), leaseDuration, clock, access),
           config.spoolBytes());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
-    }
-  }
-
-  /** This store directory's owner id, made once: the same appliance after a restart. */
-  private static String ownerId(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return Files.readString(file).trim();
-    }
-    String id = java.util.UUID.randomUUID().toString();
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling("lease-owner.tmp");
-    Files.writeString(tmp, id + "\n");
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return id;
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown-host";
     }
   }
 
@@ -428,7 +392,8 @@ public final class ObjectStorePackMedium implements PackMedium {
     if (size != null) {
       return new RemoteReader(packId, size);
     }
-    MovingReader r = new MovingReader(packId, spool.openForRead(packId));
+    MovingReader r =
+        new MovingReader(spool.openForRead(packId), closed -> forgetSpoolReader(packId, closed));
     spoolReaders.computeIfAbsent(packId, k -> new HashSet<>()).add(r);
     return r;
   }
@@ -522,6 +487,14 @@ public final class ObjectStorePackMedium implements PackMedium {
     leaveSpool(packId, moving);
   }
 
+  /** A spool reader closed: it is not moved when its pack leaves the spool. */
+  private synchronized void forgetSpoolReader(int packId, MovingReader r) {
+    Set<MovingReader> rs = spoolReaders.get(packId);
+    if (rs != null) {
+      rs.remove(r);
+    }
+  }
+
   private List<MovingReader> takeSpoolReaders(int packId) {
     Set<MovingReader> rs = spoolReaders.remove(packId);
     return rs == null ? List.of() : new ArrayList<>(rs);
@@ -603,14 +576,7 @@ public final class ObjectStorePackMedium implements PackMedium {
               + name
               + ": another appliance writes this pool");
     }
-    byte[] manifest =
-        (MANIFEST_FIRST_LINE
-                + "\nversion=1\ncheckpoint="
-                + name
-                + "\nepoch="
-                + lease.epoch()
-                + "\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] manifest = new PoolManifest(name, lease.epoch()).encode();
     synchronized (this) {
       // A swap: of two appliances that both think they write this pool, one fails here.
       String tag = store.swap(prefix + MANIFEST, manifest, manifestEtag);
@@ -619,9 +585,7 @@ public final class ObjectStorePackMedium implements PackMedium {
         // is this holder's own, written by a request whose answer was lost (retried by the
         // client, or interrupted); then the swap is made again from it.
         ObjectStore.Versioned v = store.read(prefix + MANIFEST);
-        String mine = "\nepoch=" + lease.epoch() + "\n";
-        if (v != null
-            && new String(v.bytes(), java.nio.charset.StandardCharsets.UTF_8).contains(mine)) {
+        if (v != null && PoolManifest.namesEpoch(v.bytes(), lease.epoch())) {
           tag =
               java.util.Arrays.equals(v.bytes(), manifest)
                   ? v.etag()
@@ -697,16 +661,7 @@ public final class ObjectStorePackMedium implements PackMedium {
     } catch (NoSuchFileException none) {
       return null;
     }
-    String text = new String(manifest, java.nio.charset.StandardCharsets.UTF_8);
-    String[] lines = text.split("\n");
-    if (lines.length < 3
-        || !lines[0].equals(MANIFEST_FIRST_LINE)
-        || !lines[1].equals("version=1")
-        || !lines[2].matches("checkpoint=[0-9a-f]{16}")) {
-      throw new IOException(
-          "s3 object " + prefix + MANIFEST + " is not a manifest this build reads: " + lines[0]);
-    }
-    return store.get(prefix + CHECKPOINTS + lines[2].substring("checkpoint=".length()));
+    return store.get(prefix + CHECKPOINTS + PoolManifest.checkpointOf(manifest, prefix + MANIFEST));
   }
 
   @Override
@@ -818,79 +773,5 @@ public final class ObjectStorePackMedium implements PackMedium {
 
     @Override
     public void close() {}
-  }
-
-  /**
-   * A reader of a spooled pack that moves to the store once the pack is uploaded, so that the
-   * spool file can go. Reads take the read lock; the move takes the write lock, then closes the
-   * spool reader (which waits for views of its mapping to close).
-   */
-  private final class MovingReader implements Reader {
-    private final int packId;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private Reader current;
-
-    MovingReader(int packId, Reader current) {
-      this.packId = packId;
-      this.current = current;
-    }
-
-    void moveTo(Reader remoteReader) throws IOException {
-      Reader old;
-      lock.writeLock().lock();
-      try {
-        old = current;
-        current = remoteReader;
-      } finally {
-        lock.writeLock().unlock();
-      }
-      old.close();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      lock.readLock().lock();
-      try {
-        return current.read(dst, position);
-      } finally {
-        lock.readLock().unlock();
-      }
-    }
-
-    @Override
-    public View view(long position, int length) throws IOException {
-      lock.readLock().lock();
-      try {
-        return current.view(position, length);
-      } finally {
-        lock.readLock().unlock();
-      }
-    }
-
-    @Override
-    public long size() throws IOException {
-      lock.readLock().lock();
-      try {
-        return current.size();
-      } finally {
-        lock.readLock().unlock();
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      synchronized (ObjectStorePackMedium.this) {
-        Set<MovingReader> rs = spoolReaders.get(packId);
-        if (rs != null) {
-          rs.remove(this);
-        }
-      }
-      lock.readLock().lock();
-      try {
-        current.close();
-      } finally {
-        lock.readLock().unlock();
-      }
-    }
   }
 }

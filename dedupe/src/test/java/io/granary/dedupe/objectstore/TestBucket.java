@@ -1,13 +1,10 @@
 package io.granary.dedupe.objectstore;
 
 import io.granary.dedupe.api.ObjectStoreConfig;
+import io.granary.dedupe.testing.S3TestClients;
 import io.granary.testing.S3Proxy;
 import java.nio.file.Path;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A bucket on a real S3 server (s3proxy, out of process) for one test class. */
@@ -32,15 +29,7 @@ final class TestBucket implements AutoCloseable {
   }
 
   static S3Client client(S3Proxy server) {
-    return S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(server.endpoint())
-        .region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
-        .build();
+    return S3TestClients.of(server);
   }
 
   /** A pool's configuration with a prefix of its own, so tests do not see each other's packs. */
