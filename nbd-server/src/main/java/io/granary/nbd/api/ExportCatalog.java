@@ -3,6 +3,7 @@ package io.granary.nbd.api;
 import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -31,5 +32,24 @@ public interface ExportCatalog {
    */
   default RequestPacer pacer(String name) throws IOException {
     return RequestPacer.NONE;
+  }
+
+  /**
+   * The metadata contexts the export offers besides {@code base:allocation}, which every export
+   * offers (names such as {@code qemu:dirty-bitmap:A}), in the order a LIST shows them. Asked
+   * during the handshake, for the export a client names. None by default.
+   */
+  default List<String> metaContexts(String name) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Opens one of the export's {@link #metaContexts} for a connection that enters transmission
+   * on it with {@code volume} (opened by {@link #open}), which it may use.
+   *
+   * @throws NoSuchElementException for a context the export does not offer (any more)
+   */
+  default StatusMap statusMap(String name, String context, Volume volume) throws IOException {
+    throw new NoSuchElementException(name + " has no meta context " + context);
   }
 }

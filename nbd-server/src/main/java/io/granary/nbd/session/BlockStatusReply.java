@@ -1,67 +1,97 @@
 package io.granary.nbd.session;
 
+import io.granary.nbd.api.StatusRun;
 import io.granary.nbd.protocol.StatusExtent;
 import io.granary.nbd.protocol.TransmissionReplies;
-import io.granary.snapshots.api.Extent;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns the volume's extents into one {@code base:allocation} BLOCK_STATUS chunk. */
+/**
+ * The reply to BLOCK_STATUS: one chunk per selected metadata context, in id order, each with
+ * the context's runs clipped to the request, gaps filled with flags 0, neighbours with the same
+ * flags merged, and at least one extent.
+ */
 final class BlockStatusReply {
   /** The spec's bound on descriptors per chunk; fewer than asked for is allowed. */
   static final int MAX_EXTENTS = 1 << 20;
 
   private BlockStatusReply() {}
 
-  static ByteBuffer encode(
-      long cookie, long offset, long length, List<Extent> extents, boolean reqOne) {
-    return TransmissionReplies.blockStatus(
-        cookie,
-        true,
-        MetaContexts.BASE_ALLOCATION_ID,
-        statusExtents(offset, length, extents, reqOne));
+  static ByteBuffer[] encode(
+      long cookie, long offset, long length, List<ContextMap> contexts, boolean reqOne)
+      throws IOException {
+    ByteBuffer[] chunks = new ByteBuffer[contexts.size()];
+    for (int i = 0; i < chunks.length; i++) {
+      ContextMap c = contexts.get(i);
+      chunks[i] =
+          TransmissionReplies.blockStatus(
+              cookie,
+              i == chunks.length - 1,
+              c.id(),
+              statusExtents(offset, length, c.map().status(offset, length), reqOne));
+    }
+    return chunks;
   }
 
-  /** Clipped to the request, neighbours of the same kind merged, at least one extent. */
+  /** The runs as descriptors of {@code [offset, offset+length)}; {@code length} > 0. */
   static List<StatusExtent> statusExtents(
-      long offset, long length, List<Extent> extents, boolean reqOne) {
+      long offset, long length, List<StatusRun> runs, boolean reqOne) {
+    Descriptors out = new Descriptors(reqOne ? 1 : MAX_EXTENTS);
     long end = offset + length;
-    List<StatusExtent> out = new ArrayList<>();
-    long runStart = -1;
-    long runEnd = -1;
-    boolean runAllocated = false;
-    for (Extent e : extents) {
-      long from = Math.max(e.offset(), offset);
-      long to = Math.min(e.end(), end);
+    long pos = offset;
+    for (StatusRun r : runs) {
+      long from = Math.max(r.offset(), pos);
+      long to = Math.min(r.end(), end);
       if (from >= to) {
         continue;
       }
-      if (runStart >= 0 && runEnd == from && runAllocated == e.allocated()) {
-        runEnd = to;
-        continue;
+      if ((from > pos && !out.add(from - pos, 0)) || !out.add(to - from, r.flags())) {
+        return out.list;
       }
-      if (runStart >= 0) {
-        out.add(status(runEnd - runStart, runAllocated));
-        if (reqOne || out.size() == MAX_EXTENTS) {
-          return out;
-        }
-      }
-      runStart = from;
-      runEnd = to;
-      runAllocated = e.allocated();
+      pos = to;
     }
-    if (runStart >= 0) {
-      out.add(status(runEnd - runStart, runAllocated));
-    } else {
-      // The volume reported nothing for the range: it reads as zeroes.
-      out.add(status(length, false));
+    if (pos < end) {
+      out.add(end - pos, 0);
     }
-    return out;
+    return out.finish();
   }
 
-  private static StatusExtent status(long length, boolean allocated) {
-    // length <= 2^32 - 1 here: the request length is a u32.
-    return new StatusExtent((int) length, allocated ? 0 : StatusExtent.HOLE | StatusExtent.ZERO);
+  /** Descriptors merged as they come, up to a limit. */
+  private static final class Descriptors {
+    final List<StatusExtent> list = new ArrayList<>();
+    final int limit;
+    long length;
+    int flags;
+
+    Descriptors(int limit) {
+      this.limit = limit;
+    }
+
+    /** Returns false when the limit is reached: the reply ends with what it has. */
+    boolean add(long len, int f) {
+      if (length > 0 && f == flags) {
+        length += len;
+        return true;
+      }
+      if (length > 0) {
+        // length <= 2^32 - 1: the request length is a u32.
+        list.add(new StatusExtent((int) length, flags));
+        if (list.size() == limit) {
+          return false;
+        }
+      }
+      length = len;
+      flags = f;
+      return true;
+    }
+
+    List<StatusExtent> finish() {
+      if (length > 0 && list.size() < limit) {
+        list.add(new StatusExtent((int) length, flags));
+      }
+      return list;
+    }
   }
 }

@@ -40,6 +40,6 @@ final class ExportNameOption implements OptionHandler {
         List.of(reply),
         OptionOutcome.Next.TRANSMIT,
         new OptionOutcome.Transmission(
-            export, volume, state.structuredReplies, name.equals(state.metaContextExport)));
+            export, volume, state.structuredReplies, MetaContexts.open(state, name, volume)));
   }
 }

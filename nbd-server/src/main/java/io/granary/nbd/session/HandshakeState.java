@@ -2,6 +2,7 @@ package io.granary.nbd.session;
 
 import io.granary.nbd.api.ExportCatalog;
 import io.granary.nbd.api.TlsMode;
+import java.util.List;
 
 /** What one connection has negotiated so far in the option phase. Confined to its event loop. */
 final class HandshakeState {
@@ -13,8 +14,11 @@ final class HandshakeState {
   boolean tls;
   boolean structuredReplies;
 
-  /** The export that SET_META_CONTEXT selected base:allocation for, or null. */
+  /** The export of the last SET_META_CONTEXT that selected contexts, or null. */
   String metaContextExport;
+
+  /** What that SET selected, in its order (ids from 1). */
+  List<String> metaContexts = List.of();
 
   HandshakeState(
       ExportCatalog catalog,
@@ -40,5 +44,6 @@ final class HandshakeState {
     client = client.withSubject(subject);
     structuredReplies = false;
     metaContextExport = null;
+    metaContexts = List.of();
   }
 }

@@ -48,11 +48,14 @@ final class InfoOption implements OptionHandler {
       return OptionOutcome.reply(refusal(option, export.name(), ExportLookup.Refusal.UNKNOWN));
     }
     replies.add(OptionReplies.ack(option));
-    boolean blockStatus = export.name().equals(state.metaContextExport);
     return new OptionOutcome(
         List.copyOf(replies),
         OptionOutcome.Next.TRANSMIT,
-        new OptionOutcome.Transmission(export, volume, state.structuredReplies, blockStatus));
+        new OptionOutcome.Transmission(
+            export,
+            volume,
+            state.structuredReplies,
+            MetaContexts.open(state, export.name(), volume)));
   }
 
   static ByteBuffer refusal(int option, String name, ExportLookup.Refusal refusal) {

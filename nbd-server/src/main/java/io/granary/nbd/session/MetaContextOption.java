@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** NBD_OPT_LIST_META_CONTEXT and NBD_OPT_SET_META_CONTEXT, for {@code base:allocation}. */
+/** NBD_OPT_LIST_META_CONTEXT and NBD_OPT_SET_META_CONTEXT, over the export's contexts. */
 final class MetaContextOption implements OptionHandler {
   private final boolean list;
 
@@ -35,16 +35,17 @@ final class MetaContextOption implements OptionHandler {
     if (found.refusal() != null) {
       return OptionOutcome.reply(InfoOption.refusal(option, request.exportName(), found.refusal()));
     }
-    boolean selected = MetaContexts.selectsBaseAllocation(request.queries(), list);
+    List<String> selected =
+        MetaContexts.select(
+            MetaContexts.offered(state.catalog, request.exportName()), request.queries(), list);
     if (!list) {
       // A SET replaces what an earlier SET chose.
-      state.metaContextExport = selected ? request.exportName() : null;
+      state.metaContextExport = selected.isEmpty() ? null : request.exportName();
+      state.metaContexts = List.copyOf(selected);
     }
     List<ByteBuffer> replies = new ArrayList<>();
-    if (selected) {
-      replies.add(
-          OptionReplies.metaContext(
-              option, list ? 0 : MetaContexts.BASE_ALLOCATION_ID, MetaContexts.BASE_ALLOCATION));
+    for (int i = 0; i < selected.size(); i++) {
+      replies.add(OptionReplies.metaContext(option, list ? 0 : i + 1, selected.get(i)));
     }
     replies.add(OptionReplies.ack(option));
     return OptionOutcome.replies(replies);

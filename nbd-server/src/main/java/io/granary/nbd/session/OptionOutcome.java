@@ -21,9 +21,13 @@ public record OptionOutcome(List<ByteBuffer> replies, Next next, Transmission tr
     CLOSE
   }
 
-  /** An opened export and the terms agreed for it. */
+  /** An opened export and the terms agreed for it: BLOCK_STATUS is served if contexts are set. */
   public record Transmission(
-      ExportInfo export, Volume volume, boolean structuredReplies, boolean blockStatus) {}
+      ExportInfo export, Volume volume, boolean structuredReplies, List<ContextMap> metaContexts) {
+    public boolean blockStatus() {
+      return !metaContexts.isEmpty();
+    }
+  }
 
   static OptionOutcome reply(ByteBuffer... replies) {
     return new OptionOutcome(List.of(replies), Next.CONTINUE, null);

@@ -13,6 +13,7 @@ import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,7 @@ public final class TransmissionSession {
   private final ExportInfo export;
   private final Volume volume;
   private final ExportTerms terms;
+  private final List<ContextMap> metaContexts;
   private final String client;
 
   public TransmissionSession(OptionOutcome.Transmission t, String client) {
@@ -41,6 +43,7 @@ public final class TransmissionSession {
             t.blockStatus(),
             ExportFlags.of(t.export()).contains(TransmissionFlag.SEND_FAST_ZERO),
             Limits.MAX_PAYLOAD);
+    this.metaContexts = t.metaContexts();
     this.client = client;
   }
 
@@ -148,14 +151,8 @@ public final class TransmissionSession {
         }
       }
       case BLOCK_STATUS -> {
-        return new ByteBuffer[] {
-          BlockStatusReply.encode(
-              r.cookie(),
-              r.offset(),
-              r.length(),
-              volume.blockStatus(r.offset(), r.length()),
-              r.has(CommandFlag.REQ_ONE))
-        };
+        return BlockStatusReply.encode(
+            r.cookie(), r.offset(), r.length(), metaContexts, r.has(CommandFlag.REQ_ONE));
       }
       case CACHE -> {
         // A hint: the store has no cache of its own to warm beyond what reads already use.

@@ -7,9 +7,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.granary.nbd.api.ExportInfo;
 import io.granary.nbd.protocol.NbdCommand;
 import io.granary.nbd.protocol.NbdRequest;
+import io.granary.nbd.session.ContextMap;
 import io.granary.nbd.session.OptionOutcome;
 import io.granary.nbd.session.TransmissionSession;
 import io.granary.nbd.testing.NbdWire;
+import io.granary.snapshots.api.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -63,10 +65,14 @@ class TransmissionFuzzTest {
     boolean blockStatus = structured && input.consumeBoolean();
     log.reset();
     MemoryExports exports = new MemoryExports();
+    Volume volume = exports.open(export.name());
     TransmissionSession session =
         new TransmissionSession(
             new OptionOutcome.Transmission(
-                export, exports.open(export.name()), structured, blockStatus),
+                export,
+                volume,
+                structured,
+                blockStatus ? List.of(ContextMap.baseAllocation(1, volume)) : List.of()),
             "fuzz");
     TransmissionReplyCheck.Content content = exports.content(export);
     RequestStream requests = new RequestStream(input, export.size());

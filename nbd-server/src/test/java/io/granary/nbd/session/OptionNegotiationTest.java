@@ -15,9 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.granary.nbd.api.StatusMap;
 import io.granary.nbd.api.TlsMode;
 import io.granary.nbd.protocol.OptionReplyType;
 import io.granary.nbd.testing.TestExports;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -108,6 +110,65 @@ class OptionNegotiationTest {
                 data(metaContextRequest("test/a", "qemu:dirty-bitmap:x", "base:allocation")));
     assertEquals(List.of(OptionReplyType.META_CONTEXT, OptionReplyType.ACK), types(o));
     assertArrayEquals(context(1), replies(o).get(0).data());
+  }
+
+  @Test
+  void theCatalogsContextsAreListedSelectedAndOpened() throws Exception {
+    StatusMap none = (o, l) -> List.of();
+    exports.offer("test/a", "qemu:dirty-bitmap:s1", none);
+    exports.offer("test/a", "qemu:dirty-bitmap:s2", none);
+    exports.offer("test/a", "qemu:allocation-depth", none);
+    assertEquals(
+        List.of(
+            "base:allocation",
+            "qemu:dirty-bitmap:s1",
+            "qemu:dirty-bitmap:s2",
+            "qemu:allocation-depth"),
+        contextNames(structured().handle(LIST_META, data(metaContextRequest("test/a")))));
+    assertEquals(
+        List.of("qemu:dirty-bitmap:s1", "qemu:dirty-bitmap:s2"),
+        contextNames(
+            structured()
+                .handle(LIST_META, data(metaContextRequest("test/a", "qemu:dirty-bitmap:")))));
+    assertEquals(
+        List.of("qemu:dirty-bitmap:s1", "qemu:dirty-bitmap:s2", "qemu:allocation-depth"),
+        contextNames(structured().handle(LIST_META, data(metaContextRequest("test/a", "qemu:")))));
+    assertEquals(
+        List.of(),
+        contextNames(
+            structured()
+                .handle(SET_META, data(metaContextRequest("test/a", "qemu:dirty-bitmap:")))),
+        "no wildcard in SET");
+    assertEquals(List.of(), exports.metaContexts("test/b"), "offered on test/a only");
+
+    HandshakeSession s = structured();
+    OptionOutcome set =
+        s.handle(
+            SET_META,
+            data(
+                metaContextRequest(
+                    "test/a", "qemu:dirty-bitmap:s2", "qemu:nope", "base:allocation")));
+    assertEquals(List.of("base:allocation", "qemu:dirty-bitmap:s2"), contextNames(set));
+    assertEquals(1, ByteBuffer.wrap(replies(set).get(0).data()).getInt(), "ids from 1");
+    assertEquals(2, ByteBuffer.wrap(replies(set).get(1).data()).getInt());
+    OptionOutcome go = s.handle(GO, data(exportRequest("test/a")));
+    release(go);
+    List<ContextMap> opened = go.transmission().metaContexts();
+    assertEquals(List.of(1, 2), opened.stream().map(ContextMap::id).toList());
+    assertEquals(
+        List.of("base:allocation", "qemu:dirty-bitmap:s2"),
+        opened.stream().map(ContextMap::name).toList());
+  }
+
+  @Test
+  void aContextGoneBeforeGoFailsTheGo() {
+    exports.offer("test/a", "qemu:dirty-bitmap:s1", (o, l) -> List.of());
+    HandshakeSession s = structured();
+    s.handle(SET_META, data(metaContextRequest("test/a", "qemu:dirty-bitmap:s1")));
+    exports.withdraw("test/a", "qemu:dirty-bitmap:s1");
+    OptionOutcome go = s.handle(GO, data(exportRequest("test/a")));
+    assertEquals(OptionOutcome.Next.CONTINUE, go.next(), "the client may try again");
+    assertOnly(OptionReplyType.ERR_INVALID, GO, go);
   }
 
   @Test
@@ -216,6 +277,14 @@ class OptionNegotiationTest {
     OptionOutcome go = s.handle(GO, data(exportRequest(export)));
     release(go);
     return go.transmission().blockStatus();
+  }
+
+  /** The names in a LIST or SET reply's META_CONTEXT replies. */
+  private static List<String> contextNames(OptionOutcome o) {
+    return replies(o).stream()
+        .filter(r -> OptionReplyType.fromCode(r.type()) == OptionReplyType.META_CONTEXT)
+        .map(r -> new String(r.data(), 4, r.data().length - 4, StandardCharsets.UTF_8))
+        .toList();
   }
 
   /** The META_CONTEXT body for base:allocation with {@code id}. */

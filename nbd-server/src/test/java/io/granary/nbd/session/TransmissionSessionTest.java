@@ -13,6 +13,7 @@ import io.granary.nbd.protocol.NbdRequest;
 import io.granary.nbd.testing.NbdWire;
 import io.granary.nbd.testing.NbdWire.Chunk;
 import io.granary.nbd.testing.TestExports;
+import io.granary.snapshots.api.Volume;
 import io.granary.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -201,10 +202,14 @@ class TransmissionSessionTest {
 
   private TransmissionSession open(String name, boolean structured, boolean blockStatus)
       throws Exception {
+    Volume volume = exports.open(name);
     TransmissionSession s =
         new TransmissionSession(
             new OptionOutcome.Transmission(
-                exports.describe(name).orElseThrow(), exports.open(name), structured, blockStatus),
+                exports.describe(name).orElseThrow(),
+                volume,
+                structured,
+                blockStatus ? List.of(ContextMap.baseAllocation(1, volume)) : List.of()),
             "test");
     sessions.add(s);
     return s;

@@ -6,6 +6,7 @@ import io.granary.nbd.api.NbdServer;
 import io.granary.nbd.api.NbdServerConfig;
 import io.granary.nbd.api.NbdServers;
 import io.granary.nbd.api.RequestPacer;
+import io.granary.nbd.api.StatusMap;
 import io.granary.snapshots.api.InvalidNameException;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
@@ -18,8 +19,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -36,6 +39,7 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   private final List<NbdServer> servers = new ArrayList<>();
   private final Map<String, RequestPacer> pacers = new ConcurrentHashMap<>();
   private final Map<String, UnaryOperator<Volume>> wrappers = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, StatusMap>> contexts = new ConcurrentHashMap<>();
 
   /** The pool in {@code dir} with default settings. */
   public TestExports(Path dir) throws IOException {
@@ -69,6 +73,30 @@ public final class TestExports implements ExportCatalog, AutoCloseable {
   /** Passes every handle on {@code export} opened from now on through {@code wrapper}. */
   public void wrap(String export, UnaryOperator<Volume> wrapper) {
     wrappers.put(export, wrapper);
+  }
+
+  /** Offers the metadata context {@code name} on {@code export}, with {@code map} behind it. */
+  public void offer(String export, String name, StatusMap map) {
+    contexts.computeIfAbsent(export, e -> new LinkedHashMap<>()).put(name, map);
+  }
+
+  /** Stops offering {@code name} on {@code export}. */
+  public void withdraw(String export, String name) {
+    contexts.getOrDefault(export, Map.of()).remove(name);
+  }
+
+  @Override
+  public List<String> metaContexts(String name) {
+    return List.copyOf(contexts.getOrDefault(name, Map.of()).keySet());
+  }
+
+  @Override
+  public StatusMap statusMap(String name, String context, Volume volume) {
+    StatusMap map = contexts.getOrDefault(name, Map.of()).get(context);
+    if (map == null) {
+      throw new NoSuchElementException(name + " has no meta context " + context);
+    }
+    return map;
   }
 
   /** A server on a free loopback port with {@code config}'s other settings. */
