@@ -64,8 +64,20 @@ public interface VolumeStore extends Closeable {
    */
   VolumeInfo clone(String volume, String snapshot, String newName) throws IOException;
 
-  /** The byte ranges that differ between two states of volumes, in offset order. */
-  List<Extent> diff(StateRef from, StateRef to) throws IOException;
+  /**
+   * The byte ranges that differ between two states of volumes, in offset order: the blocks
+   * whose content differs (a block rewritten with the same bytes, or a hole trimmed again, does
+   * not). A volume's head is flushed and committed first.
+   */
+  default List<Extent> diff(StateRef from, StateRef to) throws IOException {
+    return diff(from, to, 0, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #diff(StateRef, StateRef)} within {@code [offset, offset+length)}, clipped to it;
+   * reads only the map pages over that range.
+   */
+  List<Extent> diff(StateRef from, StateRef to, long offset, long length) throws IOException;
 
   VolumeStats stats(String name) throws IOException;
 

@@ -177,9 +177,31 @@ public final class BlockMap {
    */
   public void diff(ChunkId rootA, int depthA, ChunkId rootB, int depthB, DiffVisitor visitor)
       throws IOException {
+    diff(rootA, depthA, rootB, depthB, 0, Long.MAX_VALUE, visitor);
+  }
+
+  /**
+   * As {@link #diff(ChunkId, int, ChunkId, int, DiffVisitor)} for blocks {@code [from, to)}
+   * only, loading only the pages over that range; a visited run may reach past it.
+   */
+  public void diff(
+      ChunkId rootA, int depthA, ChunkId rootB, int depthB, long from, long to, DiffVisitor visitor)
+      throws IOException {
     int depth = Math.max(depthA, depthB);
     diffNodes(
-        new Node(rootA, depth - depthA), new Node(rootB, depth - depthB), depth - 1, 0, visitor);
+        new Node(rootA, depth - depthA),
+        new Node(rootB, depth - depthB),
+        depth - 1,
+        0,
+        new Range(from, to),
+        visitor);
+  }
+
+  /** The blocks a ranged diff looks at. */
+  private record Range(long from, long to) {
+    boolean misses(long first, long count) {
+      return first >= to || first + count <= from;
+    }
   }
 
   /**
@@ -212,7 +234,7 @@ public final class BlockMap {
     return new Node(stored.get(slot), 0);
   }
 
-  private void diffNodes(Node a, Node b, int level, long base, DiffVisitor visitor)
+  private void diffNodes(Node a, Node b, int level, long base, Range range, DiffVisitor visitor)
       throws IOException {
     if (a.sameAs(b)) {
       return;
@@ -221,12 +243,15 @@ public final class BlockMap {
     MapPage pb = storedPage(b);
     long span = TreeShape.span(level);
     for (int slot = 0; slot < MapPage.FANOUT; slot++) {
+      long childBase = base + slot * span;
+      if (range.misses(childBase, span)) {
+        continue;
+      }
       Node ca = child(a, pa, slot);
       Node cb = child(b, pb, slot);
       if (ca.sameAs(cb) || (ca.isHole() && cb.isHole())) {
         continue;
       }
-      long childBase = base + slot * span;
       if (level == 0) {
         visitor.changed(childBase, 1);
       } else if (ca.isHole() || cb.isHole()) {
@@ -236,15 +261,15 @@ public final class BlockMap {
             present.id,
             level - 1 - present.lift,
             childBase,
-            childBase,
-            childBase + span,
+            Math.max(childBase, range.from),
+            Math.min(childBase + span, range.to),
             (first, count, id) -> {
               if (id != null) {
                 visitor.changed(first, count);
               }
             });
       } else {
-        diffNodes(ca, cb, level - 1, childBase, visitor);
+        diffNodes(ca, cb, level - 1, childBase, range, visitor);
       }
     }
   }

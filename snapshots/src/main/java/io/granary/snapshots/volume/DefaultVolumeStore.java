@@ -276,7 +276,8 @@ public final class DefaultVolumeStore implements VolumeStore {
   }
 
   @Override
-  public List<Extent> diff(StateRef from, StateRef to) throws IOException {
+  public List<Extent> diff(StateRef from, StateRef to, long offset, long length)
+      throws IOException {
     checkOpen();
     Tree a = tree(from);
     Tree b = tree(to);
@@ -285,16 +286,29 @@ public final class DefaultVolumeStore implements VolumeStore {
           VolumeException.Kind.INVALID,
           "cannot diff " + from + " and " + to + ": their block sizes differ");
     }
-    long end = Math.max(a.size, b.size);
+    long start = offset;
+    long end =
+        Math.min(
+            Math.max(a.size, b.size),
+            length > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + length);
     List<Extent> out = new ArrayList<>();
+    if (start >= end) {
+      return out;
+    }
+    int bs = a.blockSize;
     ctx.map.diff(
         a.root,
         a.depth(),
         b.root,
         b.depth(),
+        start / bs,
+        (end - 1) / bs + 1,
         (first, count) -> {
-          long s = first * a.blockSize;
-          long e = Math.min(end, (first + count) * a.blockSize);
+          long s = Math.max(start, first * bs);
+          long e = Math.min(end, (first + count) * bs);
+          if (s >= e) {
+            return;
+          }
           Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
           if (last != null && last.end() == s) {
             out.set(out.size() - 1, new Extent(last.offset(), e - last.offset(), true));
