@@ -8,10 +8,13 @@ import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolUsage;
 import io.granary.appliance.task.Task;
 import io.granary.dedupe.api.MediumStats;
+import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeStats;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +99,13 @@ public final class Views {
       int openHandles) {}
 
   public record SnapshotView(String pool, String volume, String name, long size, String created) {}
+
+  /** A byte range. */
+  public record RangeView(long offset, long length) {}
+
+  /** What changed between two states, within the size of {@code to}. */
+  public record DiffView(
+      String pool, String from, String to, long size, long changedBytes, List<RangeView> changed) {}
 
   public record StatsView(
       String pool,
@@ -201,6 +211,16 @@ public final class Views {
 
   static SnapshotView snapshot(Pool p, SnapshotInfo s) {
     return new SnapshotView(p.name(), s.volume(), s.name(), s.size(), s.created().toString());
+  }
+
+  static DiffView diff(Pool p, StateRef from, StateRef to, long size, List<Extent> changed) {
+    List<RangeView> ranges = new ArrayList<>();
+    long bytes = 0;
+    for (Extent e : changed) {
+      ranges.add(new RangeView(e.offset(), e.length()));
+      bytes += e.length();
+    }
+    return new DiffView(p.name(), from.toString(), to.toString(), size, bytes, ranges);
   }
 
   static StatsView stats(Pool p, VolumeStats s) {

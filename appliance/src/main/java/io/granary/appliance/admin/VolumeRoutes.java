@@ -8,8 +8,11 @@ import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
+import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.Names;
+import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.Volume;
 import io.granary.snapshots.api.VolumeBusyException;
 import io.granary.snapshots.api.VolumeInfo;
@@ -48,7 +51,44 @@ final class VolumeRoutes {
         .add("POST", VOLUME + "/snapshots", this::snapshot)
         .add("DELETE", SNAPSHOT, this::deleteSnapshot)
         .add("POST", SNAPSHOT + "/rollback", this::rollback)
-        .add("POST", SNAPSHOT + "/clone", this::cloneSnapshot);
+        .add("POST", SNAPSHOT + "/clone", this::cloneSnapshot)
+        .add("GET", "/api/v1/pools/{pool}/diff", this::diff);
+  }
+
+  /**
+   * The byte ranges whose content differs between two states of the pool's volumes ({@code
+   * ?from=VOLUME[@SNAP]&to=VOLUME[@SNAP]}) within the size of {@code to}: what {@code
+   * qemu:dirty-bitmap:FROM} on the export of {@code to} marks dirty.
+   */
+  private Reply diff(ApiRequest q) throws Exception {
+    Pool p = pool(q);
+    StateRef from = StateRef.parse(queryText(q, "from"));
+    StateRef to = StateRef.parse(queryText(q, "to"));
+    long size = size(p, to);
+    List<Extent> changed = p.volumes().diff(from, to, 0, size);
+    return Reply.ok(Views.diff(p, from, to, size, changed));
+  }
+
+  private static String queryText(ApiRequest q, String name) throws ProblemException {
+    String v = q.query().get(name);
+    if (v == null || v.isEmpty()) {
+      throw new ProblemException(
+          Problem.INVALID, "the request needs ?from=VOLUME[@SNAP]&to=VOLUME[@SNAP]");
+    }
+    return v;
+  }
+
+  /** The size of a volume's head or snapshot. */
+  private static long size(Pool p, StateRef state) throws Exception {
+    if (state.isHead()) {
+      return p.volumes().info(state.volume()).size();
+    }
+    for (SnapshotInfo s : p.volumes().snapshots(state.volume())) {
+      if (s.name().equals(state.snapshot())) {
+        return s.size();
+      }
+    }
+    throw new NoSuchVolumeException("no snapshot " + state + " in pool " + p.name());
   }
 
   private Pool pool(ApiRequest q) throws NoSuchPoolException {

@@ -15,6 +15,7 @@ import io.granary.appliance.cli.profile.ProfileSet;
 import io.granary.appliance.cli.profile.ProfileShow;
 import io.granary.appliance.cli.snapshot.SnapshotCreate;
 import io.granary.appliance.cli.snapshot.SnapshotDelete;
+import io.granary.appliance.cli.snapshot.SnapshotDiff;
 import io.granary.appliance.cli.snapshot.SnapshotList;
 import io.granary.appliance.cli.snapshot.SnapshotRollback;
 import io.granary.appliance.cli.store.Gc;
@@ -108,7 +109,8 @@ public final class Granary {
               SnapshotCreate.class,
               SnapshotList.class,
               SnapshotDelete.class,
-              SnapshotRollback.class),
+              SnapshotRollback.class,
+              SnapshotDiff.class),
           Profile.class,
           List.of(
               ProfileCreate.class,
