@@ -67,6 +67,31 @@ public interface ChunkStore extends Closeable {
   /** Whether the id is stored (without reading or verifying its bytes). */
   boolean contains(ChunkId id) throws IOException;
 
+  /**
+   * Which of the ids are stored and sound, with one look-up; those a running collection keeps
+   * as if they had just been put. What a replication receiver answers when asked what it has:
+   * a chunk it claims must not be swept before the tree that names it is committed.
+   */
+  boolean[] retain(ChunkId[] ids) throws IOException;
+
+  /**
+   * The chunk as stored, its payload still encoded, after the record's checksum is verified
+   * (its content hash is the receiver's to check).
+   *
+   * @throws ChunkNotFoundException when the id is not stored
+   * @throws ChunkCorruptedException when the record is damaged
+   */
+  StoredChunk getStored(ChunkId id) throws IOException;
+
+  /**
+   * Stores a chunk as another store kept it, without recompressing it, once its payload decodes
+   * to content whose hash is its id. Content already present costs no write.
+   *
+   * @throws InvalidChunkException when the payload does not decode or hashes to another id
+   * @throws StoreFullException when the medium is full
+   */
+  ChunkId putStored(StoredChunk chunk) throws IOException;
+
   /** The catalog tables kept beside the index, for the layers above. */
   Catalog catalog();
 

@@ -22,7 +22,9 @@ public class StoreException extends IOException {
     /** Another process has the store open. */
     LOCKED,
     /** The store was closed. */
-    CLOSED
+    CLOSED,
+    /** A chunk offered from outside does not match its id; nothing was stored. */
+    INVALID_CHUNK
   }
 
   private final Kind kind;

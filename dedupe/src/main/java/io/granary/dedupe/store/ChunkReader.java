@@ -5,6 +5,7 @@ import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.Codec;
 import io.granary.dedupe.api.DamagedChunk;
 import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.StoredChunk;
 import io.granary.dedupe.codec.ChunkCompressor;
 import io.granary.dedupe.codec.CorruptPayloadException;
 import io.granary.dedupe.index.IndexEntry;
@@ -134,6 +135,27 @@ final class ChunkReader implements Closeable {
     } catch (CorruptPayloadException c) {
       throw damage(id, e, c.getMessage());
     }
+  }
+
+  /** The chunk's record as stored, after the checks of {@link #read} but the content hash. */
+  StoredChunk readStored(ChunkId id, IndexEntry e) throws IOException {
+    if (e.codec() == Codec.ZERO) {
+      return new StoredChunk(id, Codec.ZERO, 0, e.rawLength(), new byte[0]);
+    }
+    PackReaders.VerifiedRecord r;
+    try {
+      r = readers.read(id, e.location(), e.storedLength());
+    } catch (RecordDamagedException d) {
+      throw damage(id, e, d.getMessage());
+    }
+    RecordHeader h = r.header();
+    if (h.rawLength() != e.rawLength()) {
+      throw damage(
+          id, e, "the record holds " + h.rawLength() + " bytes, the index says " + e.rawLength());
+    }
+    byte[] payload =
+        Arrays.copyOfRange(r.array(), RecordHeader.SIZE, RecordHeader.SIZE + h.storedLength());
+    return new StoredChunk(id, h.codec(), h.level(), h.rawLength(), payload);
   }
 
   ChunkCorruptedException damage(ChunkId id, IndexEntry e, String reason) {

@@ -19,6 +19,7 @@ import io.granary.dedupe.api.PackMedium;
 import io.granary.dedupe.api.ProgressListener;
 import io.granary.dedupe.api.ScrubReport;
 import io.granary.dedupe.api.StoreException;
+import io.granary.dedupe.api.StoredChunk;
 import io.granary.dedupe.api.Zeroes;
 import io.granary.dedupe.codec.ChunkCompressor;
 import io.granary.dedupe.gc.ChunkIdSet;
@@ -82,6 +83,7 @@ public final class LocalChunkStore implements ChunkStore {
   private final ChunkIndex index;
   private final ChunkHasher hasher = new ChunkHasher();
   private final ChunkCompressor compressor = new ChunkCompressor();
+  private final IncomingChunks incoming = new IncomingChunks(compressor, hasher);
   private final ChunkWriter writer;
   private final ChunkReader reader;
 
@@ -197,6 +199,39 @@ public final class LocalChunkStore implements ChunkStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  @Override
+  public ChunkId putStored(StoredChunk chunk) throws IOException {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      long commitsSeen = writer.commitsApplied();
+      if (!findAndMarkTouched(new ChunkId[] {chunk.id()})[0]) {
+        appendIfAbsent(List.of(incoming.verify(chunk, commitsSeen)));
+      }
+      writer.countIngested(chunk.rawLength());
+      maybeCommit();
+      return chunk.id();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean[] retain(ChunkId[] ids) throws IOException {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return findAndMarkTouched(ids);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public StoredChunk getStored(ChunkId id) throws IOException {
+    return readEntry(id, e -> reader.readStored(id, e));
   }
 
   @Override
