@@ -14,6 +14,9 @@ public record VolumeSpec(long size, int blockSize, String codec, String profile,
   /** Chosen by benchmark (BENCHMARKS.md, "Volumes", block size): 3x the random 4 KiB I/O of 64 KiB, as fast sequentially. */
   public static final int DEFAULT_BLOCK_SIZE = 16 << 10;
 
+  /** The profile of a volume made without one (and of a received replica). */
+  public static final String DEFAULT_PROFILE = "default";
+
   public VolumeSpec {
     if (size < 0) {
       throw new IllegalArgumentException("a volume size cannot be negative");
@@ -33,6 +36,6 @@ public record VolumeSpec(long size, int blockSize, String codec, String profile,
 
   /** A volume of {@code size} bytes with the default block size, lz4, dedupe and the default profile. */
   public static VolumeSpec ofSize(long size) {
-    return new VolumeSpec(size, DEFAULT_BLOCK_SIZE, "lz4", "default", true);
+    return new VolumeSpec(size, DEFAULT_BLOCK_SIZE, "lz4", DEFAULT_PROFILE, true);
   }
 }

@@ -3,6 +3,8 @@ package io.granary.snapshots.api;
 import io.granary.dedupe.api.ChunkId;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Set;
 
@@ -80,6 +82,28 @@ public interface VolumeStore extends Closeable {
   List<Extent> diff(StateRef from, StateRef to, long offset, long length) throws IOException;
 
   VolumeStats stats(String name) throws IOException;
+
+  /**
+   * Writes a replication stream of a snapshot ({@code docs/format.md} §6): whole, or with only
+   * what differs from {@code base}, an older snapshot of the same volume (null for whole).
+   * {@code source} names the volume for the receiver ({@code POOL/VOLUME}).
+   */
+  SendReport send(StateRef snapshot, String base, String source, OutputStream out)
+      throws IOException;
+
+  /**
+   * Reads a replication stream into {@code volume}: a new read-only replica, or the replica (or,
+   * with {@code force}, the volume that shares the stream's base) moved to the stream's
+   * snapshot, in one atomic switch once every chunk and the whole tree are proven. A stream run
+   * again is a no-op.
+   *
+   * @throws StreamRefusedException for a damaged, truncated or forged stream, or one for
+   *     another volume; no volume changed
+   */
+  ReceiveReport receive(String volume, InputStream in, boolean force) throws IOException;
+
+  /** Makes a replica writable, a volume of its own (a fail-over). */
+  void promote(String volume) throws IOException;
 
   /**
    * Every volume and snapshot with blocks in one of {@code chunks} (a scrub's damaged chunks),

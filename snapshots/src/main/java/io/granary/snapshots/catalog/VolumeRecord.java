@@ -22,12 +22,41 @@ public record VolumeRecord(
     String codec,
     String profile,
     String origin,
-    boolean dedupe) {
+    boolean dedupe,
+    String replicaOf) {
 
-  /** Version 2 added {@code dedupe}; version 1 rows read as dedupe on. */
-  private static final int VERSION = 2;
+  /**
+   * Version 3 added {@code replicaOf}, version 2 {@code dedupe}; version 1 rows read as dedupe
+   * on, versions 1 and 2 as no replica.
+   */
+  private static final int VERSION = 3;
 
   private static final int VERSION_1 = 1;
+  private static final int VERSION_2 = 2;
+
+  /** Whether the volume is a replica: read-only, changed only by receiving. */
+  public boolean isReplica() {
+    return !replicaOf.isEmpty();
+  }
+
+  /** The same row as a replica of {@code source}, or ({@code ""}) a volume of its own. */
+  public VolumeRecord withReplicaOf(String source) {
+    return new VolumeRecord(
+        name,
+        id,
+        size,
+        blockSize,
+        root,
+        coveredSeq,
+        bytesWritten,
+        createdMillis,
+        modifiedMillis,
+        codec,
+        profile,
+        origin,
+        dedupe,
+        source);
+  }
 
   public VolumeRecord withState(
       ChunkId newRoot, long newSize, long newCoveredSeq, long newBytesWritten, long now) {
@@ -44,7 +73,8 @@ public record VolumeRecord(
         codec,
         profile,
         origin,
-        dedupe);
+        dedupe,
+        replicaOf);
   }
 
   public VolumeRecord withName(String newName) {
@@ -61,7 +91,8 @@ public record VolumeRecord(
         codec,
         profile,
         origin,
-        dedupe);
+        dedupe,
+        replicaOf);
   }
 
   public VolumeRecord withServices(String newCodec, boolean newDedupe, String newProfile) {
@@ -78,7 +109,8 @@ public record VolumeRecord(
         newCodec,
         newProfile,
         origin,
-        newDedupe);
+        newDedupe,
+        replicaOf);
   }
 
   byte[] encode() {
@@ -96,7 +128,8 @@ public record VolumeRecord(
                 + RowFields.stringSize(codec)
                 + RowFields.stringSize(profile)
                 + RowFields.stringSize(origin)
-                + 1);
+                + 1
+                + RowFields.stringSize(replicaOf));
     b.put((byte) VERSION).putLong(id).putLong(size).putInt(blockSize);
     RowFields.putId(b, root);
     b.putLong(coveredSeq).putLong(bytesWritten).putLong(createdMillis).putLong(modifiedMillis);
@@ -104,13 +137,14 @@ public record VolumeRecord(
     RowFields.putString(b, profile);
     RowFields.putString(b, origin);
     b.put((byte) (dedupe ? 1 : 0));
+    RowFields.putString(b, replicaOf);
     return b.array();
   }
 
   static VolumeRecord decode(String name, byte[] value) {
     ByteBuffer b = ByteBuffer.wrap(value);
     int version = b.get();
-    if (version != VERSION && version != VERSION_1) {
+    if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
       throw new IllegalStateException("volume row version " + version + " is not supported");
     }
     long id = b.getLong();
@@ -125,6 +159,7 @@ public record VolumeRecord(
     String profile = RowFields.getString(b);
     String origin = RowFields.getString(b);
     boolean dedupe = version == VERSION_1 || RowFields.getFlag(b, "dedupe");
+    String replicaOf = version == VERSION ? RowFields.getString(b) : "";
     return new VolumeRecord(
         name,
         id,
@@ -138,6 +173,7 @@ public record VolumeRecord(
         codec,
         profile,
         origin,
-        dedupe);
+        dedupe,
+        replicaOf);
   }
 }

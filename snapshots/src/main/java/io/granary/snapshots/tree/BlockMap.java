@@ -2,6 +2,7 @@ package io.granary.snapshots.tree;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkMarker;
+import io.granary.dedupe.api.ChunkNotFoundException;
 import java.io.IOException;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -279,14 +280,31 @@ public final class BlockMap {
    * pool's many snapshots cost what their differences cost).
    */
   public void mark(ChunkId root, int depth, ChunkMarker marker) throws IOException {
-    markNode(root, depth - 1, marker);
+    markNode(root, depth - 1, marker, false);
   }
 
-  private void markNode(ChunkId node, int level, ChunkMarker marker) throws IOException {
+  /**
+   * As {@link #mark}, for a tree that may lack pages (one being received): a missing page is
+   * marked and its subtree skipped.
+   */
+  public void markPartial(ChunkId root, int depth, ChunkMarker marker) throws IOException {
+    markNode(root, depth - 1, marker, true);
+  }
+
+  private void markNode(ChunkId node, int level, ChunkMarker marker, boolean partial)
+      throws IOException {
     if (node == null || !marker.mark(node)) {
       return;
     }
-    MapPage page = pages.load(node);
+    MapPage page;
+    try {
+      page = pages.load(node);
+    } catch (ChunkNotFoundException e) {
+      if (partial) {
+        return;
+      }
+      throw e;
+    }
     for (int slot = 0; slot < MapPage.FANOUT; slot++) {
       ChunkId child = page.get(slot);
       if (child == null) {
@@ -295,7 +313,7 @@ public final class BlockMap {
       if (level == 0) {
         marker.mark(child);
       } else {
-        markNode(child, level - 1, marker);
+        markNode(child, level - 1, marker, partial);
       }
     }
   }

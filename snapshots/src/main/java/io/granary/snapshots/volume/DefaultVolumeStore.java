@@ -9,6 +9,8 @@ import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.ReadOnlyVolumeException;
+import io.granary.snapshots.api.ReceiveReport;
+import io.granary.snapshots.api.SendReport;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.SpaceLimits;
 import io.granary.snapshots.api.SpaceReport;
@@ -28,6 +30,8 @@ import io.granary.snapshots.journal.JournalDamage;
 import io.granary.snapshots.overlay.DirtyBudget;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -56,6 +60,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   private final VolumeContext ctx;
   private final OpenVolumes open;
   private final VolumeNamespace names;
+  private final Replicas replicas;
 
   /** Whether every change is refused (a pool attached read-only). */
   private final boolean readOnly;
@@ -67,6 +72,7 @@ public final class DefaultVolumeStore implements VolumeStore {
     this.ctx = new VolumeContext(config, store, flushes.workers(), dirty);
     this.open = new OpenVolumes(ctx);
     this.names = new VolumeNamespace(ctx, open, r -> info(r, 0));
+    this.replicas = new Replicas(ctx, names, open);
   }
 
   /** A bound for the dirty blocks of the pools opened with it. */
@@ -191,12 +197,38 @@ public final class DefaultVolumeStore implements VolumeStore {
     return published(names.clone(volume, snapshot, newName));
   }
 
+  // ---- replication
+
+  @Override
+  public SendReport send(StateRef snapshot, String base, String source, OutputStream out)
+      throws IOException {
+    checkOpen();
+    return replicas.send(snapshot, base, source, out);
+  }
+
+  @Override
+  public ReceiveReport receive(String volume, InputStream in, boolean force) throws IOException {
+    checkOpen();
+    writable();
+    return published(replicas.receive(volume, in, force));
+  }
+
+  @Override
+  public void promote(String volume) throws IOException {
+    checkOpen();
+    writable();
+    names.promote(volume);
+    published(null);
+  }
+
   // ---- volumes
 
   @Override
   public Volume open(String name) throws IOException {
-    Volume v = new VolumeHandle(names.engine(requireVolume(name)));
-    return readOnly ? new ReadOnlyHandle(v) : v;
+    VolumeEngine e = names.engine(requireVolume(name));
+    Volume v = new VolumeHandle(e);
+    // A replica changes only by receiving: its handles are read-only until it is promoted.
+    return readOnly || e.record().isReplica() ? new ReadOnlyHandle(v) : v;
   }
 
   @Override
@@ -229,6 +261,7 @@ public final class DefaultVolumeStore implements VolumeStore {
   private VolumeInfo info(VolumeRecord r, int snapshots) {
     VolumeEngine e = open.get(r.id());
     long size = e != null ? e.size() : r.size();
+    String replicaOf = (e != null ? e.record() : r).replicaOf();
     return new VolumeInfo(
         r.name(),
         size,
@@ -239,7 +272,8 @@ public final class DefaultVolumeStore implements VolumeStore {
         Instant.ofEpochMilli(r.modifiedMillis()),
         r.origin().isEmpty() ? null : r.origin(),
         snapshots,
-        r.dedupe());
+        r.dedupe(),
+        replicaOf.isEmpty() ? null : replicaOf);
   }
 
   @Override

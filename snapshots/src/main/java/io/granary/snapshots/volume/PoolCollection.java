@@ -7,6 +7,7 @@ import io.granary.dedupe.api.GcReport;
 import io.granary.snapshots.api.SpaceReport;
 import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
+import io.granary.snapshots.replication.ReceivePins;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.util.function.LongFunction;
@@ -69,6 +70,9 @@ final class PoolCollection {
     }
     for (SnapshotRecord s : ctx.catalog.snapshots(-1)) {
       markTree(s.root(), s.size(), s.blockSize(), marker);
+    }
+    for (ReceivePins pins : ctx.receiving) {
+      pins.markAll(ctx.map, marker);
     }
   }
 

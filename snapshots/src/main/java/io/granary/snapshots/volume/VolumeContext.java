@@ -8,10 +8,14 @@ import io.granary.snapshots.api.VolumeStoreConfig;
 import io.granary.snapshots.cache.ChunkCache;
 import io.granary.snapshots.catalog.VolumeCatalog;
 import io.granary.snapshots.overlay.DirtyBudget;
+import io.granary.snapshots.replication.ReceivePins;
 import io.granary.snapshots.tree.BlockMap;
+import io.granary.snapshots.tree.PageStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -26,6 +30,7 @@ import java.util.stream.IntStream;
 final class VolumeContext {
   final VolumeStoreConfig config;
   final ChunkStore store;
+  final PageStore pages;
   final BlockMap map;
   final VolumeCatalog catalog;
 
@@ -36,6 +41,9 @@ final class VolumeContext {
   final SpaceGate space;
 
   final ExecutorService flushWorkers;
+
+  /** The receives in progress: what each holds on to, for a collection to keep. */
+  final Set<ReceivePins> receiving = ConcurrentHashMap.newKeySet();
 
   /** Where a FLUSH publishes its commit beyond this machine; null to journal here. */
   volatile FlushPublisher flushPublisher;
@@ -65,7 +73,8 @@ final class VolumeContext {
       DirtyBudget dirtyBudget) {
     this.config = config;
     this.store = store;
-    this.map = new BlockMap(new StorePages(store, config.pageCacheBytes()));
+    this.pages = new StorePages(store, config.pageCacheBytes());
+    this.map = new BlockMap(pages);
     this.catalog = new VolumeCatalog(store.catalog());
     this.budget = dirtyBudget.share();
     this.space = new SpaceGate(store, budget);

@@ -6,6 +6,7 @@ import io.granary.snapshots.api.Extent;
 import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.OutOfRangeException;
 import io.granary.snapshots.api.VolumeCorruptException;
+import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
 import io.granary.snapshots.journal.Journal;
 import io.granary.snapshots.journal.JournalEntry;
@@ -159,6 +160,18 @@ final class VolumeEngine {
    * Commits new data services to the volume's row; the next flush uses them. Under
    * {@code maintenance}, so no flush in progress commits the old row again.
    */
+  /** Marks the volume a replica of {@code source}, or ({@code ""}) a volume of its own. */
+  void setReplicaOf(String source) throws IOException {
+    v.maintenance.lock();
+    try {
+      VolumeRecord changed = v.record.withReplicaOf(source);
+      v.ctx.catalog.change().put(changed).commit();
+      v.record = changed;
+    } finally {
+      v.maintenance.unlock();
+    }
+  }
+
   void setServices(String codec, boolean dedupe, String profile) throws IOException {
     v.maintenance.lock();
     try {
@@ -336,6 +349,16 @@ final class VolumeEngine {
 
   /** Sets the volume to {@code target}'s state, discarding every write made since. */
   void rollback(ChunkId root, long size) throws IOException {
+    switchTo(root, size, null, null);
+  }
+
+  /**
+   * Sets the volume to a tree, as a rollback does, and in the same catalog commit marks it a
+   * replica of {@code replicaOf} (null: unchanged) and adds {@code snapshot} (null: none): the
+   * one atomic switch of a receive.
+   */
+  void switchTo(ChunkId root, long size, String replicaOf, SnapshotRecord snapshot)
+      throws IOException {
     v.maintenance.lock();
     try {
       v.checkOpen();
@@ -348,7 +371,14 @@ final class VolumeEngine {
         VolumeRecord committed =
             v.record.withState(
                 root, size, cut, v.bytesWritten.get(), v.ctx.config.clock().millis());
-        v.ctx.catalog.change().put(committed).commit();
+        if (replicaOf != null) {
+          committed = committed.withReplicaOf(replicaOf);
+        }
+        var change = v.ctx.catalog.change().put(committed);
+        if (snapshot != null) {
+          change.put(snapshot);
+        }
+        change.commit();
         v.record = committed;
         v.intents.covered(cut);
         v.state =

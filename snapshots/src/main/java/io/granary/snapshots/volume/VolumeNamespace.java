@@ -4,6 +4,7 @@ import io.granary.dedupe.api.CodecSpec;
 import io.granary.dedupe.api.Directories;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
+import io.granary.snapshots.api.ReadOnlyVolumeException;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.VolumeBusyException;
 import io.granary.snapshots.api.VolumeException;
@@ -12,10 +13,14 @@ import io.granary.snapshots.api.VolumeInfo;
 import io.granary.snapshots.api.VolumeSpec;
 import io.granary.snapshots.catalog.SnapshotRecord;
 import io.granary.snapshots.catalog.VolumeRecord;
+import io.granary.snapshots.replication.ReceiveRules;
+import io.granary.snapshots.replication.StreamHeader;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -74,6 +79,111 @@ final class VolumeNamespace {
     return r;
   }
 
+  /** Refuses a change a replica does not take: it changes only by receiving. */
+  static void requireOwn(VolumeRecord r, String change) throws ReadOnlyVolumeException {
+    if (r.isReplica()) {
+      throw new ReadOnlyVolumeException(
+          r.name()
+              + " is a replica of "
+              + r.replicaOf()
+              + ": it changes only by receiving; promote it to "
+              + change);
+    }
+  }
+
+  /** A volume's snapshots by name. */
+  Map<String, SnapshotRecord> snapshotsByName(VolumeRecord r) throws IOException {
+    Map<String, SnapshotRecord> out = new HashMap<>();
+    for (SnapshotRecord s : ctx.catalog.snapshots(r.id())) {
+      out.put(s.name(), s);
+    }
+    return out;
+  }
+
+  /** How a volume would take a stream, judged without the lock (the switch judges again). */
+  ReceiveRules.Outcome judgeReceive(String volume, StreamHeader h, boolean force)
+      throws IOException {
+    VolumeRecord r = ctx.catalog.volume(volume);
+    return ReceiveRules.judge(
+        volume,
+        r,
+        r == null ? Map.of() : snapshotsByName(r),
+        h,
+        force,
+        r != null && open.handles(r) > 0);
+  }
+
+  /**
+   * The one atomic switch of a receive, once its tree is proven whole: a new replica, or the
+   * volume moved to the received tree, with the received snapshot, in one catalog commit.
+   */
+  ReceiveRules.Outcome adoptReplica(String volume, StreamHeader h, boolean force)
+      throws IOException {
+    namespace.lock();
+    try {
+      checkOpen();
+      ReceiveRules.Outcome outcome = judgeReceive(volume, h, force);
+      String identity = ReceiveRules.identity(h);
+      switch (outcome) {
+        case CREATE ->
+            addVolume(
+                h.size(),
+                (id, now) ->
+                    new VolumeRecord(
+                        volume,
+                        id,
+                        h.size(),
+                        h.blockSize(),
+                        h.root(),
+                        0,
+                        0,
+                        now,
+                        now,
+                        h.codec(),
+                        VolumeSpec.DEFAULT_PROFILE,
+                        "",
+                        h.dedupe(),
+                        identity),
+                r -> received(r.id(), h));
+        case SWITCH -> {
+          VolumeRecord r = requireVolume(volume);
+          open.openLocked(r).switchTo(h.root(), h.size(), identity, received(r.id(), h));
+        }
+        case ALREADY_RECEIVED -> {}
+      }
+      return outcome;
+    } finally {
+      namespace.unlock();
+    }
+  }
+
+  private static SnapshotRecord received(long volumeId, StreamHeader h) {
+    return new SnapshotRecord(
+        volumeId, h.snapshot(), h.root(), h.size(), h.blockSize(), h.created());
+  }
+
+  /** Makes a replica a volume of its own: writable, and no longer taking its source's streams. */
+  void promote(String volume) throws IOException {
+    namespace.lock();
+    try {
+      checkOpen();
+      VolumeRecord r = requireVolume(volume);
+      if (!r.isReplica()) {
+        throw new VolumeException(
+            VolumeException.Kind.INVALID, volume + " is not a replica: nothing to promote");
+      }
+      VolumeEngine e = open.get(r.id());
+      if (e != null) {
+        e.setReplicaOf("");
+      } else {
+        ctx.catalog.change().put(r.withReplicaOf("")).commit();
+      }
+      LOG.log(Level.INFO, "promoted {0}, a replica of {1}", volume, r.replicaOf());
+    } finally {
+      namespace.unlock();
+    }
+  }
+
   SnapshotRecord requireSnapshot(VolumeRecord v, String snapshot) throws IOException {
     Names.checkSnapshot(snapshot);
     SnapshotRecord s = ctx.catalog.snapshot(v.id(), snapshot);
@@ -124,7 +234,8 @@ final class VolumeNamespace {
                       spec.codec(),
                       spec.profile(),
                       "",
-                      spec.dedupe()));
+                      spec.dedupe(),
+                      ""));
       return info.apply(r);
     } finally {
       namespace.unlock();
@@ -217,6 +328,7 @@ final class VolumeNamespace {
     try {
       checkOpen();
       VolumeRecord r = requireVolume(volume);
+      requireOwn(r, "snapshot it");
       if (ctx.catalog.snapshot(r.id(), snapshot) != null) {
         throw new VolumeExistsException("snapshot " + volume + "@" + snapshot + " already exists");
       }
@@ -260,6 +372,7 @@ final class VolumeNamespace {
     try {
       checkOpen();
       VolumeRecord r = requireVolume(volume);
+      requireOwn(r, "roll it back");
       SnapshotRecord s = requireSnapshot(r, snapshot);
       open.openLocked(r).rollback(s.root(), s.size());
     } finally {
@@ -294,7 +407,8 @@ final class VolumeNamespace {
                       r.codec(),
                       r.profile(),
                       volume + "@" + snapshot,
-                      r.dedupe()));
+                      r.dedupe(),
+                      ""));
       return info.apply(c);
     } finally {
       namespace.unlock();
@@ -312,11 +426,21 @@ final class VolumeNamespace {
    * provisioning back if the commit fails. The caller holds the namespace lock.
    */
   private VolumeRecord addVolume(long size, NewRow row) throws IOException {
+    return addVolume(size, row, null);
+  }
+
+  /** As above, with a snapshot of the new volume in the same commit ({@code also} non-null). */
+  private VolumeRecord addVolume(long size, NewRow row, Function<VolumeRecord, SnapshotRecord> also)
+      throws IOException {
     long now = ctx.config.clock().millis();
     ctx.space.provision(0, size);
     try {
       VolumeRecord r = row.make(ctx.catalog.allocateVolumeId(), now);
-      ctx.catalog.change().put(r).commit();
+      var change = ctx.catalog.change().put(r);
+      if (also != null) {
+        change.put(also.apply(r));
+      }
+      change.commit();
       return r;
     } catch (IOException | RuntimeException e) {
       ctx.space.adjust(size, 0);

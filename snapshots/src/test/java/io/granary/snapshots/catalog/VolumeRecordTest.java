@@ -16,11 +16,36 @@ class VolumeRecordTest {
     for (boolean dedupe : new boolean[] {true, false}) {
       VolumeRecord r =
           new VolumeRecord(
-              "vm", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "zstd:3", "gold", "a@b", dedupe);
+              "vm",
+              7,
+              1 << 20,
+              16384,
+              null,
+              5,
+              6,
+              1000,
+              2000,
+              "zstd:3",
+              "gold",
+              "a@b",
+              dedupe,
+              dedupe ? "" : "tank/vm#1000");
       byte[] row = r.encode();
-      assertEquals(2, row[0], "written as version 2");
+      assertEquals(3, row[0], "written as version 3");
       assertEquals(r, VolumeRecord.decode("vm", row));
     }
+  }
+
+  @Test
+  void aVersionTwoRowReadsAsNoReplica() {
+    VolumeRecord r =
+        new VolumeRecord("vm", 7, 1, 4096, null, 0, 0, 0, 0, "lz4", "d", "", false, "x#1");
+    byte[] v3 = r.encode();
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 2 - 3); // without the replicaOf string
+    v2[0] = 2;
+    VolumeRecord old = VolumeRecord.decode("vm", v2);
+    assertEquals(r.withReplicaOf(""), old);
+    assertTrue(!old.isReplica());
   }
 
   @Test
@@ -38,17 +63,17 @@ class VolumeRecordTest {
     assertTrue(r.dedupe());
     assertEquals(
         new VolumeRecord(
-            "old", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "lz4", "default", "", true),
+            "old", 7, 1 << 20, 16384, null, 5, 6, 1000, 2000, "lz4", "default", "", true, ""),
         r);
   }
 
   @Test
   void unknownVersionsAndFlagValuesAreRefused() {
     byte[] row =
-        new VolumeRecord("vm", 7, 1, 4096, null, 0, 0, 0, 0, "lz4", "d", "", true).encode();
-    row[row.length - 1] = 2;
+        new VolumeRecord("vm", 7, 1, 4096, null, 0, 0, 0, 0, "lz4", "d", "", true, "").encode();
+    row[row.length - 3] = 2;
     assertThrows(IllegalStateException.class, () -> VolumeRecord.decode("vm", row));
-    row[0] = 3;
+    row[0] = 4;
     assertThrows(IllegalStateException.class, () -> VolumeRecord.decode("vm", row));
   }
 }
