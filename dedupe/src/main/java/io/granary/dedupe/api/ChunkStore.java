@@ -92,6 +92,14 @@ public interface ChunkStore extends Closeable {
    */
   ChunkId putStored(StoredChunk chunk) throws IOException;
 
+  /**
+   * The content a chunk from another store decodes to, after the checks of {@link #putStored},
+   * without storing it: what a receiver reads a map page from before it stores the page.
+   *
+   * @throws InvalidChunkException when the payload does not decode or hashes to another id
+   */
+  byte[] content(StoredChunk chunk) throws IOException;
+
   /** The catalog tables kept beside the index, for the layers above. */
   Catalog catalog();
 

@@ -44,7 +44,18 @@ final class IncomingChunks {
     return new ChunkWriter.NewRecord(c.id(), h, ByteBuffer.wrap(c.payload()), commitsSeen);
   }
 
-  private void check(StoredChunk c) throws InvalidChunkException {
+  /** The chunk's content, checked against its id. */
+  byte[] content(StoredChunk c) throws InvalidChunkException {
+    if (c.codec() == Codec.ZERO) {
+      if (!c.id().equals(hasher.zeroId(c.rawLength()))) {
+        throw new InvalidChunkException(c.id(), "a zero chunk under a non-zero id");
+      }
+      return new byte[c.rawLength()];
+    }
+    return check(c);
+  }
+
+  private byte[] check(StoredChunk c) throws InvalidChunkException {
     byte[] raw;
     try {
       raw =
@@ -58,6 +69,7 @@ final class IncomingChunks {
     if (!hasher.id(raw, 0, raw.length).equals(c.id())) {
       throw new InvalidChunkException(c.id(), "its content hashes to another id");
     }
+    return raw;
   }
 
   private static int crc(byte[] payload) {

@@ -219,6 +219,11 @@ public final class LocalChunkStore implements ChunkStore {
   }
 
   @Override
+  public byte[] content(StoredChunk chunk) throws IOException {
+    return incoming.content(chunk);
+  }
+
+  @Override
   public boolean[] retain(ChunkId[] ids) throws IOException {
     lifecycle.readLock().lock();
     try {

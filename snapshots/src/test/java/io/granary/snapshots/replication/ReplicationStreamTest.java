@@ -17,9 +17,17 @@ import io.granary.snapshots.api.VolumeStore;
 import io.granary.snapshots.testing.TestPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +136,48 @@ class ReplicationStreamTest {
     assertTrue(receive(b.volumes(), "vm", incremental, false).alreadyReceived(), "run again");
     assertEquals(
         List.of("s1", "s2"), b.volumes().snapshots("vm").stream().map(s -> s.name()).toList());
+  }
+
+  @Test
+  void aCollectionDuringAReceiveKeepsWhatTheReceiveHolds() throws Exception {
+    a.volumes().create("vm", VolumeSpec.ofSize(SIZE));
+    scribble(a.volumes(), "vm", 400);
+    a.volumes().snapshot("vm", "s1");
+    byte[] full = send(a.volumes(), "vm@s1", null);
+    CountDownLatch halfway = new CountDownLatch(1);
+    CountDownLatch collected = new CountDownLatch(1);
+    InputStream paused =
+        new FilterInputStream(new ByteArrayInputStream(full)) {
+          long read;
+
+          @Override
+          public int read(byte[] buf, int off, int len) throws IOException {
+            if (read >= full.length / 2 && halfway.getCount() > 0) {
+              halfway.countDown();
+              try {
+                collected.await();
+              } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+              }
+            }
+            int n = super.read(buf, off, (int) Math.min(len, Math.max(1, full.length / 2 - read)));
+            read += Math.max(n, 0);
+            return n;
+          }
+        };
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<ReceiveReport> receiving =
+          thread.submit(() -> b.volumes().receive("vm", paused, false));
+      halfway.await();
+      b.volumes().collectGarbage(); // half the chunks are in, no volume names them yet
+      collected.countDown();
+      receiving.get();
+    } finally {
+      thread.shutdownNow();
+    }
+    assertArrayEquals(
+        content(a.volumes(), StateRef.parse("vm@s1")), content(b.volumes(), StateRef.head("vm")));
   }
 
   @Test
