@@ -44,6 +44,11 @@ public final class ChildJvm {
     return pb.start();
   }
 
+  /** A process builder for {@code main} in a JVM of its own, to redirect as the caller likes. */
+  public static ProcessBuilder builder(Class<?> main, String... args) {
+    return new ProcessBuilder(command(main, args));
+  }
+
   private static List<String> command(Class<?> main, String... args) {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -21,6 +21,7 @@ public final class AdminRoutes {
     new PoolRoutes(provisioning, tasks, config.data()).register(r);
     new VolumeRoutes(provisioning, tasks).register(r);
     new ProfileRoutes(provisioning).register(r);
+    new ReplicationRoutes(provisioning).register(r);
     new MiscRoutes(provisioning.pools(), tasks, config, nbd, mount, version).register(r);
     return r;
   }

@@ -65,7 +65,9 @@ public final class AdminServer implements AutoCloseable {
     Admission admission = new Admission(new PeerAccess(config.adminGroup()), token);
     server.setHandler(
         new Handler.Sequence(
-            new MetricsHandler(metrics, admission), new ApiHandler(router, admission)));
+            new MetricsHandler(metrics, admission),
+            new StreamHandler(router, admission),
+            new ApiHandler(router, admission)));
     server.start();
     restrict(socket, config.adminGroup());
     AdminServer admin = new AdminServer(server, socket);

@@ -53,7 +53,7 @@ final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
-  private static Map<String, String> query(Request request) {
+  static Map<String, String> query(Request request) {
     Map<String, String> q = new HashMap<>();
     String raw = request.getHttpURI().getQuery();
     if (raw != null) {
@@ -89,7 +89,7 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private static Reply problem(Throwable t, String method, String path) {
+  static Reply problem(Throwable t, String method, String path) {
     Problem kind = Problem.of(t);
     String detail = Problem.detail(t);
     if (kind == Problem.FAILED) {
@@ -105,7 +105,7 @@ final class ApiHandler extends Handler.Abstract {
     return new Reply(kind.status(), body, Map.of("Content-Type", "application/problem+json"));
   }
 
-  private static void write(Response response, Callback callback, Reply reply) {
+  static void write(Response response, Callback callback, Reply reply) {
     byte[] bytes;
     try {
       bytes = reply.body() == null ? new byte[0] : Json.MAPPER.writeValueAsBytes(reply.body());

@@ -1,5 +1,6 @@
 package io.granary.appliance.admin;
 
+import io.granary.snapshots.api.StreamRefusedException;
 import io.granary.snapshots.api.VolumeException;
 
 /**
@@ -15,6 +16,7 @@ public enum Problem {
   EXISTS(409, "exists"),
   BUSY(409, "busy"),
   READ_ONLY(409, "read-only"),
+  REFUSED(422, "refused"),
   NO_SPACE(507, "no-space"),
   FAILED(500, "failed");
 
@@ -57,6 +59,9 @@ public enum Problem {
   public static Problem of(Throwable t) {
     if (t instanceof ProblemException p) {
       return p.problem();
+    }
+    if (t instanceof StreamRefusedException) {
+      return REFUSED; // bad data, not bad usage
     }
     if (t instanceof VolumeException v) {
       return switch (v.kind()) {

@@ -96,9 +96,21 @@ public final class Views {
       int snapshots,
       String created,
       String modified,
-      int openHandles) {}
+      int openHandles,
+      String replicaOf) {}
 
   public record SnapshotView(String pool, String volume, String name, long size, String created) {}
+
+  /** What a receive did ({@code alreadyReceived}: the volume held the snapshot; no change). */
+  public record ReceiveView(
+      String pool,
+      String volume,
+      String snapshot,
+      String source,
+      long chunks,
+      long payloadBytes,
+      long streamBytes,
+      boolean alreadyReceived) {}
 
   /** A byte range. */
   public record RangeView(long offset, long length) {}
@@ -206,7 +218,8 @@ public final class Views {
         v.snapshots(),
         v.created().toString(),
         v.modified().toString(),
-        p.volumes().openHandles(v.name()));
+        p.volumes().openHandles(v.name()),
+        v.replicaOf());
   }
 
   static SnapshotView snapshot(Pool p, SnapshotInfo s) {

@@ -25,6 +25,7 @@ import io.granary.appliance.cli.volume.VolumeClone;
 import io.granary.appliance.cli.volume.VolumeCreate;
 import io.granary.appliance.cli.volume.VolumeDelete;
 import io.granary.appliance.cli.volume.VolumeList;
+import io.granary.appliance.cli.volume.VolumePromote;
 import io.granary.appliance.cli.volume.VolumeRename;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
@@ -83,6 +84,8 @@ public final class Granary {
               Gc.class,
               ImportCommand.class,
               ExportCommand.class,
+              SendCommand.class,
+              ReceiveCommand.class,
               VersionCommand.class,
               CompletionCommand.class),
           Pool.class,
@@ -103,7 +106,8 @@ public final class Granary {
               VolumeRename.class,
               VolumeSet.class,
               VolumeDelete.class,
-              VolumeClone.class),
+              VolumeClone.class,
+              VolumePromote.class),
           Snapshot.class,
           List.of(
               SnapshotCreate.class,

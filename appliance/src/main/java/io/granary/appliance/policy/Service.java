@@ -8,15 +8,17 @@ import java.util.Set;
 
 /**
  * A data service a capacity pool may allow its volumes: a profile asking for one the pool does
- * not allow cannot be set on a volume there ({@code replication} is not built yet).
+ * not allow cannot be set on a volume there; a pool that does not allow {@code replication}
+ * neither sends nor receives replication streams.
  */
 public enum Service {
   SNAPSHOTS,
   CLONES,
   DEDUPE,
-  COMPRESSION;
+  COMPRESSION,
+  REPLICATION;
 
-  /** The name users type: {@code snapshots}, {@code clones}, {@code dedupe}, {@code compression}. */
+  /** The name users type: {@code snapshots}, {@code clones}, {@code replication}… */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -28,7 +30,10 @@ public enum Service {
       }
     }
     throw new IllegalArgumentException(
-        "unknown service '" + label.trim() + "': use snapshots, clones, dedupe, compression");
+        "unknown service '"
+            + label.trim()
+            + "': use "
+            + String.join(", ", labels(EnumSet.allOf(Service.class))));
   }
 
   /** Parses a comma-separated list ({@code all} for every service; {@code none} or empty). */

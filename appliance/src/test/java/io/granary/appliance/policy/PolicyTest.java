@@ -61,7 +61,10 @@ class PolicyTest {
     assertThrows(IllegalArgumentException.class, () -> d.withOvercommit(0.5));
     assertThrows(IllegalArgumentException.class, () -> d.withThresholds(95, 90));
     assertThrows(IllegalArgumentException.class, () -> d.withThresholds(80, 101));
-    assertThrows(IllegalArgumentException.class, () -> Service.parseList("snapshots,replication"));
+    assertThrows(IllegalArgumentException.class, () -> Service.parseList("snapshots,mirroring"));
+    assertEquals(
+        EnumSet.of(Service.SNAPSHOTS, Service.REPLICATION),
+        Service.parseList("snapshots,replication"));
     assertEquals(
         EnumSet.of(Service.SNAPSHOTS, Service.CLONES), Service.parseList("snapshots, clones"));
   }

@@ -30,7 +30,7 @@ public final class PoolOptions {
       paramLabel = "LIST",
       description =
           "Services its volumes may use, comma-separated: snapshots, clones, dedupe, "
-              + "compression; all or none (default all).")
+              + "compression, replication; all or none (default all).")
   String services;
 
   @Option(
