@@ -148,8 +148,8 @@ final class Pipe {
       Tripwire.Grant grant = tripwire.take(n);
       int granted = (int) grant.bytes();
       if (granted > 0) {
+        lane.delivered(granted); // before the far side can see them: a test reads, then counts
         out.write(bytes, off, granted);
-        lane.delivered(granted);
         release(granted);
         off += granted;
       }

@@ -248,12 +248,15 @@ public final class WanLink implements AutoCloseable {
     refusing = refuse;
   }
 
-  /** Bytes written to the server, every connection together. */
+  /**
+   * Bytes written to the server, every connection together; counted as the write begins, so a
+   * failed write may count up to 64 KiB the server never got.
+   */
   public long bytesToServer() {
     return toServer.delivered();
   }
 
-  /** Bytes written to clients, every connection together. */
+  /** Bytes written to clients, every connection together, counted as the write begins. */
   public long bytesToClient() {
     return toClient.delivered();
   }
@@ -314,12 +317,13 @@ public final class WanLink implements AutoCloseable {
     for (WanConnection c : List.copyOf(connections)) {
       c.abort();
     }
+    // A thread is in the set from before it starts until it is seen dead, so that this waits
+    // for its very end (a thread that took itself out in its last lines would still be alive).
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
-    while (!threads.isEmpty() && System.nanoTime() < deadline) {
-      for (Thread t : List.copyOf(threads)) {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      }
+    for (Thread t : List.copyOf(threads)) {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
+    threads.removeIf(t -> !t.isAlive());
   }
 
   InetSocketAddress target() {
@@ -350,16 +354,8 @@ public final class WanLink implements AutoCloseable {
 
   /** Starts a daemon thread that the link's {@link #close} waits for. */
   void spawn(String name, Runnable work) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                work.run();
-              } finally {
-                threads.remove(Thread.currentThread());
-              }
-            },
-            name);
+    threads.removeIf(dead -> !dead.isAlive()); // those of connections that ended
+    Thread t = new Thread(work, name);
     t.setDaemon(true);
     threads.add(t);
     t.start();
