@@ -19,6 +19,7 @@ import java.util.Set;
  * the token a key to another appliance.
  */
 final class RemoteRoutes {
+  private static final System.Logger LOG = System.getLogger(RemoteRoutes.class.getName());
   private static final Set<String> FIELDS =
       Set.of("name", "url", "token", "fingerprint", "bandwidth");
 
@@ -77,6 +78,15 @@ final class RemoteRoutes {
             q.number("bandwidth", 0),
             clock.instant());
     remotes.add(remote, token);
+    // A trust decision: said in the log with who made it and the certificate it trusts.
+    LOG.log(
+        System.Logger.Level.INFO,
+        "remote {0} added by {1}: {2}, certificate {3} {4}",
+        name,
+        q.caller().name(),
+        remote.url(),
+        remote.fingerprint(),
+        q.has("fingerprint") ? "as given" : "pinned on first use");
     return Reply.created(Views.remote(remote));
   }
 
@@ -88,6 +98,7 @@ final class RemoteRoutes {
       return Reply.ok(Map.of("remote", name));
     }
     remotes.remove(name);
+    LOG.log(System.Logger.Level.INFO, "remote {0} removed by {1}", name, q.caller().name());
     return Reply.noContent();
   }
 
