@@ -2,9 +2,11 @@ package io.granary.appliance.admin;
 
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.pool.Provisioning;
+import io.granary.appliance.remote.Remotes;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
+import java.time.Clock;
 
 /** Every route of {@code docs/api.md}, in one router. */
 public final class AdminRoutes {
@@ -16,12 +18,14 @@ public final class AdminRoutes {
       Tasks tasks,
       NbdServer nbd,
       FuseMount mount,
+      Remotes remotes,
       String version) {
     Router r = new Router();
     new PoolRoutes(provisioning, tasks, config.data()).register(r);
     new VolumeRoutes(provisioning, tasks).register(r);
     new ProfileRoutes(provisioning).register(r);
     new ReplicationRoutes(provisioning).register(r);
+    new RemoteRoutes(remotes, Clock.systemUTC()).register(r);
     new MiscRoutes(provisioning.pools(), tasks, config, nbd, mount, version).register(r);
     return r;
   }

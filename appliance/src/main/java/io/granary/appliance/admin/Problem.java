@@ -1,5 +1,6 @@
 package io.granary.appliance.admin;
 
+import io.granary.appliance.remote.RemoteException;
 import io.granary.snapshots.api.StreamRefusedException;
 import io.granary.snapshots.api.VolumeException;
 
@@ -18,6 +19,8 @@ public enum Problem {
   READ_ONLY(409, "read-only"),
   REFUSED(422, "refused"),
   NO_SPACE(507, "no-space"),
+  /** A remote appliance could not be reached, presented another certificate or refused. */
+  REMOTE(502, "remote"),
   FAILED(500, "failed");
 
   private static final String TYPE_PREFIX = "https://granary.io/problems/";
@@ -73,6 +76,13 @@ public enum Problem {
         case NO_SPACE, OVER_PROVISIONED -> NO_SPACE;
         case BUSY -> BUSY;
         case CORRUPT, CLOSED, IO -> FAILED;
+      };
+    }
+    if (t instanceof RemoteException r) {
+      return switch (r.kind()) {
+        case NOT_FOUND -> NOT_FOUND;
+        case EXISTS -> EXISTS;
+        case UNREACHABLE, CERTIFICATE_CHANGED, TOKEN_REFUSED, REFUSED -> REMOTE;
       };
     }
     if (t instanceof IllegalArgumentException) {

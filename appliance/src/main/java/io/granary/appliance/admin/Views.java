@@ -6,6 +6,8 @@ import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.PoolUsage;
+import io.granary.appliance.remote.PeerCheck;
+import io.granary.appliance.remote.Remote;
 import io.granary.appliance.task.Task;
 import io.granary.dedupe.api.MediumStats;
 import io.granary.snapshots.api.Extent;
@@ -129,6 +131,18 @@ public final class Views {
       long sharedBytes) {}
 
   /**
+   * A remote appliance: where, and the certificate it must present. Its token is never shown.
+   *
+   * @param bandwidth bytes per second replication to it may use, 0 for no limit
+   */
+  public record RemoteView(
+      String name, String url, String fingerprint, long bandwidth, String created) {}
+
+  /** A remote that answered a test: with its pinned certificate and the token, this fast. */
+  public record RemoteTestView(
+      boolean reachable, String fingerprint, String peerVersion, long roundTripMillis) {}
+
+  /**
    * A long operation: the task's own fields, and {@code error} (a problem) only when it failed.
    */
   public record TaskView(@JsonUnwrapped Task.Snapshot task, TaskError error) {}
@@ -245,6 +259,20 @@ public final class Views {
         s.allocatedBytes(),
         s.uniqueBytes(),
         s.sharedBytes());
+  }
+
+  static RemoteView remote(Remote r) {
+    return new RemoteView(
+        r.name(),
+        r.url().toString(),
+        r.fingerprint().toString(),
+        r.bandwidthLimit(),
+        r.created().toString());
+  }
+
+  static RemoteTestView remoteTest(PeerCheck.Status s) {
+    return new RemoteTestView(
+        true, s.fingerprint().toString(), s.peerVersion(), s.roundTripMillis());
   }
 
   static TaskView task(Task.Snapshot t) {

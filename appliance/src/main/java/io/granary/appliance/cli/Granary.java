@@ -13,6 +13,11 @@ import io.granary.appliance.cli.profile.ProfileDelete;
 import io.granary.appliance.cli.profile.ProfileList;
 import io.granary.appliance.cli.profile.ProfileSet;
 import io.granary.appliance.cli.profile.ProfileShow;
+import io.granary.appliance.cli.remote.RemoteAdd;
+import io.granary.appliance.cli.remote.RemoteList;
+import io.granary.appliance.cli.remote.RemoteRemove;
+import io.granary.appliance.cli.remote.RemoteShow;
+import io.granary.appliance.cli.remote.RemoteTest;
 import io.granary.appliance.cli.snapshot.SnapshotCreate;
 import io.granary.appliance.cli.snapshot.SnapshotDelete;
 import io.granary.appliance.cli.snapshot.SnapshotDiff;
@@ -78,6 +83,7 @@ public final class Granary {
               Volume.class,
               Snapshot.class,
               Profile.class,
+              Remote.class,
               StatusCommand.class,
               Stats.class,
               Scrub.class,
@@ -121,7 +127,14 @@ public final class Granary {
               ProfileList.class,
               ProfileShow.class,
               ProfileSet.class,
-              ProfileDelete.class));
+              ProfileDelete.class),
+          Remote.class,
+          List.of(
+              RemoteAdd.class,
+              RemoteList.class,
+              RemoteShow.class,
+              RemoteTest.class,
+              RemoteRemove.class));
 
   /** {@code granary pool ...}. */
   @Command(name = "pool", description = "Capacity pools.")
@@ -138,6 +151,10 @@ public final class Granary {
   /** {@code granary profile ...}. */
   @Command(name = "profile", description = "Profiles (per-volume policy).")
   static final class Profile {}
+
+  /** {@code granary remote ...}. */
+  @Command(name = "remote", description = "Other appliances to replicate to.")
+  static final class Remote {}
 
   public static void main(String[] args) {
     // Picocli's factory otherwise looks for Groovy's Closure class, which we never use, and not

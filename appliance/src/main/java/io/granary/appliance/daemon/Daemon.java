@@ -12,6 +12,7 @@ import io.granary.appliance.metrics.Metrics;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
+import io.granary.appliance.remote.Remotes;
 import io.granary.appliance.schedule.PolicyScheduler;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
@@ -108,9 +109,12 @@ public final class Daemon implements AutoCloseable {
         metrics.nbdRefused(nbd::refusedConnections);
       }
       mount = FuseFrontEnd.start(config.mount(), new PoolFiles(provisioning, throttles, metrics));
+      Remotes remotes = Remotes.in(config.data());
       admin =
           AdminServer.start(
-              config, AdminRoutes.build(config, provisioning, tasks, nbd, mount, version), metrics);
+              config,
+              AdminRoutes.build(config, provisioning, tasks, nbd, mount, remotes, version),
+              metrics);
       Closeable metricsListener =
           config.metricsListen() == null
               ? null
