@@ -102,6 +102,21 @@ public interface VolumeStore extends Closeable {
    */
   ReceiveReport receive(String volume, InputStream in, boolean force) throws IOException;
 
+  /**
+   * Plans the stream of a snapshot for a receiver that may hold much of it already: asks it,
+   * level by level, which nodes it holds ({@code receiver}), and keeps the rest to send.
+   * {@code base} (null for none) is an older snapshot the receiver's volume should hold, which
+   * lets a volume of another source take the stream (fail-back).
+   */
+  SendPlan planSend(StateRef snapshot, String base, String source, ChunkOracle receiver)
+      throws IOException;
+
+  /**
+   * A receiver's answer to {@link ChunkOracle#have}: which ids this pool holds, a map page
+   * only with its whole subtree.
+   */
+  boolean[] have(List<ChunkId> ids) throws IOException;
+
   /** Makes a replica writable, a volume of its own (a fail-over). */
   void promote(String volume) throws IOException;
 

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,6 +20,7 @@ final class StreamWriter {
   private long chunks;
   private long payloadBytes;
   private long bytes;
+  private LongConsumer sent = n -> {};
 
   StreamWriter(OutputStream out) throws IOException {
     this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 20));
@@ -26,6 +28,11 @@ final class StreamWriter {
     this.out.writeShort(StreamFormat.VERSION);
     this.out.writeShort(0);
     bytes = StreamFormat.HEADER_BYTES;
+  }
+
+  /** Tells {@code listener} the chunks written so far, every 256 chunks. */
+  void onProgress(LongConsumer listener) {
+    this.sent = listener;
   }
 
   void begin(StreamHeader header) throws IOException {
@@ -40,6 +47,9 @@ final class StreamWriter {
     record(StreamRecord.Type.CHUNK, p.array());
     chunks++;
     payloadBytes += c.payload().length;
+    if ((chunks & 255) == 0) {
+      sent.accept(chunks);
+    }
   }
 
   /** Writes the END record and flushes; the stream is complete. */

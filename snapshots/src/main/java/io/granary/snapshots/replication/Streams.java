@@ -2,11 +2,14 @@ package io.granary.snapshots.replication;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
+import io.granary.snapshots.api.ChunkOracle;
 import io.granary.snapshots.tree.PageStore;
 import io.granary.snapshots.tree.TreeShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * The two ends of a replication stream ({@code docs/format.md} §6) over a pool's store: what
@@ -59,6 +62,41 @@ public final class Streams {
     return new long[] {w.chunks(), w.bytes()};
   }
 
+  /** What a receiver lacks of a snapshot's tree, and how many questions that took. */
+  public record Plan(Set<ChunkId> wanted, int rounds) {}
+
+  /** Asks {@code receiver}, level by level, which nodes of the header's tree it lacks. */
+  public static Plan plan(PageStore pages, StreamHeader header, ChunkOracle receiver)
+      throws IOException {
+    Negotiation n = new Negotiation(pages, receiver);
+    Set<ChunkId> wanted = n.missing(header.root(), depth(header.size(), header.blockSize()));
+    return new Plan(wanted, n.rounds());
+  }
+
+  /**
+   * Writes a stream of the planned nodes (post-order), for a receiver that holds the rest;
+   * {@code sent} hears the chunks written so far. {@code wanted} is consumed.
+   *
+   * @return the chunks sent and the stream's bytes
+   */
+  public static long[] sendWanted(
+      ChunkStore store,
+      PageStore pages,
+      StreamHeader header,
+      Set<ChunkId> wanted,
+      OutputStream out,
+      LongConsumer sent)
+      throws IOException {
+    StreamWriter w = new StreamWriter(out);
+    w.onProgress(sent);
+    w.begin(header);
+    new TreeSender(store, pages)
+        .sendWanted(w, header.root(), depth(header.size(), header.blockSize()), wanted);
+    w.end(header.root());
+    sent.accept(w.chunks());
+    return new long[] {w.chunks(), w.bytes()};
+  }
+
   /**
    * Reads a whole stream into the store, {@code pins} holding what arrives; on return every
    * chunk is proven and stored, and the root is pinned. Nothing names the tree yet: see {@link
@@ -81,9 +119,14 @@ public final class Streams {
    * volume yet), just before the switch.
    */
   public static void verify(
-      ChunkStore store, PageStore pages, StreamHeader h, ChunkId current, int currentDepth)
+      ChunkStore store,
+      PageStore pages,
+      StreamHeader h,
+      ChunkId current,
+      int currentDepth,
+      Set<ChunkId> suspects)
       throws IOException {
-    new TreeCheck(store, pages)
+    new TreeCheck(store, pages, suspects)
         .verify(h.root(), depth(h.size(), h.blockSize()), current, currentDepth);
   }
 }

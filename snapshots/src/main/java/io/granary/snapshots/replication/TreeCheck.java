@@ -7,8 +7,11 @@ import io.granary.snapshots.api.StreamRefusedException;
 import io.granary.snapshots.tree.MapPage;
 import io.granary.snapshots.tree.PageStore;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Proves a received tree whole just before it is committed: every node it does not share, at
@@ -17,14 +20,22 @@ import java.util.List;
  * ChunkStore#retain}, so a collection running meanwhile keeps what was found; one starting
  * later marks the pinned root. Costs what differs from the current tree: nothing for a tree
  * received already.
+ *
+ * <p>A page found present but with a part of its subtree missing (a collection swept that part
+ * while the page was kept) is put with its ancestors among the pool's suspects: the receiver
+ * then says it lacks them, so the next negotiation sends their subtrees again instead of
+ * trusting them forever.
  */
 final class TreeCheck {
   private final ChunkStore store;
   private final PageStore pages;
+  private final Set<ChunkId> suspects;
+  private final Deque<ChunkId> path = new ArrayDeque<>();
 
-  TreeCheck(ChunkStore store, PageStore pages) {
+  TreeCheck(ChunkStore store, PageStore pages, Set<ChunkId> suspects) {
     this.store = store;
     this.pages = pages;
+    this.suspects = suspects;
   }
 
   void verify(ChunkId root, int depth, ChunkId current, int currentDepth) throws IOException {
@@ -33,6 +44,7 @@ final class TreeCheck {
     }
     require(List.of(root), "the root");
     node(root, currentDepth == depth ? current : null, depth - 1);
+    suspects.clear(); // a whole tree was proven: whatever was suspect is whole again or unused
   }
 
   private void node(ChunkId id, ChunkId current, int level) throws IOException {
@@ -45,6 +57,7 @@ final class TreeCheck {
     } catch (ChunkNotFoundException e) {
       throw missing(id, "a page");
     }
+    path.push(id);
     if (page.level() != level) {
       throw new StreamRefusedException(
           "page " + id + " is of level " + page.level() + " where the tree needs " + level);
@@ -66,6 +79,7 @@ final class TreeCheck {
         node(differ.get(i), was.get(i), level - 1);
       }
     }
+    path.pop();
   }
 
   private void require(List<ChunkId> ids, String what) throws IOException {
@@ -77,7 +91,8 @@ final class TreeCheck {
     }
   }
 
-  private static StreamRefusedException missing(ChunkId id, String what) {
+  private StreamRefusedException missing(ChunkId id, String what) {
+    suspects.addAll(path);
     return new StreamRefusedException(
         "the received tree is incomplete: chunk " + id + " (" + what + ") is not in the pool");
   }

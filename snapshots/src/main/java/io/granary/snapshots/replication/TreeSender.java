@@ -7,6 +7,7 @@ import io.granary.snapshots.tree.PageStore;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a snapshot's tree into a stream: every node the base tree does not hold at the same
@@ -44,6 +45,31 @@ final class TreeSender {
   void send(StreamWriter out, ChunkId root, int depth, ChunkId baseRoot, int baseDepth)
       throws IOException {
     node(out, root, baseDepth == depth ? baseRoot : null, depth - 1);
+  }
+
+  /**
+   * Sends the nodes of the tree at {@code root} that are in {@code wanted} (what the receiver
+   * lacks), post-order, each once.
+   */
+  void sendWanted(StreamWriter out, ChunkId root, int depth, Set<ChunkId> wanted)
+      throws IOException {
+    wantedNode(out, root, depth - 1, wanted);
+  }
+
+  private void wantedNode(StreamWriter out, ChunkId id, int level, Set<ChunkId> wanted)
+      throws IOException {
+    if (id == null || !wanted.contains(id)) {
+      return;
+    }
+    if (level >= 0) {
+      MapPage page = pages.load(id);
+      for (int slot = 0; slot < MapPage.FANOUT; slot++) {
+        wantedNode(out, page.get(slot), level - 1, wanted);
+      }
+    }
+    if (wanted.remove(id)) {
+      out.chunk(level + 1, store.getStored(id));
+    }
   }
 
   /** {@code level}: the page level of {@code id}, or -1 for a block's chunk. */

@@ -2,6 +2,7 @@ package io.granary.snapshots.volume;
 
 import io.granary.dedupe.api.ChunkId;
 import io.granary.dedupe.api.ChunkStore;
+import io.granary.snapshots.api.ChunkOracle;
 import io.granary.snapshots.api.DamagedBlocks;
 import io.granary.snapshots.api.DamagedJournal;
 import io.granary.snapshots.api.DirtyMemory;
@@ -10,6 +11,7 @@ import io.granary.snapshots.api.FlushPublisher;
 import io.granary.snapshots.api.JournalReport;
 import io.granary.snapshots.api.ReadOnlyVolumeException;
 import io.granary.snapshots.api.ReceiveReport;
+import io.granary.snapshots.api.SendPlan;
 import io.granary.snapshots.api.SendReport;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.SpaceLimits;
@@ -204,6 +206,19 @@ public final class DefaultVolumeStore implements VolumeStore {
       throws IOException {
     checkOpen();
     return replicas.send(snapshot, base, source, out);
+  }
+
+  @Override
+  public SendPlan planSend(StateRef snapshot, String base, String source, ChunkOracle receiver)
+      throws IOException {
+    checkOpen();
+    return replicas.plan(snapshot, base, source, receiver);
+  }
+
+  @Override
+  public boolean[] have(List<ChunkId> ids) throws IOException {
+    checkOpen();
+    return replicas.have(ids);
   }
 
   @Override

@@ -1,7 +1,10 @@
 package io.granary.snapshots.volume;
 
+import io.granary.dedupe.api.ChunkId;
+import io.granary.snapshots.api.ChunkOracle;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.ReceiveReport;
+import io.granary.snapshots.api.SendPlan;
 import io.granary.snapshots.api.SendReport;
 import io.granary.snapshots.api.StateRef;
 import io.granary.snapshots.api.VolumeException;
@@ -14,6 +17,8 @@ import io.granary.snapshots.replication.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * A pool's end of replication streams: sends a snapshot (whole, or from an older one), and
@@ -33,8 +38,50 @@ final class Replicas {
     this.open = open;
   }
 
-  SendReport send(StateRef snapshot, String base, String source, OutputStream out)
+  /**
+   * Which of {@code ids} this pool holds, a page only with its whole subtree: present, and not
+   * suspect. Asks the index, touching nothing: the receive's own checks protect what it uses.
+   */
+  boolean[] have(List<ChunkId> ids) throws IOException {
+    boolean[] out = new boolean[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      ChunkId id = ids.get(i);
+      out[i] = !ctx.suspectPages.contains(id) && ctx.store.contains(id);
+    }
+    return out;
+  }
+
+  /** The stream of a snapshot for a receiver that holds part of it, after asking it what. */
+  SendPlan plan(StateRef snapshot, String base, String source, ChunkOracle receiver)
       throws IOException {
+    StreamHeader h = header(snapshot, base, source);
+    Streams.Plan plan = Streams.plan(ctx.pages, h, receiver);
+    long chunks = plan.wanted().size();
+    return new SendPlan() {
+      @Override
+      public String snapshot() {
+        return h.snapshot();
+      }
+
+      @Override
+      public long chunks() {
+        return chunks;
+      }
+
+      @Override
+      public int rounds() {
+        return plan.rounds();
+      }
+
+      @Override
+      public SendReport writeTo(OutputStream out, LongConsumer sent) throws IOException {
+        long[] r = Streams.sendWanted(ctx.store, ctx.pages, h, plan.wanted(), out, sent);
+        return new SendReport(h.snapshot(), base, r[0], r[1]);
+      }
+    };
+  }
+
+  private StreamHeader header(StateRef snapshot, String base, String source) throws IOException {
     if (snapshot.isHead()) {
       throw new VolumeException(
           VolumeException.Kind.INVALID, "send a snapshot, not a volume: " + snapshot);
@@ -42,23 +89,29 @@ final class Replicas {
     VolumeRecord r = names.requireVolume(snapshot.volume());
     SnapshotRecord s = names.requireSnapshot(r, snapshot.snapshot());
     SnapshotRecord b = base == null ? null : names.requireSnapshot(r, base);
-    StreamHeader h =
-        new StreamHeader(
-            source,
-            r.createdMillis(),
-            s.name(),
-            s.createdMillis(),
-            s.size(),
-            s.blockSize(),
-            s.root(),
-            base,
-            b == null ? null : b.root(),
-            r.codec(),
-            r.dedupe());
+    return new StreamHeader(
+        source,
+        r.createdMillis(),
+        s.name(),
+        s.createdMillis(),
+        s.size(),
+        s.blockSize(),
+        s.root(),
+        base,
+        b == null ? null : b.root(),
+        r.codec(),
+        r.dedupe());
+  }
+
+  SendReport send(StateRef snapshot, String base, String source, OutputStream out)
+      throws IOException {
+    StreamHeader h = header(snapshot, base, source);
+    SnapshotRecord b =
+        base == null ? null : names.requireSnapshot(names.requireVolume(snapshot.volume()), base);
     long[] sent =
         Streams.send(
             ctx.store, ctx.pages, h, b == null ? 0 : Streams.depth(b.size(), b.blockSize()), out);
-    return new SendReport(s.name(), base, sent[0], sent[1]);
+    return new SendReport(h.snapshot(), base, sent[0], sent[1]);
   }
 
   ReceiveReport receive(String volume, InputStream in, boolean force) throws IOException {
@@ -87,7 +140,8 @@ final class Replicas {
           ctx.pages,
           h,
           current == null ? null : current.root(),
-          current == null ? 0 : Streams.depth(current.size(), current.blockSize()));
+          current == null ? 0 : Streams.depth(current.size(), current.blockSize()),
+          ctx.suspectPages);
       ctx.store.sync(); // every chunk durable before a catalog row names them
       ReceiveRules.Outcome outcome = names.adoptReplica(volume, h, force);
       return new ReceiveReport(
@@ -98,6 +152,13 @@ final class Replicas {
           got.payloadBytes(),
           got.streamBytes(),
           outcome == ReceiveRules.Outcome.ALREADY_RECEIVED);
+    } catch (IOException | RuntimeException e) {
+      try {
+        ctx.store.sync(); // what came is kept: the next negotiation finds it and skips it
+      } catch (IOException | RuntimeException ignored) {
+        e.addSuppressed(ignored);
+      }
+      throw e;
     } finally {
       ctx.receiving.remove(pins);
     }

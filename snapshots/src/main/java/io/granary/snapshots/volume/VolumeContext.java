@@ -45,6 +45,9 @@ final class VolumeContext {
   /** The receives in progress: what each holds on to, for a collection to keep. */
   final Set<ReceivePins> receiving = ConcurrentHashMap.newKeySet();
 
+  /** Pages a receive found present but not whole: not claimed to senders until proven again. */
+  final Set<ChunkId> suspectPages = ConcurrentHashMap.newKeySet();
+
   /** Where a FLUSH publishes its commit beyond this machine; null to journal here. */
   volatile FlushPublisher flushPublisher;
 
