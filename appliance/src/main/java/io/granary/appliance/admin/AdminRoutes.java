@@ -3,6 +3,7 @@ package io.granary.appliance.admin;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.remote.Remotes;
+import io.granary.appliance.replication.Replicator;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
@@ -24,7 +25,8 @@ public final class AdminRoutes {
     new PoolRoutes(provisioning, tasks, config.data()).register(r);
     new VolumeRoutes(provisioning, tasks).register(r);
     new ProfileRoutes(provisioning).register(r);
-    new ReplicationRoutes(provisioning).register(r);
+    new ReplicationRoutes(provisioning, tasks, new Replicator(remotes, Clock.systemUTC()))
+        .register(r);
     new RemoteRoutes(remotes, Clock.systemUTC()).register(r);
     new MiscRoutes(provisioning.pools(), tasks, config, nbd, mount, version).register(r);
     return r;

@@ -4,35 +4,107 @@ import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
+import io.granary.appliance.replication.ReplicationTarget;
+import io.granary.appliance.replication.Replicator;
+import io.granary.appliance.task.Task;
+import io.granary.appliance.task.Tasks;
+import io.granary.dedupe.api.ChunkId;
 import io.granary.snapshots.api.Names;
 import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.ReceiveReport;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.StateRef;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Replication streams through the admin API ({@code docs/format.md} §6): a snapshot sent as a
- * stream, a stream received into a replica, and a replica promoted to a volume of its own.
+ * Replication through the admin API ({@code docs/format.md} §6): a snapshot sent as a stream,
+ * a stream received into a replica, a sender's question of which chunks a pool holds, a
+ * replication to a remote as a task, and a replica promoted to a volume of its own.
  * Sending and receiving need the pool to allow {@code replication}.
  */
 final class ReplicationRoutes {
   private static final String VOLUME = "/api/v1/pools/{pool}/volumes/{volume}";
 
+  /** The most ids one question may carry (32 MiB of them). */
+  static final int MAX_QUESTION = 1 << 20;
+
   private final Provisioning provisioning;
   private final Pools pools;
+  private final Tasks tasks;
+  private final Replicator replicator;
 
-  ReplicationRoutes(Provisioning provisioning) {
+  ReplicationRoutes(Provisioning provisioning, Tasks tasks, Replicator replicator) {
     this.provisioning = provisioning;
     this.pools = provisioning.pools();
+    this.tasks = tasks;
+    this.replicator = replicator;
   }
 
   void register(Router r) {
     r.addStream("GET", VOLUME + "/snapshots/{snapshot}/stream", this::send)
         .addStream("POST", VOLUME + "/receive", this::receive)
-        .add("POST", VOLUME + "/promote", this::promote);
+        .addStream("POST", "/api/v1/pools/{pool}/chunks/have", this::have)
+        .add("POST", VOLUME + "/promote", this::promote)
+        .add("POST", VOLUME + "/replicate", this::replicate);
+  }
+
+  /**
+   * A sender's question: chunk ids (32 bytes each) in, one byte each out, 1 where this pool
+   * holds the chunk (a map page with its whole subtree).
+   */
+  private Reply have(ApiRequest q, InputStream body, Router.AnswerStream answer) throws Exception {
+    Pool p = pools.get(q.param("pool"));
+    provisioning.require(p, Service.REPLICATION);
+    byte[] ids = body.readNBytes(MAX_QUESTION * ChunkId.BYTES + 1);
+    if (ids.length % ChunkId.BYTES != 0 || ids.length > MAX_QUESTION * ChunkId.BYTES) {
+      throw new ProblemException(
+          Problem.INVALID,
+          "a question is 1 to "
+              + MAX_QUESTION
+              + " chunk ids of 32 bytes, not "
+              + ids.length
+              + " bytes");
+    }
+    List<ChunkId> asked = new ArrayList<>(ids.length / ChunkId.BYTES);
+    ByteBuffer b = ByteBuffer.wrap(ids);
+    while (b.hasRemaining()) {
+      asked.add(ChunkId.read(b));
+    }
+    boolean[] have = p.volumes().have(asked);
+    byte[] out = new byte[have.length];
+    for (int i = 0; i < have.length; i++) {
+      out[i] = (byte) (have[i] ? 1 : 0);
+    }
+    try (OutputStream o = answer.open()) {
+      o.write(out);
+    }
+    return null;
+  }
+
+  /** {@code {"to": "REMOTE[:POOL[/NAME]]", "snapshot"?}}: a task. */
+  private Reply replicate(ApiRequest q) throws Exception {
+    Pool p = pools.get(q.param("pool"));
+    provisioning.require(p, Service.REPLICATION);
+    String volume = q.param("volume");
+    p.volumes().info(volume); // a missing volume is an answer, not a task
+    String snapshot = q.text("snapshot", null);
+    if (snapshot != null) {
+      Names.checkSnapshot(snapshot);
+    }
+    ReplicationTarget to = ReplicationTarget.parse(q.text("to"), volume);
+    Task t =
+        tasks.start(
+            "replicate",
+            p.name() + "/" + volume + " to " + to,
+            "chunks",
+            progress -> replicator.replicate(p, volume, snapshot, to, progress));
+    return Reply.accepted(t);
   }
 
   /** {@code ?from=BASE}: only what changed since that older snapshot of the volume. */

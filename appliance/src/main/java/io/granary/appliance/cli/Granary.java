@@ -32,6 +32,7 @@ import io.granary.appliance.cli.volume.VolumeDelete;
 import io.granary.appliance.cli.volume.VolumeList;
 import io.granary.appliance.cli.volume.VolumePromote;
 import io.granary.appliance.cli.volume.VolumeRename;
+import io.granary.appliance.cli.volume.VolumeReplicate;
 import io.granary.appliance.cli.volume.VolumeResize;
 import io.granary.appliance.cli.volume.VolumeSet;
 import io.granary.appliance.cli.volume.VolumeShow;
@@ -113,7 +114,8 @@ public final class Granary {
               VolumeSet.class,
               VolumeDelete.class,
               VolumeClone.class,
-              VolumePromote.class),
+              VolumePromote.class,
+              VolumeReplicate.class),
           Snapshot.class,
           List.of(
               SnapshotCreate.class,

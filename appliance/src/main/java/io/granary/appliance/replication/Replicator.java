@@ -1,0 +1,235 @@
+package io.granary.appliance.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.granary.appliance.pool.Pool;
+import io.granary.appliance.remote.RemoteClient;
+import io.granary.appliance.remote.RemoteException;
+import io.granary.appliance.remote.Remotes;
+import io.granary.appliance.task.Task;
+import io.granary.snapshots.api.SendPlan;
+import io.granary.snapshots.api.SendReport;
+import io.granary.snapshots.api.SnapshotInfo;
+import io.granary.snapshots.api.StateRef;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Replicates one snapshot of a volume to a remote appliance, as a task: asks the remote's pool
+ * level by level which chunks it holds, streams the rest (as stored, paced to the remote's
+ * bandwidth limit) into the remote's receive, which proves everything and switches at once.
+ * A cut link, a peer restarted or a stream found incomplete is retried from the question,
+ * which finds what already arrived: no resume token, and nothing sent twice but what was in
+ * flight. Refusals (another volume's replica, a pool without replication, a bad token) end the
+ * task at once.
+ */
+public final class Replicator {
+  private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  /** Attempts before a task gives up on a link that keeps failing. */
+  static final int ATTEMPTS = 60;
+
+  /** Questions in flight at once. */
+  static final int IN_FLIGHT = 4;
+
+  private final Remotes remotes;
+  private final Clock clock;
+
+  public Replicator(Remotes remotes, Clock clock) {
+    this.remotes = remotes;
+    this.clock = clock;
+  }
+
+  /** What a replication did. */
+  public record Result(
+      String volume,
+      String snapshot,
+      String to,
+      long chunks,
+      long streamBytes,
+      long payloadBytes,
+      int rounds,
+      int attempts,
+      boolean alreadyReceived,
+      double seconds) {}
+
+  /**
+   * Sends {@code snapshot} of {@code volume} (null: a new snapshot {@code repl-TIME} taken now)
+   * to {@code to}.
+   */
+  public Result replicate(
+      Pool pool, String volume, String snapshot, ReplicationTarget to, Task.Progress progress)
+      throws Exception {
+    RemoteClient client = remotes.client(to.remote());
+    String snap =
+        snapshot != null
+            ? snapshot
+            : pool.volumes().snapshot(volume, "repl-" + STAMP.format(clock.instant())).name();
+    long start = System.nanoTime();
+    ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 1, daemon());
+    long lastPlanned = Long.MAX_VALUE;
+    int stuck = 0; // failures in a row that made no progress: what the back-off grows with
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          String base = sharedBase(pool, volume, snap, client, to);
+          RemoteOracle oracle = new RemoteOracle(client, to.pool(), threads);
+          SendPlan plan =
+              pool.volumes()
+                  .planSend(new StateRef(volume, snap), base, pool.name() + "/" + volume, oracle);
+          progress.set(0, plan.chunks());
+          stuck = plan.chunks() < lastPlanned ? 0 : stuck + 1;
+          lastPlanned = plan.chunks();
+          Sent sent = upload(client, to, plan, threads, progress);
+          return new Result(
+              pool.name() + "/" + volume,
+              snap,
+              to.toString(),
+              sent.report.chunks(),
+              sent.report.streamBytes(),
+              sent.answer.path("payloadBytes").asLong(),
+              plan.rounds(),
+              attempt,
+              sent.answer.path("alreadyReceived").asBoolean(),
+              (System.nanoTime() - start) / 1e9);
+        } catch (IOException e) {
+          if (!retriable(e) || attempt >= ATTEMPTS) {
+            throw e;
+          }
+          long wait = Math.min(30_000, 250L << Math.min(stuck, 7));
+          LOG.log(
+              Level.INFO,
+              "replication of {0}/{1}@{2} to {3}: attempt {4} failed ({5}); again in {6} ms",
+              pool.name(),
+              volume,
+              snap,
+              to,
+              attempt,
+              e.getMessage(),
+              wait);
+          Thread.sleep(wait);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private record Sent(SendReport report, JsonNode answer) {}
+
+  /** Streams the plan into the remote's receive; the stream is written by another thread. */
+  private Sent upload(
+      RemoteClient client,
+      ReplicationTarget to,
+      SendPlan plan,
+      ExecutorService threads,
+      Task.Progress progress)
+      throws IOException, InterruptedException {
+    PipedInputStream in = new PipedInputStream(1 << 20);
+    PipedOutputStream pipe = new PipedOutputStream(in);
+    long limit = client.remote().bandwidthLimit();
+    Future<SendReport> writer =
+        threads.submit(
+            () -> {
+              try (OutputStream out = new PacedOutputStream(pipe, limit)) {
+                return plan.writeTo(out, n -> progress.set(n, plan.chunks()));
+              }
+            });
+    try {
+      byte[] answer =
+          client
+              .send(
+                  "POST",
+                  to.volumePath() + "/receive",
+                  BodyPublishers.ofInputStream(() -> in),
+                  BodyHandlers.ofByteArray(),
+                  Duration.ofDays(1))
+              .body();
+      SendReport report;
+      try {
+        report = writer.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("writing the stream failed: " + e.getCause(), e.getCause());
+      }
+      return new Sent(report, JSON.readTree(answer));
+    } finally {
+      in.close(); // a writer still blocked on the pipe fails instead of waiting forever
+      writer.cancel(true);
+    }
+  }
+
+  /**
+   * The newest of this volume's snapshots older than {@code snapshot} that the remote's volume
+   * holds by name (its receive checks the data is the same), or null.
+   */
+  private static String sharedBase(
+      Pool pool, String volume, String snapshot, RemoteClient client, ReplicationTarget to)
+      throws IOException, InterruptedException {
+    Set<String> theirs = new HashSet<>();
+    try {
+      byte[] list =
+          client
+              .send("GET", to.volumePath() + "/snapshots", null, BodyHandlers.ofByteArray())
+              .body();
+      for (JsonNode s : JSON.readTree(list)) {
+        theirs.add(s.path("name").asText());
+      }
+    } catch (RemoteException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      return null; // no volume there yet
+    }
+    String base = null;
+    List<SnapshotInfo> ours = pool.volumes().snapshots(volume);
+    for (SnapshotInfo s : ours) {
+      if (s.name().equals(snapshot)) {
+        break;
+      }
+      if (theirs.contains(s.name())) {
+        base = s.name();
+      }
+    }
+    return base;
+  }
+
+  /**
+   * Whether asking again may help: no answer (a cut link, a peer restarting), or a stream the
+   * receiver found cut short or incomplete (a collection raced it). Refusals are final.
+   */
+  static boolean retriable(IOException e) {
+    if (e instanceof RemoteException r) {
+      if (r.kind() == RemoteException.Kind.UNREACHABLE) {
+        return true;
+      }
+      String m = String.valueOf(r.getMessage());
+      return r.status() == 422 && (m.contains("truncated") || m.contains("incomplete"));
+    }
+    return true; // our side of the pipe, a reset connection
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    return r -> {
+      Thread t = new Thread(r, "granary-replication");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
