@@ -14,8 +14,8 @@ import java.util.Locale;
  *
  * @param name follows the naming rule of pools ({@link Names})
  * @param url {@code https://HOST:PORT}, nothing after the port
- * @param bandwidthLimit bytes per second replication to it may use, 0 for no limit
- *     (TODO(issue 18): enforced once the replication stream exists)
+ * @param bandwidthLimit bytes per second replication to it may use, 0 for no limit (the
+ *     replication streams to it are paced to it)
  * @param created when it was added
  */
 public record Remote(

@@ -53,6 +53,13 @@ public final class RemoteAdd extends ApiCommand {
               + "-sha256 prints the peer's); refuse the peer if it presents another.")
   String fingerprint;
 
+  @Option(
+      names = "--bandwidth",
+      paramLabel = "SIZE",
+      converter = io.granary.appliance.cli.SizeConverter.class,
+      description = "Bytes per second replication to it may use, e.g. 10M (default: no limit).")
+  Long bandwidth;
+
   @Override
   protected String action() {
     if (!Names.isValid(name)) {
@@ -69,6 +76,9 @@ public final class RemoteAdd extends ApiCommand {
     body.put("token", token());
     if (fingerprint != null) {
       body.put("fingerprint", fingerprint);
+    }
+    if (bandwidth != null) {
+      body.put("bandwidth", bandwidth);
     }
     JsonNode r = api.post("/api/v1/remotes", body);
     if (output().json) {
