@@ -292,6 +292,67 @@ class ReplicationIT {
     assertTrue(none.get("seconds").asDouble() < 1.0, none.toString());
   }
 
+  @Test
+  void failOverThenFailBackOnline() throws Exception {
+    cliA.ok("volume", "create", "default/vm", "--size", "32M");
+    scribble("default/vm", 32 << 20, 256, 5, true);
+    replicate("default/vm", "--snapshot", snap("default/vm", "s1"));
+    // Site a goes down; b takes over, writes, and snapshots.
+    cliB.ok("volume", "promote", "default/vm");
+    ExternalTool.run(60, "qemu-io", "-f", "raw", "-c", "write -P 7 1M 1M", uri(nbdB, "default/vm"))
+        .ok();
+    cliB.ok("snapshot", "create", "default/vm@s2");
+    // Site a comes back, with a TLS listener of its own, and b replicates back.
+    a.close();
+    Path dataA = tmp.resolve("a");
+    TestKeyStore.create(dataA.resolve("admin.p12"), "a.invalid");
+    Files.writeString(dataA.resolve("admin.token"), TOKEN + "\n");
+    int adminA = FreePort.pick();
+    Path configA = tmp.resolve("a.conf");
+    Files.writeString(
+        configA,
+        "[admin]\ntcp = \"127.0.0.1:"
+            + adminA
+            + "\"\ntls-keystore = \"admin.p12\"\ntls-keystore-password = \""
+            + TestKeyStore.PASSWORD
+            + "\"\ntoken-file = \"admin.token\"\n");
+    a =
+        new DaemonProcess(dataA)
+            .start("--config", configA.toString(), "--nbd-listen", "127.0.0.1:" + nbdA);
+    Path token = Files.writeString(tmp.resolve("token-a"), TOKEN + "\n");
+    cliB.ok(
+        "remote",
+        "add",
+        "a",
+        "--url",
+        "https://127.0.0.1:" + adminA,
+        "--token-file",
+        token.toString());
+    Cli.Result refused =
+        cliB.run(
+            "volume", "replicate", "default/vm", "--to", "a", "--snapshot", "s2", "--no-progress");
+    assertEquals(1, refused.exit(), refused.toString());
+    assertTrue(refused.err().contains("force"), refused.err());
+    JsonNode back =
+        JSON.readTree(
+            cliB.ok(
+                    "volume",
+                    "replicate",
+                    "default/vm",
+                    "--to",
+                    "a",
+                    "--snapshot",
+                    "s2",
+                    "--force",
+                    "--no-progress",
+                    "--json")
+                .out());
+    assertTrue(back.get("chunks").asLong() < 256, "only what changed since s1 went back: " + back);
+    assertEquals(sha(nbdB, "default/vm@s2"), sha(nbdA, "default/vm"));
+    String show = cliA.ok("volume", "show", "default/vm", "--json").out();
+    assertTrue(show.contains("\"replicaOf\" : \"default/vm#"), "a now follows b: " + show);
+  }
+
   private String snap(String volume, String name) {
     cliA.ok("snapshot", "create", volume + "@" + name);
     return name;

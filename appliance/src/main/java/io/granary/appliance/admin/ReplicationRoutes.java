@@ -87,7 +87,7 @@ final class ReplicationRoutes {
     return null;
   }
 
-  /** {@code {"to": "REMOTE[:POOL[/NAME]]", "snapshot"?}}: a task. */
+  /** {@code {"to": "REMOTE[:POOL[/NAME]]", "snapshot"?, "force"?}}: a task. */
   private Reply replicate(ApiRequest q) throws Exception {
     Pool p = pools.get(q.param("pool"));
     provisioning.require(p, Service.REPLICATION);
@@ -103,7 +103,14 @@ final class ReplicationRoutes {
             "replicate",
             p.name() + "/" + volume + " to " + to,
             "chunks",
-            progress -> replicator.replicate(p, volume, snapshot, to, progress));
+            progress ->
+                replicator.replicate(
+                    p,
+                    volume,
+                    snapshot,
+                    to,
+                    q.has("force") && q.body().get("force").asBoolean(),
+                    progress));
     return Reply.accepted(t);
   }
 

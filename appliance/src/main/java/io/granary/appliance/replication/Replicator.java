@@ -72,10 +72,16 @@ public final class Replicator {
 
   /**
    * Sends {@code snapshot} of {@code volume} (null: a new snapshot {@code repl-TIME} taken now)
-   * to {@code to}.
+   * to {@code to}; with {@code force}, into a volume of its own there that holds an older
+   * snapshot of this one (fail-back: its writes since are discarded).
    */
   public Result replicate(
-      Pool pool, String volume, String snapshot, ReplicationTarget to, Task.Progress progress)
+      Pool pool,
+      String volume,
+      String snapshot,
+      ReplicationTarget to,
+      boolean force,
+      Task.Progress progress)
       throws Exception {
     RemoteClient client = remotes.client(to.remote());
     String snap =
@@ -97,7 +103,7 @@ public final class Replicator {
           progress.set(0, plan.chunks());
           stuck = plan.chunks() < lastPlanned ? 0 : stuck + 1;
           lastPlanned = plan.chunks();
-          Sent sent = upload(client, to, plan, threads, progress);
+          Sent sent = upload(client, to, force, plan, threads, progress);
           return new Result(
               pool.name() + "/" + volume,
               snap,
@@ -138,6 +144,7 @@ public final class Replicator {
   private Sent upload(
       RemoteClient client,
       ReplicationTarget to,
+      boolean force,
       SendPlan plan,
       ExecutorService threads,
       Task.Progress progress)
@@ -157,7 +164,7 @@ public final class Replicator {
           client
               .send(
                   "POST",
-                  to.volumePath() + "/receive",
+                  to.volumePath() + "/receive" + (force ? "?force" : ""),
                   BodyPublishers.ofInputStream(() -> in),
                   BodyHandlers.ofByteArray(),
                   Duration.ofDays(1))

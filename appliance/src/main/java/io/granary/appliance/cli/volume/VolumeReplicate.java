@@ -37,6 +37,13 @@ public final class VolumeReplicate extends ApiCommand {
       description = "The snapshot to send (default: a new one, repl-TIME, taken now).")
   String snapshot;
 
+  @Option(
+      names = {"-F", "--force"},
+      description =
+          "Write into a volume of its own there that holds an older snapshot of this one"
+              + " (fail-back): its writes since that snapshot are discarded.")
+  boolean force;
+
   @Option(names = "--no-progress", description = "Draw no progress bar.")
   boolean quiet;
 
@@ -52,6 +59,9 @@ public final class VolumeReplicate extends ApiCommand {
     body.put("to", to);
     if (snapshot != null) {
       body.put("snapshot", snapshot);
+    }
+    if (force) {
+      body.put("force", true);
     }
     var done = new TaskFollower(api, quiet).follow(api.post(volumePath(n) + "/replicate", body));
     var r = done.get("result");
