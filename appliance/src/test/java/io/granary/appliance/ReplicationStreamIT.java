@@ -205,12 +205,12 @@ class ReplicationStreamIT {
 
   @Test
   void theReceiverKilledMidReceiveLosesNothingAndTakesTheStreamAfter() throws Exception {
-    a.cli.ok("volume", "create", "default/big", "--size", "512M");
-    a.fill("default/big", 96 << 20, 2);
+    a.cli.ok("volume", "create", "default/big", "--size", "256M");
+    a.fill("default/big", 64 << 20, 2);
     Random random = new Random(18);
     List<String> writes = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      writes.add("write -P " + (i + 1) + " " + random.nextInt(500) + "M 1M");
+      writes.add("write -P " + (i + 1) + " " + random.nextInt(250) + "M 1M");
     }
     a.write("default/big", writes.toArray(String[]::new));
     a.cli.ok("snapshot", "create", "default/big@s1");
@@ -219,7 +219,7 @@ class ReplicationStreamIT {
     String expected = a.read("default/big@s1");
     List<String> outcomes = new ArrayList<>();
     for (int kill = 0; kill < 3; kill++) {
-      long delay = 200 + random.nextInt(1200);
+      long delay = 150 + random.nextInt(900);
       Thread killer =
           new Thread(
               () -> {

@@ -13,8 +13,6 @@ import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.StateRef;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -149,13 +147,12 @@ public final class Replicator {
       ExecutorService threads,
       Task.Progress progress)
       throws IOException, InterruptedException {
-    PipedInputStream in = new PipedInputStream(1 << 20);
-    PipedOutputStream pipe = new PipedOutputStream(in);
+    BoundedPipe pipe = new BoundedPipe(16);
     long limit = client.remote().bandwidthLimit();
     Future<SendReport> writer =
         threads.submit(
             () -> {
-              try (OutputStream out = new PacedOutputStream(pipe, limit)) {
+              try (OutputStream out = new PacedOutputStream(pipe.out, limit)) {
                 return plan.writeTo(out, n -> progress.set(n, plan.chunks()));
               }
             });
@@ -165,7 +162,7 @@ public final class Replicator {
               .send(
                   "POST",
                   to.volumePath() + "/receive" + (force ? "?force" : ""),
-                  BodyPublishers.ofInputStream(() -> in),
+                  BodyPublishers.ofInputStream(() -> pipe.in),
                   BodyHandlers.ofByteArray(),
                   Duration.ofDays(1))
               .body();
@@ -177,7 +174,7 @@ public final class Replicator {
       }
       return new Sent(report, JSON.readTree(answer));
     } finally {
-      in.close(); // a writer still blocked on the pipe fails instead of waiting forever
+      pipe.in.close(); // a writer still waiting on the pipe fails instead of waiting forever
       writer.cancel(true);
     }
   }
