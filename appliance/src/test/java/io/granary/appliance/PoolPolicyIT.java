@@ -146,15 +146,7 @@ class PoolPolicyIT {
         "--critical",
         "90");
     refused(
-        2,
-        "unknown service",
-        "pool",
-        "create",
-        "t",
-        "--capacity",
-        "1G",
-        "--services",
-        "replication");
+        2, "unknown service", "pool", "create", "t", "--capacity", "1G", "--services", "mirroring");
     refused(2, "--keep", "profile", "create", "hourly", "--snapshot-every", "1h");
     cli.ok(
         "profile",

@@ -197,7 +197,7 @@ class ReplicationIT {
   @Test
   void twentyCutsAndAKilledReceiverStillConverge() throws Exception {
     cliA.ok("volume", "create", "default/vm", "--size", "64M");
-    scribble("default/vm", 64 << 20, 3072, 3, true); // 48 MiB: 6 s at the link's rate
+    scribble("default/vm", 64 << 20, 1536, 3, true); // 24 MiB: 3 s at the link's rate
     String s1 = snap("default/vm", "s1");
     Thread cutter =
         new Thread(
@@ -205,7 +205,7 @@ class ReplicationIT {
               try {
                 Random r = new Random(4);
                 for (int i = 0; i < 20; i++) {
-                  Thread.sleep(200 + r.nextInt(400));
+                  Thread.sleep(100 + r.nextInt(200));
                   wan.cutAll();
                 }
                 b.kill9();

@@ -201,6 +201,26 @@ class ReplicationStreamIT {
     Run wrong = b.granary(elseStream, null, "receive", "default/vm");
     assertEquals(1, wrong.exit());
     assertTrue(wrong.err().contains("receive it into a new volume"), wrong.err());
+
+    // A pool that does not allow replication neither sends nor receives.
+    for (Site site : new Site[] {a, b}) {
+      site.cli.ok(
+          "pool",
+          "create",
+          "plain",
+          "--capacity",
+          "1G",
+          "--services",
+          "snapshots,clones,dedupe,compression");
+    }
+    a.cli.ok("volume", "create", "plain/v", "--size", "16M");
+    a.cli.ok("snapshot", "create", "plain/v@x");
+    Run notSent = a.granary(null, tmp.resolve("plain.stream"), "send", "plain/v@x");
+    assertEquals(1, notSent.exit());
+    assertTrue(notSent.err().contains("does not allow replication"), notSent.err());
+    Run notTaken = b.granary(s1, null, "receive", "plain/v");
+    assertEquals(1, notTaken.exit());
+    assertTrue(notTaken.err().contains("does not allow replication"), notTaken.err());
   }
 
   @Test

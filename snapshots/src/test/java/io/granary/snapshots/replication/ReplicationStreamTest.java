@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * equal byte for byte, a stream run again a no-op, promotion, fail-back with force.
  */
 class ReplicationStreamTest {
-  static final long SIZE = 64L << 20;
+  static final long SIZE = 16L << 20;
 
   @TempDir Path dir;
   TestPool a;
