@@ -15,7 +15,6 @@ import io.granary.snapshots.api.ReceiveReport;
 import io.granary.snapshots.api.SnapshotInfo;
 import io.granary.snapshots.api.StateRef;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -81,9 +80,7 @@ final class ReplicationRoutes {
     for (int i = 0; i < have.length; i++) {
       out[i] = (byte) (have[i] ? 1 : 0);
     }
-    try (OutputStream o = answer.open()) {
-      o.write(out);
-    }
+    answer.open().write(out); // the handler closes the answer
     return null;
   }
 
