@@ -31,6 +31,7 @@ bench dedupe io.granary.dedupe.bench.ChunkStoreBench chunk-store.md "$@"
 bench snapshots io.granary.snapshots.bench.VolumeBench volumes.md "$@"
 scripts/bench-nbd.sh "$work" "$work/nbd.md" "$@"
 scripts/bench-objectstore.sh "$work" "$work/objectstore.md" "$@"
+scripts/bench-replication.sh "$work" "$work/replication.md" "$@"
 scripts/bench-fuse.sh "$work" "$work/fuse.md" "$@"
 scripts/bench-cli.sh "$work" "$work/cli.md" "$@"
 
@@ -53,6 +54,8 @@ scripts/bench-cli.sh "$work" "$work/cli.md" "$@"
   cat "$work/nbd.md"
   echo
   cat "$work/objectstore.md"
+  echo
+  cat "$work/replication.md"
   echo
   cat "$work/fuse.md"
   echo

@@ -11,6 +11,7 @@ declare -A pkg_of=(
   [lz4]=lz4 [zstd]=zstd [curl]=curl [jq]=jq [setpriv]=util-linux [asciidoctor]=asciidoctor
   [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
   [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [fio]=fio [nbdkit]=nbdkit [openssl]=openssl
+  [rsync]=rsync [keytool]=openjdk-17-jdk-headless
   [fusermount]=fuse3 [libfuse.so.2]=libfuse2 [mkfs.ext4]=e2fsprogs [e2fsck]=e2fsprogs
   # Debian ships promtool only with the Prometheus server, which a systemd host then starts.
   [promtool]=prometheus
@@ -23,7 +24,7 @@ case "$purpose" in
   test) need=(java javac mvn du mount curl setpriv qemu-img qemu-io nbdinfo nbdcopy fio openssl
               fusermount libfuse.so.2 mkfs.ext4 e2fsck promtool) ;;
   bench) need=(java javac mvn du sha256sum lz4 zstd curl jq qemu-nbd qemu-img nbdkit nbdinfo nbdcopy
-               fio mkfs.ext4) ;;
+               fio mkfs.ext4 rsync keytool) ;;
   package) need=(java javac mvn asciidoctor rpmbuild) ;;
   package-test) need=(dpkg-deb rpm lintian debootstrap systemd-analyze nbdinfo) ;;
   # Jazzer comes from Maven with its native driver; openssl makes PipelineFuzzTest's certificate.
