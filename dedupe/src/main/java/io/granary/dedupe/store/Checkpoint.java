@@ -1,9 +1,14 @@
 package io.granary.dedupe.store;
 
 import io.granary.dedupe.api.Catalog;
+import io.granary.dedupe.api.PackMedium;
+import io.granary.dedupe.api.StoreException;
 import io.granary.dedupe.pack.RecordFormatException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -57,6 +62,36 @@ record Checkpoint(
     crc.update(b.array(), 0, b.position());
     b.putInt((int) crc.getValue());
     return b.array();
+  }
+
+  /**
+   * The newest checkpoint of the store on {@code media}, for an attach into {@code root}, which
+   * must be empty (it is made if missing).
+   */
+  static Checkpoint newestInto(Path root, PackMedium.Factory media) throws IOException {
+    if (Files.isDirectory(root)) {
+      try (var s = Files.list(root)) {
+        if (s.findAny().isPresent()) {
+          throw new StoreException(
+              StoreException.Kind.BAD_FORMAT,
+              root + " is not empty: a pool is attached into an empty directory");
+        }
+      }
+    }
+    Files.createDirectories(root);
+    try (PackMedium medium = media.open(root.resolve("packs"))) {
+      byte[] bytes = medium.newestCheckpoint();
+      if (bytes == null) {
+        throw new StoreException(
+            StoreException.Kind.BAD_FORMAT, "the bucket holds no checkpoint of a pool");
+      }
+      try {
+        return decode(bytes);
+      } catch (RecordFormatException e) {
+        throw new StoreException(
+            StoreException.Kind.BAD_FORMAT, "the pool's newest checkpoint: " + e.getMessage());
+      }
+    }
   }
 
   static Checkpoint decode(byte[] bytes) throws RecordFormatException {

@@ -35,14 +35,12 @@ import io.granary.dedupe.pack.PackLocation;
 import io.granary.dedupe.pack.PackMissingException;
 import io.granary.dedupe.pack.PackScanner;
 import io.granary.dedupe.pack.PackWriter;
-import io.granary.dedupe.pack.RecordFormatException;
 import io.granary.dedupe.pack.RecordHeader;
 import io.granary.dedupe.scrub.Scrubber;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,34 +183,36 @@ public final class LocalChunkStore implements ChunkStore {
   public ChunkId put(byte[] data, int off, int len, CodecSpec codec) throws IOException {
     Objects.checkFromIndexSize(off, len, data.length);
     checkChunkLength(len);
-    lifecycle.readLock().lock();
-    try {
-      ensureOpen();
-      ChunkId id = idOf(data, off, len);
-      long commitsSeen = writer.commitsApplied();
-      if (!findAndMarkTouched(new ChunkId[] {id})[0]) {
-        appendIfAbsent(List.of(newRecord(id, data, off, len, codec, commitsSeen)));
-      }
-      writer.countIngested(len);
-      maybeCommit();
-      return id;
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    return putOne(
+        idOf(data, off, len),
+        len,
+        (id, commitsSeen) -> newRecord(id, data, off, len, codec, commitsSeen));
   }
 
   @Override
   public ChunkId putStored(StoredChunk chunk) throws IOException {
+    return putOne(
+        chunk.id(), chunk.rawLength(), (id, commitsSeen) -> incoming.verify(chunk, commitsSeen));
+  }
+
+  /** The record of a chunk to append, made only when the chunk is absent. */
+  @FunctionalInterface
+  private interface RecordMaker {
+    ChunkWriter.NewRecord make(ChunkId id, long commitsSeen) throws IOException;
+  }
+
+  /** One chunk: kept for a running collection if present, else appended; counted as ingested. */
+  private ChunkId putOne(ChunkId id, int rawLength, RecordMaker record) throws IOException {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       long commitsSeen = writer.commitsApplied();
-      if (!findAndMarkTouched(new ChunkId[] {chunk.id()})[0]) {
-        appendIfAbsent(List.of(incoming.verify(chunk, commitsSeen)));
+      if (!findAndMarkTouched(new ChunkId[] {id})[0]) {
+        appendIfAbsent(List.of(record.make(id, commitsSeen)));
       }
-      writer.countIngested(chunk.rawLength());
+      writer.countIngested(rawLength);
       maybeCommit();
-      return chunk.id();
+      return id;
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -717,30 +717,7 @@ public final class LocalChunkStore implements ChunkStore {
       ChunkStoreConfig config, PackMedium.Factory media, ProgressListener progress)
       throws IOException {
     Path root = config.directory();
-    if (Files.isDirectory(root)) {
-      try (var s = Files.list(root)) {
-        if (s.findAny().isPresent()) {
-          throw new StoreException(
-              StoreException.Kind.BAD_FORMAT,
-              root + " is not empty: a pool is attached into an empty directory");
-        }
-      }
-    }
-    Files.createDirectories(root);
-    Checkpoint c;
-    try (PackMedium medium = media.open(root.resolve("packs"))) {
-      byte[] bytes = medium.newestCheckpoint();
-      if (bytes == null) {
-        throw new StoreException(
-            StoreException.Kind.BAD_FORMAT, "the bucket holds no checkpoint of a pool");
-      }
-      try {
-        c = Checkpoint.decode(bytes);
-      } catch (RecordFormatException e) {
-        throw new StoreException(
-            StoreException.Kind.BAD_FORMAT, "the pool's newest checkpoint: " + e.getMessage());
-      }
-    }
+    Checkpoint c = Checkpoint.newestInto(root, media);
     StoreDirectory.adopt(root, c.storeId());
     LocalChunkStore store = open(config, media, true, progress);
     try {
