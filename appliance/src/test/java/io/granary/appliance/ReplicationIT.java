@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.granary.appliance.remote.TestKeyStore;
 import io.granary.testing.ExternalTool;
 import io.granary.testing.FreePort;
 import io.granary.testing.WanLink;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * of a 2 TiB sparse volume costs one question.
  */
 class ReplicationIT {
-  private static final String TOKEN = "replication-test-token-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long RATE = 8_000_000; // bytes/s each way: 64 Mbit/s
 
@@ -50,25 +48,17 @@ class ReplicationIT {
     ExternalTool.require("nbdcopy", "qemu-io");
     nbdA = FreePort.pick();
     nbdB = FreePort.pick();
-    adminB = FreePort.pick();
-    Path dataB = Files.createDirectories(tmp.resolve("b"));
-    TestKeyStore.create(dataB.resolve("admin.p12"), "b.invalid");
-    Files.writeString(dataB.resolve("admin.token"), TOKEN + "\n");
-    configB = tmp.resolve("b.conf");
-    Files.writeString(
-        configB,
-        "[admin]\ntcp = \"127.0.0.1:"
-            + adminB
-            + "\"\ntls-keystore = \"admin.p12\"\ntls-keystore-password = \""
-            + TestKeyStore.PASSWORD
-            + "\"\ntoken-file = \"admin.token\"\n");
+    PeerSite siteB = PeerSite.prepare(tmp.resolve("b"), tmp.resolve("b.conf"), "b.invalid");
+    adminB = siteB.adminPort;
+    configB = siteB.config;
+    Path dataB = siteB.data;
     startB();
     a = new DaemonProcess(tmp.resolve("a")).start("--nbd-listen", "127.0.0.1:" + nbdA);
     cliA = new Cli(tmp.resolve("a"));
     cliB = new Cli(dataB);
     wan =
         WanLink.to("127.0.0.1", adminB).delayEachWay(Duration.ofMillis(75)).bandwidth(RATE).start();
-    Path token = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+    Path token = PeerSite.tokenFile(tmp.resolve("token"));
     cliA.ok(
         "remote",
         "add",
@@ -252,7 +242,7 @@ class ReplicationIT {
             uri(nbdA, "default/huge"))
         .ok();
     // Straight to the receiver, not through the emulated WAN: what is measured is the tree walk.
-    Path token = Files.writeString(tmp.resolve("token-lan"), TOKEN + "\n");
+    Path token = PeerSite.tokenFile(tmp.resolve("token-lan"));
     cliA.ok(
         "remote",
         "add",
@@ -304,22 +294,12 @@ class ReplicationIT {
     cliB.ok("snapshot", "create", "default/vm@s2");
     // Site a comes back, with a TLS listener of its own, and b replicates back.
     a.close();
-    Path dataA = tmp.resolve("a");
-    TestKeyStore.create(dataA.resolve("admin.p12"), "a.invalid");
-    Files.writeString(dataA.resolve("admin.token"), TOKEN + "\n");
-    int adminA = FreePort.pick();
-    Path configA = tmp.resolve("a.conf");
-    Files.writeString(
-        configA,
-        "[admin]\ntcp = \"127.0.0.1:"
-            + adminA
-            + "\"\ntls-keystore = \"admin.p12\"\ntls-keystore-password = \""
-            + TestKeyStore.PASSWORD
-            + "\"\ntoken-file = \"admin.token\"\n");
+    PeerSite siteA = PeerSite.prepare(tmp.resolve("a"), tmp.resolve("a.conf"), "a.invalid");
+    int adminA = siteA.adminPort;
     a =
-        new DaemonProcess(dataA)
-            .start("--config", configA.toString(), "--nbd-listen", "127.0.0.1:" + nbdA);
-    Path token = Files.writeString(tmp.resolve("token-a"), TOKEN + "\n");
+        new DaemonProcess(siteA.data)
+            .start("--config", siteA.config.toString(), "--nbd-listen", "127.0.0.1:" + nbdA);
+    Path token = PeerSite.tokenFile(tmp.resolve("token-a"));
     cliB.ok(
         "remote",
         "add",

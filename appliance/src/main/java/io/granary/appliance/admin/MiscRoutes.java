@@ -3,11 +3,13 @@ package io.granary.appliance.admin;
 import io.granary.appliance.config.ApplianceConfig;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
+import io.granary.appliance.replication.ReplicationLags;
 import io.granary.appliance.task.Task;
 import io.granary.appliance.task.Tasks;
 import io.granary.dedupe.api.MediumStats;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 final class MiscRoutes {
   private final Pools pools;
   private final Tasks tasks;
+  private final ReplicationLags lags;
   private final ApplianceConfig config;
   private final NbdServer nbd;
   private final FuseMount fuse;
@@ -26,6 +29,7 @@ final class MiscRoutes {
   MiscRoutes(
       Pools pools,
       Tasks tasks,
+      ReplicationLags lags,
       ApplianceConfig config,
       NbdServer nbd,
       FuseMount fuse,
@@ -34,6 +38,7 @@ final class MiscRoutes {
     this.nbd = nbd;
     this.fuse = fuse;
     this.tasks = tasks;
+    this.lags = lags;
     this.config = config;
     this.version = version;
   }
@@ -68,7 +73,32 @@ final class MiscRoutes {
     s.put("volumes", volumes);
     s.put("tasksRunning", tasks.running());
     s.put("objectStores", objectStores());
+    s.put("replication", replication());
     return Reply.ok(s);
+  }
+
+  /**
+   * The volumes that replicate (on schedule or ever did), how many are late (behind by more
+   * than two intervals) or failing, and the one furthest behind.
+   */
+  private Map<String, Object> replication() throws IOException {
+    List<ReplicationLags.Lag> all = lags.all();
+    ReplicationLags.Lag worst = null;
+    int late = 0;
+    int failing = 0;
+    for (ReplicationLags.Lag l : all) {
+      late += l.late() ? 1 : 0;
+      failing += l.failures() > 0 ? 1 : 0;
+      if (l.lagSeconds() != null && (worst == null || l.lagSeconds() > worst.lagSeconds())) {
+        worst = l;
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("volumes", all.size());
+    m.put("late", late);
+    m.put("failing", failing);
+    m.put("worst", worst);
+    return m;
   }
 
   /** The pools on an object store, and whether their uploads keep up: "ok", "uploading", or why not. */

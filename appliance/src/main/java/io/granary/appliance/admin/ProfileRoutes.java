@@ -3,8 +3,10 @@ package io.granary.appliance.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.granary.appliance.policy.Profile;
+import io.granary.appliance.policy.ReplicationSchedule;
 import io.granary.appliance.pool.Profiles;
 import io.granary.appliance.pool.Provisioning;
+import io.granary.appliance.remote.Remotes;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +24,19 @@ final class ProfileRoutes {
           "blockSize",
           "snapshotEverySeconds",
           "keep",
-          "keepForSeconds");
+          "keepForSeconds",
+          "replicateTo",
+          "replicateEverySeconds",
+          "replicateKeep");
 
   private final Provisioning provisioning;
   private final Profiles profiles;
+  private final Remotes remotes;
 
-  ProfileRoutes(Provisioning provisioning) {
+  ProfileRoutes(Provisioning provisioning, Remotes remotes) {
     this.provisioning = provisioning;
     this.profiles = provisioning.profiles();
+    this.remotes = remotes;
   }
 
   void register(Router r) {
@@ -51,6 +58,7 @@ final class ProfileRoutes {
   private Reply create(ApiRequest q) throws Exception {
     Profile base = Profile.defaults(q.text("name"));
     Profile p = merge(base, q.body());
+    requireRemote(p);
     provisioning.createProfile(p);
     return Reply.created(p);
   }
@@ -60,7 +68,19 @@ final class ProfileRoutes {
     if (q.has("name") && !q.text("name").equals(current.name())) {
       throw new ProblemException(Problem.INVALID, "a profile cannot be renamed");
     }
-    return Reply.ok(provisioning.updateProfile(merge(current, q.body())));
+    Profile p = merge(current, q.body());
+    requireRemote(p);
+    return Reply.ok(provisioning.updateProfile(p));
+  }
+
+  /** A schedule to a remote this appliance does not know would only ever fail. */
+  private void requireRemote(Profile p) throws Exception {
+    ReplicationSchedule s = p.replicationSchedule();
+    if (s != null && remotes.find(s.remote()).isEmpty()) {
+      throw new ProblemException(
+          Problem.INVALID,
+          "remote " + s.remote() + " does not exist (add it with granary remote add)");
+    }
   }
 
   /** The profile with the body's fields over {@code base}'s, validated as a whole. */

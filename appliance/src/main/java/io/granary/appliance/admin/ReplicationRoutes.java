@@ -4,6 +4,7 @@ import io.granary.appliance.policy.Service;
 import io.granary.appliance.pool.Pool;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
+import io.granary.appliance.replication.ReplicationLags;
 import io.granary.appliance.replication.ReplicationTarget;
 import io.granary.appliance.replication.Replicator;
 import io.granary.appliance.task.Task;
@@ -24,7 +25,8 @@ import java.util.Set;
 /**
  * Replication through the admin API ({@code docs/format.md} §6): a snapshot sent as a stream,
  * a stream received into a replica, a sender's question of which chunks a pool holds, a
- * replication to a remote as a task, and a replica promoted to a volume of its own.
+ * replication to a remote as a task, a replica promoted to a volume of its own, and each
+ * volume's replication lag.
  * Sending and receiving need the pool to allow {@code replication}.
  */
 final class ReplicationRoutes {
@@ -37,12 +39,15 @@ final class ReplicationRoutes {
   private final Pools pools;
   private final Tasks tasks;
   private final Replicator replicator;
+  private final ReplicationLags lags;
 
-  ReplicationRoutes(Provisioning provisioning, Tasks tasks, Replicator replicator) {
+  ReplicationRoutes(
+      Provisioning provisioning, Tasks tasks, Replicator replicator, ReplicationLags lags) {
     this.provisioning = provisioning;
     this.pools = provisioning.pools();
     this.tasks = tasks;
     this.replicator = replicator;
+    this.lags = lags;
   }
 
   void register(Router r) {
@@ -50,7 +55,15 @@ final class ReplicationRoutes {
         .addStream("POST", VOLUME + "/receive", this::receive)
         .addStream("POST", "/api/v1/pools/{pool}/chunks/have", this::have)
         .add("POST", VOLUME + "/promote", this::promote)
-        .add("POST", VOLUME + "/replicate", this::replicate);
+        .add("POST", VOLUME + "/replicate", this::replicate)
+        .add("GET", "/api/v1/replication", q -> Reply.ok(lags.all()))
+        .add(
+            "GET",
+            VOLUME + "/replication",
+            q -> {
+              Pool p = pools.get(q.param("pool"));
+              return Reply.ok(lags.of(p, p.volumes().info(q.param("volume"))));
+            });
   }
 
   /**

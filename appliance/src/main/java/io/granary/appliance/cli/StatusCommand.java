@@ -1,6 +1,7 @@
 package io.granary.appliance.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.granary.appliance.units.Durations;
 import picocli.CommandLine.Command;
 
 /** {@code granary status}: what the daemon serves, where, and how busy it is. */
@@ -59,7 +60,33 @@ public final class StatusCommand extends ApiCommand {
                     + o.get("reason").asText();
           });
     }
+    JsonNode r = s.path("replication");
+    if (r.path("volumes").asInt() > 0) {
+      t.row("replication", replication(r));
+    }
     t.print(out, output().scripted);
+  }
+
+  /** {@code 3 volumes, 1 late, 0 failing; furthest behind: default/vm by 4m 12s}. */
+  private static String replication(JsonNode r) {
+    StringBuilder b =
+        new StringBuilder()
+            .append(r.get("volumes").asInt())
+            .append(r.get("volumes").asInt() == 1 ? " volume, " : " volumes, ")
+            .append(r.get("late").asInt())
+            .append(" late, ")
+            .append(r.get("failing").asInt())
+            .append(" failing");
+    JsonNode w = r.path("worst");
+    if (!w.isNull() && !w.isMissingNode()) {
+      b.append("; furthest behind: ")
+          .append(w.get("pool").asText())
+          .append('/')
+          .append(w.get("volume").asText())
+          .append(" by ")
+          .append(Durations.age(w.get("lagSeconds").asLong()));
+    }
+    return b.toString();
   }
 
   private static String addresses(JsonNode nbd) {

@@ -13,7 +13,11 @@ import io.granary.appliance.pool.Pools;
 import io.granary.appliance.pool.Provisioning;
 import io.granary.appliance.qos.Throttles;
 import io.granary.appliance.remote.Remotes;
+import io.granary.appliance.replication.ReplicationHistory;
+import io.granary.appliance.replication.ReplicationLags;
+import io.granary.appliance.replication.Replicator;
 import io.granary.appliance.schedule.PolicyScheduler;
+import io.granary.appliance.schedule.ScheduledReplication;
 import io.granary.appliance.task.Tasks;
 import io.granary.fuse.api.FuseMount;
 import io.granary.nbd.api.NbdServer;
@@ -97,10 +101,19 @@ public final class Daemon implements AutoCloseable {
       Throttles throttles = Throttles.over(provisioning, System::nanoTime);
       Metrics metrics = Metrics.create(pools, throttles);
       tasks = new Tasks(clock, 2);
+      Replicator replicator =
+          new Replicator(
+              Remotes.in(config.data()),
+              ReplicationHistory.open(config.data().resolve("replication.json")),
+              clock);
+      ReplicationLags lags =
+          new ReplicationLags(pools, provisioning.profiles(), replicator.history(), clock);
+      metrics.replication(lags::all);
       scheduler =
           PolicyScheduler.start(
               pools,
               provisioning.profiles(),
+              new ScheduledReplication(pools, provisioning.profiles(), replicator, tasks),
               clock,
               Duration.ofMillis(Math.max(100, (long) (SCHEDULER_PERIOD.toMillis() / clockSpeed))));
       nbd = NbdFrontEnd.start(config.nbd(), new PoolExports(pools, throttles, metrics));
@@ -109,11 +122,10 @@ public final class Daemon implements AutoCloseable {
         metrics.nbdRefused(nbd::refusedConnections);
       }
       mount = FuseFrontEnd.start(config.mount(), new PoolFiles(provisioning, throttles, metrics));
-      Remotes remotes = Remotes.in(config.data());
       admin =
           AdminServer.start(
               config,
-              AdminRoutes.build(config, provisioning, tasks, nbd, mount, remotes, version),
+              AdminRoutes.build(config, provisioning, tasks, nbd, mount, replicator, lags, version),
               metrics);
       Closeable metricsListener =
           config.metricsListen() == null
@@ -177,8 +189,8 @@ public final class Daemon implements AutoCloseable {
         // Ends every NBD connection and waits for its requests before the pools close.
         nbd.close();
       }
+      scheduler.close(); // no new scheduled work while the tasks finish
       tasks.close();
-      scheduler.close();
       provisioning.close();
       LOG.log(Level.INFO, "stopped cleanly");
     } finally {

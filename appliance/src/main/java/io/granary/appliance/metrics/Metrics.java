@@ -3,6 +3,7 @@ package io.granary.appliance.metrics;
 import io.granary.appliance.config.HostPort;
 import io.granary.appliance.pool.Pools;
 import io.granary.appliance.qos.Throttles;
+import io.granary.appliance.replication.ReplicationLags;
 import io.granary.snapshots.api.Volume;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -16,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -42,6 +44,13 @@ public final class Metrics {
   private final VolumeSeries volumes;
   private volatile IntSupplier nbdConnections = () -> 0;
   private volatile LongSupplier nbdRefused = () -> 0;
+  private volatile LagSource replication = List::of;
+
+  /** The volumes that replicate, read at each scrape. */
+  @FunctionalInterface
+  public interface LagSource {
+    List<ReplicationLags.Lag> all() throws IOException;
+  }
 
   private Metrics(Pools pools, Throttles throttles) {
     Histogram.Builder latency =
@@ -71,7 +80,50 @@ public final class Metrics {
             .help("NBD connections closed at once, over the listener's or their client's limit")
             .callback(cb -> cb.call(nbdRefused.getAsLong()))
             .build());
+    registry.register(
+        GaugeWithCallback.builder()
+            .name("granary_volume_replication_lag_seconds")
+            .help(
+                "How old the remote's newest copy of a volume is (since its creation before the"
+                    + " first replication), for volumes that replicate on schedule or ever did")
+            .labelNames("pool", "volume", "to")
+            .callback(
+                cb -> {
+                  for (ReplicationLags.Lag l : lags()) {
+                    if (l.lagSeconds() != null) {
+                      cb.call(l.lagSeconds(), l.pool(), l.volume(), l.to());
+                    }
+                  }
+                })
+            .build());
+    registry.register(
+        GaugeWithCallback.builder()
+            .name("granary_volume_replication_failures")
+            .help("Replications of a volume that failed in a row since its last success")
+            .labelNames("pool", "volume", "to")
+            .callback(
+                cb -> {
+                  for (ReplicationLags.Lag l : lags()) {
+                    cb.call(l.failures(), l.pool(), l.volume(), l.to());
+                  }
+                })
+            .build());
     JvmMetrics.builder().register(registry);
+  }
+
+  /** None when a pool cannot be listed now: the scrape goes on without them. */
+  private List<ReplicationLags.Lag> lags() {
+    try {
+      return replication.all();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "replication lags left out of a scrape: {0}", e.getMessage());
+      return List.of();
+    }
+  }
+
+  /** Where the replication series come from (none until set). */
+  public void replication(LagSource lags) {
+    replication = lags;
   }
 
   /** The metrics of {@code pools}' volumes, with their throttled time from {@code throttles}. */

@@ -21,6 +21,10 @@ import java.util.Set;
  * @param snapshotEverySeconds automatic snapshots this often, 0 for none
  * @param keep automatic snapshots kept by count (the newest)
  * @param keepForSeconds automatic snapshots kept by age (the younger)
+ * @param replicateTo {@code REMOTE[:POOL]} each volume replicates to under its own name, or null
+ * @param replicateEverySeconds how often a volume replicates (its newest state at most this old
+ *     at the remote, plus the time a replication takes)
+ * @param replicateKeep replication snapshots ({@code repl-*}) kept on each side, the newest
  */
 public record Profile(
     String name,
@@ -32,12 +36,43 @@ public record Profile(
     int blockSize,
     long snapshotEverySeconds,
     int keep,
-    long keepForSeconds) {
+    long keepForSeconds,
+    String replicateTo,
+    long replicateEverySeconds,
+    int replicateKeep) {
 
   public static final String DEFAULT = "default";
 
   /** Automatic snapshots are named to the minute, so none can come more often. */
   public static final long MIN_SNAPSHOT_INTERVAL_SECONDS = 60;
+
+  /** A profile that does not replicate. */
+  public Profile(
+      String name,
+      long iops,
+      long bandwidth,
+      long burst,
+      String codec,
+      boolean dedupe,
+      int blockSize,
+      long snapshotEverySeconds,
+      int keep,
+      long keepForSeconds) {
+    this(
+        name,
+        iops,
+        bandwidth,
+        burst,
+        codec,
+        dedupe,
+        blockSize,
+        snapshotEverySeconds,
+        keep,
+        keepForSeconds,
+        null,
+        0,
+        0);
+  }
 
   public Profile {
     if (!Names.isValid(name)) {
@@ -69,11 +104,19 @@ public record Profile(
       throw new IllegalArgumentException(
           "automatic snapshots need --keep N or --keep-for " + "DURATION (or both)");
     }
+    ReplicationSchedule.check(replicateTo, replicateEverySeconds, replicateKeep);
   }
 
   /** No QoS limit, lz4, dedupe on, the default block size, no automatic snapshots. */
   public static Profile defaults(String name) {
     return new Profile(name, 0, 0, 0, "lz4", true, VolumeSpec.DEFAULT_BLOCK_SIZE, 0, 0, 0);
+  }
+
+  /** Null when the profile does not replicate. */
+  public ReplicationSchedule replicationSchedule() {
+    return replicateTo == null
+        ? null
+        : ReplicationSchedule.of(replicateTo, replicateEverySeconds, replicateKeep);
   }
 
   public QosLimits qos() {
@@ -100,6 +143,9 @@ public record Profile(
     if (snapshotEverySeconds > 0) {
       s.add(Service.SNAPSHOTS);
     }
+    if (replicateTo != null) {
+      s.add(Service.REPLICATION);
+    }
     return s;
   }
 
@@ -114,6 +160,9 @@ public record Profile(
         blockSize,
         snapshotEverySeconds,
         keep,
-        keepForSeconds);
+        keepForSeconds,
+        replicateTo,
+        replicateEverySeconds,
+        replicateKeep);
   }
 }

@@ -9,11 +9,8 @@ import io.granary.appliance.policy.PoolSettings;
 import io.granary.appliance.policy.Profile;
 import io.granary.appliance.policy.Service;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -133,19 +130,6 @@ public record ApplianceState(int version, List<PoolEntry> pools, List<Profile> p
   }
 
   public void save(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, JSON.writeValueAsBytes(this));
-      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        c.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp); // a half-written copy (a full disk) gives its space back
-      throw e;
-    }
-    try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    AtomicFile.write(file, JSON.writeValueAsBytes(this));
   }
 }

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.granary.appliance.pool.AtomicFile;
 import io.granary.snapshots.api.Names;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The remotes of this appliance, one pair of files each in {@code DATA/remotes/}: {@code
@@ -103,9 +101,9 @@ public final class Remotes {
     }
     Files.createDirectories(
         dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    write(file(remote.name(), ".token"), (token + "\n").getBytes(StandardCharsets.UTF_8));
-    write(file(remote.name(), JSON_SUFFIX), JSON.writeValueAsBytes(encode(remote)));
-    syncDirectory();
+    AtomicFile.write(
+        file(remote.name(), ".token"), (token + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(file(remote.name(), JSON_SUFFIX), JSON.writeValueAsBytes(encode(remote)));
   }
 
   /** Forgets the remote called {@code name} and its token. */
@@ -154,31 +152,6 @@ public final class Remotes {
           Instant.parse(n.path("created").asText()));
     } catch (IllegalArgumentException | DateTimeParseException e) {
       throw new IOException(f + " is not a valid remote: " + e.getMessage(), e);
-    }
-  }
-
-  /** Writes {@code bytes} to {@code target} through a temporary file created 0600. */
-  private void write(Path target, byte[] bytes) throws IOException {
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp); // left by a crash
-    try {
-      // Created 0600, never wider for a moment: the token is readable by no one else from the
-      // start.
-      try (FileChannel c =
-          FileChannel.open(
-              tmp,
-              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          c.write(b);
-        }
-        c.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp); // a half-written copy (a full disk) gives its space back
-      throw e;
     }
   }
 

@@ -7,6 +7,7 @@ import io.granary.appliance.remote.RemoteClient;
 import io.granary.appliance.remote.RemoteException;
 import io.granary.appliance.remote.Remotes;
 import io.granary.appliance.task.Task;
+import io.granary.snapshots.api.NoSuchVolumeException;
 import io.granary.snapshots.api.SendPlan;
 import io.granary.snapshots.api.SendReport;
 import io.granary.snapshots.api.SnapshotInfo;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +40,13 @@ import java.util.concurrent.Future;
 public final class Replicator {
   private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Snapshots a replication takes are named {@code repl-} and the second, which sorts them by
+   * time; only those are ever pruned by a schedule.
+   */
+  public static final String SNAPSHOT_PREFIX = "repl-";
+
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
 
@@ -48,11 +57,21 @@ public final class Replicator {
   static final int IN_FLIGHT = 4;
 
   private final Remotes remotes;
+  private final ReplicationHistory history;
   private final Clock clock;
 
-  public Replicator(Remotes remotes, Clock clock) {
+  public Replicator(Remotes remotes, ReplicationHistory history, Clock clock) {
     this.remotes = remotes;
+    this.history = history;
     this.clock = clock;
+  }
+
+  public Remotes remotes() {
+    return remotes;
+  }
+
+  public ReplicationHistory history() {
+    return history;
   }
 
   /** What a replication did. */
@@ -81,11 +100,61 @@ public final class Replicator {
       boolean force,
       Task.Progress progress)
       throws Exception {
+    Result r;
+    SnapshotInfo snap;
+    try {
+      snap =
+          snapshot != null
+              ? find(pool, volume, snapshot)
+              : pool.volumes().snapshot(volume, SNAPSHOT_PREFIX + STAMP.format(clock.instant()));
+      r = send(pool, volume, snap.name(), to, force, progress);
+    } catch (Exception | Error e) {
+      record(() -> history.failed(pool.name(), volume, to.toString(), message(e), clock.instant()));
+      throw e;
+    }
+    record(
+        () ->
+            history.succeeded(
+                pool.name(), volume, to.toString(), snap.name(), snap.created(), clock.instant()));
+    return r;
+  }
+
+  /** A history that cannot be written makes lags look larger; it does not fail the task. */
+  private static void record(HistoryChange change) {
+    try {
+      change.run();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "the replication history cannot be saved: {0}", e.getMessage());
+    }
+  }
+
+  private interface HistoryChange {
+    void run() throws IOException;
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static SnapshotInfo find(Pool pool, String volume, String snapshot) throws IOException {
+    for (SnapshotInfo s : pool.volumes().snapshots(volume)) {
+      if (s.name().equals(snapshot)) {
+        return s;
+      }
+    }
+    throw new NoSuchVolumeException(
+        "snapshot " + pool.name() + "/" + volume + "@" + snapshot + " does not exist");
+  }
+
+  private Result send(
+      Pool pool,
+      String volume,
+      String snap,
+      ReplicationTarget to,
+      boolean force,
+      Task.Progress progress)
+      throws Exception {
     RemoteClient client = remotes.client(to.remote());
-    String snap =
-        snapshot != null
-            ? snapshot
-            : pool.volumes().snapshot(volume, "repl-" + STAMP.format(clock.instant())).name();
     long start = System.nanoTime();
     ExecutorService threads = Executors.newFixedThreadPool(IN_FLIGHT + 1, daemon());
     long lastPlanned = Long.MAX_VALUE;
@@ -186,24 +255,13 @@ public final class Replicator {
   private static String sharedBase(
       Pool pool, String volume, String snapshot, RemoteClient client, ReplicationTarget to)
       throws IOException, InterruptedException {
-    Set<String> theirs = new HashSet<>();
-    try {
-      byte[] list =
-          client
-              .send("GET", to.volumePath() + "/snapshots", null, BodyHandlers.ofByteArray())
-              .body();
-      for (JsonNode s : JSON.readTree(list)) {
-        theirs.add(s.path("name").asText());
-      }
-    } catch (RemoteException e) {
-      if (e.status() != 404) {
-        throw e;
-      }
+    Optional<List<String>> listed = new RemoteVolume(client, to).snapshots();
+    if (listed.isEmpty()) {
       return null; // no volume there yet
     }
+    Set<String> theirs = new HashSet<>(listed.get());
     String base = null;
-    List<SnapshotInfo> ours = pool.volumes().snapshots(volume);
-    for (SnapshotInfo s : ours) {
+    for (SnapshotInfo s : pool.volumes().snapshots(volume)) {
       if (s.name().equals(snapshot)) {
         break;
       }

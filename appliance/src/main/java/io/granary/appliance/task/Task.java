@@ -43,6 +43,10 @@ public final class Task {
     void set(long done, long total);
   }
 
+  public synchronized boolean running() {
+    return state == State.RUNNING;
+  }
+
   public String id() {
     return id;
   }

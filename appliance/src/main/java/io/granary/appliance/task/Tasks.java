@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +45,22 @@ public final class Tasks implements AutoCloseable {
   }
 
   public Task start(String type, String target, String unit, Work work) {
+    return start(type, target, unit, workers, work);
+  }
+
+  /**
+   * A task run by {@code where} instead of the task threads: for work of a service of its own
+   * (scheduled replications) that must neither wait behind an admin's tasks nor hold them up.
+   * Its owner stops {@code where}; {@link #close} does not wait for it.
+   */
+  public Task start(String type, String target, String unit, Executor where, Work work) {
     Task t = new Task(Integer.toString(ids.incrementAndGet()), type, target, unit, clock.instant());
     synchronized (tasks) {
       tasks.put(t.id(), t);
       prune();
     }
     LOG.log(Level.INFO, "task {0} started: {1} {2}", t.id(), type, target);
-    workers.execute(
+    where.execute(
         () -> {
           try {
             Object result = work.run(t::progress);

@@ -49,6 +49,19 @@ public final class Durations {
     return s + "s";
   }
 
+  /** An age as people read it: its two largest units, {@code 42s}, {@code 4m 12s}, {@code 3d 4h}. */
+  public static String age(long seconds) {
+    long[] sizes = {86400, 3600, 60, 1};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length - 1; i++) {
+      if (seconds >= sizes[i]) {
+        long rest = seconds % sizes[i] / sizes[i + 1];
+        return seconds / sizes[i] + units[i] + (rest == 0 ? "" : " " + rest + units[i + 1]);
+      }
+    }
+    return Math.max(0, seconds) + "s";
+  }
+
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
         "'" + text.trim() + "' is not a duration (examples: 500ms, 30s, 15m, 2h, 7d, 4w)");

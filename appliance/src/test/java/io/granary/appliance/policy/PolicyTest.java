@@ -28,6 +28,40 @@ class PolicyTest {
     assertEquals(Set.of(Service.DEDUPE, Service.COMPRESSION), Profile.defaults("a").services());
     Profile plain = new Profile("b", 0, 0, 0, "none", false, 0, 3600, 24, 0);
     assertEquals(Set.of(Service.SNAPSHOTS), plain.services());
+    Profile dr = replicating("b:dr", 900, 4);
+    assertEquals(Set.of(Service.REPLICATION), dr.services());
+    assertEquals(
+        new ReplicationSchedule("b", "dr", Duration.ofMinutes(15), 4), dr.replicationSchedule());
+    assertEquals("b:dr/vm", dr.replicationSchedule().target("vm"));
+    assertEquals("default", replicating("b", 900, 4).replicationSchedule().pool());
+    assertEquals(null, plain.replicationSchedule());
+  }
+
+  @Test
+  void aReplicationScheduleNeedsARemoteAnIntervalOfAMinuteOrMoreAndAKeep() {
+    for (Object[] bad :
+        new Object[][] {
+          {null, 900L, 0, "need --replicate-to"},
+          {null, 0L, 2, "need --replicate-to"},
+          {"b", 0L, 2, "a minute or more"},
+          {"b", 59L, 2, "a minute or more"},
+          {"b", 900L, 0, "--replicate-keep"},
+          {"b:p/vm", 900L, 2, "REMOTE or REMOTE:POOL"},
+          {"b:", 900L, 2, "REMOTE or REMOTE:POOL"},
+          {"../b", 900L, 2, "REMOTE or REMOTE:POOL"},
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> replicating((String) bad[0], (Long) bad[1], (Integer) bad[2]),
+              java.util.Arrays.toString(bad));
+      assertTrue(e.getMessage().contains((String) bad[3]), e.getMessage());
+    }
+    assertEquals(60, replicating("b", 60, 1).replicateEverySeconds());
+  }
+
+  private static Profile replicating(String to, long every, int keep) {
+    return new Profile("r", 0, 0, 0, "none", false, 0, 0, 0, 0, to, every, keep);
   }
 
   @Test

@@ -22,7 +22,16 @@ public final class ProfileList extends ApiCommand {
       return;
     }
     Table t =
-        new Table("NAME", "IOPS", "BANDWIDTH", "BURST", "CODEC", "DEDUPE", "BLOCK", "SNAPSHOTS");
+        new Table(
+            "NAME",
+            "IOPS",
+            "BANDWIDTH",
+            "BURST",
+            "CODEC",
+            "DEDUPE",
+            "BLOCK",
+            "SNAPSHOTS",
+            "REPLICATION");
     for (JsonNode p : list) {
       t.row(
           p.get("name").asText(),
@@ -32,7 +41,8 @@ public final class ProfileList extends ApiCommand {
           p.get("codec").asText(),
           ProfileRows.dedupe(p),
           output().size(p.get("blockSize").asLong()),
-          ProfileRows.snapshots(p));
+          ProfileRows.snapshots(p),
+          ProfileRows.replication(p));
     }
     t.print(out, output().scripted);
   }

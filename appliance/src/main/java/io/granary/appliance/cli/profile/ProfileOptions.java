@@ -62,6 +62,26 @@ public final class ProfileOptions {
       description = "Keep automatic snapshots younger than this, e.g. 7d.")
   String keepFor;
 
+  @Option(
+      names = "--replicate-to",
+      paramLabel = "REMOTE[:POOL]",
+      description =
+          "Replicate each volume to this remote's pool (default: default), under its own name"
+              + " (off: no replication).")
+  String replicateTo;
+
+  @Option(
+      names = "--replicate-every",
+      paramLabel = "DURATION",
+      description = "Replicate this often, e.g. 15m (a minute or more).")
+  String replicateEvery;
+
+  @Option(
+      names = "--replicate-keep",
+      paramLabel = "N",
+      description = "Keep the newest N replication snapshots (repl-*) on each side.")
+  Integer replicateKeep;
+
   /** The settings given, as the API's fields. */
   Map<String, Object> fields() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -88,6 +108,21 @@ public final class ProfileOptions {
     if (keepFor != null) {
       m.put("keepForSeconds", seconds("--keep-for", keepFor));
     }
+    if ("off".equals(replicateTo)) {
+      if (replicateEvery != null || replicateKeep != null) {
+        throw new IllegalArgumentException(
+            "--replicate-to off takes no --replicate-every or --replicate-keep");
+      }
+      m.put("replicateTo", null);
+      m.put("replicateEverySeconds", 0);
+      m.put("replicateKeep", 0);
+      return m;
+    }
+    put(m, "replicateTo", replicateTo);
+    if (replicateEvery != null) {
+      m.put("replicateEverySeconds", seconds("--replicate-every", replicateEvery));
+    }
+    put(m, "replicateKeep", replicateKeep);
     return m;
   }
 

@@ -46,6 +46,20 @@ final class ProfileRows {
     return b.toString();
   }
 
+  /** {@code to east:default every 15m, keep 4}, or {@code -}. */
+  static String replication(JsonNode p) {
+    JsonNode to = p.path("replicateTo");
+    if (to.isMissingNode() || to.isNull()) {
+      return "-";
+    }
+    return "to "
+        + (to.asText().contains(":") ? to.asText() : to.asText() + ":default")
+        + " every "
+        + duration(p.get("replicateEverySeconds").asLong())
+        + ", keep "
+        + p.get("replicateKeep").asInt();
+  }
+
   private static String duration(long seconds) {
     return Durations.format(Duration.ofSeconds(seconds));
   }

@@ -33,7 +33,8 @@ public final class ProfileShow extends ApiCommand {
         .row("codec", p.get("codec").asText())
         .row("dedupe", ProfileRows.dedupe(p))
         .row("blockSize", output().size(p.get("blockSize").asLong()))
-        .row("snapshots", ProfileRows.snapshots(p));
+        .row("snapshots", ProfileRows.snapshots(p))
+        .row("replication", ProfileRows.replication(p));
     t.print(out, output().scripted);
   }
 }

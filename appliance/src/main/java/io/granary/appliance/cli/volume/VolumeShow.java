@@ -26,11 +26,13 @@ public final class VolumeShow extends ApiCommand {
     VolumeRef n = volume(name);
     JsonNode v = api.get(volumePath(n));
     JsonNode s = api.get(volumePath(n) + "/stats");
+    JsonNode r = api.get(volumePath(n) + "/replication");
     if (output().json) {
-      var both = JsonNodeFactory.instance.objectNode();
-      both.set("volume", v);
-      both.set("stats", s);
-      printJson(both);
+      var all = JsonNodeFactory.instance.objectNode();
+      all.set("volume", v);
+      all.set("stats", s);
+      all.set("replication", r);
+      printJson(all);
       return;
     }
     Table t = new Table("PROPERTY", "VALUE");
@@ -49,6 +51,10 @@ public final class VolumeShow extends ApiCommand {
         .row("allocated", output().size(s.get("allocatedBytes").asLong()))
         .row("unique", output().size(s.get("uniqueBytes").asLong()))
         .row("shared", output().size(s.get("sharedBytes").asLong()));
+    if (!v.path("replicaOf").isNull()) {
+      t.row("replicaOf", v.get("replicaOf").asText());
+    }
+    ReplicationRows.add(t, r);
     t.print(out, output().scripted);
   }
 }
