@@ -134,6 +134,13 @@ class ScheduledReplicationIT {
     assertEquals(0, r.get("failures").asInt(), r.toString());
     assertTrue(r.get("lagSeconds").asLong() < 3 * 600, "behind by less than 3 intervals: " + r);
     String shown = cliA.ok("volume", "show", "default/vm").out();
+    String tasks = cliA.ok("task", "list").out();
+    System.out.printf(
+        "ScheduledReplicationIT: on a:%n%s%s%s", shown, cliA.ok("status").out(), tasks);
+    assertTrue(
+        tasks.matches(
+            "(?s).*replicate\\s+default/vm to b:default/vm \\(scheduled\\)\\s+succeeded.*"),
+        tasks);
     assertTrue(shown.contains("to b:default/vm every 10m"), shown);
     assertTrue(shown.matches("(?s).*\\blag\\s+\\d+[smh].*"), shown);
 

@@ -26,6 +26,8 @@ import io.granary.appliance.cli.snapshot.SnapshotRollback;
 import io.granary.appliance.cli.store.Gc;
 import io.granary.appliance.cli.store.Scrub;
 import io.granary.appliance.cli.store.Stats;
+import io.granary.appliance.cli.task.TaskList;
+import io.granary.appliance.cli.task.TaskShow;
 import io.granary.appliance.cli.volume.VolumeClone;
 import io.granary.appliance.cli.volume.VolumeCreate;
 import io.granary.appliance.cli.volume.VolumeDelete;
@@ -85,6 +87,7 @@ public final class Granary {
               Snapshot.class,
               Profile.class,
               Remote.class,
+              Task.class,
               StatusCommand.class,
               Stats.class,
               Scrub.class,
@@ -136,7 +139,9 @@ public final class Granary {
               RemoteList.class,
               RemoteShow.class,
               RemoteTest.class,
-              RemoteRemove.class));
+              RemoteRemove.class),
+          Task.class,
+          List.of(TaskList.class, TaskShow.class));
 
   /** {@code granary pool ...}. */
   @Command(name = "pool", description = "Capacity pools.")
@@ -157,6 +162,10 @@ public final class Granary {
   /** {@code granary remote ...}. */
   @Command(name = "remote", description = "Other appliances to replicate to.")
   static final class Remote {}
+
+  /** {@code granary task ...}. */
+  @Command(name = "task", description = "Tasks the daemon runs in the background.")
+  static final class Task {}
 
   public static void main(String[] args) {
     // Picocli's factory otherwise looks for Groovy's Closure class, which we never use, and not

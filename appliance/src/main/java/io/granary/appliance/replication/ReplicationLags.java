@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -104,7 +105,8 @@ public final class ReplicationLags {
         e == null ? null : e.error());
   }
 
+  /** To the second: finer is noise to a reader of lags. */
   private static String text(Instant t) {
-    return t == null ? null : t.toString();
+    return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 }

@@ -41,7 +41,7 @@ class CommandTreeTest {
             List.of("volume", "list")),
         CommandWords.of(Granary.commandLineFor("--data", "volume", "pool", "list")));
     List<List<String>> whole = CommandWords.of(Granary.commandLine());
-    assertEquals(48, whole.size(), whole.toString());
+    assertEquals(51, whole.size(), whole.toString());
     assertTrue(whole.contains(List.of("snapshot", "rollback")), whole.toString());
   }
 
