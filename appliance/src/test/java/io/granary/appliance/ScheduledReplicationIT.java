@@ -90,6 +90,8 @@ class ScheduledReplicationIT {
 
   @Test
   void theReplicaFollowsTheScheduleAndBothSidesKeepTheNewest() throws Exception {
+    // B's volumes take automatic snapshots; a replica takes none (its snapshots arrive with it).
+    cliB.ok("profile", "set", "default", "--snapshot-every", "1h", "--keep", "2");
     cliA.ok(
         "profile",
         "create",
@@ -106,6 +108,7 @@ class ScheduledReplicationIT {
     cliA.ok("volume", "create", "default/vm", "--size", "16M", "--profile", "dr");
     write(0x11, "0 4M");
     String first = awaitReplicationAfter(null);
+    long firstAt = System.nanoTime();
     assertEquals(sha(nbdA, "default/vm@" + first), sha(nbdB, "default/vm@" + first));
 
     write(0x22, "8M 1M");
@@ -156,6 +159,13 @@ class ScheduledReplicationIT {
     assertTrue(lag >= 0 && lag < 3 * 600, "lag " + lag);
     assertEquals(0, metrics.value("granary_volume_replication_failures", labels));
 
+    // B's scheduler ticks every 15 s: past one tick with the replica there, nothing was tried.
+    Thread.sleep(Math.max(0, 16_000 - (System.nanoTime() - firstAt) / 1_000_000));
+    assertFalse(repl(cliB).isEmpty());
+    assertFalse(
+        cliB.ok("snapshot", "list", "default/vm").out().contains("auto-"),
+        cliB.ok("snapshot", "list", "default/vm").out());
+    assertFalse(log(b).contains("automatic snapshot of default/vm failed"), log(b));
     String replica = cliB.ok("volume", "show", "default/vm").out();
     assertTrue(replica.matches("(?s).*replicaOf\\s+default/vm#.*"), replica);
     assertFalse(

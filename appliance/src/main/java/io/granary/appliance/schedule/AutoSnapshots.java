@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Carries out the profiles' snapshot policies: at each tick, a volume whose newest automatic
  * snapshot is at least one interval old gets a new one, then its expired ones are deleted.
- * Pools that do not allow snapshots are skipped. One failing volume does not stop the others.
+ * Pools that do not allow snapshots are skipped, and so are replicas. One failing volume does not
+ * stop the others.
  */
 public final class AutoSnapshots {
   private static final System.Logger LOG = System.getLogger(AutoSnapshots.class.getName());
@@ -42,6 +43,9 @@ public final class AutoSnapshots {
       }
       try {
         for (VolumeInfo v : pool.volumes().list()) {
+          if (v.isReplica()) {
+            continue; // its snapshots arrive with it; it takes none of its own
+          }
           Profile profile = profiles.profileOf(v);
           SnapshotPolicy policy = profile.snapshotPolicy();
           if (policy != null) {
