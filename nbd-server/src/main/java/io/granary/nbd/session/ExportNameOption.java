@@ -35,7 +35,8 @@ final class ExportNameOption implements OptionHandler {
       return OptionOutcome.close();
     }
     ByteBuffer reply =
-        OptionReplies.exportName(export.size(), ExportFlags.encode(export), state.noZeroes);
+        OptionReplies.exportName(
+            export.size(), ExportFlags.encode(export, state.structuredReplies), state.noZeroes);
     return new OptionOutcome(
         List.of(reply),
         OptionOutcome.Next.TRANSMIT,

@@ -36,7 +36,8 @@ final class InfoOption implements OptionHandler {
       return OptionOutcome.reply(refusal(option, request.name(), found.refusal()));
     }
     ExportInfo export = found.export();
-    List<ByteBuffer> replies = describe(option, export, request.requests());
+    List<ByteBuffer> replies =
+        describe(option, export, request.requests(), state.structuredReplies);
     if (!go) {
       replies.add(OptionReplies.ack(option));
       return OptionOutcome.replies(replies);
@@ -68,7 +69,8 @@ final class InfoOption implements OptionHandler {
   }
 
   /** NBD_INFO_EXPORT always (QEMU never asks for it), block sizes always, the rest on request. */
-  private static List<ByteBuffer> describe(int option, ExportInfo export, List<InfoType> requests) {
+  private static List<ByteBuffer> describe(
+      int option, ExportInfo export, List<InfoType> requests, boolean structuredReplies) {
     List<ByteBuffer> replies = new ArrayList<>();
     if (requests.contains(InfoType.NAME)) {
       replies.add(OptionReplies.infoName(option, export.name()));
@@ -79,7 +81,9 @@ final class InfoOption implements OptionHandler {
     replies.add(
         OptionReplies.infoBlockSize(
             option, Limits.MIN_BLOCK, preferredBlockSize(export), Limits.MAX_PAYLOAD));
-    replies.add(OptionReplies.infoExport(option, export.size(), ExportFlags.encode(export)));
+    replies.add(
+        OptionReplies.infoExport(
+            option, export.size(), ExportFlags.encode(export, structuredReplies)));
     return replies;
   }
 

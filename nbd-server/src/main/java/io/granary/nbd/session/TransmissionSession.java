@@ -41,7 +41,8 @@ public final class TransmissionSession {
             t.export().readOnly(),
             t.structuredReplies(),
             t.blockStatus(),
-            ExportFlags.of(t.export()).contains(TransmissionFlag.SEND_FAST_ZERO),
+            ExportFlags.of(t.export(), t.structuredReplies())
+                .contains(TransmissionFlag.SEND_FAST_ZERO),
             Limits.MAX_PAYLOAD);
     this.metaContexts = t.metaContexts();
     this.client = client;

@@ -28,8 +28,8 @@ class ExportFlagsTest {
             TransmissionFlag.CAN_MULTI_CONN,
             TransmissionFlag.SEND_CACHE,
             TransmissionFlag.SEND_FAST_ZERO),
-        ExportFlags.of(VOLUME));
-    assertEquals(0x0ded, ExportFlags.encode(VOLUME));
+        ExportFlags.of(VOLUME, true));
+    assertEquals(0x0ded, ExportFlags.encode(VOLUME, true));
   }
 
   @Test
@@ -43,16 +43,31 @@ class ExportFlagsTest {
             TransmissionFlag.SEND_DF,
             TransmissionFlag.CAN_MULTI_CONN,
             TransmissionFlag.SEND_CACHE),
-        ExportFlags.of(SNAPSHOT));
-    assertEquals(0x058f, ExportFlags.encode(SNAPSHOT));
+        ExportFlags.of(SNAPSHOT, true));
+    assertEquals(0x058f, ExportFlags.encode(SNAPSHOT, true));
+  }
+
+  /** The protocol: the server "MUST leave this flag clear if structured replies have not been negotiated". */
+  @Test
+  void dfOnlyWithStructuredReplies() {
+    assertEquals(0x0d6d, ExportFlags.encode(VOLUME, false));
+    assertEquals(0x050f, ExportFlags.encode(SNAPSHOT, false));
+    for (ExportInfo e : new ExportInfo[] {VOLUME, SNAPSHOT}) {
+      assertFalse(ExportFlags.of(e, false).contains(TransmissionFlag.SEND_DF));
+      EnumSet<TransmissionFlag> rest = EnumSet.copyOf(ExportFlags.of(e, true));
+      rest.remove(TransmissionFlag.SEND_DF);
+      assertEquals(rest, ExportFlags.of(e, false), "DF is the only difference");
+    }
   }
 
   @Test
   void neverRotationalAlwaysHasFlags() {
     for (ExportInfo e : new ExportInfo[] {VOLUME, SNAPSHOT}) {
-      assertTrue(ExportFlags.of(e).contains(TransmissionFlag.HAS_FLAGS));
-      assertFalse(ExportFlags.of(e).contains(TransmissionFlag.ROTATIONAL));
-      assertFalse(ExportFlags.of(e).contains(TransmissionFlag.SEND_RESIZE));
+      for (boolean structured : new boolean[] {true, false}) {
+        assertTrue(ExportFlags.of(e, structured).contains(TransmissionFlag.HAS_FLAGS));
+        assertFalse(ExportFlags.of(e, structured).contains(TransmissionFlag.ROTATIONAL));
+        assertFalse(ExportFlags.of(e, structured).contains(TransmissionFlag.SEND_RESIZE));
+      }
     }
   }
 }

@@ -39,6 +39,8 @@ class HandshakeSessionTest {
   private static final int LIST = 3;
   private static final int INFO = 6;
   private static final int GO = 7;
+  private static final int STRUCTURED_REPLY = 8;
+  private static final byte[] NONE = new byte[0];
 
   @TempDir Path dir;
   private TestExports exports;
@@ -70,7 +72,8 @@ class HandshakeSessionTest {
     assertEquals(
         List.of(OptionReplyType.INFO, OptionReplyType.INFO, OptionReplyType.ACK), types(o));
     assertArrayEquals(hex("0003 00000001 00004000 02000000"), info(o, 3));
-    assertArrayEquals(hex("0000 0000000000100000 0ded"), info(o, 0));
+    assertArrayEquals(
+        hex("0000 0000000000100000 0d6d"), info(o, 0), "no DF: no structured replies");
     assertTrue(replies(o).stream().allMatch(r -> r.option() == INFO));
   }
 
@@ -79,7 +82,7 @@ class HandshakeSessionTest {
     OptionOutcome o = session(exports).handle(INFO, data(exportRequest("test/a@snap", 1, 2)));
     assertArrayEquals(("\0\1test/a@snap").getBytes(StandardCharsets.UTF_8), info(o, 1));
     assertArrayEquals(("\0\2snapshot snap of a").getBytes(StandardCharsets.UTF_8), info(o, 2));
-    assertArrayEquals(hex("0000 0000000000100000 058f"), info(o, 0), "read-only flags");
+    assertArrayEquals(hex("0000 0000000000100000 050f"), info(o, 0), "read-only flags");
   }
 
   @Test
@@ -100,6 +103,42 @@ class HandshakeSessionTest {
         release(go);
       }
     }
+  }
+
+  /**
+   * DF on every path that sends flags (INFO, GO, EXPORT_NAME) exactly when structured replies
+   * were turned on before it: the protocol's "MUST leave this flag clear if structured replies
+   * have not been negotiated" (qemu-nbd sends 0x0c6d there, nbdkit 0x056d).
+   */
+  @Test
+  void dfIsAdvertisedExactlyWhenStructuredRepliesAreOn() throws Exception {
+    for (boolean structured : new boolean[] {false, true}) {
+      byte[] flags = hex(structured ? "0ded" : "0d6d");
+      HandshakeSession s = session(exports);
+      if (structured) {
+        assertOnly(OptionReplyType.ACK, STRUCTURED_REPLY, s.handle(STRUCTURED_REPLY, data(NONE)));
+      }
+      assertArrayEquals(
+          flags, tail(info(s.handle(INFO, data(exportRequest("test/a"))), 0)), "INFO");
+      OptionOutcome go = s.handle(GO, data(exportRequest("test/a")));
+      release(go);
+      assertArrayEquals(flags, tail(info(go, 0)), "GO");
+      assertEquals(structured, go.transmission().structuredReplies());
+
+      HandshakeSession e = session(exports);
+      if (structured) {
+        e.handle(STRUCTURED_REPLY, data(NONE));
+      }
+      OptionOutcome byName = e.handle(EXPORT_NAME, data(NbdStrings.bytes("test/a")));
+      release(byName);
+      byte[] reply = bytes(byName.replies().toArray(ByteBuffer[]::new));
+      assertArrayEquals(flags, Arrays.copyOfRange(reply, 8, 10), "EXPORT_NAME");
+    }
+  }
+
+  /** The last two bytes of an NBD_INFO_EXPORT: the transmission flags. */
+  private static byte[] tail(byte[] infoExport) {
+    return Arrays.copyOfRange(infoExport, infoExport.length - 2, infoExport.length);
   }
 
   @Test
@@ -147,7 +186,7 @@ class HandshakeSessionTest {
     release(plain);
     release(noZeroes);
     assertEquals(OptionOutcome.Next.TRANSMIT, plain.next());
-    byte[] head = hex("0000000000200000 0ded");
+    byte[] head = hex("0000000000200000 0d6d"); // no DF: EXPORT_NAME came before structured replies
     byte[] full = bytes(plain.replies().toArray(ByteBuffer[]::new));
     assertEquals(134, full.length);
     assertArrayEquals(head, Arrays.copyOf(full, 10));
