@@ -94,6 +94,7 @@ class AccessRulesIT {
         1 << 20, describe("nbd+unix:///test/secret1?socket=" + socket).get("export-size").asLong());
   }
 
+  /** Peers not verified (tls-verify-peer = false): clients without a certificate come in. */
   @Test
   void aSubjectRuleAdmitsOnlyTheClientWithThatCertificate() throws Exception {
     TestCertificates certs = TestCertificates.create(tmp.resolve("pki"));
@@ -105,7 +106,8 @@ class AccessRulesIT {
                         TlsMode.REQUIRED,
                         certs.serverCertificate(),
                         certs.serverKey(),
-                        certs.caCertificate()))
+                        certs.caCertificate(),
+                        false))
                 .withAccess(
                     List.of(
                         new AccessRule(

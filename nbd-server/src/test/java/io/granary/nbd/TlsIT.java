@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * STARTTLS with x509 certificates made by openssl, against libnbd (GnuTLS) and QEMU: in
  * REQUIRED mode plain clients get nothing and TLS clients read the data; in OPTIONAL mode both
- * are served.
+ * are served; with peers verified, only clients with a certificate from the client CA.
  */
 class TlsIT {
   private static final int SIZE = 4 << 20;
@@ -62,11 +62,57 @@ class TlsIT {
   }
 
   private NbdServer serve(TlsMode mode) throws Exception {
+    return serve(mode, false);
+  }
+
+  private NbdServer serve(TlsMode mode, boolean verifyPeer) throws Exception {
     return exports.serve(
         NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
             .withTls(
                 new TlsSettings(
-                    mode, certs.serverCertificate(), certs.serverKey(), certs.caCertificate())));
+                    mode,
+                    certs.serverCertificate(),
+                    certs.serverKey(),
+                    certs.caCertificate(),
+                    verifyPeer)));
+  }
+
+  /**
+   * With peers verified, a TLS client without a certificate from the client CA (none, one from
+   * another CA for the same subject, a self-signed one) fails the TLS handshake: it lists
+   * nothing and opens nothing. The CA's client is served, by libnbd and by QEMU.
+   */
+  @Test
+  void verifiedPeersNeedACertificateFromTheClientCa() throws Exception {
+    ExternalTool.require("qemu-img");
+    NbdServer server = serve(TlsMode.REQUIRED, true);
+    String list = "nbds://127.0.0.1:" + TestExports.port(server) + "?tls-certificates=";
+    for (Path client :
+        List.of(certs.anonymousClient(), certs.foreignClient(), certs.selfSignedClient())) {
+      ExternalTool.Result listed = run("nbdinfo", "--list", list + client);
+      assertTrue(listed.exit() != 0, client + " listed: " + listed.stdout());
+      // nbdinfo prints the protocol once the handshake is through: it never was.
+      assertFalse(listed.stdout().contains("protocol:"), listed.stdout());
+      assertFalse(listed.stderr().isBlank(), "an error, not silence");
+      ExternalTool.Result read = run("nbdcopy", tlsUri(server, "test/vol", client), "-");
+      assertTrue(read.exit() != 0, client + " read the export");
+    }
+    assertTrue(
+        listed(run("nbdinfo", "--list", list + certs.client()).ok().stdout()).contains("test/vol"));
+    assertEquals(sha256(data), sha256(copyOut(tlsUri(server, "test/vol", certs.client()))));
+    for (Path client : List.of(certs.client(), certs.anonymousClient())) {
+      ExternalTool.Result info =
+          run(
+              "qemu-img",
+              "info",
+              "--object",
+              "tls-creds-x509,id=tls0,endpoint=client,dir=" + client,
+              "--image-opts",
+              "driver=nbd,host=127.0.0.1,port="
+                  + TestExports.port(server)
+                  + ",export=test/vol,tls-creds=tls0");
+      assertEquals(client.equals(certs.client()), info.exit() == 0, client + ": " + info);
+    }
   }
 
   @Test

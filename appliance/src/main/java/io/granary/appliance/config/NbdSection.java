@@ -23,6 +23,7 @@ final class NbdSection {
           "tls-certificate",
           "tls-key",
           "tls-client-ca",
+          "tls-verify-peer",
           "access",
           "io-threads",
           "max-in-flight",
@@ -113,8 +114,25 @@ final class NbdSection {
               + " needs nbd.tls-certificate and nbd.tls-key");
     }
     String ca = ConfigLoader.text(nbd, "tls-client-ca", null);
+    // On whenever a client CA is given, as nbdkit's --tls-verify-peer and qemu's verify-peer:
+    // a CA that admitted clients without certificates would be a trap.
+    JsonNode verify = nbd.get("tls-verify-peer");
+    if (verify != null && !verify.isBoolean()) {
+      throw new IllegalArgumentException(
+          "nbd.tls-verify-peer must be true or false, not " + verify);
+    }
+    boolean verifyPeer = verify == null ? ca != null : verify.asBoolean();
+    if (verifyPeer && ca == null) {
+      throw new IllegalArgumentException(
+          "nbd.tls-verify-peer = true needs nbd.tls-client-ca, the CA that signs clients'"
+              + " certificates");
+    }
     return new TlsSettings(
-        tlsMode, data.resolve(cert), data.resolve(key), ca == null ? null : data.resolve(ca));
+        tlsMode,
+        data.resolve(cert),
+        data.resolve(key),
+        ca == null ? null : data.resolve(ca),
+        verifyPeer);
   }
 
   private static List<AccessRule> access(JsonNode nbd) {

@@ -1,6 +1,7 @@
 package io.granary.appliance.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +58,27 @@ class NbdSectionTest {
           e.getMessage().startsWith("nbd.max-connections-per-client must be a positive"),
           e.getMessage());
     }
+  }
+
+  private static final String TLS =
+      "[nbd]\ntls = \"required\"\ntls-certificate = \"c.pem\"\ntls-key = \"k.pem\"\n";
+
+  @Test
+  void peersAreVerifiedWheneverAClientCaIsGivenUnlessTurnedOff() throws Exception {
+    assertFalse(load(TLS).tls().verifyPeer(), "no CA, nothing to verify against");
+    ApplianceConfig.Nbd withCa = load(TLS + "tls-client-ca = \"ca.pem\"\n");
+    assertTrue(withCa.tls().verifyPeer());
+    assertEquals(tmp.resolve("data/ca.pem"), withCa.tls().clientCa());
+    assertFalse(
+        load(TLS + "tls-client-ca = \"ca.pem\"\ntls-verify-peer = false\n").tls().verifyPeer());
+    IllegalArgumentException noCa =
+        assertThrows(IllegalArgumentException.class, () -> load(TLS + "tls-verify-peer = true\n"));
+    assertTrue(noCa.getMessage().contains("needs nbd.tls-client-ca"), noCa.getMessage());
+    IllegalArgumentException notBool =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(TLS + "tls-client-ca = \"ca.pem\"\ntls-verify-peer = \"yes\"\n"));
+    assertTrue(notBool.getMessage().contains("true or false"), notBool.getMessage());
   }
 
   @Test

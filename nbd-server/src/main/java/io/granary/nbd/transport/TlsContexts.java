@@ -24,8 +24,10 @@ final class TlsContexts {
               .sslProvider(SslProvider.JDK)
               .protocols("TLSv1.3", "TLSv1.2");
       if (settings.clientCa() != null) {
-        // OPTIONAL: a client without a certificate still connects; rules with subjects refuse it.
-        b.trustManager(settings.clientCa().toFile()).clientAuth(ClientAuth.OPTIONAL);
+        // REQUIRE: a client without a certificate signed by the CA fails the handshake.
+        // OPTIONAL: it goes on unauthenticated; rules with subjects refuse it what they name.
+        b.trustManager(settings.clientCa().toFile())
+            .clientAuth(settings.verifyPeer() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       }
       return b.build();
     } catch (IOException | RuntimeException e) {

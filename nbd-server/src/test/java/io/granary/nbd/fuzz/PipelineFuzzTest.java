@@ -61,7 +61,7 @@ class PipelineFuzzTest {
       TlsSettings tls =
           mode == TlsMode.OFF
               ? TlsSettings.OFF
-              : new TlsSettings(mode, certs.serverCertificate(), certs.serverKey(), null);
+              : new TlsSettings(mode, certs.serverCertificate(), certs.serverKey(), null, false);
       NbdServerConfig config =
           NbdServerConfig.tcp(new InetSocketAddress("127.0.0.1", 0))
               .withTls(tls)

@@ -86,6 +86,44 @@ public final class TestCertificates {
     return d;
   }
 
+  /**
+   * A client directory with the CA (to check the server) and a certificate for {@code
+   * client1}'s very subject issued by another CA: a server that verifies peers refuses it.
+   */
+  public Path foreignClient() throws IOException, InterruptedException {
+    TestCertificates other = create(dir.resolve("other-ca"));
+    Path d = Files.createDirectories(dir.resolve("foreign"));
+    copy(caCertificate(), d.resolve("ca-cert.pem"));
+    copy(other.dir.resolve("client1-cert.pem"), d.resolve("client-cert.pem"));
+    copy(other.dir.resolve("client1-key.pem"), d.resolve("client-key.pem"));
+    return d;
+  }
+
+  /** A client directory with the CA and a self-signed certificate for {@code client1}'s subject. */
+  public Path selfSignedClient() throws IOException, InterruptedException {
+    Path d = Files.createDirectories(dir.resolve("self-signed"));
+    copy(caCertificate(), d.resolve("ca-cert.pem"));
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-noenc",
+        "-keyout",
+        d.resolve("client-key.pem").toString(),
+        "-out",
+        d.resolve("client-cert.pem").toString(),
+        "-days",
+        "2",
+        "-subj",
+        "/O=Granary/CN=client1",
+        "-addext",
+        "extendedKeyUsage=clientAuth");
+    return d;
+  }
+
   private void issue(String name, String subject, String extensions)
       throws IOException, InterruptedException {
     Files.writeString(dir.resolve(name + ".ext"), extensions);

@@ -43,7 +43,8 @@ class StartTlsTest {
     exports = new TestExports(dir.resolve("pool"));
     TestCertificates certs = TestCertificates.create(dir.resolve("certs"));
     TlsSettings tls =
-        new TlsSettings(TlsMode.REQUIRED, certs.serverCertificate(), certs.serverKey(), null);
+        new TlsSettings(
+            TlsMode.REQUIRED, certs.serverCertificate(), certs.serverKey(), null, false);
     connection =
         new EmbeddedNbdConnection(
             exports,
