@@ -6,14 +6,11 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trust on first use: the fingerprint of the certificate a peer presents, learnt from one TLS
@@ -60,52 +57,13 @@ final class PeerCertificate {
     return Fingerprint.of(recorder.leaf);
   }
 
-  /** Accepts any server and keeps its leaf certificate; extended, so no host name check. */
-  private static final class Recorder extends X509ExtendedTrustManager {
+  /** Accepts any server and keeps its leaf certificate (no host name check either). */
+  private static final class Recorder extends ServerCertificateCheck {
     private volatile X509Certificate leaf;
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      if (chain == null || chain.length == 0) {
-        throw new CertificateException("the peer presented no certificate");
-      }
-      leaf = chain[0];
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("no TLS clients here");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
+    void checkLeaf(X509Certificate presented) {
+      leaf = presented;
     }
   }
 }

@@ -54,7 +54,7 @@ final class Replicas {
   /** The stream of a snapshot for a receiver that holds part of it, after asking it what. */
   SendPlan plan(StateRef snapshot, String base, String source, ChunkOracle receiver)
       throws IOException {
-    StreamHeader h = header(snapshot, base, source);
+    StreamHeader h = outgoing(snapshot, base, source).header();
     Streams.Plan plan = Streams.plan(ctx.pages, h, receiver);
     long chunks = plan.wanted().size();
     return new SendPlan() {
@@ -81,7 +81,10 @@ final class Replicas {
     };
   }
 
-  private StreamHeader header(StateRef snapshot, String base, String source) throws IOException {
+  /** A stream's header, and the depth of its base's tree (0 for a whole stream). */
+  private record Outgoing(StreamHeader header, int baseDepth) {}
+
+  private Outgoing outgoing(StateRef snapshot, String base, String source) throws IOException {
     if (snapshot.isHead()) {
       throw new VolumeException(
           VolumeException.Kind.INVALID, "send a snapshot, not a volume: " + snapshot);
@@ -89,29 +92,27 @@ final class Replicas {
     VolumeRecord r = names.requireVolume(snapshot.volume());
     SnapshotRecord s = names.requireSnapshot(r, snapshot.snapshot());
     SnapshotRecord b = base == null ? null : names.requireSnapshot(r, base);
-    return new StreamHeader(
-        source,
-        r.createdMillis(),
-        s.name(),
-        s.createdMillis(),
-        s.size(),
-        s.blockSize(),
-        s.root(),
-        base,
-        b == null ? null : b.root(),
-        r.codec(),
-        r.dedupe());
+    return new Outgoing(
+        new StreamHeader(
+            source,
+            r.createdMillis(),
+            s.name(),
+            s.createdMillis(),
+            s.size(),
+            s.blockSize(),
+            s.root(),
+            base,
+            b == null ? null : b.root(),
+            r.codec(),
+            r.dedupe()),
+        b == null ? 0 : Streams.depth(b.size(), b.blockSize()));
   }
 
   SendReport send(StateRef snapshot, String base, String source, OutputStream out)
       throws IOException {
-    StreamHeader h = header(snapshot, base, source);
-    SnapshotRecord b =
-        base == null ? null : names.requireSnapshot(names.requireVolume(snapshot.volume()), base);
-    long[] sent =
-        Streams.send(
-            ctx.store, ctx.pages, h, b == null ? 0 : Streams.depth(b.size(), b.blockSize()), out);
-    return new SendReport(h.snapshot(), base, sent[0], sent[1]);
+    Outgoing o = outgoing(snapshot, base, source);
+    long[] sent = Streams.send(ctx.store, ctx.pages, o.header(), o.baseDepth(), out);
+    return new SendReport(o.header().snapshot(), base, sent[0], sent[1]);
   }
 
   ReceiveReport receive(String volume, InputStream in, boolean force) throws IOException {
